@@ -1,0 +1,4 @@
+// disk/: one drive — the Drive contract, LocalDrive, and MinIO's on-disk formats.
+export * from "./drive.ts";
+export * from "./drive-error.ts";
+export * from "./file-info.ts";

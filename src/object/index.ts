@@ -1,0 +1,2 @@
+// object/: object semantics over pools → sets → Drive[]; the only thing s3/ and admin/ call.
+export * from "./object-error.ts";

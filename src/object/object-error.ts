@@ -1,0 +1,67 @@
+// ObjectError: the one error type of the object layer; s3/errors.ts maps each kind to an
+// S3 error code exactly once. Lower-layer errors are attached as `cause`.
+
+export type ObjectErrorKind =
+  | "NoSuchBucket"
+  | "BucketAlreadyOwnedByYou"
+  | "BucketNotEmpty"
+  | "InvalidBucketName"
+  | "NoSuchKey"
+  | "NoSuchVersion"
+  /** The version id is not "null" and not a UUID. */
+  | "InvalidVersionId"
+  /** GET/HEAD of a specific version that is a delete marker (S3 answers 405). */
+  | "MethodNotAllowed"
+  | "ObjectNameInvalid"
+  | "KeyTooLong"
+  /** A prefix of the key is already an object (MinIO: XMinioParentIsObject). */
+  | "ParentIsObject"
+  | "ReadQuorum"
+  | "WriteQuorum"
+  | "NoSuchUpload"
+  | "InvalidPart"
+  | "InvalidPartOrder"
+  | "EntityTooSmall"
+  | "EntityTooLarge"
+  /** Body shorter than the declared length. */
+  | "IncompleteBody"
+  /** Content-MD5 did not match. */
+  | "BadDigest"
+  /** An x-amz-checksum-* value did not match. */
+  | "ChecksumMismatch"
+  | "PreconditionFailed"
+  | "NotModified"
+  | "InvalidRange"
+  | "InvalidArgument"
+  /** Object lock / retention / legal hold forbids the operation. */
+  | "ObjectLocked"
+  | "InvalidObjectState"
+  | "NoSuchTagSet"
+  | "NoSuchBucketPolicy"
+  | "NoSuchLifecycleConfiguration"
+  | "ObjectLockConfigurationNotFound"
+  | "ServerSideEncryptionConfigurationNotFound"
+  | "NotImplemented"
+  /** The operation would exceed a limit we enforce (e.g. too many parts). */
+  | "LimitExceeded"
+  /** The request was cancelled by the client (disconnect); nothing was committed. */
+  | "Aborted";
+
+export class ObjectError extends Error {
+  override name = "ObjectError";
+  constructor(
+    readonly kind: ObjectErrorKind,
+    message: string,
+    options?: { cause?: unknown; bucket?: string; key?: string },
+  ) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+    this.bucket = options?.bucket;
+    this.key = options?.key;
+  }
+  readonly bucket?: string;
+  readonly key?: string;
+}
+
+export function isObjectError(err: unknown, ...kinds: ObjectErrorKind[]): err is ObjectError {
+  return err instanceof ObjectError && (kinds.length === 0 || kinds.includes(err.kind));
+}

@@ -1,0 +1,2 @@
+// util/: leaf helpers shared by every layer; imports nothing from src/.
+export * from "./time.ts";
