@@ -1,2 +1,3 @@
 // util/: leaf helpers shared by every layer; imports nothing from src/.
 export * from "./time.ts";
+export * from "./compare-keys.ts";

@@ -1,0 +1,260 @@
+// The ObjectLayer interface: every object-store operation s3/ and admin/ may call, in plain
+// data (no Request/Response). Implemented by ObjectStore over pools → sets → drives.
+
+export interface BucketInfo {
+  name: string;
+  created: Date;
+  /** Object lock was enabled at creation (versioning is then always on). */
+  lockEnabled: boolean;
+}
+
+/** A version (object or delete marker) as S3 describes it. */
+export interface ObjectInfo {
+  bucket: string;
+  key: string;
+  /** "null" for the null version, else a UUID. */
+  versionId: string;
+  isLatest: boolean;
+  deleteMarker: boolean;
+  /** Size the client sees (actual size). */
+  size: number;
+  /** ETag without quotes ("<md5hex>" or "<md5hex>-<parts>"). */
+  etag: string;
+  modTime: Date;
+  /** Exact modification time, Unix nanoseconds (version ordering, markers). */
+  modTimeNs: bigint;
+  /** Content-Type as stored (binary/octet-stream when the client sent none). */
+  contentType: string;
+  /** Stored user-visible metadata (MetaUsr) minus etag: content-*, cache-control, expires, X-Amz-Meta-*, tagging, lock fields. */
+  userMeta: Record<string, string>;
+  /** STANDARD or REDUCED_REDUNDANCY. */
+  storageClass: string;
+  /** Parts of a multipart object (number, actual size); one entry for a simple object. */
+  parts: { number: number; size: number; etag?: string }[];
+  /** MinIO's x-minio-internal-crc blob (additional checksums), when stored. */
+  checksumBlob?: Uint8Array;
+  /** Number of versions of this key (set by single-object reads). */
+  numVersions?: number;
+}
+
+export interface Preconditions {
+  /** Succeed only if the current ETag matches one of these ("*" = exists). */
+  ifMatch?: string;
+  /** Succeed only if the current ETag matches none of these ("*" = does not exist). */
+  ifNoneMatch?: string;
+  ifModifiedSince?: Date;
+  ifUnmodifiedSince?: Date;
+}
+
+/** Called after the whole body was read, before anything becomes visible; throw to abort. */
+export type BodyCheck = (digest: { md5: Uint8Array; size: number }) => void | Promise<void | { sysMeta?: Record<string, Uint8Array> }>;
+
+export interface PutObjectOptions {
+  /** Exact body length, or -1 when unknown. */
+  size: number;
+  /** MetaUsr to store (content-type, x-amz-meta-*, tagging, lock fields…), already validated. */
+  userMeta: Record<string, string>;
+  /** Extra MetaSys entries (e.g. the checksum blob when known up front). */
+  sysMeta?: Record<string, Uint8Array>;
+  storageClass?: string;
+  /** Conditional write (If-Match / If-None-Match), evaluated under the object's write lock. */
+  preconditions?: Preconditions;
+  /** Integrity checks on the finished body (Content-MD5, x-amz-checksum-*). */
+  check?: BodyCheck;
+  signal?: AbortSignal;
+}
+
+/** A byte range request, as parsed from a Range header; resolved against the size by the layer. */
+export type RangeSpec = { start: number; end?: number } | { suffix: number };
+
+export interface GetObjectOptions {
+  /** "" or absent = latest; "null" = the null version. */
+  versionId?: string;
+  range?: RangeSpec;
+  /** Return only this part of a multipart object (GET ?partNumber=). */
+  partNumber?: number;
+  preconditions?: Preconditions;
+}
+
+export interface GetObjectResult {
+  info: ObjectInfo;
+  /** Resolved inclusive byte range, when one was asked for. */
+  range?: { start: number; end: number };
+  /** Number of parts (when partNumber was asked for). */
+  partsCount?: number;
+  /** Lazy: nothing is read until pulled. Always consume or cancel it (it holds a read lock). */
+  body: ReadableStream<Uint8Array>;
+}
+
+export interface DeleteObjectOptions {
+  versionId?: string;
+  /** Bucket versioning decides marker vs removal; object lock may forbid it. */
+  bypassGovernance?: boolean;
+  preconditions?: Preconditions;
+}
+
+export interface DeleteObjectResult {
+  /** The version removed, or of the delete marker created. */
+  versionId: string;
+  deleteMarker: boolean;
+}
+
+export interface ListObjectsOptions {
+  prefix?: string;
+  delimiter?: string;
+  /** Start after this key (marker / start-after / continuation). */
+  after?: string;
+  maxKeys: number;
+}
+
+export interface ListObjectsResult {
+  objects: ObjectInfo[];
+  prefixes: string[];
+  isTruncated: boolean;
+  /** Last key or prefix returned, to resume from. */
+  nextMarker?: string;
+}
+
+export interface ListVersionsOptions {
+  prefix?: string;
+  delimiter?: string;
+  keyMarker?: string;
+  versionIdMarker?: string;
+  maxKeys: number;
+}
+
+export interface ListVersionsResult {
+  versions: ObjectInfo[];
+  prefixes: string[];
+  isTruncated: boolean;
+  nextKeyMarker?: string;
+  nextVersionIdMarker?: string;
+}
+
+export interface CopyObjectOptions {
+  srcVersionId?: string;
+  /** Conditions on the source (x-amz-copy-source-if-*). */
+  srcPreconditions?: Preconditions;
+  /** Range of the source to copy (UploadPartCopy). */
+  srcRange?: RangeSpec;
+  /** "COPY" keeps the source metadata; "REPLACE" uses userMeta. */
+  metadataDirective: "COPY" | "REPLACE";
+  userMeta: Record<string, string>;
+  storageClass?: string;
+  /** Conditions on the destination (conditional copy). */
+  preconditions?: Preconditions;
+}
+
+export interface MultipartOptions {
+  userMeta: Record<string, string>;
+  sysMeta?: Record<string, Uint8Array>;
+  storageClass?: string;
+}
+
+export interface PartInfo {
+  partNumber: number;
+  etag: string;
+  size: number;
+  lastModified: Date;
+  /** Checksums of this part keyed by algorithm name (CRC32, CRC32C, CRC64NVME, SHA1, SHA256), base64. */
+  checksums?: Record<string, string>;
+}
+
+export interface PutPartOptions {
+  size: number;
+  check?: (digest: { md5: Uint8Array; size: number }) => void | Promise<void | { checksums?: Record<string, string> }>;
+  signal?: AbortSignal;
+}
+
+export interface ListPartsResult {
+  parts: PartInfo[];
+  isTruncated: boolean;
+  nextPartNumberMarker: number;
+  initiated: Date;
+  userMeta: Record<string, string>;
+  storageClass: string;
+}
+
+export interface UploadInfo {
+  key: string;
+  uploadId: string;
+  initiated: Date;
+  storageClass: string;
+}
+
+export interface ListUploadsOptions {
+  prefix?: string;
+  delimiter?: string;
+  keyMarker?: string;
+  uploadIdMarker?: string;
+  maxUploads: number;
+}
+
+export interface ListUploadsResult {
+  uploads: UploadInfo[];
+  prefixes: string[];
+  isTruncated: boolean;
+  nextKeyMarker?: string;
+  nextUploadIdMarker?: string;
+}
+
+export interface CompletePart {
+  partNumber: number;
+  etag: string;
+  checksums?: Record<string, string>;
+}
+
+/** Bucket configuration documents stored in .metadata.bin, as raw bytes (XML or JSON). */
+export type BucketConfigKind =
+  | "policy"
+  | "notification"
+  | "lifecycle"
+  | "objectLock"
+  | "versioning"
+  | "encryption"
+  | "tagging"
+  | "quota"
+  | "replication"
+  | "cors";
+
+export interface HealResult {
+  bucket: string;
+  key: string;
+  /** Drives (by set position) that were missing or corrupt and were rewritten. */
+  healedDrives: number[];
+  /** Drives still missing data after the heal (offline). */
+  offlineDrives: number[];
+}
+
+export interface ObjectLayer {
+  makeBucket(bucket: string, opts?: { lockEnabled?: boolean }): Promise<void>;
+  getBucketInfo(bucket: string): Promise<BucketInfo>;
+  listBuckets(): Promise<BucketInfo[]>;
+  deleteBucket(bucket: string, opts?: { force?: boolean }): Promise<void>;
+  getBucketConfig(bucket: string, kind: BucketConfigKind): Promise<Uint8Array | null>;
+  setBucketConfig(bucket: string, kind: BucketConfigKind, value: Uint8Array | null): Promise<void>;
+
+  putObject(bucket: string, key: string, body: ReadableStream<Uint8Array>, opts: PutObjectOptions): Promise<ObjectInfo>;
+  getObject(bucket: string, key: string, opts?: GetObjectOptions): Promise<GetObjectResult>;
+  getObjectInfo(bucket: string, key: string, opts?: GetObjectOptions): Promise<ObjectInfo>;
+  deleteObject(bucket: string, key: string, opts?: DeleteObjectOptions): Promise<DeleteObjectResult>;
+  copyObject(srcBucket: string, srcKey: string, dstBucket: string, dstKey: string, opts: CopyObjectOptions): Promise<ObjectInfo>;
+  /** Replaces user metadata (tags, retention, legal hold) of a version without touching data. */
+  updateObjectMeta(bucket: string, key: string, versionId: string, update: (meta: Record<string, string>) => Record<string, string>): Promise<ObjectInfo>;
+
+  listObjects(bucket: string, opts: ListObjectsOptions): Promise<ListObjectsResult>;
+  listObjectVersions(bucket: string, opts: ListVersionsOptions): Promise<ListVersionsResult>;
+
+  newMultipartUpload(bucket: string, key: string, opts: MultipartOptions): Promise<string>;
+  putObjectPart(bucket: string, key: string, uploadId: string, partNumber: number, body: ReadableStream<Uint8Array>, opts: PutPartOptions): Promise<PartInfo>;
+  listObjectParts(bucket: string, key: string, uploadId: string, opts: { partNumberMarker: number; maxParts: number }): Promise<ListPartsResult>;
+  completeMultipartUpload(bucket: string, key: string, uploadId: string, parts: CompletePart[], opts?: { preconditions?: Preconditions }): Promise<ObjectInfo>;
+  abortMultipartUpload(bucket: string, key: string, uploadId: string): Promise<void>;
+  listMultipartUploads(bucket: string, opts: ListUploadsOptions): Promise<ListUploadsResult>;
+
+  healObject(bucket: string, key: string, opts?: { versionId?: string; deep?: boolean }): Promise<HealResult>;
+  healBucket(bucket: string): Promise<void>;
+
+  /** Stops background work and waits for it. */
+  close(): Promise<void>;
+}
