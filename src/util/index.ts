@@ -1,3 +1,5 @@
 // util/: leaf helpers shared by every layer; imports nothing from src/.
 export * from "./time.ts";
 export * from "./compare-keys.ts";
+export * from "./msgpack-writer.ts";
+export * from "./msgpack-reader.ts";
