@@ -44,6 +44,8 @@ export type ObjectErrorKind =
   | "NotImplemented"
   /** The operation would exceed a limit we enforce (e.g. too many parts). */
   | "LimitExceeded"
+  /** A lock or a drive did not answer in time; the client may retry. */
+  | "OperationTimedOut"
   /** The request was cancelled by the client (disconnect); nothing was committed. */
   | "Aborted";
 

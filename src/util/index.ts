@@ -3,3 +3,4 @@ export * from "./time.ts";
 export * from "./compare-keys.ts";
 export * from "./msgpack-writer.ts";
 export * from "./msgpack-reader.ts";
+export * from "./push-stream.ts";

@@ -1,0 +1,142 @@
+// FaultyDrive: wraps any Drive and injects faults for tests — offline, fail matching calls,
+// corrupt bytes read back, delays and hangs. Product code never sees it.
+import { DriveError, type Drive, type DriveInfo, type FileInfo, type FileStat, type RenameDataResult, type VolInfo, type WalkEntry, type WalkOptions, type DeleteVersionOptions } from "../../src/disk/index.ts";
+
+export type DriveMethod = Exclude<keyof Drive, "endpoint">;
+
+export interface Faults {
+  /** Every call fails with Faulty (the drive is unplugged). */
+  offline?: boolean;
+  /** Fail calls for which this returns true (args as passed). */
+  failOn?: (method: DriveMethod, args: unknown[]) => boolean;
+  /** Flip a byte in data read back by readFile / readAll / readFileStream / inline data. */
+  corruptReads?: (method: DriveMethod, args: unknown[]) => boolean;
+  /** Delay every call by this many ms. */
+  delayMs?: number;
+  /** Never answer calls for which this returns true (until `release()`). */
+  hangOn?: (method: DriveMethod, args: unknown[]) => boolean;
+}
+
+export class FaultyDrive implements Drive {
+  faults: Faults = {};
+  /** Count of calls per method, for assertions. */
+  calls = new Map<DriveMethod, number>();
+  #hung: (() => void)[] = [];
+
+  constructor(readonly inner: Drive) {}
+
+  get endpoint(): string {
+    return this.inner.endpoint;
+  }
+
+  /** Releases hung calls (they then fail with Faulty). */
+  release(): void {
+    for (const r of this.#hung.splice(0)) r();
+  }
+
+  async #gate(method: DriveMethod, args: unknown[]): Promise<void> {
+    this.calls.set(method, (this.calls.get(method) ?? 0) + 1);
+    const f = this.faults;
+    if (f.delayMs) await Bun.sleep(f.delayMs);
+    if (f.hangOn?.(method, args)) {
+      await new Promise<void>((resolve) => this.#hung.push(resolve));
+      throw new DriveError("Faulty", `${this.endpoint}: ${method} hung and was released`);
+    }
+    if (f.offline) throw new DriveError("Faulty", `${this.endpoint} is offline`);
+    if (f.failOn?.(method, args)) throw new DriveError("Faulty", `${this.endpoint}: injected failure in ${method}`);
+  }
+
+  #maybeCorrupt(method: DriveMethod, args: unknown[], data: Uint8Array): Uint8Array {
+    if (!this.faults.corruptReads?.(method, args) || data.length === 0) return data;
+    const copy = data.slice();
+    copy[Math.floor(copy.length / 2)] ^= 0x5a;
+    return copy;
+  }
+
+  async #call<T>(method: DriveMethod, args: unknown[], run: () => Promise<T>): Promise<T> {
+    await this.#gate(method, args);
+    return run();
+  }
+
+  info(): Promise<DriveInfo> {
+    return this.#call("info", [], () => this.inner.info());
+  }
+  makeVol(v: string) {
+    return this.#call("makeVol", [v], () => this.inner.makeVol(v));
+  }
+  listVols(): Promise<VolInfo[]> {
+    return this.#call("listVols", [], () => this.inner.listVols());
+  }
+  statVol(v: string): Promise<VolInfo> {
+    return this.#call("statVol", [v], () => this.inner.statVol(v));
+  }
+  deleteVol(v: string, force: boolean) {
+    return this.#call("deleteVol", [v, force], () => this.inner.deleteVol(v, force));
+  }
+  readAll(v: string, p: string): Promise<Uint8Array> {
+    return this.#call("readAll", [v, p], async () => this.#maybeCorrupt("readAll", [v, p], await this.inner.readAll(v, p)));
+  }
+  writeAll(v: string, p: string, d: Uint8Array) {
+    return this.#call("writeAll", [v, p, d], () => this.inner.writeAll(v, p, d));
+  }
+  async createFile(v: string, p: string, size: number, body: ReadableStream<Uint8Array>) {
+    try {
+      await this.#gate("createFile", [v, p, size]);
+    } catch (err) {
+      await body.cancel(err).catch(() => {});
+      throw err;
+    }
+    return this.inner.createFile(v, p, size, body);
+  }
+  readFile(v: string, p: string, off: number, len: number): Promise<Uint8Array> {
+    return this.#call("readFile", [v, p, off, len], async () => this.#maybeCorrupt("readFile", [v, p, off, len], await this.inner.readFile(v, p, off, len)));
+  }
+  readFileStream(v: string, p: string, off: number, len: number): Promise<ReadableStream<Uint8Array>> {
+    return this.#call("readFileStream", [v, p, off, len], async () => {
+      const s = await this.inner.readFileStream(v, p, off, len);
+      if (!this.faults.corruptReads?.("readFileStream", [v, p, off, len])) return s;
+      return s.pipeThrough(new TransformStream({ transform: (c, ctl) => ctl.enqueue(this.#maybeCorrupt("readFileStream", [v, p], c)) }));
+    });
+  }
+  statFile(v: string, p: string): Promise<FileStat> {
+    return this.#call("statFile", [v, p], () => this.inner.statFile(v, p));
+  }
+  renameFile(sv: string, sp: string, dv: string, dp: string) {
+    return this.#call("renameFile", [sv, sp, dv, dp], () => this.inner.renameFile(sv, sp, dv, dp));
+  }
+  delete(v: string, p: string, o: { recursive: boolean }) {
+    return this.#call("delete", [v, p, o], () => this.inner.delete(v, p, o));
+  }
+  listDir(v: string, d: string): Promise<string[]> {
+    return this.#call("listDir", [v, d], () => this.inner.listDir(v, d));
+  }
+  readMetadata(v: string, p: string): Promise<Uint8Array> {
+    return this.#call("readMetadata", [v, p], () => this.inner.readMetadata(v, p));
+  }
+  readVersion(v: string, p: string, id: string, o: { readData: boolean }): Promise<FileInfo> {
+    return this.#call("readVersion", [v, p, id, o], async () => {
+      const fi = await this.inner.readVersion(v, p, id, o);
+      if (fi.data) fi.data = this.#maybeCorrupt("readVersion", [v, p, id, o], fi.data);
+      return fi;
+    });
+  }
+  writeMetadata(v: string, p: string, fi: FileInfo) {
+    return this.#call("writeMetadata", [v, p, fi], () => this.inner.writeMetadata(v, p, fi));
+  }
+  updateMetadata(v: string, p: string, fi: FileInfo) {
+    return this.#call("updateMetadata", [v, p, fi], () => this.inner.updateMetadata(v, p, fi));
+  }
+  renameData(sv: string, sp: string, fi: FileInfo, dv: string, dp: string): Promise<RenameDataResult> {
+    return this.#call("renameData", [sv, sp, fi, dv, dp], () => this.inner.renameData(sv, sp, fi, dv, dp));
+  }
+  deleteVersion(v: string, p: string, fi: FileInfo, o?: DeleteVersionOptions) {
+    return this.#call("deleteVersion", [v, p, fi, o], () => this.inner.deleteVersion(v, p, fi, o));
+  }
+  async *walk(opts: WalkOptions): AsyncIterable<WalkEntry> {
+    await this.#gate("walk", [opts]);
+    yield* this.inner.walk(opts);
+  }
+  close() {
+    return this.inner.close();
+  }
+}
