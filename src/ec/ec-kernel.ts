@@ -44,12 +44,13 @@ export class EcKernel {
   #mem: Uint8Array;
   #tablesFor: Uint8Array[] | null = null;
   #tablesFrom = 0;
+  #gfReady = false;
 
   constructor() {
     this.#x = new WebAssembly.Instance(kernelModule(), {}).exports as unknown as KernelExports;
     this.#mem = new Uint8Array(this.#x.memory.buffer);
     this.ensure(0);
-    this.#fillGfTables();
+    this.#mem = new Uint8Array(this.#x.memory.buffer);
     this.#mem.set(BITROT_KEY, KEY_PTR);
   }
 
@@ -76,6 +77,7 @@ export class EcKernel {
    */
   mulMatrix(rows: Uint8Array[], ins: number[], outs: number[], len: number): void {
     if (rows.length === 0 || len === 0) return;
+    if (!this.#gfReady) this.#fillGfTables();
     const groups = Math.ceil(rows.length / 4);
     const step = groups > 1 ? CHUNK : len;
     for (let from = 0; from < len; from += step) {
@@ -138,7 +140,9 @@ export class EcKernel {
     return mem.slice(DIGEST_PTR, DIGEST_PTR + 32);
   }
 
+  // Built on first use so hash-only kernels start fast.
   #fillGfTables(): void {
+    this.#gfReady = true;
     const mem = this.memory;
     for (let c = 0; c < 256; c++) {
       for (let x = 0; x < 16; x++) {
