@@ -4,3 +4,4 @@ export * from "./compare-keys.ts";
 export * from "./msgpack-writer.ts";
 export * from "./msgpack-reader.ts";
 export * from "./push-stream.ts";
+export * from "./checksum.ts";
