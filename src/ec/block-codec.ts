@@ -170,7 +170,7 @@ export class BlockCodec {
     const len = plan.lengths[b];
     const missing = Array.from({ length: d }, (_, j) => j).filter((j) => !sources.includes(j));
     if (missing.length > 0) {
-      this.#stage(b, plan, segments, sources, base, stride);
+      this.#stage(b, plan, segments, sources, base, stride, false);
       const rows = this.#decodeRows(d, p, sources, missing);
       const outPtrs = missing.map((j) => base + (segments.length + j) * stride);
       this.#kernel.mulMatrix(rows, sources.map((s) => base + s * stride), outPtrs, chunk);
@@ -204,7 +204,7 @@ export class BlockCodec {
     for (const t of targets) rebuilt[t] = new Uint8Array(plan.segmentLength);
     for (let b = 0; b < plan.lengths.length; b++) {
       const chunk = plan.chunks[b];
-      this.#stage(b, plan, segments, chosen[b], base, stride);
+      this.#stage(b, plan, segments, chosen[b], base, stride, true);
       const rows = this.#decodeRows(d, p, chosen[b], targets);
       const outPtrs = targets.map((t) => base + (n + t) * stride);
       this.#kernel.mulMatrix(rows, chosen[b].map((s) => base + s * stride), outPtrs, chunk);
@@ -217,9 +217,20 @@ export class BlockCodec {
     return rebuilt;
   }
 
-  /** Copies the source chunks of block b into their kernel slots (the native path skips it in verify). */
-  #stage(b: number, plan: BlockPlan, segments: readonly (Uint8Array | null)[], sources: number[], base: number, stride: number): void {
-    if (!this.#native) return; // verify() already copied them
+  /**
+   * Copies the source chunks of block b into their kernel slots. Right after verifying
+   * block b the WASM path already has them there (`again` = false skips the copy).
+   */
+  #stage(
+    b: number,
+    plan: BlockPlan,
+    segments: readonly (Uint8Array | null)[],
+    sources: number[],
+    base: number,
+    stride: number,
+    again: boolean,
+  ): void {
+    if (!this.#native && !again) return;
     const mem = this.#kernel.memory;
     const from = plan.framed[b] + HASH_SIZE;
     for (const s of sources) mem.set(segments[s]!.subarray(from, from + plan.chunks[b]), base + s * stride);
