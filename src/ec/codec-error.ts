@@ -9,6 +9,7 @@ export type CodecErrorKind =
   | "QuorumLost" // too many sinks failed during a write
   | "WorkerCrashed" // the worker running a job died
   | "Closed" // the pool was closed before the job ran
+  | "SourceFailed" // the object stream given to erasureEncode failed
   | "Aborted"; // the caller's AbortSignal fired
 
 export class CodecError extends Error {

@@ -24,8 +24,8 @@ const TRIPLES: Record<string, string> = {
 
 /** Runs MinIO's bitrot self-test on a one-shot hash function. */
 export function bitrotSelfTest(hash: (data: Uint8Array) => Uint8Array): boolean {
-  let msg = new Uint8Array(0);
-  let sum = new Uint8Array(0);
+  let msg: Uint8Array = new Uint8Array(0);
+  let sum: Uint8Array = new Uint8Array(0);
   for (let i = 0; i < 32; i++) {
     sum = hash(msg);
     const next = new Uint8Array(msg.length + sum.length);

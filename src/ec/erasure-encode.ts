@@ -1,0 +1,136 @@
+// erasureEncode: object stream → blocks → pool (RS + bitrot framing) → one framed stream per
+// shard sink. Several blocks are in flight, but each sink is written strictly in order;
+// a sink that throws is dropped, and the write fails once fewer than writeQuorum remain.
+import { CodecError } from "./codec-error.ts";
+import type { ErasurePool } from "./erasure-pool.ts";
+import { type Layout, checkLayout } from "./layout.ts";
+
+/** Where one shard's framed bytes go (a drive's part file, an inline buffer, …). */
+export interface ShardSink {
+  write(segment: Uint8Array): Promise<void>;
+}
+
+export interface StreamOptions {
+  signal?: AbortSignal;
+}
+
+export type ByteSource = ReadableStream<Uint8Array> | AsyncIterable<Uint8Array>;
+
+export function throwIfAborted(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw new CodecError("Aborted", "The erasure stream was aborted", { cause: signal.reason });
+}
+
+/** Writes segment i of every batch to sink i, in batch order; tracks sinks that failed. */
+class SinkSet {
+  readonly failed: number[] = [];
+  readonly #sinks: (ShardSink | null)[];
+  readonly #quorum: number;
+
+  constructor(sinks: (ShardSink | null)[], quorum: number) {
+    this.#sinks = sinks.slice();
+    this.#quorum = quorum;
+    this.#check();
+  }
+
+  async write(segments: Uint8Array[]): Promise<void> {
+    await Promise.all(
+      this.#sinks.map(async (sink, i) => {
+        if (!sink) return;
+        try {
+          await sink.write(segments[i]);
+        } catch {
+          this.#sinks[i] = null; // never written again
+          this.failed.push(i);
+        }
+      }),
+    );
+    this.#check();
+  }
+
+  #check(): void {
+    const live = this.#sinks.filter(Boolean).length;
+    if (live < this.#quorum) {
+      throw new CodecError("QuorumLost", `Cannot keep writing: ${live} shard sinks left, ${this.#quorum} needed`, {
+        shard: this.failed.at(-1),
+      });
+    }
+  }
+}
+
+export async function erasureEncode(
+  pool: ErasurePool,
+  layout: Layout,
+  source: ByteSource,
+  sinks: (ShardSink | null)[],
+  writeQuorum: number,
+  opts: StreamOptions = {},
+): Promise<{ size: number; failed: number[] }> {
+  checkLayout(layout);
+  const { d, p, blockSize } = layout;
+  if (sinks.length !== d + p) throw new CodecError("InvalidLayout", `Expected ${d + p} shard sinks, got ${sinks.length}`);
+  throwIfAborted(opts.signal);
+  const out = new SinkSet(sinks, writeQuorum);
+  const inflight: Promise<Uint8Array[]>[] = [];
+  const maxInflight = pool.size + 1;
+  const cutter = new BlockCutter(source, blockSize);
+  let size = 0;
+  const drainOne = async () => out.write(await inflight.shift()!);
+  try {
+    for (let block = await cutter.next(); block; block = await cutter.next()) {
+      throwIfAborted(opts.signal);
+      size += block.length;
+      inflight.push(pool.encode(d, p, blockSize, block));
+      while (inflight.length >= maxInflight) await drainOne();
+    }
+    while (inflight.length > 0) {
+      throwIfAborted(opts.signal);
+      await drainOne();
+    }
+    return { size, failed: out.failed.sort((a, b) => a - b) };
+  } catch (e) {
+    for (const job of inflight) job.catch(() => {}); // results nobody will write
+    await cutter.cancel();
+    throw e;
+  }
+}
+
+/** Cuts a byte stream into blocks, each in its own ArrayBuffer so the pool can transfer it. */
+class BlockCutter {
+  readonly #it: AsyncIterator<Uint8Array>;
+  readonly #blockSize: number;
+  #carry: Uint8Array | undefined;
+
+  constructor(source: ByteSource, blockSize: number) {
+    this.#it = (source as AsyncIterable<Uint8Array>)[Symbol.asyncIterator]();
+    this.#blockSize = blockSize;
+  }
+
+  /** The next block (blockSize bytes, fewer at the end), or null at the end of the stream. */
+  async next(): Promise<Uint8Array | null> {
+    const block = new Uint8Array(this.#blockSize);
+    let fill = 0;
+    while (fill < this.#blockSize) {
+      if (!this.#carry) {
+        let r: IteratorResult<Uint8Array>;
+        try {
+          r = await this.#it.next();
+        } catch (e) {
+          throw new CodecError("SourceFailed", "Cannot read the object stream", { cause: e });
+        }
+        if (r.done) break;
+        this.#carry = r.value;
+      }
+      const take = Math.min(this.#carry.length, this.#blockSize - fill);
+      block.set(this.#carry.subarray(0, take), fill);
+      fill += take;
+      this.#carry = take < this.#carry.length ? this.#carry.subarray(take) : undefined;
+    }
+    if (fill === 0) return null;
+    return fill === this.#blockSize ? block : block.slice(0, fill);
+  }
+
+  /** Stops the source (cancels a ReadableStream) after a failure. */
+  async cancel(): Promise<void> {
+    await this.#it.return?.().catch(() => {});
+  }
+}

@@ -1,0 +1,105 @@
+// ErasurePool: results equal the in-thread codec and the TS reference, crashes are contained
+// (WorkerCrashed, then the pool keeps working), close() rejects with Closed, and a full queue
+// makes submitters wait.
+import { afterAll, describe, expect, test } from "bun:test";
+import { BlockCodec } from "./block-codec.ts";
+import { CodecError } from "./codec-error.ts";
+import { ErasurePool } from "./erasure-pool.ts";
+import { ReedSolomonReference } from "./reed-solomon-reference.ts";
+import { HASH_SIZE } from "./layout.ts";
+import { splitBlock } from "./shards.ts";
+import { hex, rng } from "./test-support.ts";
+
+const FAULTY = new URL("./test-faulty-worker.ts", import.meta.url);
+
+async function rejection(p: Promise<unknown>): Promise<CodecError> {
+  try {
+    await p;
+  } catch (e) {
+    expect(e).toBeInstanceOf(CodecError);
+    return e as CodecError;
+  }
+  throw new Error("expected a rejection");
+}
+
+describe("ErasurePool", () => {
+  const pool = new ErasurePool({ workers: 2, hash: "wasm" });
+  afterAll(() => pool.close());
+
+  test("randomized: pool encode/decode = reference RS + in-thread codec, over many jobs", async () => {
+    const local = new BlockCodec("wasm");
+    const r = rng(11);
+    for (let it = 0; it < 300; it++) {
+      const d = 1 + r.int(16);
+      const p = r.int(Math.min(d, 16 - d) + 1);
+      const blockSize = 1 + r.int(3000);
+      const data = r.bytes(r.int(4 * blockSize));
+      const segs = await pool.encode(d, p, blockSize, data.slice());
+      const mine = local.encode(d, p, blockSize, data);
+      expect(hex(Buffer.concat(segs))).toBe(hex(new Uint8Array(mine.buffer)));
+      if (data.length > 0 && data.length <= blockSize) {
+        const ref = splitBlock(data, d, p);
+        new ReedSolomonReference(d, p).encode(ref);
+        segs.forEach((s, i) => expect(hex(s.subarray(HASH_SIZE))).toBe(hex(ref[i])));
+      }
+      const lost: (Uint8Array | null)[] = segs.slice();
+      for (let k = r.int(p + 1); k > 0; k--) lost[r.int(d + p)] = null;
+      const out = await pool.decode(d, p, blockSize, lost, data.length, { rebuild: r.int(2) === 0 });
+      expect(hex(out.data)).toBe(hex(data));
+      out.rebuilt?.forEach((s, i) => s && expect(hex(s)).toBe(hex(segs[i])));
+    }
+  }, 120_000);
+
+  test("jobs in parallel finish, errors come back as CodecError with block/shard", async () => {
+    const data = rng(1).bytes(100_000); // encode() detaches whole buffers: pass copies
+    const all = await Promise.all(Array.from({ length: 20 }, () => pool.encode(4, 2, 16384, data.slice())));
+    for (const segs of all) expect(hex(segs[5])).toBe(hex(all[0][5]));
+    const segs = all[0].map((s) => s.slice());
+    segs[1][HASH_SIZE + 5] ^= 1;
+    const err = await rejection(pool.decode(4, 2, 16384, [null, segs[1], segs[2], segs[3], null, segs[5]], data.length));
+    expect(err.kind).toBe("Unrecoverable");
+    expect(err.block).toBe(0);
+    expect((await pool.decode(4, 2, 16384, segs, data.length)).corrupt).toEqual([1]);
+    expect(await rejection(pool.encode(0, 1, 10, data))).toHaveProperty("kind", "InvalidLayout");
+  });
+});
+
+describe("ErasurePool faults", () => {
+  test("a worker that exits or throws fails its job with WorkerCrashed and is replaced", async () => {
+    const pool = new ErasurePool({ workers: 2, workerUrl: FAULTY, hash: "wasm" });
+    const data = new Uint8Array(5000).fill(7);
+    const ok = await pool.encode(2, 1, 4096, data.slice());
+    expect((await rejection(pool.encode(2, 1, 7001, data.slice()))).kind).toBe("WorkerCrashed");
+    expect((await rejection(pool.encode(2, 1, 7002, data.slice()))).kind).toBe("WorkerCrashed");
+    const jobs = Array.from({ length: 6 }, () => pool.encode(2, 1, 4096, data.slice()));
+    for (const segs of await Promise.all(jobs)) expect(hex(segs[2])).toBe(hex(ok[2]));
+    await pool.close();
+  });
+
+  test("close() rejects queued and running jobs with Closed, later submits too", async () => {
+    const pool = new ErasurePool({ workers: 1, maxQueued: 8, hash: "wasm" });
+    const big = new Uint8Array(4 << 20);
+    const jobs = Array.from({ length: 5 }, () => pool.encode(8, 4, 1 << 20, big.slice()));
+    const outcomes = jobs.map(rejection);
+    await pool.close();
+    for (const o of outcomes) expect((await o).kind).toBe("Closed");
+    expect((await rejection(pool.encode(2, 1, 10, new Uint8Array(10)))).kind).toBe("Closed");
+  });
+
+  test("backpressure: submits beyond maxQueued wait, the queue never exceeds it", async () => {
+    const pool = new ErasurePool({ workers: 1, maxQueued: 2, hash: "wasm" });
+    const data = new Uint8Array(2 << 20).fill(1);
+    let maxSeen = 0;
+    const jobs = Array.from({ length: 12 }, () => {
+      const j = pool.encode(4, 2, 1 << 20, data.slice());
+      maxSeen = Math.max(maxSeen, pool.queued);
+      return j;
+    });
+    const timer = setInterval(() => (maxSeen = Math.max(maxSeen, pool.queued)), 1);
+    await Promise.all(jobs);
+    clearInterval(timer);
+    expect(maxSeen).toBeLessThanOrEqual(2);
+    expect(pool.queued).toBe(0);
+    await pool.close();
+  });
+});
