@@ -7,6 +7,12 @@ import type { ErasurePool } from "./erasure-pool.ts";
 import { type Layout, checkLayout } from "./layout.ts";
 import { type ShardSource, ShardReader } from "./shard-reader.ts";
 
+/** The pool numbers blocks from 0 within a job; callers want the block of the part. */
+export function atBlock(e: CodecError, b: number): CodecError {
+  const msg = e.message.replace(/^Cannot decode block \d+/, `Cannot decode block ${b}`);
+  return new CodecError(e.kind, msg, { block: b, shard: e.shard, cause: e });
+}
+
 /** Decodes block b: d shards first; on failure, again with every usable shard. */
 export async function decodeBlock(pool: ErasurePool, reader: ShardReader, layout: Layout, b: number, dataLength: number): Promise<Uint8Array> {
   const { d, p, blockSize } = layout;
@@ -17,7 +23,8 @@ export async function decodeBlock(pool: ErasurePool, reader: ShardReader, layout
       for (const c of r.corrupt) reader.corrupt.add(c);
       return r.data;
     } catch (e) {
-      if (!(e instanceof CodecError) || e.kind !== "Unrecoverable" || attempt > 0) throw e;
+      if (!(e instanceof CodecError) || e.kind !== "Unrecoverable") throw e;
+      if (attempt > 0) throw atBlock(e, b);
       // Some of the d chunks failed verification; the retry verifies them again and reports them.
     }
   }

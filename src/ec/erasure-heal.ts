@@ -1,6 +1,7 @@
 // erasureHeal: rebuilds whole framed shard streams for the shard indexes that have a sink,
 // from the good sources (verified chunk by chunk), block by block and in order.
 import { CodecError } from "./codec-error.ts";
+import { atBlock } from "./erasure-decode.ts";
 import { type ShardSink, type StreamOptions, throwIfAborted } from "./erasure-encode.ts";
 import type { ErasurePool } from "./erasure-pool.ts";
 import { type Layout, blockCount, checkLayout } from "./layout.ts";
@@ -16,7 +17,8 @@ async function healBlock(pool: ErasurePool, reader: ShardReader, layout: Layout,
       for (const c of r.corrupt) reader.corrupt.add(c);
       return r.rebuilt!;
     } catch (e) {
-      if (!(e instanceof CodecError) || e.kind !== "Unrecoverable" || attempt > 0) throw e;
+      if (!(e instanceof CodecError) || e.kind !== "Unrecoverable") throw e;
+      if (attempt > 0) throw atBlock(e, b);
     }
   }
 }
