@@ -5,7 +5,7 @@ import type { FileInfo, PartInfo } from "../file-info.ts";
 
 export const FIXTURES = "/work/shared/minio-format/fixtures";
 
-export async function readFixture(rel: string): Promise<Uint8Array> {
+export async function readFixture(rel: string): Promise<Uint8Array<ArrayBuffer>> {
   return new Uint8Array(await Bun.file(`${FIXTURES}/${rel}`).arrayBuffer());
 }
 
