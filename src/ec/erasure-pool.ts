@@ -5,6 +5,7 @@ import { type DecodeResult, type HashChoice } from "./block-codec.ts";
 import { CodecError } from "./codec-error.ts";
 import { checkLayout } from "./layout.ts";
 import { type JobReply, type JobRequest, fromWire, transferables } from "./pool-protocol.ts";
+import { defaultWorkerEntry } from "./worker-entry.ts";
 
 export interface ErasurePoolOptions {
   /** Worker threads (default: navigator.hardwareConcurrency). */
@@ -13,7 +14,7 @@ export interface ErasurePoolOptions {
   maxQueued?: number;
   /** HighwayHash path: "auto" = native addon where it loads, else WASM; "wasm" forces WASM. */
   hash?: HashChoice;
-  /** Worker entry point; tests pass a faulty one. Default: ./erasure-worker.ts. */
+  /** Worker entry point; tests pass a faulty one. Default: erasure-worker (see worker-entry.ts). */
   workerUrl?: string | URL;
 }
 
@@ -65,7 +66,7 @@ export class ErasurePool {
     this.size = Math.max(1, Math.floor(opts.workers ?? navigator.hardwareConcurrency ?? 1));
     this.#maxQueued = Math.max(1, Math.floor(opts.maxQueued ?? 2 * this.size));
     this.#hash = opts.hash ?? "auto";
-    this.#url = opts.workerUrl ?? new URL("./erasure-worker.ts", import.meta.url);
+    this.#url = opts.workerUrl ?? defaultWorkerEntry();
     for (let i = 0; i < this.size; i++) this.#slots.push(this.#spawn());
   }
 
