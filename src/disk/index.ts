@@ -3,3 +3,4 @@ export * from "./drive.ts";
 export * from "./drive-error.ts";
 export * from "./file-info.ts";
 export * from "./xl-meta/index.ts";
+export * from "./format-json.ts";

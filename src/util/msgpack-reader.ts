@@ -291,6 +291,12 @@ export class MsgpackReader {
     return { seconds: v.getBigInt64(0), nanos };
   }
 
+  /** msgp's time.Time as Unix nanoseconds (exact, including Go's zero time). */
+  readTimeNs(): bigint {
+    const t = this.readTime();
+    return t.seconds * 1_000_000_000n + BigInt(t.nanos);
+  }
+
   /** Skip one complete value of any kind (iteratively, so deep nesting cannot overflow the stack). */
   skip(): void {
     this.#pos = skipMsgpackValue(this.#buf, this.#view, this.#pos, this.#end);

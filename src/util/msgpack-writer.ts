@@ -295,4 +295,15 @@ export class MsgpackWriter {
     this.#view.setUint32(p + 11, nanos);
     this.#len += 15;
   }
+
+  /** msgp's time.Time from Unix nanoseconds (seconds floor, nanoseconds always 0..999999999). */
+  timeNs(ns: bigint): void {
+    let seconds = ns / 1_000_000_000n;
+    let nanos = ns % 1_000_000_000n;
+    if (nanos < 0n) {
+      nanos += 1_000_000_000n;
+      seconds -= 1n;
+    }
+    this.time(seconds, Number(nanos));
+  }
 }

@@ -32,11 +32,6 @@ function eachEntry(r: MsgpackReader, fn: (key: string) => void): void {
   }
 }
 
-function timeNs(r: MsgpackReader): bigint {
-  const t = r.readTime();
-  return t.seconds * 1_000_000_000n + BigInt(t.nanos);
-}
-
 /** Decodes the fields of a V1Obj that FileInfo needs; unknown fields are skipped. */
 export function decodeLegacy(raw: Uint8Array): LegacyObject {
   const out: LegacyObject = {
@@ -45,7 +40,7 @@ export function decodeLegacy(raw: Uint8Array): LegacyObject {
   };
   const r = new MsgpackReader(raw);
   eachEntry(r, (key) => {
-    if (key === "Stat") eachEntry(r, (k) => (k === "Size" ? (out.size = r.readInt()) : k === "ModTime" ? (out.modTimeNs = timeNs(r)) : r.skip()));
+    if (key === "Stat") decodeStat(r, out);
     else if (key === "Erasure") decodeErasure(r, out.erasure);
     else if (key === "Meta") out.meta = readUserMap(r) ?? {};
     else if (key === "Parts") out.parts = decodeParts(r);
@@ -54,6 +49,14 @@ export function decodeLegacy(raw: Uint8Array): LegacyObject {
     else r.skip();
   });
   return out;
+}
+
+function decodeStat(r: MsgpackReader, out: LegacyObject): void {
+  eachEntry(r, (k) => {
+    if (k === "Size") out.size = r.readInt();
+    else if (k === "ModTime") out.modTimeNs = r.readTimeNs();
+    else r.skip();
+  });
 }
 
 function decodeErasure(r: MsgpackReader, e: ErasureInfo): void {
@@ -69,19 +72,20 @@ function decodeErasure(r: MsgpackReader, e: ErasureInfo): void {
   });
 }
 
+/** Parts entries: Go field names, or the short msgp tags newer MinIO releases use (e, n, s, as). */
 function decodeParts(r: MsgpackReader): PartInfo[] {
   const parts: PartInfo[] = [];
   for (let n = r.readArrayHeader(); n > 0; n--) {
     const p: PartInfo = { number: 0, size: 0, actualSize: -1 };
     eachEntry(r, (k) => {
-      if (k === "Number") p.number = r.readInt();
-      else if (k === "Size") p.size = r.readInt();
-      else if (k === "ActualSize") p.actualSize = r.readInt();
-      else if (k === "ETag") p.etag = r.readKey() || undefined;
+      if (k === "Number" || k === "n") p.number = r.readInt();
+      else if (k === "Size" || k === "s") p.size = r.readInt();
+      else if (k === "ActualSize" || k === "as") p.actualSize = r.readInt();
+      else if (k === "ETag" || k === "e") p.etag = r.readKey();
       else r.skip();
     });
     if (p.actualSize < 0) p.actualSize = p.size;
-    if (p.etag === undefined) delete p.etag;
+    if (!p.etag) delete p.etag;
     parts.push(p);
   }
   return parts;
