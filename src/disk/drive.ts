@@ -60,6 +60,8 @@ export interface WalkOptions {
   filterPrefix?: string;
   /** Skip entries whose full name sorts at or before this key (resume point). */
   after?: string;
+  /** Keep an entry named exactly `after` (resume at, not after, a key). */
+  includeAfter?: boolean;
 }
 
 /** One entry of a walk, yielded in ascending byte order of `name`. */

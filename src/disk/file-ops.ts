@@ -1,0 +1,281 @@
+// Plain file operations of a LocalDrive: whole-file and ranged reads, atomic writes through
+// .minio.sys/tmp, streamed shard files, renames, and deletes through the trash with empty
+// parent directories pruned. The fsync policy is applied here and only here.
+import { promises as fsp } from "node:fs";
+import { SYSTEM_VOLUME, TMP_DIR, TRASH_DIR } from "./drive.ts";
+import type { FileStat } from "./drive.ts";
+import { DriveError } from "./drive-error.ts";
+import { checkVolume, parentOf, resolveOnDrive } from "./drive-path.ts";
+import { errnoOf, toDriveError } from "./fs-errors.ts";
+
+/** "always": fdatasync files before they become visible; "none": rely on the page cache. */
+export type FsyncPolicy = "always" | "none";
+
+/** Largest single read we hand to the OS when streaming a file. */
+const STREAM_CHUNK = 1 << 20;
+
+export class FileOps {
+  #pending = new Set<Promise<unknown>>();
+
+  constructor(
+    readonly root: string,
+    readonly fsync: FsyncPolicy,
+  ) {}
+
+  abs(volume: string, path: string): string {
+    return resolveOnDrive(this.root, volume, path);
+  }
+
+  /** A fresh absolute path under .minio.sys/tmp for staging. */
+  tmpPath(): string {
+    return `${this.root}/${SYSTEM_VOLUME}/${TMP_DIR}/${crypto.randomUUID()}`;
+  }
+
+  async readAll(volume: string, path: string): Promise<Uint8Array> {
+    const file = this.abs(volume, path);
+    try {
+      return await Bun.file(file).bytes();
+    } catch (err) {
+      throw await this.#notFoundOrVolume(err, volume, `Cannot read "${volume}/${path}" on "${this.root}"`);
+    }
+  }
+
+  /** Writes `data` to `file` (absolute) through a staged temp file and a rename. */
+  async writeFileAtomic(file: string, data: Uint8Array): Promise<void> {
+    const tmp = this.tmpPath();
+    try {
+      await this.#writeSynced(tmp, data);
+      await this.#renameCreatingParents(tmp, file);
+    } catch (err) {
+      await fsp.rm(tmp, { force: true }).catch(() => {});
+      throw toDriveError(err, `Cannot write "${file}"`);
+    }
+  }
+
+  async writeAll(volume: string, path: string, data: Uint8Array): Promise<void> {
+    const file = this.abs(volume, path);
+    await this.#requireVolume(volume);
+    await this.writeFileAtomic(file, data);
+  }
+
+  async #writeSynced(file: string, data: Uint8Array): Promise<void> {
+    const fh = await fsp.open(file, "w", 0o666);
+    try {
+      let off = 0;
+      while (off < data.length) off += (await fh.write(data, off, data.length - off)).bytesWritten;
+      if (this.fsync === "always") await fh.datasync();
+    } finally {
+      await fh.close();
+    }
+  }
+
+  async #renameCreatingParents(from: string, to: string): Promise<void> {
+    try {
+      await fsp.rename(from, to);
+    } catch (err) {
+      if (errnoOf(err) !== "ENOENT") throw err;
+      await fsp.mkdir(to.slice(0, to.lastIndexOf("/")), { recursive: true });
+      await fsp.rename(from, to);
+    }
+  }
+
+  /** Streams `body` into a new file; wrong length or a stream error leaves no file behind. */
+  async createFile(volume: string, path: string, size: number, body: ReadableStream<Uint8Array>): Promise<void> {
+    const file = this.abs(volume, path);
+    await this.#requireVolume(volume);
+    let fh: fsp.FileHandle | undefined;
+    try {
+      await fsp.mkdir(file.slice(0, file.lastIndexOf("/")), { recursive: true });
+      fh = await fsp.open(file, "w", 0o666);
+      let written = 0;
+      for await (const chunk of body) {
+        if (size >= 0 && written + chunk.length > size) throw new DriveError("Corrupt", `"${volume}/${path}": more than the declared ${size} bytes`);
+        let off = 0;
+        while (off < chunk.length) off += (await fh.write(chunk, off, chunk.length - off)).bytesWritten;
+        written += chunk.length;
+      }
+      if (size >= 0 && written !== size) throw new DriveError("Corrupt", `"${volume}/${path}": got ${written} of ${size} bytes`);
+      if (this.fsync === "always") await fh.datasync();
+      await fh.close();
+      fh = undefined;
+    } catch (err) {
+      await fh?.close().catch(() => {});
+      await fsp.rm(file, { force: true }).catch(() => {});
+      await body.cancel(err).catch(() => {});
+      throw toDriveError(err, `Cannot create "${volume}/${path}" on "${this.root}"`);
+    }
+  }
+
+  async readRange(volume: string, path: string, offset: number, length: number): Promise<Uint8Array> {
+    const file = this.abs(volume, path);
+    let fh: fsp.FileHandle | undefined;
+    try {
+      fh = await fsp.open(file, "r");
+      const buf = new Uint8Array(length);
+      let got = 0;
+      while (got < length) {
+        const { bytesRead } = await fh.read(buf, got, length - got, offset + got);
+        if (bytesRead === 0) throw new DriveError("Corrupt", `"${volume}/${path}" is shorter than ${offset + length} bytes`);
+        got += bytesRead;
+      }
+      return buf;
+    } catch (err) {
+      throw await this.#notFoundOrVolume(err, volume, `Cannot read "${volume}/${path}" on "${this.root}"`);
+    } finally {
+      await fh?.close().catch(() => {});
+    }
+  }
+
+  async readStream(volume: string, path: string, offset: number, length: number): Promise<ReadableStream<Uint8Array>> {
+    const file = this.abs(volume, path);
+    let fh: fsp.FileHandle;
+    try {
+      fh = await fsp.open(file, "r");
+    } catch (err) {
+      throw await this.#notFoundOrVolume(err, volume, `Cannot read "${volume}/${path}" on "${this.root}"`);
+    }
+    let pos = offset;
+    const end = offset + length;
+    return new ReadableStream<Uint8Array>({
+      pull: async (controller) => {
+        if (pos >= end) {
+          await fh.close();
+          return controller.close();
+        }
+        const buf = new Uint8Array(Math.min(STREAM_CHUNK, end - pos));
+        const { bytesRead } = await fh.read(buf, 0, buf.length, pos);
+        if (bytesRead === 0) {
+          await fh.close();
+          return controller.error(new DriveError("Corrupt", `"${volume}/${path}" is shorter than ${end} bytes`));
+        }
+        pos += bytesRead;
+        controller.enqueue(bytesRead === buf.length ? buf : buf.subarray(0, bytesRead));
+      },
+      cancel: async () => {
+        await fh.close().catch(() => {});
+      },
+    });
+  }
+
+  async stat(volume: string, path: string): Promise<FileStat> {
+    const file = this.abs(volume, path);
+    try {
+      const st = await fsp.stat(file);
+      return { size: st.size, modTime: st.mtimeMs };
+    } catch (err) {
+      throw await this.#notFoundOrVolume(err, volume, `Cannot stat "${volume}/${path}" on "${this.root}"`);
+    }
+  }
+
+  async rename(srcVolume: string, srcPath: string, dstVolume: string, dstPath: string): Promise<void> {
+    const from = this.abs(srcVolume, srcPath);
+    const to = this.abs(dstVolume, dstPath);
+    try {
+      await this.#renameCreatingParents(from, to);
+    } catch (err) {
+      if (errnoOf(err) === "ENOTEMPTY" || errnoOf(err) === "EISDIR" || errnoOf(err) === "EEXIST") {
+        await this.moveToTrash(to);
+        await this.#renameCreatingParents(from, to).catch((e) => {
+          throw toDriveError(e, `Cannot rename "${srcVolume}/${srcPath}" to "${dstVolume}/${dstPath}"`);
+        });
+        return;
+      }
+      throw await this.#notFoundOrVolume(err, srcVolume, `Cannot rename "${srcVolume}/${srcPath}" to "${dstVolume}/${dstPath}"`);
+    }
+    await this.pruneEmptyParents(srcVolume, srcPath);
+  }
+
+  /** Deletes a file, or a directory (tree when recursive), then prunes empty parents. */
+  async delete(volume: string, path: string, recursive: boolean): Promise<void> {
+    const target = this.abs(volume, path);
+    try {
+      if (recursive) {
+        await this.moveToTrash(target, true);
+      } else {
+        await fsp.rm(target).catch(async (err) => {
+          if (errnoOf(err) === "EISDIR" || errnoOf(err) === "ERR_FS_EISDIR") return fsp.rmdir(target);
+          throw err;
+        });
+      }
+    } catch (err) {
+      throw await this.#notFoundOrVolume(err, volume, `Cannot delete "${volume}/${path}" on "${this.root}"`);
+    }
+    await this.pruneEmptyParents(volume, path);
+  }
+
+  /** Removes empty directories from parentOf(path) up to, not including, the volume root. */
+  async pruneEmptyParents(volume: string, path: string): Promise<void> {
+    let dir = parentOf(path);
+    while (dir !== "") {
+      if (volume === SYSTEM_VOLUME && (dir === TMP_DIR || dir === TRASH_DIR || dir === "multipart" || dir === "buckets" || dir === "config")) return;
+      try {
+        await fsp.rmdir(this.abs(volume, dir));
+      } catch {
+        return; // not empty (or already gone): stop climbing
+      }
+      dir = parentOf(dir);
+    }
+  }
+
+  /** Renames `target` (absolute) into the trash and purges it in the background. */
+  async moveToTrash(target: string, mustExist = false): Promise<void> {
+    const dest = `${this.root}/${SYSTEM_VOLUME}/${TRASH_DIR}/${crypto.randomUUID()}`;
+    try {
+      await fsp.rename(target, dest);
+    } catch (err) {
+      if (errnoOf(err) === "ENOENT" && !mustExist) return;
+      throw err;
+    }
+    this.#track(fsp.rm(dest, { recursive: true, force: true }));
+  }
+
+  async listDir(volume: string, dir: string): Promise<string[]> {
+    const path = this.abs(volume, dir);
+    try {
+      const entries = await fsp.readdir(path, { withFileTypes: true });
+      return entries.map((e) => (e.isDirectory() ? `${e.name}/` : e.name));
+    } catch (err) {
+      throw await this.#notFoundOrVolume(err, volume, `Cannot list "${volume}/${dir}" on "${this.root}"`);
+    }
+  }
+
+  /** At open: whatever a crash left in tmp (other than the trash) goes to the trash. */
+  async recycleStaleTmp(): Promise<void> {
+    const tmp = `${this.root}/${SYSTEM_VOLUME}/${TMP_DIR}`;
+    const names = await fsp.readdir(tmp).catch(() => [] as string[]);
+    for (const name of names) if (name !== ".trash") await this.moveToTrash(`${tmp}/${name}`);
+    const trash = `${this.root}/${SYSTEM_VOLUME}/${TRASH_DIR}`;
+    for (const name of await fsp.readdir(trash).catch(() => [] as string[])) {
+      this.#track(fsp.rm(`${trash}/${name}`, { recursive: true, force: true }));
+    }
+  }
+
+  /** Waits for background purges (close, tests). */
+  async settle(): Promise<void> {
+    while (this.#pending.size > 0) await Promise.allSettled([...this.#pending]);
+  }
+
+  #track(p: Promise<unknown>): void {
+    const q = p.catch(() => {}).finally(() => this.#pending.delete(q));
+    this.#pending.add(q);
+  }
+
+  async #requireVolume(volume: string): Promise<void> {
+    checkVolume(volume);
+    try {
+      await fsp.access(`${this.root}/${volume}`);
+    } catch (err) {
+      throw toDriveError(err, `Volume "${volume}" not found on "${this.root}"`, { FileNotFound: "VolumeNotFound" });
+    }
+  }
+
+  /** ENOENT means "file not found" only when the volume exists; otherwise "volume not found". */
+  async #notFoundOrVolume(err: unknown, volume: string, what: string): Promise<DriveError> {
+    const e = toDriveError(err, what);
+    if (e.kind !== "FileNotFound") return e;
+    const volOk = await fsp.access(`${this.root}/${volume}`).then(() => true, () => false);
+    if (volOk) return e;
+    const rootOk = await fsp.access(this.root).then(() => true, () => false);
+    return new DriveError(rootOk ? "VolumeNotFound" : "Faulty", rootOk ? `Volume "${volume}" not found on "${this.root}"` : `Drive "${this.root}" is gone`, { cause: err });
+  }
+}

@@ -1,0 +1,131 @@
+// xl.meta operations of a LocalDrive: read a version, add/replace one, commit a staged write
+// (renameData), delete a version or add a delete marker. Each rewrites xl.meta atomically;
+// data directories move before the xl.meta that references them, so a crash leaves either
+// the old or the new version on this drive, plus at worst an unreferenced data dir.
+import { promises as fsp } from "node:fs";
+import type { DeleteVersionOptions, RenameDataResult } from "./drive.ts";
+import { SYSTEM_VOLUME, XL_META } from "./drive.ts";
+import { DriveError } from "./drive-error.ts";
+import type { FileInfo } from "./file-info.ts";
+import type { FileOps } from "./file-ops.ts";
+import { checkPath, parentOf } from "./drive-path.ts";
+import { errnoOf, toDriveError } from "./fs-errors.ts";
+import { XlMeta } from "./xl-meta/index.ts";
+
+export class MetadataOps {
+  constructor(readonly files: FileOps) {}
+
+  readMetadata(volume: string, path: string): Promise<Uint8Array> {
+    return this.files.readAll(volume, metaPath(path));
+  }
+
+  async readVersion(volume: string, path: string, versionId: string, readData: boolean): Promise<FileInfo> {
+    const meta = XlMeta.parse(await this.readMetadata(volume, path));
+    return meta.fileInfo(volume, path, versionId, { data: readData });
+  }
+
+  /** Loads xl.meta for a rewrite: missing → empty; unreadable → empty too (heal restores others). */
+  async #load(volume: string, path: string, mustExist: boolean): Promise<{ meta: XlMeta; existed: boolean }> {
+    try {
+      return { meta: XlMeta.parse(await this.readMetadata(volume, path)), existed: true };
+    } catch (err) {
+      if (err instanceof DriveError && err.kind === "FileNotFound" && !mustExist) return { meta: XlMeta.empty(), existed: false };
+      if (err instanceof DriveError && err.kind === "Corrupt" && !mustExist) return { meta: XlMeta.empty(), existed: true };
+      throw err;
+    }
+  }
+
+  async #store(volume: string, path: string, meta: XlMeta): Promise<void> {
+    if (meta.versions.length === 0) {
+      await this.files.delete(volume, metaPath(path), false).catch((err) => {
+        if (!(err instanceof DriveError && err.kind === "FileNotFound")) throw err;
+      });
+      return;
+    }
+    await this.files.writeFileAtomic(this.files.abs(volume, metaPath(path)), meta.toBytes());
+  }
+
+  async writeMetadata(volume: string, path: string, fi: FileInfo): Promise<void> {
+    await this.#checkParents(volume, path);
+    const { meta } = await this.#load(volume, path, false);
+    meta.addVersion(fi);
+    await this.#store(volume, path, meta);
+  }
+
+  async updateMetadata(volume: string, path: string, fi: FileInfo): Promise<void> {
+    const { meta } = await this.#load(volume, path, true);
+    meta.updateVersion(fi);
+    await this.#store(volume, path, meta);
+  }
+
+  async renameData(srcVolume: string, srcPath: string, fi: FileInfo, dstVolume: string, dstPath: string): Promise<RenameDataResult> {
+    await this.#checkParents(dstVolume, dstPath);
+    const { meta } = await this.#load(dstVolume, dstPath, false);
+    const oldDataDir = replacedDataDir(meta, dstVolume, dstPath, fi);
+    meta.addVersion(fi);
+    const hasDataDir = !fi.deleted && fi.dataDir !== "" && fi.data === undefined;
+    if (hasDataDir) {
+      await this.#moveDir(this.files.abs(srcVolume, `${srcPath}/${fi.dataDir}`), this.files.abs(dstVolume, `${dstPath}/${fi.dataDir}`));
+    }
+    await this.#store(dstVolume, dstPath, meta);
+    // The staging dir is empty now unless it also holds other things (a multipart upload's xl.meta).
+    await fsp.rmdir(this.files.abs(srcVolume, srcPath)).catch(() => {});
+    return { oldDataDir };
+  }
+
+  async deleteVersion(volume: string, path: string, fi: FileInfo, opts: DeleteVersionOptions): Promise<void> {
+    const { meta } = await this.#load(volume, path, !fi.deleted);
+    let freed = "";
+    if (fi.deleted && !opts.undoWrite) {
+      freed = replacedDataDir(meta, volume, path, fi);
+      meta.addVersion(fi);
+    } else {
+      const removed = meta.deleteVersion(fi.versionId);
+      if (removed.dataDir && meta.dataDirRefs(removed.dataDir) === 0) freed = removed.dataDir;
+    }
+    await this.#store(volume, path, meta);
+    if (freed) await this.files.delete(volume, `${path}/${freed}`, true).catch(() => {});
+  }
+
+  /** Moves a staged directory into place; an existing one (an earlier attempt) is trashed. */
+  async #moveDir(from: string, to: string): Promise<void> {
+    try {
+      await fsp.mkdir(to.slice(0, to.lastIndexOf("/")), { recursive: true });
+      await fsp.rename(from, to);
+    } catch (err) {
+      const code = errnoOf(err);
+      if (code !== "ENOTEMPTY" && code !== "EEXIST") throw toDriveError(err, `Cannot move "${from}" to "${to}"`);
+      await this.files.moveToTrash(to);
+      await fsp.rename(from, to).catch((e) => {
+        throw toDriveError(e, `Cannot move "${from}" to "${to}"`);
+      });
+    }
+  }
+
+  /** Refuses to create an object below another object ("a/b" when "a" is an object). */
+  async #checkParents(volume: string, path: string): Promise<void> {
+    if (volume === SYSTEM_VOLUME) return;
+    checkPath(path);
+    for (let dir = parentOf(path); dir !== ""; dir = parentOf(dir)) {
+      const isObject = await fsp.stat(this.files.abs(volume, metaPath(dir))).then((s) => s.isFile(), () => false);
+      if (isObject) throw new DriveError("ParentIsObject", `Cannot create "${volume}/${path}": "${dir}" is an object`);
+    }
+  }
+}
+
+function metaPath(path: string): string {
+  return `${path}/${XL_META}`;
+}
+
+/** Data dir that `fi` replaces (same version id) and that nothing else references, or "". */
+function replacedDataDir(meta: XlMeta, volume: string, path: string, fi: FileInfo): string {
+  let old: FileInfo;
+  try {
+    old = meta.fileInfo(volume, path, fi.versionId);
+  } catch {
+    return "";
+  }
+  // Inline versions never had a directory on disk.
+  if (old.deleted || !old.dataDir || old.dataDir === fi.dataDir || meta.inlineData(old.versionId) !== undefined) return "";
+  return meta.dataDirRefs(old.dataDir) === 1 ? old.dataDir : "";
+}

@@ -1,0 +1,235 @@
+// The Drive contract suite: every Drive implementation (LocalDrive, FaultyDrive in pass-through
+// mode, later RemoteDrive) must pass these same cases.
+import { afterEach, beforeEach, describe, expect, test } from "bun:test";
+import { DriveError, SYSTEM_VOLUME, type Drive, type FileInfo, type WalkEntry, type WalkOptions } from "../../src/disk/index.ts";
+
+export interface DriveHarness {
+  drive: Drive;
+  cleanup(): Promise<void>;
+}
+
+const bytes = (s: string) => new TextEncoder().encode(s);
+const streamOf = (...chunks: Uint8Array[]) =>
+  new ReadableStream<Uint8Array>({
+    start(c) {
+      for (const ch of chunks) c.enqueue(ch);
+      c.close();
+    },
+  });
+
+export function fileInfo(volume: string, name: string, over: Partial<FileInfo> = {}): FileInfo {
+  return {
+    volume,
+    name,
+    versionId: "null",
+    deleted: false,
+    dataDir: crypto.randomUUID(),
+    modTimeNs: BigInt(Date.now()) * 1_000_000n,
+    size: 3,
+    userMeta: { etag: "acbd18db4cc2f85cedef654fccc4a4d8", "content-type": "text/plain" },
+    sysMeta: {},
+    parts: [{ number: 1, size: 3, actualSize: 3 }],
+    erasure: { dataBlocks: 1, parityBlocks: 0, blockSize: 1 << 20, index: 1, distribution: [1] },
+    writtenBy: 0,
+    ...over,
+  };
+}
+
+async function expectKind(p: Promise<unknown>, kind: string): Promise<void> {
+  try {
+    await p;
+  } catch (err) {
+    expect(err).toBeInstanceOf(DriveError);
+    expect((err as DriveError).kind).toBe(kind as DriveError["kind"]);
+    return;
+  }
+  throw new Error(`expected DriveError ${kind}, got success`);
+}
+
+async function collect(it: AsyncIterable<WalkEntry>): Promise<string[]> {
+  const out: string[] = [];
+  for await (const e of it) out.push(`${e.kind === "prefix" ? "P:" : ""}${e.name}`);
+  return out;
+}
+
+/** Writes a committed object `name` with inline data (no data dir). */
+async function putInline(drive: Drive, volume: string, name: string, over: Partial<FileInfo> = {}): Promise<FileInfo> {
+  const fi = fileInfo(volume, name, { data: bytes("abc"), sysMeta: { "x-minio-internal-inline-data": bytes("true") }, ...over });
+  await drive.renameData(SYSTEM_VOLUME, `tmp/${crypto.randomUUID()}`, fi, volume, name);
+  return fi;
+}
+
+export function driveContract(label: string, make: () => Promise<DriveHarness>): void {
+  describe(`Drive contract: ${label}`, () => {
+    let h: DriveHarness;
+    let d: Drive;
+    beforeEach(async () => {
+      h = await make();
+      d = h.drive;
+    });
+    afterEach(async () => {
+      await h.cleanup();
+    });
+
+    test("volumes: make, stat, list, delete, errors", async () => {
+      await d.makeVol("bucket1");
+      await expectKind(d.makeVol("bucket1"), "VolumeExists");
+      expect((await d.statVol("bucket1")).name).toBe("bucket1");
+      expect((await d.listVols()).map((v) => v.name)).toContain("bucket1");
+      await expectKind(d.statVol("nope"), "VolumeNotFound");
+      await d.writeAll("bucket1", "a/b", bytes("x"));
+      await expectKind(d.deleteVol("bucket1", false), "VolumeNotEmpty");
+      await d.deleteVol("bucket1", true);
+      await expectKind(d.statVol("bucket1"), "VolumeNotFound");
+      await expectKind(d.deleteVol("nope", false), "VolumeNotFound");
+    });
+
+    test("whole files: write, read, missing file vs missing volume", async () => {
+      await d.makeVol("b1");
+      await d.writeAll("b1", "dir/file.txt", bytes("hello"));
+      expect(new TextDecoder().decode(await d.readAll("b1", "dir/file.txt"))).toBe("hello");
+      await d.writeAll("b1", "dir/file.txt", bytes("again"));
+      expect(new TextDecoder().decode(await d.readAll("b1", "dir/file.txt"))).toBe("again");
+      await expectKind(d.readAll("b1", "dir/none"), "FileNotFound");
+      await expectKind(d.readAll("nobucket", "x"), "VolumeNotFound");
+      await expectKind(d.writeAll("nobucket", "x", bytes("1")), "VolumeNotFound");
+    });
+
+    test("paths can never leave the drive", async () => {
+      await d.makeVol("b1");
+      for (const bad of ["../x", "a/../../x", "/etc/passwd", "a//b", "a/./b", "a\0b", "..", "x".repeat(2000), "a\\..\\b"]) {
+        await expectKind(d.writeAll("b1", bad, bytes("x")), "InvalidPath");
+        await expectKind(d.readAll("b1", bad), "InvalidPath");
+      }
+      for (const badVol of ["..", ".", "a/b", "", "a\0"]) await expectKind(d.makeVol(badVol), "InvalidPath");
+    });
+
+    test("createFile: exact size, ranged reads, short and long streams leave nothing", async () => {
+      await d.makeVol("b1");
+      await d.createFile("b1", "obj/part.1", 10, streamOf(bytes("01234"), bytes("56789")));
+      expect(new TextDecoder().decode(await d.readFile("b1", "obj/part.1", 3, 4))).toBe("3456");
+      const s = await d.readFileStream("b1", "obj/part.1", 2, 6);
+      expect(await new Response(s).text()).toBe("234567");
+      expect((await d.statFile("b1", "obj/part.1")).size).toBe(10);
+      await expectKind(d.readFile("b1", "obj/part.1", 8, 5), "Corrupt");
+      await expect(d.createFile("b1", "obj/short", 10, streamOf(bytes("0123")))).rejects.toBeInstanceOf(DriveError);
+      await expectKind(d.statFile("b1", "obj/short"), "FileNotFound");
+      await expect(d.createFile("b1", "obj/long", 2, streamOf(bytes("0123")))).rejects.toBeInstanceOf(DriveError);
+      await expectKind(d.statFile("b1", "obj/long"), "FileNotFound");
+      const failing = new ReadableStream<Uint8Array>({
+        pull(c) {
+          c.error(new Error("client went away"));
+        },
+      });
+      await expect(d.createFile("b1", "obj/broken", -1, failing)).rejects.toBeInstanceOf(Error);
+      await expectKind(d.statFile("b1", "obj/broken"), "FileNotFound");
+    });
+
+    test("rename, delete with pruning, listDir", async () => {
+      await d.makeVol("b1");
+      await d.writeAll("b1", "x/y/z", bytes("1"));
+      await d.renameFile("b1", "x/y/z", "b1", "p/q");
+      await expectKind(d.readAll("b1", "x/y/z"), "FileNotFound");
+      expect(await d.listDir("b1", "")).toEqual(["p/"]);
+      expect(await d.listDir("b1", "p")).toEqual(["q"]);
+      await d.delete("b1", "p/q", { recursive: false });
+      expect(await d.listDir("b1", "")).toEqual([]);
+      await d.writeAll("b1", "t/u/v", bytes("1"));
+      await d.delete("b1", "t", { recursive: true });
+      expect(await d.listDir("b1", "")).toEqual([]);
+      await expectKind(d.delete("b1", "gone", { recursive: false }), "FileNotFound");
+    });
+
+    test("metadata: renameData commits inline and data-dir versions; readVersion", async () => {
+      await d.makeVol("b1");
+      const fi1 = await putInline(d, "b1", "docs/a.txt");
+      const got = await d.readVersion("b1", "docs/a.txt", "", { readData: true });
+      expect(got.versionId).toBe("null");
+      expect(new TextDecoder().decode(got.data!)).toBe("abc");
+      expect(got.dataDir).toBe(fi1.dataDir);
+      // A data-dir version replacing the null version: the old data dir is reported for cleanup.
+      const tmp = `tmp/${crypto.randomUUID()}`;
+      const fi2 = fileInfo("b1", "docs/a.txt");
+      await d.createFile(SYSTEM_VOLUME, `${tmp}/${fi2.dataDir}/part.1`, 3, streamOf(bytes("xyz")));
+      const res = await d.renameData(SYSTEM_VOLUME, tmp, fi2, "b1", "docs/a.txt");
+      expect(res.oldDataDir).toBe("");
+      expect(new TextDecoder().decode(await d.readFile("b1", `docs/a.txt/${fi2.dataDir}/part.1`, 0, 3))).toBe("xyz");
+      const fi3 = fileInfo("b1", "docs/a.txt");
+      const tmp3 = `tmp/${crypto.randomUUID()}`;
+      await d.createFile(SYSTEM_VOLUME, `${tmp3}/${fi3.dataDir}/part.1`, 3, streamOf(bytes("new")));
+      expect((await d.renameData(SYSTEM_VOLUME, tmp3, fi3, "b1", "docs/a.txt")).oldDataDir).toBe(fi2.dataDir);
+      expect((await d.readVersion("b1", "docs/a.txt", "null", { readData: false })).dataDir).toBe(fi3.dataDir);
+    });
+
+    test("metadata: versions, delete markers, removing the last version removes the object", async () => {
+      await d.makeVol("b1");
+      const v1 = crypto.randomUUID();
+      const v2 = crypto.randomUUID();
+      await putInline(d, "b1", "k", { versionId: v1, modTimeNs: 1000n });
+      await putInline(d, "b1", "k", { versionId: v2, modTimeNs: 2000n });
+      expect((await d.readVersion("b1", "k", "", { readData: false })).versionId).toBe(v2);
+      const marker = fileInfo("b1", "k", { versionId: crypto.randomUUID(), deleted: true, modTimeNs: 3000n, dataDir: "", parts: [], erasure: undefined, size: 0, userMeta: {} });
+      await d.deleteVersion("b1", "k", marker);
+      const latest = await d.readVersion("b1", "k", "", { readData: false });
+      expect(latest.deleted).toBe(true);
+      expect(latest.numVersions).toBe(3);
+      await expectKind(d.readVersion("b1", "k", crypto.randomUUID(), { readData: false }), "VersionNotFound");
+      for (const id of [marker.versionId, v1, v2]) await d.deleteVersion("b1", "k", fileInfo("b1", "k", { versionId: id }));
+      await expectKind(d.readMetadata("b1", "k"), "FileNotFound");
+      expect(await d.listDir("b1", "")).toEqual([]);
+    });
+
+    test("an object cannot be created below another object", async () => {
+      await d.makeVol("b1");
+      await putInline(d, "b1", "a");
+      await expectKind(putInline(d, "b1", "a/b"), "ParentIsObject");
+      await putInline(d, "b1", "c/d");
+      await putInline(d, "b1", "c"); // an object over a prefix is allowed (S3 allows both)
+    });
+
+    test("updateMetadata and writeMetadata", async () => {
+      await d.makeVol("b1");
+      const fi = await putInline(d, "b1", "m");
+      await d.updateMetadata("b1", "m", { ...fi, userMeta: { ...fi.userMeta, "X-Amz-Meta-Color": "blue" }, data: undefined });
+      const got = await d.readVersion("b1", "m", "", { readData: true });
+      expect(got.userMeta["X-Amz-Meta-Color"]).toBe("blue");
+      expect(new TextDecoder().decode(got.data!)).toBe("abc");
+      await expectKind(d.updateMetadata("b1", "nothere", fi), "FileNotFound");
+      await d.writeMetadata(SYSTEM_VOLUME, "multipart/x/y", fileInfo(SYSTEM_VOLUME, "multipart/x/y", { parts: [] }));
+      expect((await d.readVersion(SYSTEM_VOLUME, "multipart/x/y", "", { readData: false })).parts).toEqual([]);
+    });
+
+    test("walk: sorted in UTF-8 byte order, prefixes, filters, resume", async () => {
+      await d.makeVol("b1");
+      // Children before "a": an object may be created over a prefix (not below an object).
+      const keys = ["a/b", "a/c/d", "a", "a-b", "a.b", "b/", "b/x", "z\u{1F600}", "z\uFFFD", "dir/sub/deep/k"];
+      for (const k of keys) await putInline(d, "b1", k.endsWith("/") ? k.slice(0, -1) + "__XLDIR__" : k);
+      const all = await collect(d.walk({ volume: "b1", baseDir: "", recursive: true }));
+      expect(all).toEqual(["a", "a-b", "a.b", "a/b", "a/c/d", "b/", "b/x", "dir/sub/deep/k", "z\uFFFD", "z\u{1F600}"]);
+      const top = await collect(d.walk({ volume: "b1", baseDir: "", recursive: false }));
+      expect(top).toEqual(["a", "a-b", "a.b", "P:a/", "b/", "P:b/", "P:dir/", "z\uFFFD", "z\u{1F600}"]);
+      const opts: WalkOptions = { volume: "b1", baseDir: "a/", recursive: false };
+      expect(await collect(d.walk(opts))).toEqual(["a/b", "P:a/c/"]);
+      expect(await collect(d.walk({ volume: "b1", baseDir: "", recursive: true, filterPrefix: "a/" }))).toEqual(["a/b", "a/c/d"]);
+      expect(await collect(d.walk({ volume: "b1", baseDir: "", recursive: true, after: "a/b" }))).toEqual(["a/c/d", "b/", "b/x", "dir/sub/deep/k", "z\uFFFD", "z\u{1F600}"]);
+      expect(await collect(d.walk({ volume: "b1", baseDir: "", recursive: true, after: "a/b", includeAfter: true }))).toEqual(["a/b", "a/c/d", "b/", "b/x", "dir/sub/deep/k", "z\uFFFD", "z\u{1F600}"]);
+      await expect(collect(d.walk({ volume: "nope", baseDir: "", recursive: true }))).rejects.toBeInstanceOf(DriveError);
+      expect(await collect(d.walk({ volume: "b1", baseDir: "missing/", recursive: true }))).toEqual([]);
+    });
+
+    test("walk yields xl.meta without inline data", async () => {
+      await d.makeVol("b1");
+      const big = new Uint8Array(50_000).fill(7);
+      await putInline(d, "b1", "big", { data: big, size: big.length });
+      const [entry] = await Array.fromAsync(d.walk({ volume: "b1", baseDir: "", recursive: true }));
+      expect(entry.kind).toBe("object");
+      if (entry.kind === "object") expect(entry.meta.length).toBeLessThan(2000);
+    });
+
+    test("info reports capacity", async () => {
+      const info = await d.info();
+      expect(info.total).toBeGreaterThan(0);
+      expect(info.free).toBeGreaterThan(0);
+    });
+  });
+}
