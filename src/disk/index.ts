@@ -4,3 +4,5 @@ export * from "./drive-error.ts";
 export * from "./file-info.ts";
 export * from "./xl-meta/index.ts";
 export * from "./format-json.ts";
+export * from "./bucket-metadata.ts";
+export * from "./part-meta.ts";
