@@ -120,7 +120,8 @@ export function decodeBucketMetadata(bytes: Uint8Array): BucketMetadata {
   const version = view.getUint16(2, true);
   if (format !== FORMAT || version !== VERSION) throw new DriveError("Corrupt", `Unknown bucket metadata format ${format} version ${version}`);
   // Fields missing from the file keep Go's zero values: empty configs, zero times.
-  const m = newBucketMetadata("", GO_ZERO_TIME_NS) as Record<KnownField, unknown> & BucketMetadata;
+  const m = newBucketMetadata("", GO_ZERO_TIME_NS);
+  const set = m as unknown as Record<KnownField, unknown>;
   try {
     const r = new MsgpackReader(bytes, 4);
     for (let n = r.readMapHeader(); n > 0; n--) {
@@ -128,10 +129,10 @@ export function decodeBucketMetadata(bytes: Uint8Array): BucketMetadata {
       const field = FIELDS.find(([go]) => go === key);
       if (!field) (m.unknownFields ??= []).push([key, r.raw().slice()]);
       else if (r.tryNil()) continue;
-      else if (field[2] === "str") m[field[1]] = r.readKey();
-      else if (field[2] === "time") m[field[1]] = r.readTimeNs();
-      else if (field[2] === "bool") m[field[1]] = r.readBool();
-      else m[field[1]] = r.readBinOrStr().slice();
+      else if (field[2] === "str") set[field[1]] = r.readKey();
+      else if (field[2] === "time") set[field[1]] = r.readTimeNs();
+      else if (field[2] === "bool") set[field[1]] = r.readBool();
+      else set[field[1]] = r.readBinOrStr().slice();
     }
   } catch (err) {
     throw new DriveError("Corrupt", `Cannot decode bucket metadata: ${(err as Error).message}`, { cause: err });
