@@ -61,9 +61,16 @@ export class BlockCodec {
 
   /**
    * Encodes `data` (consecutive blocks; only the last may be short) into d+p framed segments,
-   * laid out back to back in one new ArrayBuffer (segment i at i*segmentLength).
+   * laid out back to back in one ArrayBuffer (segment i at i*segmentLength): a new one, or
+   * one `reuse(bytes)` hands back (at least `bytes` long).
    */
-  encode(d: number, p: number, blockSize: number, data: Uint8Array): { buffer: ArrayBuffer; segmentLength: number } {
+  encode(
+    d: number,
+    p: number,
+    blockSize: number,
+    data: Uint8Array,
+    reuse?: (bytes: number) => ArrayBuffer | undefined,
+  ): { buffer: ArrayBuffer; segmentLength: number } {
     checkLayout({ d, p, blockSize });
     const n = d + p;
     const plan = planBlocks(data.length, blockSize, d);
@@ -88,7 +95,11 @@ export class BlockCodec {
       this.#kernel.mulMatrix(parityRows, dataPtrs, parityPtrs, chunk);
       for (let i = 0; i < n; i++) this.#hashInto(ptr(i), chunk, ptr(i) - HASH_SIZE);
     }
-    return { buffer: this.#kernel.memory.slice(base, base + n * seg).buffer, segmentLength: seg };
+    // A fresh ArrayBuffer costs page faults on first touch; a recycled one is only a copy.
+    const bytes = n * seg;
+    const buffer = reuse?.(bytes) ?? new ArrayBuffer(bytes);
+    new Uint8Array(buffer, 0, bytes).set(this.#kernel.memory.subarray(base, base + bytes));
+    return { buffer, segmentLength: seg };
   }
 
   /** Decodes framed segments of the same blocks; see DecodeResult. */

@@ -5,7 +5,10 @@ import { CodecError } from "./codec-error.ts";
 import type { ErasurePool } from "./erasure-pool.ts";
 import { type Layout, checkLayout } from "./layout.ts";
 
-/** Where one shard's framed bytes go (a drive's part file, an inline buffer, …). */
+/**
+ * Where one shard's framed bytes go (a drive's part file, an inline buffer, …). The segment's
+ * memory is recycled once write() resolves: copy it if you need it longer.
+ */
 export interface ShardSink {
   write(segment: Uint8Array): Promise<void>;
 }
@@ -72,9 +75,13 @@ export async function erasureEncode(
   const out = new SinkSet(sinks, writeQuorum);
   const inflight: Promise<Uint8Array[]>[] = [];
   const maxInflight = pool.size + 1;
-  const cutter = new BlockCutter(source, blockSize);
+  const cutter = new BlockCutter(source, blockSize, (bytes) => pool.acquire(bytes));
   let size = 0;
-  const drainOne = async () => out.write(await inflight.shift()!);
+  const drainOne = async () => {
+    const segments = await inflight.shift()!;
+    await out.write(segments);
+    pool.release(segments); // ShardSink contract: a segment is not used after write() resolves
+  };
   try {
     for (let block = await cutter.next(); block; block = await cutter.next()) {
       throwIfAborted(opts.signal);
@@ -100,14 +107,17 @@ class BlockCutter {
   readonly #blockSize: number;
   #carry: Uint8Array | undefined;
 
-  constructor(source: ByteSource, blockSize: number) {
+  readonly #alloc: (bytes: number) => Uint8Array;
+
+  constructor(source: ByteSource, blockSize: number, alloc: (bytes: number) => Uint8Array) {
     this.#it = (source as AsyncIterable<Uint8Array>)[Symbol.asyncIterator]();
     this.#blockSize = blockSize;
+    this.#alloc = alloc;
   }
 
   /** The next block (blockSize bytes, fewer at the end), or null at the end of the stream. */
   async next(): Promise<Uint8Array | null> {
-    const block = new Uint8Array(this.#blockSize);
+    const block = this.#alloc(this.#blockSize);
     let fill = 0;
     while (fill < this.#blockSize) {
       if (!this.#carry) {

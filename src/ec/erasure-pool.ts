@@ -1,7 +1,7 @@
 // ErasurePool: a fixed set of Bun workers, each with its own WASM kernel, running encode and
 // decode jobs (Reed-Solomon + bitrot framing in one hop). Buffers move by transfer, the queue
 // is bounded (a submit waits for room), a crashed worker is replaced and its job rejected.
-import { type DecodeResult, type HashChoice } from "./block-codec.ts";
+import { type DecodeResult, type HashChoice, planBlocks } from "./block-codec.ts";
 import { CodecError } from "./codec-error.ts";
 import { checkLayout } from "./layout.ts";
 import { type JobReply, type JobRequest, fromWire, transferables } from "./pool-protocol.ts";
@@ -47,6 +47,10 @@ function spansBuffer(v: Uint8Array): boolean {
   return v.buffer instanceof ArrayBuffer && v.byteOffset === 0 && v.byteLength === v.buffer.byteLength && v.byteLength > 0;
 }
 
+/** Recycled buffers kept per size, and sizes kept. */
+const BANK_DEPTH = 8;
+const BANK_SIZES = 8;
+
 /** Consecutive crashes without a finished job after which the pool stops respawning. */
 const CRASH_LIMIT = 8;
 
@@ -58,6 +62,8 @@ export class ErasurePool {
   readonly #slots: Slot[] = [];
   readonly #queue: Job[] = [];
   readonly #roomWaiters: (() => void)[] = [];
+  /** Recycled ArrayBuffers by size: fresh ones cost page faults on first touch. */
+  readonly #bank = new Map<number, ArrayBuffer[]>();
   #nextId = 1;
   #closed = false;
   #crashes = 0;
@@ -84,8 +90,12 @@ export class ErasurePool {
   async encode(d: number, p: number, blockSize: number, data: Uint8Array): Promise<Uint8Array[]> {
     checkLayout({ d, p, blockSize });
     const payload = spansBuffer(data) ? data : data.slice();
-    const reply = await this.#submit({ op: "encode", d, p, blockSize, data: payload }, transferables([payload]));
+    const outBytes = (d + p) * planBlocks(payload.length, blockSize, d).segmentLength;
+    const spare = this.#bank.get(outBytes)?.pop();
+    const body: JobBody = { op: "encode", d, p, blockSize, data: payload, spares: spare ? [spare] : undefined };
+    const reply = await this.#submit(body, transferables([payload]).concat(spare ? [spare] : []));
     if (!reply.ok || reply.op !== "encode") throw new CodecError("WorkerCrashed", "Unexpected reply to an encode job");
+    if (reply.input) this.#deposit(reply.input);
     const { buffer, segmentLength } = reply;
     return Array.from({ length: d + p }, (_, i) => new Uint8Array(buffer, i * segmentLength, segmentLength));
   }
@@ -114,6 +124,33 @@ export class ErasurePool {
     const result: DecodeResult = { data: reply.data, corrupt: reply.corrupt };
     if (reply.rebuilt) result.rebuilt = reply.rebuilt;
     return result;
+  }
+
+  /**
+   * A block buffer of `bytes`, recycled from earlier encode inputs when one is free; pass it
+   * whole to encode() and it comes back here once the worker has read it.
+   */
+  acquire(bytes: number): Uint8Array {
+    const b = this.#bank.get(bytes)?.pop();
+    return b ? new Uint8Array(b) : new Uint8Array(bytes);
+  }
+
+  /**
+   * Gives back an encode result (or any buffer) the caller is done with, so later jobs fill
+   * it instead of allocating. Nothing may read the segments after this.
+   */
+  release(segments: readonly Uint8Array[] | ArrayBuffer): void {
+    const buffer = segments instanceof ArrayBuffer ? segments : segments[0]?.buffer;
+    if (buffer instanceof ArrayBuffer && buffer.byteLength > 0) this.#deposit(buffer);
+  }
+
+  #deposit(buffer: ArrayBuffer): void {
+    let list = this.#bank.get(buffer.byteLength);
+    if (!list) {
+      if (this.#bank.size >= BANK_SIZES) this.#bank.delete(this.#bank.keys().next().value!);
+      this.#bank.set(buffer.byteLength, (list = []));
+    }
+    if (list.length < BANK_DEPTH) list.push(buffer);
   }
 
   /** Rejects queued and running jobs with CodecError("Closed") and stops the workers. */

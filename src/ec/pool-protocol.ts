@@ -4,7 +4,8 @@
 import { BlockCodec, type HashChoice } from "./block-codec.ts";
 import { CodecError, type CodecErrorKind } from "./codec-error.ts";
 
-export type JobRequest =
+/** Every request may carry spare ArrayBuffers for the worker to fill instead of allocating. */
+export type JobRequest = { spares?: ArrayBuffer[] } & (
   | { id: number; op: "encode"; hash: HashChoice; d: number; p: number; blockSize: number; data: Uint8Array }
   | {
       id: number;
@@ -16,7 +17,8 @@ export type JobRequest =
       segments: (Uint8Array | null)[];
       dataLength: number;
       rebuild: boolean;
-    };
+    }
+);
 
 export interface WireError {
   kind?: CodecErrorKind;
@@ -26,7 +28,7 @@ export interface WireError {
 }
 
 export type JobReply =
-  | { id: number; ok: true; op: "encode"; buffer: ArrayBuffer; segmentLength: number }
+  | { id: number; ok: true; op: "encode"; buffer: ArrayBuffer; segmentLength: number; input?: ArrayBuffer }
   | { id: number; ok: true; op: "decode"; data: Uint8Array; corrupt: number[]; rebuilt?: (Uint8Array | null)[] }
   | { id: number; ok: false; error: WireError };
 
@@ -48,12 +50,36 @@ export function transferables(views: readonly (Uint8Array | null | undefined)[])
   return [...out];
 }
 
-export function runJob(codecs: Map<HashChoice, BlockCodec>, job: JobRequest): { reply: JobReply; transfer: ArrayBuffer[] } {
+/** A worker's small stock of recycled ArrayBuffers. */
+export class BufferBank {
+  readonly #free: ArrayBuffer[] = [];
+  constructor(readonly limit: number) {}
+
+  put(buffers: readonly ArrayBuffer[] | undefined): void {
+    for (const b of buffers ?? []) if (this.#free.length < this.limit && b.byteLength > 0) this.#free.push(b);
+  }
+
+  /** A buffer of exactly `bytes` (segments are read by offset, so no larger ones). */
+  take(bytes: number): ArrayBuffer | undefined {
+    const at = this.#free.findIndex((b) => b.byteLength === bytes);
+    return at === -1 ? undefined : this.#free.splice(at, 1)[0];
+  }
+}
+
+export function runJob(codecs: Map<HashChoice, BlockCodec>, bank: BufferBank, job: JobRequest): { reply: JobReply; transfer: ArrayBuffer[] } {
+  bank.put(job.spares);
   let codec = codecs.get(job.hash);
   if (!codec) codecs.set(job.hash, (codec = new BlockCodec(job.hash)));
   if (job.op === "encode") {
-    const r = codec.encode(job.d, job.p, job.blockSize, job.data);
-    return { reply: { id: job.id, ok: true, op: "encode", ...r }, transfer: [r.buffer] };
+    const r = codec.encode(job.d, job.p, job.blockSize, job.data, (bytes) => bank.take(bytes));
+    const reply: JobReply = { id: job.id, ok: true, op: "encode", ...r };
+    const transfer = [r.buffer];
+    // The input block was handed over whole: send it back so the caller can reuse it.
+    if (job.data.byteOffset === 0 && job.data.buffer instanceof ArrayBuffer && job.data.buffer !== r.buffer) {
+      reply.input = job.data.buffer;
+      transfer.push(job.data.buffer);
+    }
+    return { reply, transfer };
   }
   const r = codec.decode(job.d, job.p, job.blockSize, job.segments, job.dataLength, job.rebuild);
   const reply: JobReply = { id: job.id, ok: true, op: "decode", data: r.data, corrupt: r.corrupt };
@@ -64,10 +90,11 @@ export function runJob(codecs: Map<HashChoice, BlockCodec>, job: JobRequest): { 
 /** Worker side: answers every JobRequest posted to `scope`, one at a time. */
 export function serveJobs(scope: { onmessage: unknown; postMessage(msg: unknown, transfer?: ArrayBuffer[]): void }): void {
   const codecs = new Map<HashChoice, BlockCodec>();
+  const bank = new BufferBank(4);
   scope.onmessage = (ev: MessageEvent<JobRequest>) => {
     const job = ev.data;
     try {
-      const { reply, transfer } = runJob(codecs, job);
+      const { reply, transfer } = runJob(codecs, bank, job);
       scope.postMessage(reply, transfer);
     } catch (e) {
       scope.postMessage({ id: job.id, ok: false, error: toWire(e) } satisfies JobReply);
