@@ -119,4 +119,17 @@ describe("MsgpackReader", () => {
     expect(r.readExt()).toEqual({ type: 1, data: bytes(0xaa) });
     expect(() => new MsgpackReader(bytes(0xd4, 0x05, 0xaa)).readTime()).toThrow(/msgp time/);
   });
+
+  test("timeNs/readTimeNs keep nanosecond times exact, before 1970 and at Go's zero time", () => {
+    for (const ns of [0n, 1n, -1n, 1_700_000_000_123_456_789n, -62135596800n * 1_000_000_000n, -1_500_000_001n]) {
+      const w = new MsgpackWriter();
+      w.timeNs(ns);
+      const r = new MsgpackReader(w.bytes());
+      expect(r.readTimeNs()).toBe(ns);
+    }
+    const w = new MsgpackWriter();
+    w.timeNs(-1n);
+    // Go's time.Unix(-1, 999999999): nanoseconds are never negative.
+    expect(Buffer.from(w.bytes()).toString("hex")).toBe("c70c05ffffffffffffffff3b9ac9ff");
+  });
 });

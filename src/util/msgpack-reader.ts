@@ -33,10 +33,6 @@ export class MsgpackReader {
     return this.#pos;
   }
 
-  get end(): number {
-    return this.#end;
-  }
-
   /** Bytes left to read. */
   get remaining(): number {
     return this.#end - this.#pos;
@@ -78,10 +74,6 @@ export class MsgpackReader {
     if (this.#buf[this.#pos] !== 0xc0) return false;
     this.#pos++;
     return true;
-  }
-
-  readNil(): void {
-    if (!this.tryNil()) this.#fail("Expected nil");
   }
 
   readBool(): boolean {
@@ -243,25 +235,22 @@ export class MsgpackReader {
 
   /** Map entry count; each entry needs at least 2 bytes, so larger counts are rejected early. */
   readMapHeader(): number {
-    const b = this.#u8();
-    let n: number;
-    if (b >= 0x80 && b <= 0x8f) n = b & 0x0f;
-    else if (b === 0xde) n = this.#len(2);
-    else if (b === 0xdf) n = this.#len(4);
-    else this.#fail(`Expected map, found 0x${b.toString(16)}`, this.#pos - 1);
-    if (n * 2 > this.remaining) this.#fail(`Map of ${n} entries cannot fit in ${this.remaining} bytes`);
-    return n;
+    return this.#containerLen("map", 0x80, 0xde, 0xdf, 2);
   }
 
   /** Array length; each element needs at least 1 byte, so larger counts are rejected early. */
   readArrayHeader(): number {
+    return this.#containerLen("array", 0x90, 0xdc, 0xdd, 1);
+  }
+
+  #containerLen(what: string, fix: number, c16: number, c32: number, minBytes: number): number {
     const b = this.#u8();
     let n: number;
-    if (b >= 0x90 && b <= 0x9f) n = b & 0x0f;
-    else if (b === 0xdc) n = this.#len(2);
-    else if (b === 0xdd) n = this.#len(4);
-    else this.#fail(`Expected array, found 0x${b.toString(16)}`, this.#pos - 1);
-    if (n > this.remaining) this.#fail(`Array of ${n} elements cannot fit in ${this.remaining} bytes`);
+    if (b >= fix && b <= fix + 15) n = b & 0x0f;
+    else if (b === c16) n = this.#len(2);
+    else if (b === c32) n = this.#len(4);
+    else this.#fail(`Expected ${what}, found 0x${b.toString(16)}`, this.#pos - 1);
+    if (n * minBytes > this.remaining) this.#fail(`${what} of ${n} entries cannot fit in ${this.remaining} bytes`);
     return n;
   }
 

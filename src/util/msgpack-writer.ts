@@ -188,26 +188,35 @@ export class MsgpackWriter {
     this.#len += 5;
   }
 
-  /** str header for `n` bytes: fixstr ≤31, str8 ≤255, str16 ≤65535, else str32. */
-  #strHeader(n: number): void {
+  /**
+   * A size-classed header: fix form (`fix | n`) up to `fixMax`, then the 8-bit (if the type has
+   * one, else `c8` < 0), 16-bit and 32-bit forms — the rule msgp applies to str, bin, map, array.
+   */
+  #sizeHeader(n: number, fix: number, fixMax: number, c8: number, c16: number, c32: number): void {
+    if (!Number.isInteger(n) || n < 0 || n > 0xffffffff) throw new RangeError(`Bad size ${n}`);
     this.#ensure(5);
     const p = this.#len;
-    if (n <= 31) {
-      this.#buf[p] = 0xa0 | n;
+    if (n <= fixMax) {
+      this.#buf[p] = fix | n;
       this.#len += 1;
-    } else if (n <= 0xff) {
-      this.#buf[p] = 0xd9;
+    } else if (c8 >= 0 && n <= 0xff) {
+      this.#buf[p] = c8;
       this.#buf[p + 1] = n;
       this.#len += 2;
     } else if (n <= 0xffff) {
-      this.#buf[p] = 0xda;
+      this.#buf[p] = c16;
       this.#view.setUint16(p + 1, n);
       this.#len += 3;
     } else {
-      this.#buf[p] = 0xdb;
+      this.#buf[p] = c32;
       this.#view.setUint32(p + 1, n);
       this.#len += 5;
     }
+  }
+
+  /** str header: fixstr ≤31, str8 ≤255, str16 ≤65535, else str32. */
+  #strHeader(n: number): void {
+    this.#sizeHeader(n, 0xa0, 31, 0xd9, 0xda, 0xdb);
   }
 
   /** A string, UTF-8 encoded straight into the buffer. */
@@ -239,48 +248,19 @@ export class MsgpackWriter {
     this.raw(bytes);
   }
 
+  /** bin header: bin8 ≤255, bin16 ≤65535, else bin32 (there is no fix form). */
   binHeader(n: number): void {
-    this.#ensure(5);
-    const p = this.#len;
-    if (n <= 0xff) {
-      this.#buf[p] = 0xc4;
-      this.#buf[p + 1] = n;
-      this.#len += 2;
-    } else if (n <= 0xffff) {
-      this.#buf[p] = 0xc5;
-      this.#view.setUint16(p + 1, n);
-      this.#len += 3;
-    } else {
-      this.#buf[p] = 0xc6;
-      this.#view.setUint32(p + 1, n);
-      this.#len += 5;
-    }
+    this.#sizeHeader(n, 0, -1, 0xc4, 0xc5, 0xc6);
   }
 
+  /** map header: fixmap ≤15, map16 ≤65535, else map32. */
   mapHeader(n: number): void {
-    this.#containerHeader(n, 0x80, 0xde, 0xdf);
+    this.#sizeHeader(n, 0x80, 15, -1, 0xde, 0xdf);
   }
 
+  /** array header: fixarray ≤15, array16 ≤65535, else array32. */
   arrayHeader(n: number): void {
-    this.#containerHeader(n, 0x90, 0xdc, 0xdd);
-  }
-
-  #containerHeader(n: number, fix: number, c16: number, c32: number): void {
-    if (!Number.isInteger(n) || n < 0 || n > 0xffffffff) throw new RangeError(`Bad container size ${n}`);
-    this.#ensure(5);
-    const p = this.#len;
-    if (n <= 15) {
-      this.#buf[p] = fix | n;
-      this.#len += 1;
-    } else if (n <= 0xffff) {
-      this.#buf[p] = c16;
-      this.#view.setUint16(p + 1, n);
-      this.#len += 3;
-    } else {
-      this.#buf[p] = c32;
-      this.#view.setUint32(p + 1, n);
-      this.#len += 5;
-    }
+    this.#sizeHeader(n, 0x90, 15, -1, 0xdc, 0xdd);
   }
 
   /** msgp's time.Time: ext8 type 5, int64 Unix seconds + uint32 nanoseconds, big-endian. */
