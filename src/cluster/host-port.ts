@@ -1,8 +1,9 @@
 // host:port handling shared by drive URLs and listen addresses: splitting with Go's rules
-// (so the same strings are accepted as by MinIO), port checks, and "is this host me?"
-// decided from literal addresses — no DNS, so the answer is immediate and deterministic.
+// (so the same strings are accepted as by MinIO), port checks, listen addresses, and "is this
+// host me?" decided from literal addresses — no DNS, so the answer is immediate and repeatable.
 import { isIP } from "node:net";
 import { hostname, networkInterfaces } from "node:os";
+import { ConfigError } from "./config-error.ts";
 
 /** A split "host:port"; port is undefined when the string had none. */
 export interface HostPort {
@@ -39,6 +40,35 @@ export function splitHostPort(s: string): HostPort | string {
 function stripZone(host: string): string {
   const i = host.indexOf("%");
   return i < 0 ? host : host.slice(0, i);
+}
+
+/** A TCP listen address (--address, --console-address). */
+export interface ListenAddress {
+  /** As given, e.g. ":9000", "0.0.0.0:9000", "[::1]:9000". */
+  raw: string;
+  /** Host to bind, without brackets; "" binds all interfaces. */
+  host: string;
+  /** Port; 0 = pick a free port at start, as MinIO does. */
+  port: number;
+}
+
+/**
+ * Parses ":9000", "0.0.0.0:9000", "[::1]:9000" or "host:9000" for the flag `what`. A literal
+ * IP must belong to this machine (as MinIO requires); names would need DNS, so they are left
+ * to the bind to reject.
+ */
+export function parseListenAddress(raw: string, what: string, local: ReadonlySet<string>): ListenAddress {
+  const bad = (why: string) => new ConfigError("InvalidAddress", `Invalid ${what} "${raw}": ${why}`);
+  const hp = splitHostPort(raw.trim());
+  if (typeof hp === "string") throw bad(hp);
+  if (hp.port === undefined) throw bad(`missing port, e.g. ":9000" or "127.0.0.1:9000"`);
+  const port = parsePort(hp.port, 0);
+  if (port === undefined) throw bad("the port must be a number from 0 to 65535");
+  if (!isWildcardHost(hp.host)) {
+    if (!isValidHostName(hp.host)) throw bad(`"${hp.host}" is not a valid host name or IP address`);
+    if (isIP(hp.host) !== 0 && !isLocalHost(hp.host, local)) throw bad(`${hp.host} is not an address of this machine`);
+  }
+  return { raw, host: hp.host, port };
 }
 
 /** Parses a decimal port in [min, 65535]; returns undefined when it is not one. */
