@@ -8,7 +8,9 @@ export { MsgpackError, msgpackKind, type MsgpackKind };
 
 /** An extension value: its type byte and payload (a view into the input). */
 export interface MsgpackExt {
+  /** Extension type byte (signed; msgp's time.Time is 5). */
   type: number;
+  /** Payload bytes. */
   data: Uint8Array;
 }
 

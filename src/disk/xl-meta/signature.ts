@@ -81,12 +81,12 @@ export function headerFromBody(body: XlVersionBody): XlVersionHeader {
   if (body.type === OBJECT_TYPE && body.object) {
     const o = body.object;
     let flags = isTieredAway(o) ? 0 : FLAG_USES_DATA_DIR;
-    if (o.metaSys && META_INLINE_DATA in o.metaSys) flags |= FLAG_INLINE_DATA;
+    if (o.metaSys && Object.hasOwn(o.metaSys, META_INLINE_DATA)) flags |= FLAG_INLINE_DATA;
     return { versionId: versionIdFromBytes(o.id), modTimeNs: o.mTime, signature: sig, type: OBJECT_TYPE, flags, ecN: o.ecN & 0xff, ecM: o.ecM & 0xff };
   }
   if (body.type === DELETE_TYPE && body.deleteMarker) {
     const d = body.deleteMarker;
-    const flags = d.metaSys && META_FREE_VERSION in d.metaSys ? FLAG_FREE_VERSION : 0;
+    const flags = d.metaSys && Object.hasOwn(d.metaSys, META_FREE_VERSION) ? FLAG_FREE_VERSION : 0;
     return { versionId: versionIdFromBytes(d.id), modTimeNs: d.mTime, signature: sig, type: DELETE_TYPE, flags, ecN: 0, ecM: 0 };
   }
   // Legacy versions are always the null version and carry no flags.
