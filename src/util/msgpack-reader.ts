@@ -1,9 +1,7 @@
 // MsgpackReader: a bounds-checked cursor over MessagePack bytes. Tells bin from str, reads
 // any integer encoding, skips or returns the raw span of any value, and never allocates
 // from an untrusted length before checking that the bytes are actually there.
-
 import { MsgpackError, msgpackKind, skipMsgpackValue, type MsgpackKind } from "./msgpack-skip.ts";
-
 export { MsgpackError, msgpackKind, type MsgpackKind };
 
 /** An extension value: its type byte and payload (a view into the input). */
