@@ -121,28 +121,11 @@ export class S3Error extends Error {
 /** The S3 code for each object-layer error kind; the switch is exhaustive by construction. */
 function codeForKind(kind: ObjectErrorKind): { code: S3ErrorCode; message?: string } {
   switch (kind) {
-    case "NoSuchBucket":
-    case "BucketAlreadyOwnedByYou":
-    case "BucketNotEmpty":
-    case "InvalidBucketName":
-    case "NoSuchKey":
-    case "NoSuchVersion":
-    case "MethodNotAllowed":
-    case "NoSuchUpload":
-    case "InvalidPart":
-    case "InvalidPartOrder":
-    case "EntityTooSmall":
-    case "EntityTooLarge":
-    case "IncompleteBody":
-    case "BadDigest":
-    case "PreconditionFailed":
-    case "NotModified":
-    case "InvalidRange":
-    case "InvalidPartNumber":
-    case "InvalidObjectState":
-    case "NoSuchTagSet":
-    case "NoSuchBucketPolicy":
-    case "NoSuchLifecycleConfiguration":
+    case "NoSuchBucket": case "BucketAlreadyOwnedByYou": case "BucketNotEmpty": case "InvalidBucketName":
+    case "NoSuchKey": case "NoSuchVersion": case "MethodNotAllowed": case "NoSuchUpload": case "InvalidPart":
+    case "InvalidPartOrder": case "EntityTooSmall": case "EntityTooLarge": case "IncompleteBody": case "BadDigest":
+    case "PreconditionFailed": case "NotModified": case "InvalidRange": case "InvalidPartNumber":
+    case "InvalidObjectState": case "NoSuchTagSet": case "NoSuchBucketPolicy": case "NoSuchLifecycleConfiguration":
     case "NotImplemented":
       return { code: kind };
     case "InvalidVersionId":
