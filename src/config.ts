@@ -1,7 +1,6 @@
-// Configuration: the command line and environment of `bunker server` — the same flags and
-// MINIO_* variables as `minio server`, with BUNKER_* spellings taking precedence — parsed once
-// into a frozen plain object. The only module that reads environment variables, and even it
-// reads only the `env` record it is handed.
+// Configuration: `bunker server`'s command line and environment — minio's flags and MINIO_*
+// variables, BUNKER_* spellings first — parsed once into a frozen plain object. The only module
+// that reads environment variables, and only from the `env` record it is handed.
 import { existsSync, readFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { basename, join, resolve } from "node:path";

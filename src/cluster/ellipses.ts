@@ -1,7 +1,6 @@
-// Ellipsis patterns in drive arguments: `/data{1...4}`, `/mnt/d{01...16}`,
-// `http://host{1...4}:9000/disk{1...8}`, `http://[fd00::{1...a}]/d{1...4}` (hex bounds).
-// Parsing and expansion follow MinIO's rules so the same argument yields the same drives
-// in the same order — the order decides which drives share an erasure set.
+// Ellipsis patterns in drive arguments (`/data{1...4}`, `/d{01...16}`, `http://h{1...4}/d{1...8}`,
+// hex bounds for IPv6), parsed and expanded by MinIO's rules: the same argument yields the same
+// drives in the same order, and the order decides which drives share an erasure set.
 import { ConfigError } from "./config-error.ts";
 
 /** One `{a...b}` range: its text as written and the values it stands for. */

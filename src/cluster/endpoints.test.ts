@@ -30,6 +30,12 @@ describe("path drives", () => {
     expect(l.pools[0].endpoints[0]).toEqual({ raw: "data", path: "/srv/data", isLocal: true });
   });
 
+  test("the layout is frozen", () => {
+    const l = parse(["/d{1...4}"]);
+    expect(Object.isFrozen(l) && Object.isFrozen(l.pools[0]) && Object.isFrozen(l.pools[0].sets[0])).toBe(true);
+    expect(Object.isFrozen(l.pools[0].endpoints[0])).toBe(true);
+  });
+
   test("MINIO_ERASURE_SET_DRIVE_COUNT does not apply to a single drive", () => {
     expect(parse(["/data"], { setDriveCount: 4 }).pools[0].setDriveCount).toBe(1);
   });

@@ -1,7 +1,6 @@
-// Drive arguments → pools → erasure sets, as `minio server ARGS…` forms them: each argument
-// with ellipses is one pool; arguments without ellipses together form one pool; a single
-// plain path is a single-drive ("xl-single") deployment. URL drives are parsed and checked
-// now even though only local drives are served today.
+// Drive arguments → pools → erasure sets, as `minio server ARGS…` forms them: each argument with
+// ellipses is one pool, plain arguments together are one pool, one plain path is "xl-single".
+// URL drives are parsed and checked now even though only local drives are served today.
 import { isIP } from "node:net";
 import { resolve as resolvePath, parse as parsePath } from "node:path";
 import { ConfigError } from "./config-error.ts";
@@ -33,9 +32,9 @@ export interface PoolLayout {
   /** True for a drive list without ellipses (MinIO's "legacy" form, one pool only). */
   legacy: boolean;
   /** Drives in MinIO's order; set membership refers to these indices. */
-  endpoints: Endpoint[];
+  endpoints: readonly Endpoint[];
   /** sets[i] = indices into `endpoints` of the drives of erasure set i, in set position order. */
-  sets: number[][];
+  sets: readonly (readonly number[])[];
   /** Number of erasure sets. */
   setCount: number;
   /** Drives per erasure set (1 only for xl-single). */
@@ -48,7 +47,7 @@ export type SetupType = "xl-single" | "erasure" | "dist-erasure";
 /** The parsed drive arguments. */
 export interface VolumeLayout {
   /** Pools in argument order; pool 0 first. */
-  pools: PoolLayout[];
+  pools: readonly PoolLayout[];
   /** xl-single (one drive), erasure (one machine) or dist-erasure (several hosts). */
   setupType: SetupType;
 }
@@ -92,7 +91,16 @@ export function parseVolumes(args: readonly string[], opts: ParseVolumesOptions 
     throw new ConfigError("InvalidEndpoints", `Invalid drive "${all[0].raw}": a single drive must be a local path, not a URL`);
   }
   if (all[0].url) pools.forEach((p) => checkUrlEndpoints(p.endpoints, p.cmdline, ctx.local));
-  return { pools, setupType: single ? "xl-single" : setupTypeOf(all) };
+  return freezeLayout({ pools, setupType: single ? "xl-single" : setupTypeOf(all) });
+}
+
+/** The layout is a value shared by every layer: freeze it all the way down (URLs stay as they are). */
+function freezeLayout(layout: VolumeLayout): VolumeLayout {
+  for (const pool of layout.pools) {
+    for (const part of [...pool.endpoints, ...pool.sets, pool.endpoints, pool.sets, pool]) Object.freeze(part);
+  }
+  Object.freeze(layout.pools);
+  return Object.freeze(layout);
 }
 
 function groupPools(list: string[], custom: number): PoolArgs[] {

@@ -1,7 +1,6 @@
-// Erasure-set size selection: how many drives go into each set of a pool. Mirrors MinIO:
-// sizes 2..16 that divide the drive count, kept only when symmetric with the first
-// (leftmost) ellipsis range — normally the hosts — and the largest such size wins, unless
-// MINIO_ERASURE_SET_DRIVE_COUNT picks one of the dividing sizes explicitly.
+// Erasure-set size selection, as MinIO does it: of the sizes 2..16 dividing the drive count, those
+// symmetric with the leftmost ellipsis range (normally the hosts), the largest wins — unless
+// MINIO_ERASURE_SET_DRIVE_COUNT names one of the dividing sizes.
 import { ConfigError } from "./config-error.ts";
 
 /** Smallest erasure set MinIO forms from several drives. */

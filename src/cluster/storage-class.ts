@@ -1,7 +1,6 @@
-// Parity per storage class, with MinIO's defaults and validation: STANDARD defaults by set
-// size, REDUCED_REDUNDANCY defaults to EC:1, values are "EC:<parity>", parity may not exceed
-// half the set and RRS parity may not exceed STANDARD parity. Lives in cluster/ because it
-// is a property of the set layout, and both config.ts and object/ need it.
+// Parity per storage class with MinIO's defaults and rules ("EC:<parity>", at most half the set,
+// RRS not above STANDARD). In cluster/ because it depends on the set layout and both config.ts
+// and object/ need it.
 import { ConfigError } from "./config-error.ts";
 import type { VolumeLayout } from "./endpoints.ts";
 

@@ -1,7 +1,6 @@
-// Object placement, pure functions: which erasure set holds an object (SipHash-2-4 keyed by
-// the deployment id, or CRC32 for old CRCMOD deployments), the shard order across the set
-// (hashOrder), and the parity defaults. Byte-for-byte MinIO's choices (SPEC §1.3, §3.1, §3.3).
-// SipHash runs on every request, so it uses 32-bit halves instead of BigInt.
+// Object placement, pure and byte-for-byte MinIO's (SPEC §1.3, §3.1, §3.3): the erasure set of an
+// object (SipHash-2-4 keyed by the deployment id, or CRCMOD), the shard order (hashOrder), parity
+// defaults. SipHash runs on every request, so it works on 32-bit halves instead of BigInt.
 export {
   defaultParity,
   defaultRrsParity,
