@@ -6,3 +6,4 @@ export * from "./xl-meta/index.ts";
 export * from "./format-json.ts";
 export * from "./bucket-metadata.ts";
 export * from "./part-meta.ts";
+export { LocalDrive, type LocalDriveOptions, type FsyncPolicy } from "./local-drive.ts";

@@ -32,6 +32,8 @@ export type ObjectErrorKind =
   | "PreconditionFailed"
   | "NotModified"
   | "InvalidRange"
+  /** GET/HEAD ?partNumber= beyond the object's parts. */
+  | "InvalidPartNumber"
   | "InvalidArgument"
   /** Object lock / retention / legal hold forbids the operation. */
   | "ObjectLocked"
@@ -54,14 +56,20 @@ export class ObjectError extends Error {
   constructor(
     readonly kind: ObjectErrorKind,
     message: string,
-    options?: { cause?: unknown; bucket?: string; key?: string },
+    options?: { cause?: unknown; bucket?: string; key?: string; versionId?: string; deleteMarker?: boolean },
   ) {
     super(message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.bucket = options?.bucket;
     this.key = options?.key;
+    this.versionId = options?.versionId;
+    this.deleteMarker = options?.deleteMarker;
   }
   readonly bucket?: string;
   readonly key?: string;
+  /** Version concerned (e.g. of the delete marker that hides the key). */
+  readonly versionId?: string;
+  /** The answer is about a delete marker (S3 sets x-amz-delete-marker). */
+  readonly deleteMarker?: boolean;
 }
 
 export function isObjectError(err: unknown, ...kinds: ObjectErrorKind[]): err is ObjectError {

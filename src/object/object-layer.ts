@@ -214,8 +214,7 @@ export type BucketConfigKind =
   | "encryption"
   | "tagging"
   | "quota"
-  | "replication"
-  | "cors";
+  | "replication";
 
 export interface HealResult {
   bucket: string;

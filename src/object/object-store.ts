@@ -1,0 +1,244 @@
+// ObjectStore: the ObjectLayer over pools → erasure sets → drives. Routes each key to its set
+// (SipHash of the name with the deployment id), runs bucket operations across every drive,
+// merges listings across sets, keeps bucket configuration, and heals in the background.
+import { SYSTEM_VOLUME, type Drive } from "../disk/index.ts";
+import type { ErasurePool } from "../ec/index.ts";
+import { NsClock, compareKeys, nsToDate } from "../util/index.ts";
+import { BucketMetaStore } from "./bucket-meta-store.ts";
+import { HealQueue } from "./heal-queue.ts";
+import { mergeSorted } from "./merge-sorted.ts";
+import { LocalLocker, type NamespaceLocker } from "./ns-lock.ts";
+import { ObjectError, isObjectError } from "./object-error.ts";
+import type * as L from "./object-layer.ts";
+import { encodeDirObject, toObjectInfo } from "./object-info.ts";
+import { createSipHashMod, crcHashMod, defaultParity } from "./placement.ts";
+import type { SetContext, SetSettings } from "./set-context.ts";
+import { deleteObject } from "./set-delete.ts";
+import { getObject, getObjectInfo } from "./set-get.ts";
+import { healObject } from "./set-heal.ts";
+import { entryFor, walkSet, type ListedEntry } from "./set-list.ts";
+import { putObject, type VersioningState } from "./set-put.ts";
+import { deleteBucketDirs, listBucketDirs, makeBucketDirs, statBucket } from "./store-buckets.ts";
+import { pageObjects, pageVersions, walkOptionsFor } from "./store-listing.ts";
+import { ObjectStoreMultipart } from "./store-multipart.ts";
+import { copyObject, updateObjectMeta } from "./store-copy.ts";
+
+export interface ObjectStoreConfig {
+  /** Each pool's drives by erasure set and position (null: offline). */
+  pools: { sets: (Drive | null)[][] }[];
+  deploymentId: string;
+  /** format.json distributionAlgo ("SIPMOD+PARITY", "SIPMOD" or "CRCMOD"). */
+  distributionAlgo?: string;
+  codec: ErasurePool;
+  settings?: Partial<SetSettings>;
+  locker?: NamespaceLocker;
+}
+
+export class ObjectStore extends ObjectStoreMultipart implements L.ObjectLayer {
+  readonly sets: SetContext[];
+  readonly heals: HealQueue;
+  readonly bucketMeta: BucketMetaStore;
+  readonly #setIndex: (name: string, count: number) => number;
+  readonly #known = new Set<string>();
+
+  constructor(readonly config: ObjectStoreConfig) {
+    super();
+    const n = config.pools[0].sets[0].length;
+    const settings: SetSettings = {
+      standardParity: defaultParity(n),
+      rrsParity: n === 1 ? 0 : 1,
+      inlineBlock: 128 * 1024,
+      blockSize: 1 << 20,
+      driveTimeoutMs: 30_000,
+      ...config.settings,
+    };
+    const locker = config.locker ?? new LocalLocker();
+    const clock = new NsClock();
+    this.heals = new HealQueue((volume, name, versionId) => this.#healNow(volume, name, versionId));
+    // Only pool 0 is served today; more pools are validated at start-up but not yet placed into.
+    this.sets = config.pools[0].sets.map((drives, setIndex) => ({
+      drives,
+      poolIndex: 0,
+      setIndex,
+      deploymentId: config.deploymentId,
+      codec: config.codec,
+      locker,
+      clock,
+      settings,
+      requestHeal: (v, name, id) => this.heals.request(v, name, id),
+    }));
+    this.#setIndex = config.distributionAlgo === "CRCMOD" ? (name, c) => crcHashMod(name, c) : createSipHashMod(config.deploymentId);
+    this.bucketMeta = new BucketMetaStore({
+      read: (name) => this.#readSystem(name),
+      write: (name, data) => this.#writeSystem(name, data),
+      remove: async (name) => void (await deleteObject(this.setFor(name), SYSTEM_VOLUME, name, {}, "unversioned")),
+    });
+  }
+
+  /** The erasure set holding `name` (an encoded object name, without the bucket). */
+  setFor(name: string): SetContext {
+    return this.sets.length === 1 ? this.sets[0] : this.sets[this.#setIndex(name, this.sets.length)];
+  }
+
+  protected setOf(key: string): SetContext {
+    return this.setFor(encodeDirObject(key));
+  }
+
+  async #readSystem(name: string): Promise<Uint8Array | null> {
+    try {
+      const res = await getObject(this.setFor(name), SYSTEM_VOLUME, name, {});
+      return new Uint8Array(await new Response(res.body).arrayBuffer());
+    } catch (err) {
+      if (isObjectError(err, "NoSuchKey")) return null;
+      throw err;
+    }
+  }
+
+  async #writeSystem(name: string, data: Uint8Array): Promise<void> {
+    await putObject(this.setFor(name), SYSTEM_VOLUME, name, new Response(data).body!, { size: data.length, userMeta: {} }, "unversioned");
+  }
+
+  async #healNow(volume: string, name: string, versionId: string): Promise<void> {
+    await healObject(this.setFor(name), volume, name, { versionId: versionId || undefined, deep: true });
+  }
+
+  protected async requireBucket(bucket: string): Promise<void> {
+    if (this.#known.has(bucket)) return;
+    await statBucket(this.sets, bucket);
+    this.#known.add(bucket);
+  }
+
+  protected async versioning(bucket: string): Promise<VersioningState> {
+    return this.bucketMeta.versioning(bucket);
+  }
+
+  async makeBucket(bucket: string, opts: { lockEnabled?: boolean } = {}): Promise<void> {
+    const exists = await statBucket(this.sets, bucket).then(() => true, (err) => (isObjectError(err, "NoSuchBucket") ? false : Promise.reject(err)));
+    if (exists) throw new ObjectError("BucketAlreadyOwnedByYou", `Bucket "${bucket}" already exists`, { bucket });
+    await makeBucketDirs(this.sets, bucket);
+    this.bucketMeta.forget(bucket);
+    await this.bucketMeta.create(bucket, new Date(), opts.lockEnabled ?? false);
+    this.#known.add(bucket);
+  }
+
+  async getBucketInfo(bucket: string): Promise<L.BucketInfo> {
+    const dirCreated = await statBucket(this.sets, bucket);
+    this.#known.add(bucket);
+    const meta = await this.bucketMeta.get(bucket, dirCreated);
+    return { name: bucket, created: meta.created > 0n ? nsToDate(meta.created) : dirCreated, lockEnabled: (await this.versioning(bucket)) === "enabled" && (await this.bucketMeta.getConfig(bucket, "objectLock")) !== null };
+  }
+
+  async listBuckets(): Promise<L.BucketInfo[]> {
+    const dirs = await listBucketDirs(this.sets);
+    const out: L.BucketInfo[] = [];
+    for (const d of dirs) {
+      this.#known.add(d.name);
+      const meta = await this.bucketMeta.get(d.name, d.created).catch(() => null);
+      out.push({ name: d.name, created: meta && meta.created > 0n ? nsToDate(meta.created) : d.created, lockEnabled: false });
+    }
+    return out.sort((a, b) => (a.name < b.name ? -1 : 1));
+  }
+
+  async deleteBucket(bucket: string, opts: { force?: boolean } = {}): Promise<void> {
+    await this.requireBucket(bucket);
+    if (!opts.force) {
+      const page = await this.listObjectVersions(bucket, { maxKeys: 1 });
+      if (page.versions.length > 0 || page.prefixes.length > 0) throw new ObjectError("BucketNotEmpty", `The bucket "${bucket}" is not empty`, { bucket });
+    }
+    await deleteBucketDirs(this.sets, bucket);
+    this.#known.delete(bucket);
+    await this.bucketMeta.remove(bucket).catch(() => {});
+  }
+
+  async getBucketConfig(bucket: string, kind: L.BucketConfigKind): Promise<Uint8Array | null> {
+    await this.requireBucket(bucket);
+    return this.bucketMeta.getConfig(bucket, kind);
+  }
+
+  async setBucketConfig(bucket: string, kind: L.BucketConfigKind, value: Uint8Array | null): Promise<void> {
+    await this.requireBucket(bucket);
+    await this.bucketMeta.setConfig(bucket, kind, value);
+  }
+
+  async putObject(bucket: string, key: string, body: ReadableStream<Uint8Array>, opts: L.PutObjectOptions): Promise<L.ObjectInfo> {
+    await this.requireBucket(bucket);
+    return putObject(this.setOf(key), bucket, key, body, opts, await this.versioning(bucket));
+  }
+
+  async getObject(bucket: string, key: string, opts: L.GetObjectOptions = {}): Promise<L.GetObjectResult> {
+    await this.requireBucket(bucket);
+    return getObject(this.setOf(key), bucket, key, opts);
+  }
+
+  async getObjectInfo(bucket: string, key: string, opts: L.GetObjectOptions = {}): Promise<L.ObjectInfo> {
+    await this.requireBucket(bucket);
+    return getObjectInfo(this.setOf(key), bucket, key, opts);
+  }
+
+  async deleteObject(bucket: string, key: string, opts: L.DeleteObjectOptions = {}): Promise<L.DeleteObjectResult> {
+    await this.requireBucket(bucket);
+    return deleteObject(this.setOf(key), bucket, key, opts, await this.versioning(bucket));
+  }
+
+  async copyObject(srcBucket: string, srcKey: string, dstBucket: string, dstKey: string, opts: L.CopyObjectOptions): Promise<L.ObjectInfo> {
+    await this.requireBucket(srcBucket);
+    await this.requireBucket(dstBucket);
+    return copyObject(this, srcBucket, srcKey, dstBucket, dstKey, opts, await this.versioning(dstBucket));
+  }
+
+  async updateObjectMeta(bucket: string, key: string, versionId: string, update: (meta: Record<string, string>) => Record<string, string>): Promise<L.ObjectInfo> {
+    await this.requireBucket(bucket);
+    return updateObjectMeta(this.setOf(key), bucket, key, versionId, update);
+  }
+
+  /** Entries of every set merged in key order (each key lives in one set; prefixes in many). */
+  async *#entries(opts: ReturnType<typeof walkOptionsFor>): AsyncGenerator<ListedEntry> {
+    const streams = this.sets.map((s) => walkSet(s, opts));
+    if (streams.length === 1) return yield* streams[0];
+    for await (const group of mergeSorted<ListedEntry>(streams)) {
+      const obj = group.items.find((i) => i.item.kind === "object");
+      if (obj) yield obj.item;
+      if (group.items.some((i) => i.item.kind === "prefix")) yield { kind: "prefix", name: group.name };
+    }
+  }
+
+  async listObjects(bucket: string, opts: L.ListObjectsOptions): Promise<L.ListObjectsResult> {
+    await this.requireBucket(bucket);
+    const prefix = opts.prefix ?? "";
+    const walk = walkOptionsFor(bucket, prefix, opts.delimiter ?? "", opts.after);
+    return pageObjects(this.#safeEntries(walk, bucket, prefix), bucket, opts);
+  }
+
+  async listObjectVersions(bucket: string, opts: L.ListVersionsOptions): Promise<L.ListVersionsResult> {
+    await this.requireBucket(bucket);
+    const prefix = opts.prefix ?? "";
+    const walk = walkOptionsFor(bucket, prefix, opts.delimiter ?? "", opts.keyMarker, !!opts.versionIdMarker);
+    return pageVersions(this.#safeEntries(walk, bucket, prefix), bucket, opts);
+  }
+
+  /** Entries for a listing. A key ending in "/" lives one directory above its own prefix, so it is looked up on its own. */
+  async *#safeEntries(walk: ReturnType<typeof walkOptionsFor>, bucket: string, prefix: string): AsyncGenerator<ListedEntry> {
+    const after = walk.after;
+    if (prefix.endsWith("/") && (after === undefined || compareKeys(after, prefix) < 0 || (walk.includeAfter && after === prefix))) {
+      const own = await entryFor(this.setOf(prefix), bucket, prefix);
+      if (own) yield own;
+    }
+    yield* this.#entries(walk);
+  }
+
+  async healObject(bucket: string, key: string, opts: { versionId?: string; deep?: boolean } = {}): Promise<L.HealResult> {
+    const name = encodeDirObject(key);
+    return healObject(this.setFor(name), bucket, name, opts);
+  }
+
+  async healBucket(bucket: string): Promise<void> {
+    await makeBucketDirs(this.sets, bucket).catch(() => {});
+  }
+
+  async close(): Promise<void> {
+    await this.heals.close();
+  }
+
+  /** Converts a FileInfo-based answer for the s3 layer (shared with the mixins). */
+  protected info = toObjectInfo;
+}

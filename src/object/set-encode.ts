@@ -1,0 +1,106 @@
+// Erasure-codes one request body onto the drives of a set (a PUT body or a multipart part):
+// MD5 and length are taken on the way through, each drive gets its shard as a staged file
+// (or in memory for inline objects), and failing drives are dropped while write quorum holds.
+import { SYSTEM_VOLUME } from "../disk/index.ts";
+import { CodecError, bitrotFileSize, erasureEncode, type ShardSink } from "../ec/index.ts";
+import { ObjectError } from "./object-error.ts";
+import type { SetContext } from "./set-context.ts";
+import { DriveShardWriter, InlineShardCollector } from "./shard-io.ts";
+import { writeQuorum } from "./quorum.ts";
+
+export interface Layout {
+  /** Data shards. */
+  d: number;
+  /** Parity shards. */
+  p: number;
+  blockSize: number;
+  /** EcDist: 1-based shard number per drive position. */
+  distribution: number[];
+}
+
+export interface EncodeResult {
+  size: number;
+  md5: Uint8Array;
+  /** Inline shard bytes per drive position (inline writes only). */
+  inline: (Uint8Array | null)[] | null;
+  /** Drive positions that did not get their shard. */
+  failed: Set<number>;
+}
+
+export interface EncodeOptions {
+  /** Exact body length or -1. */
+  expectedSize: number;
+  /** Keep the shards in memory (for xl.meta) instead of writing files. */
+  inline: boolean;
+  /** Path under .minio.sys where each drive's shard file is staged. */
+  stagingPath: string;
+  signal?: AbortSignal;
+}
+
+/** Passes the body through while counting bytes and hashing MD5; enforces the declared size. */
+function measured(body: ReadableStream<Uint8Array>, expected: number, out: { size: number; md5?: Uint8Array }): ReadableStream<Uint8Array> {
+  const md5 = new Bun.CryptoHasher("md5");
+  return body.pipeThrough(
+    new TransformStream<Uint8Array, Uint8Array>({
+      transform(chunk, ctl) {
+        out.size += chunk.length;
+        if (expected >= 0 && out.size > expected) throw new ObjectError("InvalidArgument", `Body is longer than the declared ${expected} bytes`);
+        md5.update(chunk);
+        ctl.enqueue(chunk);
+      },
+      flush() {
+        if (expected >= 0 && out.size < expected) throw new ObjectError("IncompleteBody", `Body ended after ${out.size} of ${expected} bytes`);
+        out.md5 = new Uint8Array(md5.digest());
+      },
+    }),
+  );
+}
+
+export async function encodeBody(ctx: SetContext, layout: Layout, body: ReadableStream<Uint8Array>, opts: EncodeOptions): Promise<EncodeResult> {
+  const n = ctx.drives.length;
+  const wq = writeQuorum(layout.d, layout.p);
+  const fileSize = opts.expectedSize >= 0 ? bitrotFileSize(opts.expectedSize, layout.blockSize, layout.d) : -1;
+  const sinks: (ShardSink | null)[] = new Array(n).fill(null);
+  const writers: (DriveShardWriter | InlineShardCollector | null)[] = new Array(n).fill(null);
+  ctx.drives.forEach((drive, pos) => {
+    if (!drive) return;
+    const w = opts.inline ? new InlineShardCollector() : new DriveShardWriter(drive, SYSTEM_VOLUME, opts.stagingPath, fileSize, ctx.settings.driveTimeoutMs);
+    writers[pos] = w;
+    sinks[layout.distribution[pos] - 1] = w;
+  });
+  const measure = { size: 0, md5: undefined as Uint8Array | undefined };
+  const abortAll = (err: unknown) => {
+    for (const w of writers) if (w instanceof DriveShardWriter) w.abort(err);
+  };
+  let failedShards: number[];
+  try {
+    const res = await erasureEncode(ctx.codec, { d: layout.d, p: layout.p, blockSize: layout.blockSize }, measured(body, opts.expectedSize, measure), sinks, wq, { signal: opts.signal });
+    failedShards = res.failed;
+  } catch (err) {
+    abortAll(err);
+    throw encodeFailure(err, n, wq);
+  }
+  const failed = new Set<number>();
+  ctx.drives.forEach((d, pos) => {
+    if (!d || failedShards.includes(layout.distribution[pos] - 1)) failed.add(pos);
+  });
+  await Promise.all(
+    writers.map(async (w, pos) => {
+      if (!(w instanceof DriveShardWriter) || failed.has(pos)) return;
+      await w.close().catch(() => failed.add(pos));
+    }),
+  );
+  if (n - failed.size < wq) {
+    throw new ObjectError("WriteQuorum", `Only ${n - failed.size} of ${n} drives stored the data; ${wq} needed`);
+  }
+  const inline = opts.inline ? writers.map((w, pos) => (w instanceof InlineShardCollector && !failed.has(pos) ? w.bytes() : null)) : null;
+  return { size: measure.size, md5: measure.md5!, inline, failed };
+}
+
+function encodeFailure(err: unknown, n: number, wq: number): unknown {
+  if (err instanceof CodecError) {
+    if (err.kind === "QuorumLost") return new ObjectError("WriteQuorum", `Fewer than ${wq} of ${n} drives could store the data`, { cause: err });
+    if (err.cause !== undefined && !(err.cause instanceof CodecError)) return err.cause;
+  }
+  return err;
+}

@@ -1,0 +1,145 @@
+// Healing one object on one erasure set: every version a quorum agrees on is rewritten onto
+// the online drives that lack it or whose shards fail verification (rebuilt from the good
+// shards), and versions that can never reach quorum are removed once every drive has answered.
+import { SYSTEM_VOLUME, type FileInfo } from "../disk/index.ts";
+import { HASH_SIZE, bitrotFileSize, erasureHeal, highwayHash256, shardSize, type ShardSink, type ShardSource } from "../ec/index.ts";
+import type { HealResult } from "./object-layer.ts";
+import { decodeDirObject } from "./object-info.ts";
+import { fanOut, type SetContext } from "./set-context.ts";
+import { readSetMeta, resolveVersion, type ResolvedVersion, type SetMeta } from "./set-meta.ts";
+import { DriveShardWriter, InlineShardCollector, driveShardSource, inlineShardSource } from "./shard-io.ts";
+import type { XlVersionHeader } from "../disk/index.ts";
+import type { ElectedVersion } from "./quorum.ts";
+
+export async function healObject(ctx: SetContext, volume: string, name: string, opts: { versionId?: string; deep?: boolean }): Promise<HealResult> {
+  const release = await ctx.locker.lock([`${volume}/${name}`], "write");
+  const healed = new Set<number>();
+  try {
+    const meta = await readSetMeta(ctx, volume, name);
+    const offline = meta.absent.flatMap((a, i) => (a === "offline" || !ctx.drives[i] ? [i] : []));
+    for (const v of meta.elected) {
+      if (opts.versionId && v.header.versionId !== opts.versionId) continue;
+      for (const pos of await healVersion(ctx, meta, volume, name, v, opts.deep ?? false)) healed.add(pos);
+    }
+    if (offline.length === 0) await removeDangling(ctx, meta, volume, name);
+    return { bucket: volume, key: decodeDirObject(name), healedDrives: [...healed].sort((a, b) => a - b), offlineDrives: offline };
+  } finally {
+    release();
+  }
+}
+
+/** Versions some drives hold that never reached quorum (failed writes): drop them everywhere. */
+async function removeDangling(ctx: SetContext, meta: SetMeta, volume: string, name: string): Promise<void> {
+  const good = new Set(meta.elected.map((v) => `${v.header.versionId}|${v.header.modTimeNs}`));
+  await Promise.all(
+    meta.metas.map(async (m, pos) => {
+      if (!m) return;
+      for (const h of m.versions) {
+        if (good.has(`${h.versionId}|${h.modTimeNs}`)) continue;
+        const fi = m.fileInfo(volume, name, h.versionId);
+        await ctx.drives[pos]?.deleteVersion(volume, name, fi, { undoWrite: true }).catch(() => {});
+      }
+    }),
+  );
+}
+
+/** Heals one elected version; returns the drive positions rewritten. */
+async function healVersion(ctx: SetContext, meta: SetMeta, volume: string, name: string, v: ElectedVersion<XlVersionHeader>, deep: boolean): Promise<number[]> {
+  const resolved = resolveVersion(ctx, meta, volume, name, decodeDirObject(name), v.header.versionId, true);
+  const targets: number[] = [];
+  for (const [pos, drive] of ctx.drives.entries()) {
+    if (!drive || meta.absent[pos] === "offline") continue;
+    const fi = resolved.perDrive[pos];
+    if (!fi || (!fi.deleted && !(await shardsIntact(ctx, resolved, pos, deep)))) targets.push(pos);
+  }
+  if (targets.length === 0) return [];
+  await fanOut(ctx, (d) => d.makeVol(volume).catch(() => {}), targets);
+  if (resolved.fi.deleted) {
+    const done = await fanOut(ctx, (d) => d.deleteVersion(volume, name, resolved.fi), targets);
+    return targets.filter((pos) => done[pos].ok);
+  }
+  return rebuildShards(ctx, resolved, targets);
+}
+
+/** Rebuilds every part of the version for `targets` and commits it there. */
+async function rebuildShards(ctx: SetContext, r: ResolvedVersion, targets: number[]): Promise<number[]> {
+  const fi = r.fi;
+  const e = fi.erasure!;
+  const layout = { d: e.dataBlocks, p: e.parityBlocks, blockSize: e.blockSize };
+  const inline = r.perDrive.some((f) => f?.data !== undefined);
+  const good = r.perDrive.map((f, pos) => (f && !targets.includes(pos) ? f : null));
+  const tmpId = crypto.randomUUID();
+  const collectors = new Map<number, InlineShardCollector>();
+  const alive = new Set(targets);
+  try {
+    for (const part of fi.parts) {
+      const sources: (ShardSource | null)[] = new Array(e.dataBlocks + e.parityBlocks).fill(null);
+      good.forEach((g, pos) => {
+        if (!g?.erasure) return;
+        const shard = g.erasure.index - 1;
+        sources[shard] = inline ? inlineShardSource(g.data ?? new Uint8Array()) : driveShardSource(ctx.drives[pos]!, fi.volume, `${fi.name}/${fi.dataDir}/part.${part.number}`, ctx.settings.driveTimeoutMs);
+      });
+      const sinks: (ShardSink | null)[] = new Array(sources.length).fill(null);
+      const writers: DriveShardWriter[] = [];
+      for (const pos of alive) {
+        const shard = e.distribution[pos] - 1;
+        if (inline) {
+          const c = new InlineShardCollector();
+          collectors.set(pos, c);
+          sinks[shard] = c;
+        } else {
+          const w = new DriveShardWriter(ctx.drives[pos]!, SYSTEM_VOLUME, `tmp/${tmpId}/${fi.dataDir}/part.${part.number}`, bitrotFileSize(part.size, e.blockSize, e.dataBlocks), ctx.settings.driveTimeoutMs);
+          writers.push(w);
+          sinks[shard] = w;
+        }
+      }
+      await erasureHeal(ctx.codec, layout, sources, sinks, part.size);
+      await Promise.all(writers.map((w) => w.close()));
+    }
+    const perDrive = (pos: number): FileInfo => ({ ...fi, isLatest: undefined, numVersions: undefined, erasure: { ...e, index: e.distribution[pos] }, data: inline ? (collectors.get(pos)?.bytes() ?? new Uint8Array()) : undefined });
+    const done = await fanOut(ctx, (d, pos) => d.renameData(SYSTEM_VOLUME, `tmp/${tmpId}`, perDrive(pos), fi.volume, fi.name), [...alive]);
+    return [...alive].filter((pos) => done[pos].ok);
+  } finally {
+    void fanOut(ctx, (d) => d.delete(SYSTEM_VOLUME, `tmp/${tmpId}`, { recursive: true }), targets);
+  }
+}
+
+/** Does drive `pos` hold complete shards? Sizes always; every bitrot hash when deep. */
+async function shardsIntact(ctx: SetContext, r: ResolvedVersion, pos: number, deep: boolean): Promise<boolean> {
+  const fi = r.perDrive[pos]!;
+  const e = fi.erasure;
+  if (!e || e.index !== e.distribution[pos]) return false;
+  const drive = ctx.drives[pos]!;
+  try {
+    for (const part of fi.parts) {
+      const want = bitrotFileSize(part.size, e.blockSize, e.dataBlocks);
+      if (fi.data !== undefined && fi.parts.length === 1) {
+        if (fi.data.length !== want || (deep && !framesValid(fi.data, part.size, e.blockSize, e.dataBlocks))) return false;
+        continue;
+      }
+      const path = `${fi.name}/${fi.dataDir}/part.${part.number}`;
+      if (!deep) {
+        if ((await drive.statFile(fi.volume, path)).size !== want) return false;
+        continue;
+      }
+      if (!framesValid(await drive.readFile(fi.volume, path, 0, want), part.size, e.blockSize, e.dataBlocks)) return false;
+    }
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Checks every 32-byte HighwayHash frame of a whole shard file. */
+export function framesValid(framed: Uint8Array, size: number, blockSize: number, d: number): boolean {
+  let off = 0;
+  const full = shardSize(blockSize, d);
+  for (let left = size; left > 0; left -= blockSize) {
+    const len = left >= blockSize ? full : Math.ceil(left / d);
+    if (off + HASH_SIZE + len > framed.length) return false;
+    const sum = highwayHash256(framed.subarray(off + HASH_SIZE, off + HASH_SIZE + len));
+    if (!Buffer.from(sum).equals(framed.subarray(off, off + HASH_SIZE))) return false;
+    off += HASH_SIZE + len;
+  }
+  return off === framed.length;
+}

@@ -1,0 +1,64 @@
+// Listing one erasure set: every drive is walked in key order, the walks are merged, and for
+// each key the versions a quorum of drives agree on are elected — exactly as single-object
+// reads do, so a listing never shows what a GET would refuse.
+import { XlMeta, type FileInfo, type WalkEntry, type WalkOptions } from "../disk/index.ts";
+import { mergeSorted } from "./merge-sorted.ts";
+import { electVersions } from "./quorum.ts";
+import { fanOut, type SetContext } from "./set-context.ts";
+import { requiredFor } from "./set-meta.ts";
+import { encodeDirObject } from "./object-info.ts";
+
+export type ListedEntry =
+  /** An object key with its elected versions, newest first (delete markers included, free versions not). */
+  | { kind: "object"; name: string; versions: FileInfo[] }
+  /** A common prefix (non-recursive walks), ending with "/". */
+  | { kind: "prefix"; name: string };
+
+/** Lazily walks the set's drives and yields quorum-elected entries in key order. */
+export async function* walkSet(ctx: SetContext, opts: WalkOptions): AsyncGenerator<ListedEntry> {
+  const n = ctx.drives.length;
+  const positions = ctx.drives.map((d, i) => (d ? i : -1)).filter((i) => i >= 0);
+  const streams = positions.map((i) => ctx.drives[i]!.walk(opts));
+  // A prefix needs as many drives as the smallest possible data quorum.
+  const prefixQuorum = Math.max(1, n - Math.floor(n / 2) - (n - positions.length));
+  for await (const group of mergeSorted<WalkEntry>(streams)) {
+    const objects = group.items.filter((it) => it.item.kind === "object");
+    const prefixes = group.items.length - objects.length;
+    if (objects.length > 0) {
+      const entry = electEntry(ctx, opts.volume, group.name, objects.map((o) => ({ pos: positions[o.source], meta: (o.item as { meta: Uint8Array }).meta })));
+      if (entry) yield entry;
+    }
+    if (prefixes >= prefixQuorum) yield { kind: "prefix", name: group.name };
+  }
+}
+
+/** The listing entry of one exact key (quorum-elected versions), or null. */
+export async function entryFor(ctx: SetContext, volume: string, key: string): Promise<ListedEntry | null> {
+  const results = await fanOut(ctx, (d) => d.readMetadata(volume, encodeDirObject(key)));
+  const found = results.flatMap((r, pos) => (r.ok ? [{ pos, meta: r.value }] : []));
+  return found.length > 0 ? electEntry(ctx, volume, key, found) : null;
+}
+
+function electEntry(ctx: SetContext, volume: string, key: string, found: { pos: number; meta: Uint8Array }[]): ListedEntry | null {
+  const n = ctx.drives.length;
+  const metas: (XlMeta | null)[] = new Array(n).fill(null);
+  for (const f of found) {
+    try {
+      metas[f.pos] = XlMeta.parse(f.meta);
+    } catch {
+      // unreadable on this drive: it simply does not vote
+    }
+  }
+  const elected = electVersions(
+    metas.map((m) => m?.versions ?? null),
+    requiredFor(metas, n),
+  ).filter((v) => (v.header.flags & 1) === 0);
+  if (elected.length === 0) return null;
+  const name = encodeDirObject(key);
+  const versions: FileInfo[] = [];
+  elected.forEach((v, i) => {
+    const fi = metas[v.drives[0]]!.fileInfo(volume, name, v.header.versionId);
+    versions.push({ ...fi, isLatest: i === 0, numVersions: elected.length, data: undefined });
+  });
+  return { kind: "object", name: key, versions };
+}

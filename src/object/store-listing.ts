@@ -1,0 +1,145 @@
+// Turning merged, quorum-elected walk entries into S3 listing pages: prefix and delimiter
+// roll-up, markers, max-keys and truncation for objects, versions and multipart uploads.
+import type { WalkOptions } from "../disk/index.ts";
+import { compareKeys } from "../util/index.ts";
+import type { ListObjectsOptions, ListObjectsResult, ListUploadsOptions, ListUploadsResult, ListVersionsOptions, ListVersionsResult, ObjectInfo, UploadInfo } from "./object-layer.ts";
+import { toObjectInfo } from "./object-info.ts";
+import type { ListedEntry } from "./set-list.ts";
+
+/** Walk options for a listing: with "/" as delimiter only the prefix's directory is read. */
+export function walkOptionsFor(bucket: string, prefix: string, delimiter: string, after?: string, includeAfter = false): WalkOptions {
+  const cut = prefix.lastIndexOf("/");
+  return {
+    volume: bucket,
+    baseDir: cut >= 0 ? prefix.slice(0, cut + 1) : "",
+    recursive: delimiter !== "/",
+    filterPrefix: prefix || undefined,
+    after: after || undefined,
+    includeAfter: includeAfter || undefined,
+  };
+}
+
+/** The common prefix `key` rolls up to under `delimiter`, or null. */
+export function commonPrefix(key: string, prefix: string, delimiter: string): string | null {
+  if (!delimiter) return null;
+  const i = key.indexOf(delimiter, prefix.length);
+  return i < 0 ? null : key.slice(0, i + delimiter.length);
+}
+
+type Item = { kind: "object"; info: ObjectInfo } | { kind: "prefix"; name: string };
+
+/** Entries → (objects | prefixes), deduplicated prefixes, skipping what sorts at or before `after`. */
+async function* rollUp(entries: AsyncIterable<ListedEntry>, bucket: string, prefix: string, delimiter: string, after: string | undefined, versions: boolean): AsyncGenerator<Item | { kind: "versions"; infos: ObjectInfo[] }> {
+  let lastPrefix = "";
+  for await (const e of entries) {
+    const cp = e.kind === "prefix" ? e.name : commonPrefix(e.name, prefix, delimiter);
+    if (cp !== null) {
+      if (cp === lastPrefix || (after !== undefined && compareKeys(cp, after) <= 0) || !cp.startsWith(prefix)) continue;
+      if (e.kind === "object" && !versions && e.versions[0].deleted) continue;
+      lastPrefix = cp;
+      yield { kind: "prefix", name: cp };
+      continue;
+    }
+    if (e.kind !== "object") continue;
+    if (versions) yield { kind: "versions", infos: e.versions.map((fi) => toObjectInfo(bucket, fi)) };
+    else if (!e.versions[0].deleted) yield { kind: "object", info: toObjectInfo(bucket, e.versions[0]) };
+  }
+}
+
+export async function pageObjects(entries: AsyncIterable<ListedEntry>, bucket: string, opts: ListObjectsOptions): Promise<ListObjectsResult> {
+  const out: ListObjectsResult = { objects: [], prefixes: [], isTruncated: false };
+  if (opts.maxKeys <= 0) return out;
+  const it = rollUp(entries, bucket, opts.prefix ?? "", opts.delimiter ?? "", opts.after, false);
+  try {
+    for await (const item of it) {
+      if (out.objects.length + out.prefixes.length >= opts.maxKeys) {
+        out.isTruncated = true;
+        break;
+      }
+      if (item.kind === "prefix") {
+        out.prefixes.push(item.name);
+        out.nextMarker = item.name;
+      } else if (item.kind === "object") {
+        out.objects.push(item.info);
+        out.nextMarker = item.info.key;
+      }
+    }
+  } finally {
+    await it.return(undefined);
+  }
+  return out;
+}
+
+export async function pageVersions(entries: AsyncIterable<ListedEntry>, bucket: string, opts: ListVersionsOptions): Promise<ListVersionsResult> {
+  const out: ListVersionsResult = { versions: [], prefixes: [], isTruncated: false };
+  if (opts.maxKeys <= 0) return out;
+  const count = () => out.versions.length + out.prefixes.length;
+  // With a version-id marker the marker key itself is listed again, from after that version.
+  const after = opts.keyMarker && !opts.versionIdMarker ? opts.keyMarker : undefined;
+  const it = rollUp(entries, bucket, opts.prefix ?? "", opts.delimiter ?? "", after, true);
+  try {
+    outer: for await (const item of it) {
+      if (item.kind === "prefix") {
+        if (count() >= opts.maxKeys) {
+          out.isTruncated = true;
+          break;
+        }
+        out.prefixes.push(item.name);
+        out.nextKeyMarker = item.name;
+        out.nextVersionIdMarker = undefined;
+        continue;
+      }
+      if (item.kind !== "versions") continue;
+      let infos = item.infos;
+      if (opts.keyMarker && opts.versionIdMarker && infos[0]?.key === opts.keyMarker) {
+        const i = infos.findIndex((v) => v.versionId === opts.versionIdMarker);
+        infos = i >= 0 ? infos.slice(i + 1) : [];
+      }
+      for (const v of infos) {
+        if (count() >= opts.maxKeys) {
+          out.isTruncated = true;
+          break outer;
+        }
+        out.versions.push(v);
+        out.nextKeyMarker = v.key;
+        out.nextVersionIdMarker = v.versionId;
+      }
+    }
+  } finally {
+    await it.return(undefined);
+  }
+  return out;
+}
+
+/** Uploads sorted by key, then initiation time, then id; markers, prefix, delimiter, max-uploads. */
+export function pageUploads(all: UploadInfo[], opts: ListUploadsOptions): ListUploadsResult {
+  const prefix = opts.prefix ?? "";
+  const sorted = all.filter((u) => u.key.startsWith(prefix)).sort((a, b) => compareKeys(a.key, b.key) || a.initiated.getTime() - b.initiated.getTime() || compareKeys(a.uploadId, b.uploadId));
+  const out: ListUploadsResult = { uploads: [], prefixes: [], isTruncated: false };
+  let lastPrefix = "";
+  let passedMarker = !opts.keyMarker;
+  for (const u of sorted) {
+    if (!passedMarker) {
+      const c = compareKeys(u.key, opts.keyMarker!);
+      if (c < 0 || (c === 0 && (!opts.uploadIdMarker || compareKeys(u.uploadId, opts.uploadIdMarker) <= 0))) continue;
+      passedMarker = true;
+    }
+    const cp = commonPrefix(u.key, prefix, opts.delimiter ?? "");
+    if (cp !== null && cp === lastPrefix) continue;
+    if (out.uploads.length + out.prefixes.length >= opts.maxUploads) {
+      out.isTruncated = true;
+      break;
+    }
+    if (cp !== null) {
+      lastPrefix = cp;
+      out.prefixes.push(cp);
+      out.nextKeyMarker = cp;
+      out.nextUploadIdMarker = undefined;
+    } else {
+      out.uploads.push(u);
+      out.nextKeyMarker = u.key;
+      out.nextUploadIdMarker = u.uploadId;
+    }
+  }
+  return out;
+}
