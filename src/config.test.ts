@@ -200,6 +200,13 @@ describe("addresses", () => {
     expect(errorOf(() => load(["server", "/d"], { MINIO_BROWSER: "maybe" })).message).toBe('Invalid MINIO_BROWSER "maybe": use on or off');
   });
 
+  test("port 0 (a free port) cannot serve drives of several servers", () => {
+    expect(errorOf(() => load(["server", "--address", ":0", "http://node{1...4}/d{1...4}"])).message).toBe(
+      'Invalid --address ":0": port 0 is not allowed with drives on several servers',
+    );
+    expect(server(["server", "--address", ":0", "/d{1...4}"]).address.port).toBe(0);
+  });
+
   test("the --address port decides which URL drives are local", () => {
     const c = server(["server", "--address", ":9001", "http://localhost:9001/d{1...4}"]);
     expect(c.layout.pools[0].endpoints.every((e) => e.isLocal)).toBe(true);

@@ -4,18 +4,8 @@
 import { existsSync, readFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { basename, join, resolve } from "node:path";
-import {
-  ConfigError,
-  DEFAULT_INLINE_BLOCK,
-  localAddresses,
-  parseByteSize,
-  parseListenAddress,
-  parseVolumes,
-  resolveStorageClasses,
-  type ListenAddress,
-  type ParityChoice,
-  type VolumeLayout,
-} from "./cluster/index.ts";
+import { ConfigError, DEFAULT_INLINE_BLOCK, localAddresses, parseByteSize, parseListenAddress } from "./cluster/index.ts";
+import { parseVolumes, resolveStorageClasses, type ListenAddress, type ParityChoice, type VolumeLayout } from "./cluster/index.ts";
 
 export { ConfigError, type ListenAddress } from "./cluster/index.ts";
 
@@ -218,6 +208,9 @@ function buildServerConfig(b: BuildInput): ServerConfig {
   const consoleAddress = browser ? consoleAddressOf(flags, env, address, local) : null;
   const setDriveCount = intEnv(env, "ERASURE_SET_DRIVE_COUNT");
   const layout = parseVolumes(b.volumes.list, { setDriveCount, serverPort: address.port || 9000, cwd, localAddresses: local });
+  if (address.port === 0 && layout.setupType === "dist-erasure") {
+    throw new ConfigError("InvalidAddress", `Invalid --address "${address.raw}": port 0 is not allowed with drives on several servers`);
+  }
   const creds = resolveCredentials(env, opts.readFile ?? readTextFile, warnings);
   const certsDir = certsDirOf(flags, env, opts, cwd);
   const region = regionOf(env, warnings);
@@ -246,9 +239,8 @@ function buildServerConfig(b: BuildInput): ServerConfig {
   };
 }
 
-function info(command: "help" | "version", programName: string, text: string, exitCode: number): InfoConfig {
-  return Object.freeze({ command, programName, text, exitCode });
-}
+const info = (command: InfoConfig["command"], programName: string, text: string, exitCode: number): InfoConfig =>
+  Object.freeze({ command, programName, text, exitCode });
 
 function readTextFile(path: string): string | undefined {
   try {
