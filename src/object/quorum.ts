@@ -1,7 +1,7 @@
 // Quorum arithmetic and reductions over per-drive results, kept pure so they are tested on
 // their own: write/read quorum sizes, electing the versions enough drives agree on, and
 // turning a set of per-drive failures into one answer.
-import { DriveError, type DriveErrorKind } from "../disk/index.ts";
+import { DriveError, compareHeaders, type DriveErrorKind, type XlVersionHeader } from "../disk/index.ts";
 
 /** Result of one drive's call: a value or an error (never both). */
 export type DriveResult<T> = { ok: true; value: T } | { ok: false; error: unknown };
@@ -32,16 +32,8 @@ export function countErrors<T>(results: DriveResult<T>[], ...kinds: DriveErrorKi
   return n;
 }
 
-/** Fields of an xl.meta version header that decide whether drives agree on a version. */
-export interface VersionHeaderLike {
-  versionId: string;
-  modTimeNs: bigint;
-  signature: Uint8Array;
-  type: number;
-  flags: number;
-  ecN: number;
-  ecM: number;
-}
+/** The header fields drives must agree on; xl.meta's XlVersionHeader. */
+export type VersionHeaderLike = XlVersionHeader;
 
 export interface ElectedVersion<H extends VersionHeaderLike> {
   header: H;
@@ -49,54 +41,95 @@ export interface ElectedVersion<H extends VersionHeaderLike> {
   drives: number[];
 }
 
-function voteKey(h: VersionHeaderLike): string {
+/** Identity of a version across drives, EcN/EcM aside (they are matched in `bestVariant`). */
+function agreementKey(h: VersionHeaderLike): string {
   let sig = "";
   for (const b of h.signature) sig += b.toString(16).padStart(2, "0");
-  return `${h.versionId}|${h.modTimeNs}|${sig}|${h.type}|${h.flags}|${h.ecN}|${h.ecM}`;
+  return `${h.versionId}|${h.modTimeNs}|${sig}|${h.type}|${h.flags}`;
+}
+
+/** Header version < 3 (and delete markers) carry no EcN/EcM: such a header agrees with any EC. */
+function hasEc(h: VersionHeaderLike): boolean {
+  return h.ecM > 0 && h.ecN > 0;
 }
 
 /** Newest first: ModTime desc, then Type asc, Signature desc, VersionID desc (SPEC §2.7). */
 export function compareVersionsNewestFirst(a: VersionHeaderLike, b: VersionHeaderLike): number {
-  if (a.modTimeNs !== b.modTimeNs) return a.modTimeNs > b.modTimeNs ? -1 : 1;
-  if (a.type !== b.type) return a.type - b.type;
-  for (let i = 0; i < Math.min(a.signature.length, b.signature.length); i++) {
-    if (a.signature[i] !== b.signature[i]) return b.signature[i] - a.signature[i];
+  return compareHeaders(a, b);
+}
+
+/**
+ * Of the drives agreeing on one version (ignoring EC), the largest group whose EC matches:
+ * drives with EC vote for their own pair, EC-less ones for every pair. The header returned is
+ * one with EC when there is one, so callers learn the data shard count.
+ */
+function bestVariant<H extends VersionHeaderLike>(holders: { drive: number; h: H }[]): ElectedVersion<H> {
+  const plain = holders.filter((x) => !hasEc(x.h));
+  const byEc = new Map<string, { drive: number; h: H }[]>();
+  for (const x of holders) {
+    if (!hasEc(x.h)) continue;
+    const k = `${x.h.ecN}/${x.h.ecM}`;
+    byEc.set(k, [...(byEc.get(k) ?? []), x]);
   }
-  if (a.versionId !== b.versionId) return a.versionId < b.versionId ? 1 : -1;
-  return b.flags - a.flags;
+  let best = plain.length > 0 ? plain : [holders[0]];
+  let bestHasEc = plain.length === 0;
+  for (const group of byEc.values()) {
+    const all = [...group, ...plain];
+    if (all.length > best.length || (all.length === best.length && !bestHasEc)) {
+      best = all;
+      bestHasEc = true;
+    }
+  }
+  return { header: best[0].h, drives: best.map((x) => x.drive).sort((a, b) => a - b) };
+}
+
+/** Every distinct version the drives hold, with the drives holding it (each drive counted once). */
+export function tallyVersions<H extends VersionHeaderLike>(perDrive: (readonly H[] | null)[]): ElectedVersion<H>[] {
+  const groups = new Map<string, { drive: number; h: H }[]>();
+  perDrive.forEach((headers, drive) => {
+    if (!headers) return;
+    const seen = new Set<string>();
+    for (const h of headers) {
+      const key = agreementKey(h);
+      if (seen.has(key)) continue;
+      seen.add(key);
+      const g = groups.get(key);
+      if (g) g.push({ drive, h });
+      else groups.set(key, [{ drive, h }]);
+    }
+  });
+  return [...groups.values()].map((g) => bestVariant(g));
 }
 
 /**
  * The versions that enough drives agree on, newest first. `required(header)` gives the quorum
- * a version needs (its data shard count for objects, a majority for delete markers).
+ * a version needs (its data shard count for objects, a majority for delete markers). Drives
+ * agree on a version when id, mod time, signature, type and flags match, and EcN/EcM too where
+ * both headers carry them. When two variants of one version id reach quorum, the one more
+ * drives hold wins, so a version id is never elected twice.
  */
 export function electVersions<H extends VersionHeaderLike>(perDrive: (readonly H[] | null)[], required: (h: H) => number): ElectedVersion<H>[] {
-  const votes = new Map<string, ElectedVersion<H>>();
-  perDrive.forEach((headers, drive) => {
-    if (!headers) return;
-    for (const h of headers) {
-      const key = voteKey(h);
-      const v = votes.get(key);
-      if (v) {
-        if (!v.drives.includes(drive)) v.drives.push(drive);
-      } else votes.set(key, { header: h, drives: [drive] });
-    }
-  });
-  return [...votes.values()].filter((v) => v.drives.length >= required(v.header)).sort((a, b) => compareVersionsNewestFirst(a.header, b.header));
+  const winners = new Map<string, ElectedVersion<H>>();
+  for (const v of tallyVersions(perDrive)) {
+    if (v.drives.length < Math.max(1, required(v.header))) continue;
+    const prev = winners.get(v.header.versionId);
+    const better = !prev || v.drives.length > prev.drives.length || (v.drives.length === prev.drives.length && compareHeaders(v.header, prev.header) < 0);
+    if (better) winners.set(v.header.versionId, v);
+  }
+  return [...winners.values()].sort((a, b) => compareHeaders(a.header, b.header));
 }
 
-/** Could any version held by fewer than quorum drives still reach quorum if the unreachable drives have it? */
+/**
+ * Could a version we cannot elect now reach quorum if the `unreachable` drives hold it? True
+ * when a version seen below quorum would reach it, or when so many drives are unreachable
+ * that a version we have not seen at all might live only there.
+ */
 export function mightReachQuorum<H extends VersionHeaderLike>(perDrive: (readonly H[] | null)[], unreachable: number, required: (h: H) => number, n: number): boolean {
-  const counts = new Map<string, { h: H; c: number }>();
-  for (const headers of perDrive) {
-    for (const h of headers ?? []) {
-      const k = voteKey(h);
-      const e = counts.get(k);
-      if (e) e.c++;
-      else counts.set(k, { h, c: 1 });
-    }
+  if (unreachable <= 0) return false;
+  for (const v of tallyVersions(perDrive)) {
+    const need = Math.max(1, required(v.header));
+    if (v.drives.length < need && v.drives.length + unreachable >= need) return true;
   }
-  for (const { h, c } of counts.values()) if (c < required(h) && c + unreachable >= required(h)) return true;
-  // A version we have not seen at all needs at least n - n/2 drives (parity is at most n/2).
+  // An unseen version needs at least n - n/2 drives (parity is at most n/2).
   return unreachable >= n - Math.floor(n / 2);
 }
