@@ -4,7 +4,7 @@
 import { SYSTEM_VOLUME, type FileInfo } from "../disk/index.ts";
 import { HASH_SIZE, bitrotFileSize, erasureHeal, highwayHash256, shardSize, type ShardSink, type ShardSource } from "../ec/index.ts";
 import type { HealResult } from "./object-layer.ts";
-import { decodeDirObject } from "./object-info.ts";
+import { SYS_INLINE_DATA, decodeDirObject, sysValue } from "./object-info.ts";
 import { fanOut, type SetContext } from "./set-context.ts";
 import { readSetMeta, resolveVersion, type ResolvedVersion, type SetMeta } from "./set-meta.ts";
 import { DriveShardWriter, InlineShardCollector, driveShardSource, inlineShardSource } from "./shard-io.ts";
@@ -61,26 +61,42 @@ async function healVersion(ctx: SetContext, meta: SetMeta, volume: string, name:
   return rebuildShards(ctx, resolved, targets);
 }
 
-/** Rebuilds every part of the version for `targets` and commits it there. */
+/** Whether heal writes the version inline: as the version says (MetaSys flag) or as any drive holds it. */
+function healsInline(r: ResolvedVersion): boolean {
+  if (r.fi.parts.length !== 1) return false;
+  const flag = sysValue(r.fi.sysMeta, SYS_INLINE_DATA);
+  return (flag !== undefined && new TextDecoder().decode(flag) === "true") || r.perDrive.some((f) => f?.data !== undefined);
+}
+
+/** A shard source per shard index from the drives not being rebuilt: inline bytes or the part file, per drive. */
+function healSources(ctx: SetContext, r: ResolvedVersion, targets: number[], partNumber: number): (ShardSource | null)[] {
+  const e = r.fi.erasure!;
+  const sources: (ShardSource | null)[] = new Array(e.dataBlocks + e.parityBlocks).fill(null);
+  r.perDrive.forEach((g, pos) => {
+    const drive = ctx.drives[pos];
+    if (!g?.erasure || !drive || targets.includes(pos)) return;
+    const shard = g.erasure.index - 1;
+    if (shard !== e.distribution[pos] - 1 || shard < 0 || shard >= sources.length) return;
+    // A MinIO drive may keep an inline version's shard in a part file instead (SPEC §2.9).
+    if (g.data !== undefined && r.fi.parts.length === 1) sources[shard] = inlineShardSource(g.data);
+    else sources[shard] = driveShardSource(drive, r.fi.volume, `${r.fi.name}/${r.fi.dataDir}/part.${partNumber}`, ctx.settings.driveTimeoutMs);
+  });
+  return sources;
+}
+
+/** Rebuilds every part of the version for `targets` and commits it on those that got every part. */
 async function rebuildShards(ctx: SetContext, r: ResolvedVersion, targets: number[]): Promise<number[]> {
   const fi = r.fi;
   const e = fi.erasure!;
   const layout = { d: e.dataBlocks, p: e.parityBlocks, blockSize: e.blockSize };
-  const inline = r.perDrive.some((f) => f?.data !== undefined);
-  const good = r.perDrive.map((f, pos) => (f && !targets.includes(pos) ? f : null));
+  const inline = healsInline(r);
   const tmpId = crypto.randomUUID();
   const collectors = new Map<number, InlineShardCollector>();
   const alive = new Set(targets);
   try {
     for (const part of fi.parts) {
-      const sources: (ShardSource | null)[] = new Array(e.dataBlocks + e.parityBlocks).fill(null);
-      good.forEach((g, pos) => {
-        if (!g?.erasure) return;
-        const shard = g.erasure.index - 1;
-        sources[shard] = inline ? inlineShardSource(g.data ?? new Uint8Array()) : driveShardSource(ctx.drives[pos]!, fi.volume, `${fi.name}/${fi.dataDir}/part.${part.number}`, ctx.settings.driveTimeoutMs);
-      });
-      const sinks: (ShardSink | null)[] = new Array(sources.length).fill(null);
-      const writers: DriveShardWriter[] = [];
+      const sinks: (ShardSink | null)[] = new Array(e.dataBlocks + e.parityBlocks).fill(null);
+      const writers = new Map<number, DriveShardWriter>();
       for (const pos of alive) {
         const shard = e.distribution[pos] - 1;
         if (inline) {
@@ -89,14 +105,25 @@ async function rebuildShards(ctx: SetContext, r: ResolvedVersion, targets: numbe
           sinks[shard] = c;
         } else {
           const w = new DriveShardWriter(ctx.drives[pos]!, SYSTEM_VOLUME, `tmp/${tmpId}/${fi.dataDir}/part.${part.number}`, bitrotFileSize(part.size, e.blockSize, e.dataBlocks), ctx.settings.driveTimeoutMs);
-          writers.push(w);
+          writers.set(pos, w);
           sinks[shard] = w;
         }
       }
-      await erasureHeal(ctx.codec, layout, sources, sinks, part.size);
-      await Promise.all(writers.map((w) => w.close()));
+      let res: { failed: number[] };
+      try {
+        res = await erasureHeal(ctx.codec, layout, healSources(ctx, r, targets, part.number), sinks, part.size);
+      } catch (err) {
+        for (const w of writers.values()) w.abort(err);
+        throw err;
+      }
+      for (const [pos, w] of writers) {
+        const failed = res.failed.includes(e.distribution[pos] - 1) || !(await w.close().then(() => true, () => false));
+        if (failed) alive.delete(pos);
+      }
+      for (const pos of [...alive]) if (res.failed.includes(e.distribution[pos] - 1)) alive.delete(pos);
+      if (alive.size === 0) return [];
     }
-    const perDrive = (pos: number): FileInfo => ({ ...fi, isLatest: undefined, numVersions: undefined, erasure: { ...e, index: e.distribution[pos] }, data: inline ? (collectors.get(pos)?.bytes() ?? new Uint8Array()) : undefined });
+    const perDrive = (pos: number): FileInfo => ({ ...fi, isLatest: undefined, numVersions: undefined, successorModTimeNs: undefined, erasure: { ...e, index: e.distribution[pos] }, data: inline ? (collectors.get(pos)?.bytes() ?? new Uint8Array()) : undefined });
     const done = await fanOut(ctx, (d, pos) => d.renameData(SYSTEM_VOLUME, `tmp/${tmpId}`, perDrive(pos), fi.volume, fi.name), [...alive]);
     return [...alive].filter((pos) => done[pos].ok);
   } finally {
