@@ -47,7 +47,9 @@ export interface Preconditions {
 }
 
 /** Called after the whole body was read, before anything becomes visible; throw to abort. */
-export type BodyCheck = (digest: { md5: Uint8Array; size: number }) => void | Promise<void | { sysMeta?: Record<string, Uint8Array> }>;
+export type BodyCheck = (digest: { md5: Uint8Array; size: number }) => BodyCheckResult | Promise<BodyCheckResult>;
+/** What a body check may add to the version: MetaSys entries (e.g. the checksum blob). */
+export type BodyCheckResult = void | { sysMeta?: Record<string, Uint8Array> };
 
 export interface PutObjectOptions {
   /** Exact body length, or -1 when unknown. */
@@ -160,9 +162,12 @@ export interface PartInfo {
   checksums?: Record<string, string>;
 }
 
+/** What a part's body check may record: its checksums by algorithm. */
+export type PartCheckResult = void | { checksums?: Record<string, string> };
+
 export interface PutPartOptions {
   size: number;
-  check?: (digest: { md5: Uint8Array; size: number }) => void | Promise<void | { checksums?: Record<string, string> }>;
+  check?: (digest: { md5: Uint8Array; size: number }) => PartCheckResult | Promise<PartCheckResult>;
   signal?: AbortSignal;
 }
 
