@@ -27,8 +27,8 @@ export interface PayloadSummary {
   bytes: number;
   /** Trailing headers of an aws-chunked body (lower-case names), without the trailer signature. */
   trailers: ReadonlyMap<string, string>;
-  /** The x-amz-checksum-* value verified, from the header or the trailer. */
-  checksum?: { algorithm: ChecksumAlgorithm; value: string; raw: Uint8Array };
+  /** The x-amz-checksum-* value verified; `trailing` when it came in an aws-chunked trailer. */
+  checksum?: { algorithm: ChecksumAlgorithm; value: string; raw: Uint8Array; trailing: boolean };
 }
 
 export interface VerifiedPayload {
@@ -151,7 +151,7 @@ function finishChecksum(
   if (toBase64(raw) !== value) {
     throw new S3Error("XAmzContentChecksumMismatch", undefined, { fields: { ChecksumAlgorithm: algorithm } });
   }
-  return { algorithm, value, raw };
+  return { algorithm, value, raw, trailing: trailerName !== undefined };
 }
 
 /** SHA-256 hex of a small in-memory body (e.g. an XML request already read). */
