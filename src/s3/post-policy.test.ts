@@ -3,7 +3,7 @@
 import { describe, expect, test } from "bun:test";
 import type { AuthOptions } from "./auth/auth-result.ts";
 import { hmacSha1Base64 } from "./auth/signing-keys.ts";
-import { S3Error } from "./errors.ts";
+import { S3Error, type S3ErrorCode } from "./errors.ts";
 import { checkContentLength, checkPostPolicy, parsePostPolicy, readPostForm, verifyPostPolicy, type PostForm } from "./post-policy.ts";
 
 const AK = "AKIAIOSFODNN7EXAMPLE";
@@ -86,7 +86,7 @@ describe("AWS documentation SigV4 example", () => {
     ["a tampered signature", replace("X-Amz-Signature", DOC_SIGNATURE.replace(/e$/, "f")), "SignatureDoesNotMatch", /./],
     ["a tampered policy", replace("Policy", DOC_POLICY.slice(0, -4) + "fQ=="), "SignatureDoesNotMatch", /./],
     ["an unknown access key", replace("X-Amz-Credential", "NOPE/20151229/us-east-1/s3/aws4_request"), "InvalidAccessKeyId", /./],
-  ] as [string, [string, string][], string, RegExp][])("%s → %s", async (_, fields, code, message) => {
+  ] as [string, [string, string][], S3ErrorCode, RegExp][])("%s → %s", async (_, fields, code, message) => {
     const e = await failure(verify(fields));
     expect(e.code).toBe(code);
     expect(e.message).toMatch(message);

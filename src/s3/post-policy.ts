@@ -58,7 +58,7 @@ export async function readPostForm(req: Request, maxBytes: number): Promise<Post
   if (!Number.isFinite(declared)) throw new S3Error("MissingContentLength");
   if (declared > maxBytes) throw new S3Error("EntityTooLarge", undefined, { fields: { ProposedSize: declared, MaxSizeAllowed: maxBytes } });
   if (!/^multipart\/form-data/i.test(req.headers.get("content-type") ?? "")) throw new S3Error("MalformedPOSTRequest");
-  let form: FormData;
+  let form: Awaited<ReturnType<Request["formData"]>>;
   try {
     form = await req.formData();
   } catch {
