@@ -5,3 +5,5 @@ export * from "./msgpack-writer.ts";
 export * from "./msgpack-reader.ts";
 export * from "./push-stream.ts";
 export * from "./checksum.ts";
+export * from "./metrics.ts";
+export * from "./metrics-requests.ts";
