@@ -1,3 +1,4 @@
+// The S3 error table, the ObjectError → S3 mapping for every kind, and the rendered <Error>.
 import { describe, expect, test } from "bun:test";
 import { ObjectError, type ObjectErrorKind } from "../object/index.ts";
 import { renderError, S3_ERRORS, S3Error, toS3Error } from "./errors.ts";

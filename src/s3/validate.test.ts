@@ -1,3 +1,4 @@
+// Bucket, key, id and parameter validation against MinIO's rules.
 import { describe, expect, test } from "bun:test";
 import { posix } from "node:path";
 import { S3Error } from "./errors.ts";

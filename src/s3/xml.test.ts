@@ -1,3 +1,4 @@
+// XML escaping, the response builder, and parseXml's guards.
 import { describe, expect, test } from "bun:test";
 import { S3Error } from "./errors.ts";
 import { asArray, escapeXml, parseXml, RawXml, xmlDocument, xmlElement, xmlText } from "./xml.ts";

@@ -1,3 +1,5 @@
+// Checksum vectors (check values, AWS examples, SPEC §2.13 blob), table code against a bitwise
+// reference, and the multipart combination forms.
 import { describe, expect, test } from "bun:test";
 import {
   algorithmOfChecksumHeader,

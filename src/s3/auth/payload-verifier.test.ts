@@ -4,7 +4,7 @@ import { describe, expect, test } from "bun:test";
 import { checksumOf, toBase64 } from "../../util/index.ts";
 import { S3Error } from "../errors.ts";
 import { authenticate, type AuthOptions, type AuthResult } from "./authenticate.ts";
-import { createPayloadVerifier, type PayloadVerifierOptions } from "./payload-verifier.ts";
+import { createPayloadVerifier, verifyBufferedSha256, type PayloadVerifierOptions } from "./payload-verifier.ts";
 import { deriveSigningKey, EMPTY_SHA256, hmacSha256Hex, sha256Hex } from "./signing-keys.ts";
 
 const AK = "AKIAIOSFODNN7EXAMPLE";
@@ -279,6 +279,12 @@ describe("whole-body modes", () => {
     const v = createPayloadVerifier(unsigned, null);
     expect((await new Response(v.stream).arrayBuffer()).byteLength).toBe(0);
     expect(v.summary().bytes).toBe(0);
+  });
+
+  test("verifyBufferedSha256 checks a body read whole", () => {
+    expect(() => verifyBufferedSha256(sha(sha256Hex(hello)), hello)).not.toThrow();
+    expect(() => verifyBufferedSha256(sha(sha256Hex(hello)), enc.encode("x"))).toThrow(S3Error);
+    expect(() => verifyBufferedSha256(unsigned, enc.encode("x"))).not.toThrow();
   });
 
   test("summary() before the end is a programming error", () => {

@@ -3,7 +3,7 @@
 import { describe, expect, test } from "bun:test";
 import { S3Error } from "../errors.ts";
 import { authenticate, Authenticator, type AuthOptions } from "./authenticate.ts";
-import { canonicalQuery, canonicalUri, parseAmzDate } from "./canonical.ts";
+import { canonicalQuery, canonicalUri, parseAmzDate, parseQuery } from "./canonical.ts";
 
 export const AK = "AKIAIOSFODNN7EXAMPLE";
 export const SECRET = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
@@ -265,6 +265,10 @@ describe("canonical pieces", () => {
     expect(canonicalQuery("?prefix=J&max-keys=2")).toBe("max-keys=2&prefix=J");
     expect(canonicalQuery("b=2&a=2&a=1&acl")).toBe("a=1&a=2&acl=&b=2");
     expect(canonicalQuery("p=a+b%2Bc&x=%7E*")).toBe("p=a%20b%2Bc&x=~%2A");
+  });
+
+  test("parseQuery decodes names and values the way signing reads them", () => {
+    expect(parseQuery("?a=1&b=x+y%2Bz&c&d=%E2%9C%93&&")).toEqual([["a", "1"], ["b", "x y+z"], ["c", ""], ["d", "✓"]]);
   });
 
   test("amz dates are strict", () => {

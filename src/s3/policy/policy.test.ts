@@ -1,3 +1,5 @@
+// Bucket policies: an allow/deny/default table, every condition operator, validation errors,
+// and the operation → action table.
 import { describe, expect, test } from "bun:test";
 import { S3Error } from "../errors.ts";
 import { actionsFor, resourceArn } from "./actions.ts";
