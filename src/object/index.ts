@@ -6,5 +6,5 @@ export { ObjectStore, type ObjectStoreConfig } from "./object-store.ts";
 export { loadPoolFormat, type PoolDrives, type PoolFormat } from "./format.ts";
 export { LocalLocker, type NamespaceLocker } from "./ns-lock.ts";
 export type { SetSettings } from "./set-context.ts";
-export { etagMatches } from "./preconditions.ts";
+export { checkPreconditions, etagMatches } from "./preconditions.ts";
 export { MIN_PART_SIZE, multipartEtag } from "./set-complete.ts";

@@ -1,0 +1,68 @@
+// What an S3 handler receives (the parsed request, who signed it, the dependencies) and the
+// small helpers every handler uses to answer: XML documents and empty responses.
+import type { ObjectLayer } from "../object/index.ts";
+import type { AuthResult, Authenticator } from "./auth/authenticate.ts";
+import { S3_XMLNS, XML_DECLARATION, xmlDocument, type XmlObject } from "./xml.ts";
+
+type HeaderInit = Headers | Record<string, string>;
+
+/** Per-request accounting the server's metrics registry provides. */
+export interface S3Metrics {
+  observeRequest(api: string, status: number, seconds: number, bytesIn: number, bytesOut: number): void;
+}
+
+/** Everything the S3 layer needs from the server, built once at start-up. */
+export interface S3Deps {
+  layer: ObjectLayer;
+  auth: Authenticator;
+  /** Region reported by GetBucketLocation and expected in signatures. */
+  region: string;
+  /** Domains for virtual-host-style requests. */
+  domains: readonly string[];
+  /** The root access key: allowed everything. */
+  rootAccessKey: string;
+  /** Identifies this server in x-amz-id-2 / HostId. */
+  hostId: string;
+  metrics?: S3Metrics;
+  /** Where unexpected errors are reported (with the request id). */
+  logError?: (requestId: string, err: unknown) => void;
+}
+
+export interface S3Context {
+  readonly req: Request;
+  readonly url: URL;
+  readonly query: URLSearchParams;
+  /** "" for service-level requests. */
+  readonly bucket: string;
+  /** "" for bucket-level requests. */
+  readonly key: string;
+  readonly auth: AuthResult;
+  readonly requestId: string;
+  readonly deps: S3Deps;
+  /** The client's address, for policy conditions (aws:SourceIp). */
+  readonly remoteAddress?: string;
+}
+
+export type Handler = (ctx: S3Context) => Promise<Response>;
+
+export function xmlResponse(root: string, content: XmlObject, opts: { status?: number; headers?: HeaderInit; namespace?: string | false } = {}): Response {
+  const headers = new Headers(opts.headers);
+  headers.set("content-type", "application/xml");
+  return new Response(xmlDocument(root, content, { namespace: opts.namespace }), { status: opts.status ?? 200, headers });
+}
+
+/** A document whose children were rendered already (kept in order, e.g. versions and delete markers). */
+export function rawXmlResponse(root: string, inner: string, headers?: HeaderInit): Response {
+  const h = new Headers(headers);
+  h.set("content-type", "application/xml");
+  return new Response(`${XML_DECLARATION}<${root} xmlns="${S3_XMLNS}">${inner}</${root}>`, { headers: h });
+}
+
+export function emptyResponse(status = 200, headers?: HeaderInit): Response {
+  return new Response(null, { status, headers });
+}
+
+/** The access key of a signed request, or "" for anonymous. */
+export function accessKeyOf(auth: AuthResult): string {
+  return auth.kind === "signed" ? auth.accessKey : "";
+}

@@ -1,0 +1,149 @@
+// Bucket configuration documents: versioning, tagging, policy, object-lock, canned ACLs, and
+// honest "nothing configured" answers for the configurations we do not support yet.
+import { emptyResponse, xmlResponse, type Handler, type S3Context } from "../context.ts";
+import { S3Error, type S3ErrorCode } from "../errors.ts";
+import { parsePolicy } from "../policy/policy.ts";
+import { readSmallBody, readXmlBody } from "../request-body.ts";
+import { asArray, escapeXml, xmlDocument, xmlText } from "../xml.ts";
+import { OWNER } from "./bucket.ts";
+
+const utf8 = new TextEncoder();
+const text = new TextDecoder();
+
+function storedXml(body: string): Response {
+  return new Response(body, { headers: { "content-type": "application/xml" } });
+}
+
+export async function getBucketVersioning(ctx: S3Context): Promise<Response> {
+  const stored = await ctx.deps.layer.getBucketConfig(ctx.bucket, "versioning");
+  const status = stored ? /<Status>\s*(Enabled|Suspended)\s*<\/Status>/.exec(text.decode(stored))?.[1] : undefined;
+  return xmlResponse("VersioningConfiguration", status ? { Status: status } : {});
+}
+
+export async function putBucketVersioning(ctx: S3Context): Promise<Response> {
+  const doc = (await readXmlBody(ctx)).VersioningConfiguration as Record<string, unknown> | undefined;
+  const status = doc ? xmlText(doc.Status) : undefined;
+  if (status !== "Enabled" && status !== "Suspended") throw new S3Error("IllegalVersioningConfigurationException", "The versioning status must be Enabled or Suspended.");
+  if (doc && xmlText(doc.MfaDelete) === "Enabled") throw new S3Error("NotImplemented", "MFA delete is not supported.");
+  if (status === "Suspended" && (await ctx.deps.layer.getBucketConfig(ctx.bucket, "objectLock"))) {
+    throw new S3Error("InvalidBucketState", "An Object Lock configuration is present on this bucket, so the versioning state cannot be changed.");
+  }
+  const xml = xmlDocument("VersioningConfiguration", { Status: status });
+  await ctx.deps.layer.setBucketConfig(ctx.bucket, "versioning", utf8.encode(xml));
+  return emptyResponse(200);
+}
+
+/** Parses <Tagging><TagSet><Tag><Key/><Value/></Tag>…; `max` tags at most, unique keys. */
+export function parseTagSet(doc: Record<string, unknown>, max: number): Map<string, string> {
+  const tagging = doc.Tagging as Record<string, unknown> | undefined;
+  const set = tagging?.TagSet as Record<string, unknown> | undefined;
+  if (!tagging || set === undefined) throw new S3Error("MalformedXML");
+  const tags = new Map<string, string>();
+  for (const t of asArray(set?.Tag as Record<string, unknown> | Record<string, unknown>[] | undefined)) {
+    const k = xmlText(t.Key);
+    const v = xmlText(t.Value) ?? "";
+    if (k === undefined || k.length === 0 || k.length > 128) throw new S3Error("InvalidTag", "The TagKey you have provided is invalid");
+    if (v.length > 256) throw new S3Error("InvalidTag", "The TagValue you have provided is invalid");
+    if (tags.has(k)) throw new S3Error("InvalidTag", "Cannot provide multiple Tags with the same key");
+    tags.set(k, v);
+  }
+  if (tags.size > max) throw new S3Error("InvalidTag", `Tags cannot be more than ${max}`);
+  return tags;
+}
+
+export function tagSetXml(tags: Map<string, string>): string {
+  return xmlDocument("Tagging", { TagSet: { Tag: [...tags].map(([Key, Value]) => ({ Key, Value })) } });
+}
+
+export async function getBucketTagging(ctx: S3Context): Promise<Response> {
+  const stored = await ctx.deps.layer.getBucketConfig(ctx.bucket, "tagging");
+  if (!stored) throw new S3Error("NoSuchTagSet", undefined, { fields: { BucketName: ctx.bucket } });
+  return storedXml(text.decode(stored));
+}
+
+export async function putBucketTagging(ctx: S3Context): Promise<Response> {
+  const tags = parseTagSet(await readXmlBody(ctx), 50);
+  await ctx.deps.layer.setBucketConfig(ctx.bucket, "tagging", utf8.encode(tagSetXml(tags)));
+  return emptyResponse(200);
+}
+
+export async function deleteBucketTagging(ctx: S3Context): Promise<Response> {
+  await ctx.deps.layer.setBucketConfig(ctx.bucket, "tagging", null);
+  return emptyResponse(204);
+}
+
+export async function getBucketPolicy(ctx: S3Context): Promise<Response> {
+  const stored = await ctx.deps.layer.getBucketConfig(ctx.bucket, "policy");
+  if (!stored) throw new S3Error("NoSuchBucketPolicy", undefined, { fields: { BucketName: ctx.bucket } });
+  return new Response(stored, { headers: { "content-type": "application/json" } });
+}
+
+export async function putBucketPolicy(ctx: S3Context): Promise<Response> {
+  const body = await readSmallBody(ctx, 20 * 1024);
+  if (body.length === 0) throw new S3Error("MissingRequestBodyError");
+  parsePolicy(body, { bucket: ctx.bucket });
+  await ctx.deps.layer.setBucketConfig(ctx.bucket, "policy", body);
+  return emptyResponse(204);
+}
+
+export async function deleteBucketPolicy(ctx: S3Context): Promise<Response> {
+  await ctx.deps.layer.getBucketInfo(ctx.bucket);
+  await ctx.deps.layer.setBucketConfig(ctx.bucket, "policy", null);
+  return emptyResponse(204);
+}
+
+export async function getBucketPolicyStatus(ctx: S3Context): Promise<Response> {
+  const stored = await ctx.deps.layer.getBucketConfig(ctx.bucket, "policy");
+  const isPublic = stored !== null && /"Principal"\s*:\s*("\*"|\{\s*"AWS"\s*:\s*("\*"|\[\s*"\*"\s*\]))/.test(text.decode(stored));
+  return xmlResponse("PolicyStatus", { IsPublic: isPublic ? "TRUE" : "FALSE" });
+}
+
+export async function getObjectLockConfig(ctx: S3Context): Promise<Response> {
+  const stored = await ctx.deps.layer.getBucketConfig(ctx.bucket, "objectLock");
+  if (!stored) throw new S3Error("ObjectLockConfigurationNotFoundError");
+  return storedXml(text.decode(stored));
+}
+
+/** Single-tenant store: the owner has FULL_CONTROL and nothing else is granted. */
+export async function getAcl(ctx: S3Context): Promise<Response> {
+  if (ctx.key) await ctx.deps.layer.getObjectInfo(ctx.bucket, ctx.key, { versionId: ctx.query.get("versionId") ?? undefined });
+  else await ctx.deps.layer.getBucketInfo(ctx.bucket);
+  const grantee = `<Grantee xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:type="CanonicalUser"><ID>${escapeXml(OWNER.ID)}</ID><DisplayName>${OWNER.DisplayName}</DisplayName></Grantee>`;
+  const body = xmlDocument("AccessControlPolicy", { Owner: OWNER, AccessControlList: { Grant: { Permission: "FULL_CONTROL" } } }).replace("<Grant>", `<Grant>${grantee}`);
+  return storedXml(body);
+}
+
+/** Only the canned "private" ACL is accepted (MinIO does the same); anything else is NotImplemented. */
+export async function putAcl(ctx: S3Context): Promise<Response> {
+  const canned = ctx.req.headers.get("x-amz-acl");
+  const body = await readSmallBody(ctx);
+  if ((canned !== null && canned !== "private") || (canned === null && body.length > 0 && !text.decode(body).includes("FULL_CONTROL"))) {
+    throw new S3Error("NotImplemented", "Only the private canned ACL is supported.");
+  }
+  if (ctx.key) await ctx.deps.layer.getObjectInfo(ctx.bucket, ctx.key);
+  else await ctx.deps.layer.getBucketInfo(ctx.bucket);
+  return emptyResponse(200);
+}
+
+/** GET of a configuration we do not support: the bucket simply has none. */
+export function notConfigured(code: S3ErrorCode): Handler {
+  return async (ctx) => {
+    if (ctx.req.method !== "GET") throw new S3Error("NotImplemented");
+    await ctx.deps.layer.getBucketInfo(ctx.bucket);
+    throw new S3Error(code, undefined, { fields: { BucketName: ctx.bucket } });
+  };
+}
+
+/** GET of a configuration whose "none" is an empty document. */
+export function emptyDocument(root: string): Handler {
+  return async (ctx) => {
+    if (ctx.req.method !== "GET") throw new S3Error("NotImplemented");
+    await ctx.deps.layer.getBucketInfo(ctx.bucket);
+    return xmlResponse(root, {});
+  };
+}
+
+export async function requestPayment(ctx: S3Context): Promise<Response> {
+  await ctx.deps.layer.getBucketInfo(ctx.bucket);
+  return xmlResponse("RequestPaymentConfiguration", { Payer: "BucketOwner" });
+}

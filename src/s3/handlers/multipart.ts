@@ -1,0 +1,145 @@
+// Multipart uploads: Create, UploadPart, UploadPartCopy (with ranges), Complete, Abort,
+// ListParts and ListMultipartUploads.
+import { checkPreconditions, type CompletePart } from "../../object/index.ts";
+import { authorizeObject } from "../authorize.ts";
+import { emptyResponse, xmlResponse, type S3Context } from "../context.ts";
+import { S3Error } from "../errors.ts";
+import { storageClassFrom, userMetaFromHeaders } from "../object-headers.ts";
+import { MAX_PART_SIZE, prepareBody, readXmlBody } from "../request-body.ts";
+import { parseMaxKeys, parsePartNumber, validateObjectPrefix, validateUploadId } from "../validate.ts";
+import { asArray, xmlText } from "../xml.ts";
+import { OWNER } from "./bucket.ts";
+import { readPreconditions, withMarkerHeaders } from "./object-read.ts";
+import { parseCopySource, writePreconditions } from "./object-write.ts";
+import { showVersionHeader } from "./versioning-state.ts";
+
+function uploadIdOf(ctx: S3Context): string {
+  const id = ctx.query.get("uploadId") ?? "";
+  validateUploadId(id);
+  return id;
+}
+
+export async function createMultipartUpload(ctx: S3Context): Promise<Response> {
+  const uploadId = await ctx.deps.layer.newMultipartUpload(ctx.bucket, ctx.key, {
+    userMeta: userMetaFromHeaders(ctx.req.headers),
+    storageClass: storageClassFrom(ctx.req.headers),
+  });
+  return xmlResponse("InitiateMultipartUploadResult", { Bucket: ctx.bucket, Key: ctx.key, UploadId: uploadId });
+}
+
+export async function uploadPart(ctx: S3Context): Promise<Response> {
+  const uploadId = uploadIdOf(ctx);
+  const partNumber = parsePartNumber(ctx.query.get("partNumber"));
+  const body = prepareBody(ctx, MAX_PART_SIZE);
+  const part = await ctx.deps.layer.putObjectPart(ctx.bucket, ctx.key, uploadId, partNumber, body.stream, {
+    size: body.size,
+    signal: ctx.req.signal,
+    check: async (digest) => {
+      await body.check(digest);
+      const sum = body.checksum();
+      return sum ? { checksums: { [sum.algorithm]: sum.value } } : {};
+    },
+  });
+  const h = new Headers({ etag: `"${part.etag}"` });
+  for (const [algo, value] of Object.entries(part.checksums ?? {})) h.set(`x-amz-checksum-${algo.toLowerCase()}`, value);
+  return emptyResponse(200, h);
+}
+
+/** x-amz-copy-source-range: "bytes=first-last", both required, inside the source. */
+function parseCopyRange(header: string | null): { start: number; end: number } | undefined {
+  if (header === null) return undefined;
+  const m = /^bytes=(\d+)-(\d+)$/.exec(header.trim());
+  if (!m || Number(m[2]) < Number(m[1])) throw new S3Error("InvalidArgument", "Range specified is not valid for source object: the range value must be of the form bytes=first-last.");
+  return { start: Number(m[1]), end: Number(m[2]) };
+}
+
+export async function uploadPartCopy(ctx: S3Context): Promise<Response> {
+  const uploadId = uploadIdOf(ctx);
+  const partNumber = parsePartNumber(ctx.query.get("partNumber"));
+  const src = parseCopySource(ctx.req.headers.get("x-amz-copy-source"));
+  const range = parseCopyRange(ctx.req.headers.get("x-amz-copy-source-range"));
+  await authorizeObject(ctx, "GetObject", src.bucket, src.key, src.versionId !== undefined);
+  const res = await ctx.deps.layer.getObject(src.bucket, src.key, { versionId: src.versionId, range, preconditions: undefined }).catch((e) => Promise.reject(withMarkerHeaders(e)));
+  try {
+    if (range && range.end >= res.info.size) throw new S3Error("InvalidRange", "The requested range is not satisfiable");
+    checkPreconditions(res.info, readPreconditions(ctx.req.headers, "x-amz-copy-source-"), src.key, "copy-source");
+    const copied = range ? range.end - range.start + 1 : res.info.size;
+    if (copied > MAX_PART_SIZE) throw new S3Error("EntityTooLarge");
+  } catch (err) {
+    await res.body.cancel().catch(() => {});
+    throw err;
+  }
+  const size = res.range ? res.range.end - res.range.start + 1 : res.info.size;
+  const part = await ctx.deps.layer.putObjectPart(ctx.bucket, ctx.key, uploadId, partNumber, res.body, { size, signal: ctx.req.signal });
+  const h = new Headers();
+  if (src.versionId) h.set("x-amz-copy-source-version-id", src.versionId);
+  return xmlResponse("CopyPartResult", { LastModified: part.lastModified, ETag: `"${part.etag}"` }, { headers: h });
+}
+
+export async function completeMultipartUpload(ctx: S3Context): Promise<Response> {
+  const uploadId = uploadIdOf(ctx);
+  const doc = (await readXmlBody(ctx)).CompleteMultipartUpload as Record<string, unknown> | undefined;
+  if (!doc) throw new S3Error("MalformedXML");
+  const parts: CompletePart[] = asArray(doc.Part as Record<string, unknown> | Record<string, unknown>[] | undefined).map((p) => {
+    const num = xmlText(p.PartNumber);
+    const etag = xmlText(p.ETag);
+    if (num === undefined || etag === undefined || !/^\d{1,5}$/.test(num)) throw new S3Error("MalformedXML");
+    return { partNumber: Number(num), etag };
+  });
+  if (parts.length === 0) throw new S3Error("MalformedXML", "You must specify at least one part.");
+  const info = await ctx.deps.layer.completeMultipartUpload(ctx.bucket, ctx.key, uploadId, parts, { preconditions: writePreconditions(ctx.req.headers) });
+  const h = new Headers();
+  if (await showVersionHeader(ctx, info)) h.set("x-amz-version-id", info.versionId);
+  const location = `${ctx.url.protocol}//${ctx.req.headers.get("host") ?? ctx.url.host}/${ctx.bucket}/${ctx.key}`;
+  return xmlResponse("CompleteMultipartUploadResult", { Location: location, Bucket: ctx.bucket, Key: ctx.key, ETag: `"${info.etag}"` }, { headers: h });
+}
+
+export async function abortMultipartUpload(ctx: S3Context): Promise<Response> {
+  await ctx.deps.layer.abortMultipartUpload(ctx.bucket, ctx.key, uploadIdOf(ctx));
+  return emptyResponse(204);
+}
+
+export async function listParts(ctx: S3Context): Promise<Response> {
+  const uploadId = uploadIdOf(ctx);
+  const markerText = ctx.query.get("part-number-marker") ?? "0";
+  if (!/^\d{1,5}$/.test(markerText)) throw new S3Error("InvalidArgument", "Invalid part-number-marker.");
+  const maxParts = parseMaxKeys(ctx.query.get("max-parts"), "max-parts");
+  const res = await ctx.deps.layer.listObjectParts(ctx.bucket, ctx.key, uploadId, { partNumberMarker: Number(markerText), maxParts });
+  return xmlResponse("ListPartsResult", {
+    Bucket: ctx.bucket,
+    Key: ctx.key,
+    UploadId: uploadId,
+    Initiator: OWNER,
+    Owner: OWNER,
+    StorageClass: res.storageClass,
+    PartNumberMarker: Number(markerText),
+    NextPartNumberMarker: res.nextPartNumberMarker,
+    MaxParts: maxParts,
+    IsTruncated: res.isTruncated,
+    Part: res.parts.map((p) => ({ PartNumber: p.partNumber, LastModified: p.lastModified, ETag: `"${p.etag}"`, Size: p.size })),
+  });
+}
+
+export async function listMultipartUploads(ctx: S3Context): Promise<Response> {
+  const q = ctx.query;
+  const prefix = q.get("prefix") ?? "";
+  validateObjectPrefix(prefix);
+  const delimiter = q.get("delimiter") ?? "";
+  const keyMarker = q.get("key-marker") ?? "";
+  const uploadIdMarker = q.get("upload-id-marker") ?? "";
+  const maxUploads = parseMaxKeys(q.get("max-uploads"), "max-uploads");
+  const res = await ctx.deps.layer.listMultipartUploads(ctx.bucket, { prefix, delimiter, keyMarker: keyMarker || undefined, uploadIdMarker: uploadIdMarker || undefined, maxUploads });
+  return xmlResponse("ListMultipartUploadsResult", {
+    Bucket: ctx.bucket,
+    KeyMarker: keyMarker,
+    UploadIdMarker: uploadIdMarker,
+    NextKeyMarker: res.nextKeyMarker ?? "",
+    NextUploadIdMarker: res.nextUploadIdMarker ?? "",
+    Prefix: prefix,
+    Delimiter: delimiter || undefined,
+    MaxUploads: maxUploads,
+    IsTruncated: res.isTruncated,
+    Upload: res.uploads.map((u) => ({ Key: u.key, UploadId: u.uploadId, Initiator: OWNER, Owner: OWNER, StorageClass: u.storageClass, Initiated: u.initiated })),
+    CommonPrefixes: res.prefixes.map((p) => ({ Prefix: p })),
+  });
+}

@@ -1,0 +1,106 @@
+// GetObject and HeadObject: version, Range and partNumber, conditional headers (304/412),
+// response-* overrides, checksums on request, and delete-marker answers with their headers.
+import { ObjectError, checkPreconditions, type GetObjectResult, type ObjectInfo, type Preconditions, type RangeSpec } from "../../object/index.ts";
+import { decodeMinioChecksums, checksumHeaderName, toBase64 } from "../../util/index.ts";
+import { parseHttpDate } from "../auth/canonical.ts";
+import type { S3Context } from "../context.ts";
+import { S3Error, toS3Error } from "../errors.ts";
+import { applyResponseOverrides, httpDate, objectHeaders } from "../object-headers.ts";
+import { parsePartNumber, validateVersionId } from "../validate.ts";
+import { showVersionHeader } from "./versioning-state.ts";
+
+/** Parses a single-range Range header; anything S3 would ignore (syntax, several ranges) gives undefined. */
+export function parseRange(header: string | null): RangeSpec | undefined {
+  if (!header) return undefined;
+  const m = /^\s*bytes\s*=\s*(\d*)\s*-\s*(\d*)\s*$/i.exec(header);
+  if (!m || (m[1] === "" && m[2] === "")) return undefined;
+  if (m[1] === "") return { suffix: Number(m[2]) };
+  const start = Number(m[1]);
+  const end = m[2] === "" ? undefined : Number(m[2]);
+  if (!Number.isSafeInteger(start) || (end !== undefined && (!Number.isSafeInteger(end) || end < start))) return undefined;
+  return { start, end };
+}
+
+function dateHeader(h: Headers, name: string): Date | undefined {
+  const v = h.get(name);
+  return v === null ? undefined : parseHttpDate(v);
+}
+
+export function readPreconditions(h: Headers, prefix = ""): Preconditions {
+  return {
+    ifMatch: h.get(`${prefix}if-match`) ?? undefined,
+    ifNoneMatch: h.get(`${prefix}if-none-match`) ?? undefined,
+    ifModifiedSince: dateHeader(h, `${prefix}if-modified-since`),
+    ifUnmodifiedSince: dateHeader(h, `${prefix}if-unmodified-since`),
+  };
+}
+
+/** Delete markers answer 404/405 with x-amz-delete-marker and the marker's version id. */
+export function withMarkerHeaders(err: unknown): unknown {
+  if (err instanceof ObjectError && err.deleteMarker) {
+    const s3 = toS3Error(err);
+    return new S3Error(s3.code, s3.message, { fields: { ...s3.fields }, headers: { "x-amz-delete-marker": "true", "x-amz-version-id": err.versionId ?? "" }, cause: err });
+  }
+  return err;
+}
+
+function checksumHeaders(h: Headers, info: ObjectInfo): void {
+  if (!info.checksumBlob) return;
+  for (const e of decodeMinioChecksums(info.checksumBlob)) {
+    const value = e.multipart && !e.fullObject ? `${toBase64(e.raw)}-${e.multipart.count}` : toBase64(e.raw);
+    h.set(checksumHeaderName(e.algorithm), value);
+    h.set("x-amz-checksum-type", e.multipart && !e.fullObject ? "COMPOSITE" : "FULL_OBJECT");
+  }
+}
+
+async function open(ctx: S3Context): Promise<{ res: GetObjectResult; headers: Headers; status: number }> {
+  const versionId = ctx.query.get("versionId") ?? undefined;
+  if (versionId !== undefined) validateVersionId(versionId);
+  const partNumber = ctx.query.has("partNumber") ? parsePartNumber(ctx.query.get("partNumber")) : undefined;
+  const range = partNumber === undefined ? parseRange(ctx.req.headers.get("range")) : undefined;
+  if (partNumber !== undefined && ctx.req.headers.has("range")) throw new S3Error("InvalidRequest", "Cannot specify both Range header and partNumber query parameter.");
+  let res: GetObjectResult;
+  try {
+    res = await ctx.deps.layer.getObject(ctx.bucket, ctx.key, { versionId, range, partNumber });
+  } catch (err) {
+    throw withMarkerHeaders(err);
+  }
+  const headers = objectHeaders(res.info, await showVersionHeader(ctx, res.info));
+  try {
+    checkPreconditions(res.info, readPreconditions(ctx.req.headers), ctx.key, "read");
+    applyResponseOverrides(headers, ctx.query, ctx.auth.kind === "signed");
+  } catch (err) {
+    await res.body.cancel().catch(() => {});
+    if (err instanceof ObjectError && err.kind === "NotModified") {
+      const h = new Headers({ etag: headers.get("etag")!, "last-modified": headers.get("last-modified")! });
+      if (headers.has("x-amz-version-id")) h.set("x-amz-version-id", headers.get("x-amz-version-id")!);
+      throw new S3Error("NotModified", undefined, { headers: Object.fromEntries(h) });
+    }
+    throw err;
+  }
+  if (res.partsCount !== undefined) headers.set("x-amz-mp-parts-count", String(res.partsCount));
+  const whole = !res.range || (res.range.start === 0 && res.range.end === res.info.size - 1 && !range);
+  if ((ctx.req.headers.get("x-amz-checksum-mode") ?? "").toUpperCase() === "ENABLED" && whole) checksumHeaders(headers, res.info);
+  let status = 200;
+  let length = res.info.size;
+  if (res.range) {
+    status = 206;
+    length = res.range.end - res.range.start + 1;
+    headers.set("content-range", `bytes ${res.range.start}-${res.range.end}/${res.info.size}`);
+  }
+  headers.set("content-length", String(length));
+  return { res, headers, status };
+}
+
+export async function getObject(ctx: S3Context): Promise<Response> {
+  const { res, headers, status } = await open(ctx);
+  return new Response(res.body, { status, headers });
+}
+
+export async function headObject(ctx: S3Context): Promise<Response> {
+  const { res, headers, status } = await open(ctx);
+  await res.body.cancel().catch(() => {});
+  return new Response(null, { status, headers });
+}
+
+export { httpDate };

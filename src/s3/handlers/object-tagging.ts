@@ -1,0 +1,44 @@
+// Object tags (Get/Put/DeleteObjectTagging): stored as MinIO does, URL-encoded in the
+// X-Amz-Tagging metadata of the version, changed without touching the data.
+import { emptyResponse, type S3Context } from "../context.ts";
+import { decodeTags, encodeTags } from "../object-headers.ts";
+import { readXmlBody } from "../request-body.ts";
+import { validateVersionId } from "../validate.ts";
+import { parseTagSet, tagSetXml } from "./bucket-config.ts";
+import { withMarkerHeaders } from "./object-read.ts";
+
+function versionOf(ctx: S3Context): string {
+  const v = ctx.query.get("versionId") ?? "";
+  if (v !== "") validateVersionId(v);
+  return v;
+}
+
+export async function getObjectTagging(ctx: S3Context): Promise<Response> {
+  const info = await ctx.deps.layer.getObjectInfo(ctx.bucket, ctx.key, { versionId: versionOf(ctx) || undefined }).catch((e) => Promise.reject(withMarkerHeaders(e)));
+  const headers = new Headers({ "content-type": "application/xml", "x-amz-version-id": info.versionId });
+  return new Response(tagSetXml(decodeTags(info.userMeta["X-Amz-Tagging"])), { headers });
+}
+
+export async function putObjectTagging(ctx: S3Context): Promise<Response> {
+  const tags = parseTagSet(await readXmlBody(ctx), 10);
+  const info = await ctx.deps.layer
+    .updateObjectMeta(ctx.bucket, ctx.key, versionOf(ctx), (m) => {
+      const next = { ...m };
+      if (tags.size > 0) next["X-Amz-Tagging"] = encodeTags(tags);
+      else delete next["X-Amz-Tagging"];
+      return next;
+    })
+    .catch((e) => Promise.reject(withMarkerHeaders(e)));
+  return emptyResponse(200, { "x-amz-version-id": info.versionId });
+}
+
+export async function deleteObjectTagging(ctx: S3Context): Promise<Response> {
+  const info = await ctx.deps.layer
+    .updateObjectMeta(ctx.bucket, ctx.key, versionOf(ctx), (m) => {
+      const next = { ...m };
+      delete next["X-Amz-Tagging"];
+      return next;
+    })
+    .catch((e) => Promise.reject(withMarkerHeaders(e)));
+  return emptyResponse(204, { "x-amz-version-id": info.versionId });
+}

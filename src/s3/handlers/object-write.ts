@@ -1,0 +1,111 @@
+// PutObject and CopyObject: stored metadata from headers, body verification (Content-MD5,
+// SHA-256, checksums), conditional writes, and the copy rules (directives, copy-source
+// conditions and versions, the "copy onto itself without changes" refusal).
+import type { ObjectInfo } from "../../object/index.ts";
+import { authorizeObject } from "../authorize.ts";
+import { emptyResponse, xmlResponse, type S3Context } from "../context.ts";
+import { S3Error } from "../errors.ts";
+import { normalizeTagging, storageClassFrom, userMetaFromHeaders } from "../object-headers.ts";
+import { MAX_OBJECT_SIZE, prepareBody } from "../request-body.ts";
+import { decodeObjectKey, validateObjectKey, validateVersionId } from "../validate.ts";
+import { checkBucketName } from "../request-target.ts";
+import { readPreconditions, withMarkerHeaders } from "./object-read.ts";
+import { showVersionHeader } from "./versioning-state.ts";
+
+/** Write conditions S3 accepts on PUT: If-Match and If-None-Match ("*"). */
+export function writePreconditions(h: Headers) {
+  const ifNoneMatch = h.get("if-none-match") ?? undefined;
+  if (ifNoneMatch !== undefined && ifNoneMatch.trim() !== "*") throw new S3Error("NotImplemented", "If-None-Match on writes supports only \"*\".");
+  const ifMatch = h.get("if-match") ?? undefined;
+  return ifMatch === undefined && ifNoneMatch === undefined ? undefined : { ifMatch, ifNoneMatch };
+}
+
+async function writeHeaders(ctx: S3Context, info: ObjectInfo, bucket = ctx.bucket): Promise<Headers> {
+  const h = new Headers({ etag: `"${info.etag}"` });
+  if (await showVersionHeader(ctx, info, bucket)) h.set("x-amz-version-id", info.versionId);
+  return h;
+}
+
+export async function putObject(ctx: S3Context): Promise<Response> {
+  const body = prepareBody(ctx, MAX_OBJECT_SIZE);
+  const info = await ctx.deps.layer.putObject(ctx.bucket, ctx.key, body.stream, {
+    size: body.size,
+    userMeta: userMetaFromHeaders(ctx.req.headers),
+    storageClass: storageClassFrom(ctx.req.headers),
+    preconditions: writePreconditions(ctx.req.headers),
+    check: body.check,
+    signal: ctx.req.signal,
+  });
+  const h = await writeHeaders(ctx, info);
+  const sum = body.checksum();
+  if (sum) h.set(`x-amz-checksum-${sum.algorithm.toLowerCase()}`, sum.value);
+  return emptyResponse(200, h);
+}
+
+export interface CopySource {
+  bucket: string;
+  key: string;
+  versionId?: string;
+}
+
+/** Parses x-amz-copy-source: "[/]bucket/key[?versionId=…]", the key URL-encoded. */
+export function parseCopySource(raw: string | null): CopySource {
+  if (!raw) throw new S3Error("InvalidArgument", "Copy Source must mention the source bucket and key: sourcebucket/sourcekey");
+  const [pathPart, query = ""] = raw.split("?", 2);
+  const path = pathPart.replace(/^\/+/, "");
+  const slash = path.indexOf("/");
+  if (slash <= 0 || slash === path.length - 1) throw new S3Error("InvalidArgument", "Copy Source must mention the source bucket and key: sourcebucket/sourcekey");
+  const bucket = decodeObjectKey(path.slice(0, slash));
+  checkBucketName(bucket, false);
+  const key = decodeObjectKey(path.slice(slash + 1));
+  validateObjectKey(key);
+  const versionId = new URLSearchParams(query).get("versionId") ?? undefined;
+  if (versionId !== undefined) validateVersionId(versionId);
+  return { bucket, key, versionId };
+}
+
+export async function copyObject(ctx: S3Context): Promise<Response> {
+  const src = parseCopySource(ctx.req.headers.get("x-amz-copy-source"));
+  const h = ctx.req.headers;
+  const directive = (h.get("x-amz-metadata-directive") ?? "COPY").toUpperCase();
+  const tagDirective = (h.get("x-amz-tagging-directive") ?? "COPY").toUpperCase();
+  if (directive !== "COPY" && directive !== "REPLACE") throw new S3Error("InvalidArgument", "Unknown metadata directive.");
+  if (tagDirective !== "COPY" && tagDirective !== "REPLACE") throw new S3Error("InvalidArgument", "Unknown tagging directive.");
+  const storageClass = storageClassFrom(h);
+  const self = src.bucket === ctx.bucket && src.key === ctx.key && src.versionId === undefined;
+  if (self && directive === "COPY" && tagDirective === "COPY" && storageClass === undefined) {
+    throw new S3Error("InvalidRequest", "This copy request is illegal because it is trying to copy an object to itself without changing the object's metadata, storage class, website redirect location or encryption attributes.");
+  }
+  await authorizeObject(ctx, "GetObject", src.bucket, src.key, src.versionId !== undefined);
+  await ctx.deps.layer.getBucketInfo(src.bucket);
+  let userMeta: Record<string, string> = directive === "REPLACE" ? userMetaFromHeaders(h) : {};
+  if (directive !== tagDirective) {
+    // One directive copies, the other replaces: the copied half comes from the source's metadata.
+    const srcInfo = await ctx.deps.layer.getObjectInfo(src.bucket, src.key, { versionId: src.versionId }).catch((e) => Promise.reject(withMarkerHeaders(e)));
+    if (directive === "COPY") userMeta = { ...srcInfo.userMeta, "content-type": srcInfo.contentType };
+    else if (srcInfo.userMeta["X-Amz-Tagging"]) userMeta["X-Amz-Tagging"] = srcInfo.userMeta["X-Amz-Tagging"];
+  }
+  if (tagDirective === "REPLACE") {
+    delete userMeta["X-Amz-Tagging"];
+    const t = h.get("x-amz-tagging");
+    if (t) userMeta["X-Amz-Tagging"] = normalizeTagging(t);
+  }
+  const effectiveDirective = directive === "REPLACE" || tagDirective === "REPLACE" ? "REPLACE" : "COPY";
+  let info: ObjectInfo;
+  try {
+    info = await ctx.deps.layer.copyObject(src.bucket, src.key, ctx.bucket, ctx.key, {
+      srcVersionId: src.versionId,
+      srcPreconditions: readPreconditions(h, "x-amz-copy-source-"),
+      metadataDirective: effectiveDirective,
+      userMeta,
+      storageClass,
+      preconditions: writePreconditions(h),
+    });
+  } catch (err) {
+    throw withMarkerHeaders(err);
+  }
+  const headers = await writeHeaders(ctx, info);
+  headers.delete("etag");
+  if (src.versionId) headers.set("x-amz-copy-source-version-id", src.versionId);
+  return xmlResponse("CopyObjectResult", { LastModified: info.modTime, ETag: `"${info.etag}"` }, { headers });
+}

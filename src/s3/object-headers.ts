@@ -1,0 +1,114 @@
+// Object metadata on the wire: which request headers become stored metadata (as MinIO stores
+// them: standard headers lower-case, X-Amz-Meta-* in canonical case), and the response headers
+// a GET/HEAD renders from an ObjectInfo (ETag, Last-Modified, user metadata, tag count…).
+import type { ObjectInfo } from "../object/index.ts";
+import { S3Error } from "./errors.ts";
+import { validateMetadataHeaders } from "./validate.ts";
+
+/** Standard headers stored with the object and returned on GET/HEAD. */
+const STORED_HEADERS = ["content-type", "content-encoding", "content-disposition", "content-language", "cache-control", "expires", "x-amz-website-redirect-location"];
+
+export const STORAGE_CLASSES = new Set(["STANDARD", "REDUCED_REDUNDANCY"]);
+
+/** Go's canonical header key ("x-amz-meta-my-key" → "X-Amz-Meta-My-Key"), how MinIO stores names. */
+export function canonicalHeaderKey(name: string): string {
+  return name.toLowerCase().replace(/(^|-)([a-z])/g, (_, dash: string, c: string) => dash + c.toUpperCase());
+}
+
+/** Stored metadata from request headers (PUT, CreateMultipartUpload, CopyObject REPLACE). */
+export function userMetaFromHeaders(headers: Headers): Record<string, string> {
+  validateMetadataHeaders(headers, { maxUserBytes: 2048, maxHeaderBytes: 8192 });
+  const meta: Record<string, string> = {};
+  for (const name of STORED_HEADERS) {
+    const v = headers.get(name);
+    if (v !== null) meta[name] = v;
+  }
+  headers.forEach((value, name) => {
+    const lower = name.toLowerCase();
+    if (lower.startsWith("x-amz-meta-") && lower.length > "x-amz-meta-".length) meta[canonicalHeaderKey(lower)] = value;
+  });
+  const tagging = headers.get("x-amz-tagging");
+  if (tagging !== null) meta["X-Amz-Tagging"] = normalizeTagging(tagging);
+  return meta;
+}
+
+export function storageClassFrom(headers: Headers): string | undefined {
+  const sc = headers.get("x-amz-storage-class");
+  if (sc === null || sc === "") return undefined;
+  if (!STORAGE_CLASSES.has(sc)) throw new S3Error("InvalidStorageClass", undefined, { fields: { StorageClassRequested: sc } });
+  return sc;
+}
+
+/** Validates an x-amz-tagging query string (≤ 10 tags, key ≤ 128, value ≤ 256, no duplicates). */
+export function normalizeTagging(query: string): string {
+  const params = new URLSearchParams(query);
+  const tags = parseTagPairs([...params.entries()]);
+  return encodeTags(tags);
+}
+
+export function parseTagPairs(pairs: [string, string][]): Map<string, string> {
+  const tags = new Map<string, string>();
+  for (const [k, v] of pairs) {
+    if (k.length === 0 || k.length > 128) throw new S3Error("InvalidTag", "The TagKey you have provided is invalid");
+    if (v.length > 256) throw new S3Error("InvalidTag", "The TagValue you have provided is invalid");
+    if (tags.has(k)) throw new S3Error("InvalidTag", "Cannot provide multiple Tags with the same key");
+    tags.set(k, v);
+  }
+  if (tags.size > 10) throw new S3Error("InvalidTag", "Object tags cannot be greater than 10");
+  return tags;
+}
+
+export function encodeTags(tags: Map<string, string>): string {
+  return new URLSearchParams([...tags.entries()]).toString().replace(/\+/g, "%20");
+}
+
+export function decodeTags(stored: string | undefined): Map<string, string> {
+  return new Map(stored ? new URLSearchParams(stored).entries() : []);
+}
+
+/** RFC 7231 date, as S3 sends Last-Modified. */
+export function httpDate(d: Date): string {
+  return d.toUTCString();
+}
+
+/** Headers describing the object on GET/HEAD (and the version header when versioning applies). */
+export function objectHeaders(info: ObjectInfo, showVersion: boolean): Headers {
+  const h = new Headers();
+  h.set("etag", `"${info.etag}"`);
+  h.set("last-modified", httpDate(info.modTime));
+  h.set("content-type", info.contentType);
+  h.set("accept-ranges", "bytes");
+  if (showVersion) h.set("x-amz-version-id", info.versionId);
+  for (const [k, v] of Object.entries(info.userMeta)) {
+    const lower = k.toLowerCase();
+    if (lower === "x-amz-tagging") {
+      const count = decodeTags(v).size;
+      if (count > 0) h.set("x-amz-tagging-count", String(count));
+    } else if (STORED_HEADERS.includes(lower) || lower.startsWith("x-amz-meta-")) {
+      h.set(lower, v);
+    } else if (lower.startsWith("x-amz-object-lock-")) {
+      h.set(lower, v);
+    }
+  }
+  if (info.storageClass !== "STANDARD") h.set("x-amz-storage-class", info.storageClass);
+  return h;
+}
+
+const OVERRIDES: Record<string, string> = {
+  "response-content-type": "content-type",
+  "response-content-language": "content-language",
+  "response-expires": "expires",
+  "response-cache-control": "cache-control",
+  "response-content-disposition": "content-disposition",
+  "response-content-encoding": "content-encoding",
+};
+
+/** GET's response-* query parameters replace the stored headers (signed requests only, as S3 requires). */
+export function applyResponseOverrides(h: Headers, query: URLSearchParams, signed: boolean): void {
+  for (const [param, header] of Object.entries(OVERRIDES)) {
+    const v = query.get(param);
+    if (v === null) continue;
+    if (!signed) throw new S3Error("InvalidRequest", "Request specific response headers cannot be used for anonymous GET requests.");
+    h.set(header, v);
+  }
+}

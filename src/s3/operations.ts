@@ -1,0 +1,124 @@
+// Which S3 operation a request is (method + bucket/key presence + sub-resource query) and its
+// API name (metrics, logs, authorization). Unknown combinations are
+// NotImplemented, never a wrong success. The policy actions each name needs live in policy/actions.ts.
+import type { Handler } from "./context.ts";
+import { S3Error } from "./errors.ts";
+import type { S3Operation } from "./policy/actions.ts";
+import * as bucket from "./handlers/bucket.ts";
+import * as config from "./handlers/bucket-config.ts";
+import * as list from "./handlers/list.ts";
+import * as read from "./handlers/object-read.ts";
+import * as write from "./handlers/object-write.ts";
+import * as del from "./handlers/object-delete.ts";
+import * as tagging from "./handlers/object-tagging.ts";
+import * as mp from "./handlers/multipart.ts";
+import * as post from "./handlers/post-object.ts";
+
+export interface Operation {
+  /** The S3 API name, e.g. "GetObject"; policy/actions.ts maps it to the actions it needs. */
+  name: S3Operation;
+  handler: Handler;
+}
+
+const op = (name: S3Operation, handler: Handler): Operation => ({ name, handler });
+
+/** Bucket sub-resources with no configuration support yet: GET answers "none configured". */
+const UNCONFIGURED: Record<string, Operation> = {
+  lifecycle: op("GetBucketLifecycleConfiguration", config.notConfigured("NoSuchLifecycleConfiguration")),
+  encryption: op("GetBucketEncryption", config.notConfigured("ServerSideEncryptionConfigurationNotFoundError")),
+  cors: op("GetBucketCors", config.notConfigured("NoSuchCORSConfiguration")),
+  replication: op("GetBucketReplication", config.notConfigured("ReplicationConfigurationNotFoundError")),
+  website: op("GetBucketWebsite", config.notConfigured("NoSuchWebsiteConfiguration")),
+  notification: op("GetBucketNotificationConfiguration", config.emptyDocument("NotificationConfiguration")),
+  logging: op("GetBucketLogging", config.emptyDocument("BucketLoggingStatus")),
+  accelerate: op("GetBucketAccelerateConfiguration", config.emptyDocument("AccelerateConfiguration")),
+  requestPayment: op("GetBucketRequestPayment", config.requestPayment),
+};
+
+const has = (q: URLSearchParams, ...names: string[]) => names.some((n) => q.has(n));
+
+function serviceOperation(method: string): Operation {
+  if (method === "GET") return op("ListBuckets", bucket.listBuckets);
+  throw new S3Error("MethodNotAllowed");
+}
+
+function bucketGet(q: URLSearchParams): Operation {
+  if (q.has("location")) return op("GetBucketLocation", bucket.getBucketLocation);
+  if (q.has("versioning")) return op("GetBucketVersioning", config.getBucketVersioning);
+  if (q.has("tagging")) return op("GetBucketTagging", config.getBucketTagging);
+  if (q.has("policy")) return op("GetBucketPolicy", config.getBucketPolicy);
+  if (q.has("policyStatus")) return op("GetBucketPolicyStatus", config.getBucketPolicyStatus);
+  if (q.has("acl")) return op("GetBucketAcl", config.getAcl);
+  if (q.has("object-lock")) return op("GetObjectLockConfiguration", config.getObjectLockConfig);
+  if (q.has("uploads")) return op("ListMultipartUploads", mp.listMultipartUploads);
+  if (q.has("versions")) return op("ListObjectVersions", list.listObjectVersions);
+  for (const [sub, o] of Object.entries(UNCONFIGURED)) if (q.has(sub)) return o;
+  if (has(q, "ownershipControls", "intelligent-tiering", "inventory", "metrics", "analytics", "publicAccessBlock")) throw new S3Error("NotImplemented");
+  if (q.get("list-type") === "2") return op("ListObjectsV2", list.listObjectsV2);
+  return op("ListObjects", list.listObjectsV1);
+}
+
+function bucketOperation(method: string, q: URLSearchParams): Operation {
+  switch (method) {
+    case "GET":
+      return bucketGet(q);
+    case "HEAD":
+      return op("HeadBucket", bucket.headBucket);
+    case "PUT":
+      if (q.has("versioning")) return op("PutBucketVersioning", config.putBucketVersioning);
+      if (q.has("tagging")) return op("PutBucketTagging", config.putBucketTagging);
+      if (q.has("policy")) return op("PutBucketPolicy", config.putBucketPolicy);
+      if (q.has("acl")) return op("PutBucketAcl", config.putAcl);
+      if ([...q.keys()].length > 0) throw new S3Error("NotImplemented");
+      return op("CreateBucket", bucket.createBucket);
+    case "DELETE":
+      if (q.has("tagging")) return op("DeleteBucketTagging", config.deleteBucketTagging);
+      if (q.has("policy")) return op("DeleteBucketPolicy", config.deleteBucketPolicy);
+      if ([...q.keys()].length > 0) throw new S3Error("NotImplemented");
+      return op("DeleteBucket", bucket.deleteBucket);
+    case "POST":
+      if (q.has("delete")) return op("DeleteObjects", del.deleteObjects);
+      if ([...q.keys()].length > 0) throw new S3Error("NotImplemented");
+      return op("PostObject", post.postObject);
+    default:
+      throw new S3Error("MethodNotAllowed");
+  }
+}
+
+function objectOperation(method: string, q: URLSearchParams, headers: Headers): Operation {
+  const copy = headers.has("x-amz-copy-source");
+  switch (method) {
+    case "GET":
+      if (q.has("uploadId")) return op("ListParts", mp.listParts);
+      if (q.has("tagging")) return op("GetObjectTagging", tagging.getObjectTagging);
+      if (q.has("acl")) return op("GetObjectAcl", config.getAcl);
+      if (has(q, "retention", "legal-hold", "attributes", "torrent")) throw new S3Error("NotImplemented");
+      return op("GetObject", read.getObject);
+    case "HEAD":
+      return op("HeadObject", read.headObject);
+    case "PUT":
+      if (q.has("uploadId") || q.has("partNumber")) {
+        return copy ? op("UploadPartCopy", mp.uploadPartCopy) : op("UploadPart", mp.uploadPart);
+      }
+      if (q.has("tagging")) return op("PutObjectTagging", tagging.putObjectTagging);
+      if (q.has("acl")) return op("PutObjectAcl", config.putAcl);
+      if (has(q, "retention", "legal-hold")) throw new S3Error("NotImplemented");
+      return copy ? op("CopyObject", write.copyObject) : op("PutObject", write.putObject);
+    case "POST":
+      if (q.has("uploads")) return op("CreateMultipartUpload", mp.createMultipartUpload);
+      if (q.has("uploadId")) return op("CompleteMultipartUpload", mp.completeMultipartUpload);
+      throw new S3Error("NotImplemented");
+    case "DELETE":
+      if (q.has("uploadId")) return op("AbortMultipartUpload", mp.abortMultipartUpload);
+      if (q.has("tagging")) return op("DeleteObjectTagging", tagging.deleteObjectTagging);
+      return op("DeleteObject", del.deleteObject);
+    default:
+      throw new S3Error("MethodNotAllowed");
+  }
+}
+
+export function resolveOperation(method: string, bucketName: string, key: string, q: URLSearchParams, headers: Headers): Operation {
+  if (bucketName === "") return serviceOperation(method);
+  if (key === "") return bucketOperation(method, q);
+  return objectOperation(method, q, headers);
+}

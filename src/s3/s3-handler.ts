@@ -1,0 +1,48 @@
+// The S3 front door: request id, target and operation, authentication, authorization, the
+// handler, and — the one place errors become S3 error XML — the outer catch. Every response
+// carries x-amz-request-id; every request is counted in the metrics.
+import { authorize } from "./authorize.ts";
+import type { S3Context, S3Deps } from "./context.ts";
+import { renderError, toS3Error } from "./errors.ts";
+import { resolveOperation } from "./operations.ts";
+import { checkBucketName, parseTarget } from "./request-target.ts";
+
+export type S3Handler = (req: Request, remoteAddress?: string) => Promise<Response>;
+
+/** 16 upper-case hex characters, like MinIO's request ids. */
+export function newRequestId(): string {
+  const b = new Uint8Array(8);
+  crypto.getRandomValues(b);
+  return Buffer.from(b).toString("hex").toUpperCase();
+}
+
+export function createS3Handler(deps: S3Deps): S3Handler {
+  return async (req, remoteAddress) => {
+    const started = performance.now();
+    const requestId = newRequestId();
+    const url = new URL(req.url);
+    let api = "Unknown";
+    let response: Response;
+    try {
+      const target = parseTarget(url, req.headers.get("host"), deps.domains);
+      const op = resolveOperation(req.method, target.bucket, target.key, url.searchParams, req.headers);
+      api = op.name;
+      if (target.bucket && op.name !== "CreateBucket") checkBucketName(target.bucket, false);
+      const auth = await deps.auth.authenticate(req, url, { virtualHostBucket: target.virtualHost ? target.bucket : undefined });
+      const ctx: S3Context = { req, url, query: url.searchParams, bucket: target.bucket, key: target.key, auth, requestId, deps, remoteAddress };
+      await authorize(ctx, op);
+      response = await op.handler(ctx);
+    } catch (err) {
+      const s3err = toS3Error(err);
+      if (s3err.code === "InternalError") deps.logError?.(requestId, err);
+      response = renderError(s3err, { resource: url.pathname, requestId, hostId: deps.hostId, head: req.method === "HEAD" });
+      if (req.body && !req.bodyUsed && !req.body.locked) void req.body.cancel().catch(() => {});
+    }
+    response.headers.set("x-amz-request-id", requestId);
+    response.headers.set("x-amz-id-2", deps.hostId);
+    if (!response.headers.has("server")) response.headers.set("server", "Bunker");
+    deps.metrics?.observeRequest(api, response.status, (performance.now() - started) / 1000, Number(req.headers.get("content-length") ?? 0), Number(response.headers.get("content-length") ?? 0));
+    return response;
+  };
+}
+

@@ -1,0 +1,140 @@
+// Entry point: argv/env → Config → layers built bottom-up (drives → format → object store →
+// S3 and admin handlers) → Bun.serve. `createServer(cfg)` is what tests use in-process; `main`
+// adds the listener, the banner and graceful shutdown.
+import { loadConfig, commandLine, ConfigError, type ServerConfig } from "./config.ts";
+import { DriveError, LocalDrive, type Drive, type FsyncPolicy } from "./disk/index.ts";
+import { ErasurePool } from "./ec/index.ts";
+import { ObjectError, ObjectStore, loadPoolFormat, type PoolFormat } from "./object/index.ts";
+import { Authenticator, createS3Handler } from "./s3/index.ts";
+import { printBanner, serveOptions } from "./server-listen.ts";
+
+export const VERSION = "0.1.0";
+
+export interface ServerOptions {
+  /** Drive durability (default "always": fdatasync before anything becomes visible). */
+  fsync?: FsyncPolicy;
+  /** Erasure worker threads (default: one per core). */
+  codecWorkers?: number;
+  /** Per-drive-call deadline in ms (default 30 s). */
+  driveTimeoutMs?: number;
+}
+
+export interface BunkerServer {
+  /** Answers one HTTP request (S3 and /minio/* admin paths). */
+  fetch(req: Request, remoteAddress?: string): Promise<Response>;
+  store: ObjectStore;
+  /** Formats per pool, as found or created at start. */
+  formats: PoolFormat[];
+  /** Stops background work and releases drives and workers. */
+  stop(): Promise<void>;
+}
+
+async function openDrives(cfg: ServerConfig, fsync: FsyncPolicy): Promise<(Drive | null)[][]> {
+  const out: (Drive | null)[][] = [];
+  for (const pool of cfg.layout.pools) {
+    const drives: (Drive | null)[] = [];
+    for (const e of pool.endpoints) {
+      if (!e.isLocal) throw new ConfigError("InvalidEndpoints", `Drive "${e.raw}" is on another server; distributed mode is not served yet`);
+      try {
+        drives.push(await LocalDrive.open(e.path, { fsync }));
+      } catch (err) {
+        // A foreign directory is an operator error; a broken disk is just an offline drive.
+        if (err instanceof DriveError && (err.kind === "Unformatted" || err.kind === "InvalidPath")) throw err;
+        drives.push(null);
+      }
+    }
+    out.push(drives);
+  }
+  return out;
+}
+
+export async function createServer(cfg: ServerConfig, opts: ServerOptions = {}): Promise<BunkerServer> {
+  const poolDrives = await openDrives(cfg, opts.fsync ?? "always");
+  const formats: PoolFormat[] = [];
+  for (const [i, pool] of cfg.layout.pools.entries()) {
+    formats.push(await loadPoolFormat({ drives: poolDrives[i], sets: pool.sets }, { poolIndex: i, deploymentId: formats[0]?.deploymentId }));
+  }
+  const codec = new ErasurePool({ workers: opts.codecWorkers });
+  const parity = cfg.storageClass.parity[0];
+  const store = new ObjectStore({
+    pools: formats.map((f) => ({ sets: f.sets })),
+    deploymentId: formats[0].deploymentId,
+    distributionAlgo: formats[0].distributionAlgo,
+    codec,
+    settings: { standardParity: parity.standard, rrsParity: parity.rrs, inlineBlock: cfg.storageClass.inlineBlock, driveTimeoutMs: opts.driveTimeoutMs },
+  });
+  const auth = new Authenticator({
+    region: cfg.regionConfigured ? cfg.region : "",
+    lookup: async (accessKey) => (accessKey === cfg.rootUser ? { secretKey: cfg.rootPassword } : null),
+  });
+  const hostId = new Bun.CryptoHasher("sha256").update(formats[0].deploymentId).digest("hex");
+  const s3 = createS3Handler({
+    layer: store,
+    auth,
+    region: cfg.region,
+    domains: cfg.domains,
+    rootAccessKey: cfg.rootUser,
+    hostId,
+    logError: (requestId, err) => console.error(`[${requestId}] internal error:`, err),
+  });
+  return {
+    fetch: (req, remoteAddress) => s3(req, remoteAddress),
+    store,
+    formats,
+    async stop() {
+      await store.close();
+      await codec.close();
+      for (const pool of poolDrives) for (const d of pool) await d?.close();
+    },
+  };
+}
+
+/** One line for an operator: what went wrong and what to do. */
+function fatal(err: unknown, program: string): never {
+  const message = err instanceof ConfigError || err instanceof DriveError || err instanceof ObjectError ? err.message : String(err instanceof Error ? err.message : err);
+  console.error(`${program}: ${message}`);
+  process.exit(1);
+}
+
+async function main(): Promise<void> {
+  const argv = commandLine(process);
+  let cfg;
+  try {
+    cfg = loadConfig(argv, process.env, { version: VERSION });
+  } catch (err) {
+    fatal(err, argv[0] ?? "bunker");
+  }
+  if (cfg.command !== "server") {
+    process.stdout.write(cfg.text);
+    process.exit(cfg.exitCode);
+  }
+  let server: BunkerServer;
+  try {
+    server = await createServer(cfg);
+  } catch (err) {
+    fatal(err, cfg.programName);
+  }
+  let listener: ReturnType<typeof Bun.serve>;
+  try {
+    listener = Bun.serve(serveOptions(cfg, server));
+  } catch (err) {
+    const code = (err as { code?: string }).code;
+    if (code === "EADDRINUSE") fatal(new Error(`Cannot listen on ${cfg.address.raw}: the port is already in use (choose another with --address)`), cfg.programName);
+    fatal(err, cfg.programName);
+  }
+  if (!cfg.quiet) printBanner(cfg, server, listener.port ?? cfg.address.port);
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    if (!cfg.quiet) console.log(`Received ${signal}: finishing in-flight requests…`);
+    const deadline = Bun.sleep(30_000).then(() => listener.stop(true));
+    await Promise.race([listener.stop(false), deadline]);
+    await server.stop();
+    process.exit(0);
+  };
+  process.on("SIGTERM", () => void shutdown("SIGTERM"));
+  process.on("SIGINT", () => void shutdown("SIGINT"));
+}
+
+if (import.meta.main) await main();
