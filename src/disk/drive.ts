@@ -42,6 +42,12 @@ export interface FileStat {
 export interface RenameDataResult {
   /** Data dir of the replaced version that no remaining version references ("" if none). */
   oldDataDir: string;
+  /**
+   * The xl.meta bytes as they were, when the call replaced a version with the same id (the null
+   * version): writing them back (writeAll of "<path>/xl.meta") undoes the call byte for byte.
+   * The replaced version's data dir stays until the caller removes `oldDataDir`.
+   */
+  previousMeta?: Uint8Array;
 }
 
 export interface DeleteVersionOptions {

@@ -25,9 +25,10 @@ export class MetadataOps {
   }
 
   /** Loads xl.meta for a rewrite: missing → empty; unreadable → empty too (heal restores others). */
-  async #load(volume: string, path: string, mustExist: boolean): Promise<{ meta: XlMeta; existed: boolean }> {
+  async #load(volume: string, path: string, mustExist: boolean): Promise<{ meta: XlMeta; existed: boolean; bytes?: Uint8Array }> {
     try {
-      return { meta: XlMeta.parse(await this.readMetadata(volume, path)), existed: true };
+      const bytes = await this.readMetadata(volume, path);
+      return { meta: XlMeta.parse(bytes), existed: true, bytes };
     } catch (err) {
       if (err instanceof DriveError && err.kind === "FileNotFound" && !mustExist) return { meta: XlMeta.empty(), existed: false };
       if (err instanceof DriveError && err.kind === "Corrupt" && !mustExist) return { meta: XlMeta.empty(), existed: true };
@@ -60,8 +61,10 @@ export class MetadataOps {
 
   async renameData(srcVolume: string, srcPath: string, fi: FileInfo, dstVolume: string, dstPath: string): Promise<RenameDataResult> {
     await this.#checkParents(dstVolume, dstPath);
-    const { meta } = await this.#load(dstVolume, dstPath, false);
+    const { meta, bytes } = await this.#load(dstVolume, dstPath, false);
     const oldDataDir = replacedDataDir(meta, dstVolume, dstPath, fi);
+    const id = fi.versionId === "" ? "null" : fi.versionId.toLowerCase();
+    const replaces = bytes !== undefined && meta.versions.some((h) => h.versionId === id);
     meta.addVersion(fi);
     const hasDataDir = !fi.deleted && fi.dataDir !== "" && fi.data === undefined;
     if (hasDataDir) {
@@ -70,7 +73,7 @@ export class MetadataOps {
     await this.#store(dstVolume, dstPath, meta);
     // The staging dir is empty now unless it also holds other things (a multipart upload's xl.meta).
     await fsp.rmdir(this.files.abs(srcVolume, srcPath)).catch(() => {});
-    return { oldDataDir };
+    return replaces ? { oldDataDir, previousMeta: bytes } : { oldDataDir };
   }
 
   async deleteVersion(volume: string, path: string, fi: FileInfo, opts: DeleteVersionOptions): Promise<void> {

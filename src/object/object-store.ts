@@ -5,6 +5,7 @@ import { SYSTEM_VOLUME, type Drive } from "../disk/index.ts";
 import type { ErasurePool } from "../ec/index.ts";
 import { NsClock, compareKeys, nsToDate } from "../util/index.ts";
 import { BucketMetaStore } from "./bucket-meta-store.ts";
+import { DriveHealth } from "./drive-health.ts";
 import { HealQueue } from "./heal-queue.ts";
 import { mergeSorted } from "./merge-sorted.ts";
 import { LocalLocker, type NamespaceLocker } from "./ns-lock.ts";
@@ -50,6 +51,7 @@ export class ObjectStore extends ObjectStoreMultipart implements L.ObjectLayer {
       inlineBlock: 128 * 1024,
       blockSize: 1 << 20,
       driveTimeoutMs: 30_000,
+      driveProbeMs: 5_000,
       ...config.settings,
     };
     const locker = config.locker ?? new LocalLocker();
@@ -65,6 +67,7 @@ export class ObjectStore extends ObjectStoreMultipart implements L.ObjectLayer {
       locker,
       clock,
       settings,
+      health: new DriveHealth(drives, settings.driveTimeoutMs, settings.driveProbeMs),
       requestHeal: (v, name, id) => this.heals.request(v, name, id),
     }));
     this.#setIndex = config.distributionAlgo === "CRCMOD" ? (name, c) => crcHashMod(name, c) : createSipHashMod(config.deploymentId);
@@ -235,7 +238,17 @@ export class ObjectStore extends ObjectStoreMultipart implements L.ObjectLayer {
     await makeBucketDirs(this.sets, bucket).catch(() => {});
   }
 
+  /**
+   * Probes the drives taken out of service after missing a deadline (this also happens in the
+   * background); returns how many are back.
+   */
+  async probeDrives(): Promise<number> {
+    const back = await Promise.all(this.sets.map((s) => s.health.probe()));
+    return back.reduce((n, b) => n + b.length, 0);
+  }
+
   async close(): Promise<void> {
+    for (const s of this.sets) s.health.close();
     await this.heals.close();
   }
 

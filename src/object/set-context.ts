@@ -1,11 +1,14 @@
 // What every operation on one erasure set needs: its drives by position, the codec pool,
-// locks, clock and settings, plus the fan-out helper that calls drives in parallel with a
-// deadline, so one hung drive costs a timeout, never a hang.
+// locks, clock, settings and drive health, plus the fan-out helper that calls drives in
+// parallel with a deadline, so one hung drive costs one timeout, never a hang.
 import { DriveError, type Drive } from "../disk/index.ts";
 import type { ErasurePool } from "../ec/index.ts";
 import type { NsClock } from "../util/index.ts";
 import type { NamespaceLocker } from "./ns-lock.ts";
 import { settleAll, type DriveResult } from "./quorum.ts";
+import type { DriveHealth } from "./drive-health.ts";
+
+export { withDeadline } from "./drive-health.ts";
 
 export interface SetSettings {
   /** Parity for STANDARD objects. */
@@ -16,8 +19,10 @@ export interface SetSettings {
   inlineBlock: number;
   /** Erasure block size for new objects. */
   blockSize: number;
-  /** A drive call that takes longer than this counts as failed. */
+  /** A drive call that takes longer than this counts as failed (and takes the drive out of service). */
   driveTimeoutMs: number;
+  /** How often a drive taken out of service is probed to bring it back. */
+  driveProbeMs: number;
 }
 
 export interface SetContext {
@@ -30,6 +35,8 @@ export interface SetContext {
   readonly locker: NamespaceLocker;
   readonly clock: NsClock;
   readonly settings: SetSettings;
+  /** Which drives are in service; deadlines for every drive call. */
+  readonly health: DriveHealth;
   /** Asks for a background heal of an object (deduplicated by the receiver). */
   readonly requestHeal: (volume: string, name: string, versionId: string) => void;
 }
@@ -40,17 +47,15 @@ export function fanOut<T>(ctx: SetContext, fn: (drive: Drive, position: number) 
   const results: Promise<T>[] = ctx.drives.map((drive, i) => {
     if (!which.includes(i)) return Promise.reject(new DriveError("Faulty", `drive ${i} not asked`));
     if (!drive) return Promise.reject(new DriveError("Faulty", `drive ${i} is offline`));
-    return withDeadline(fn(drive, i), ctx.settings.driveTimeoutMs, () => `${drive.endpoint}: no answer within ${ctx.settings.driveTimeoutMs} ms`);
+    return callDrive(ctx, i, (d) => fn(d, i));
   });
   return settleAll(results);
 }
 
-export function withDeadline<T>(p: Promise<T>, ms: number, what: () => string): Promise<T> {
-  if (!Number.isFinite(ms) || ms <= 0) return p;
-  let timer: ReturnType<typeof setTimeout>;
-  const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new DriveError("Faulty", what())), ms);
-  });
-  p.catch(() => {}); // a late failure after the deadline must not become an unhandled rejection
-  return Promise.race([p, deadline]).finally(() => clearTimeout(timer));
+/** One call on the drive at `pos` under its deadline (refused at once while the drive is out of service). */
+export function callDrive<T>(ctx: SetContext, pos: number, fn: (drive: Drive) => Promise<T>): Promise<T> {
+  const drive = ctx.drives[pos];
+  if (!drive) return Promise.reject(new DriveError("Faulty", `drive ${pos} is offline`));
+  if (!ctx.health.isUp(pos)) return Promise.reject(new DriveError("Faulty", `${drive.endpoint} is out of service after missing a deadline`));
+  return ctx.health.guardFor(pos)(fn(drive), () => `${drive.endpoint}: no answer within ${ctx.settings.driveTimeoutMs} ms`);
 }

@@ -63,8 +63,8 @@ export async function encodeBody(ctx: SetContext, layout: Layout, body: Readable
   const sinks: (ShardSink | null)[] = new Array(n).fill(null);
   const writers: (DriveShardWriter | InlineShardCollector | null)[] = new Array(n).fill(null);
   ctx.drives.forEach((drive, pos) => {
-    if (!drive) return;
-    const w = opts.inline ? new InlineShardCollector() : new DriveShardWriter(drive, SYSTEM_VOLUME, opts.stagingPath, fileSize, ctx.settings.driveTimeoutMs);
+    if (!drive || !ctx.health.isUp(pos)) return;
+    const w = opts.inline ? new InlineShardCollector() : new DriveShardWriter(drive, SYSTEM_VOLUME, opts.stagingPath, fileSize, ctx.health.guardFor(pos));
     writers[pos] = w;
     sinks[layout.distribution[pos] - 1] = w;
   });
@@ -81,8 +81,8 @@ export async function encodeBody(ctx: SetContext, layout: Layout, body: Readable
     throw encodeFailure(err, n, wq);
   }
   const failed = new Set<number>();
-  ctx.drives.forEach((d, pos) => {
-    if (!d || failedShards.includes(layout.distribution[pos] - 1)) failed.add(pos);
+  writers.forEach((w, pos) => {
+    if (!w || failedShards.includes(layout.distribution[pos] - 1)) failed.add(pos);
   });
   await Promise.all(
     writers.map(async (w, pos) => {

@@ -2,11 +2,11 @@
 // part, then stream only the blocks that cover it, verified and reconstructed as needed.
 // The read lock is held until the body ends; damaged or missing shards trigger a heal.
 import type { FileInfo } from "../disk/index.ts";
-import { erasureDecode, type ShardSource } from "../ec/index.ts";
+import { CodecError, erasureDecode, type ShardSource } from "../ec/index.ts";
 import { pushStream } from "../util/index.ts";
 import { ObjectError } from "./object-error.ts";
 import type { GetObjectOptions, GetObjectResult, ObjectInfo, RangeSpec } from "./object-layer.ts";
-import { encodeDirObject, sysValue, toObjectInfo } from "./object-info.ts";
+import { decodeDirObject, encodeDirObject, sysValue, toObjectInfo } from "./object-info.ts";
 import { checkPreconditions } from "./preconditions.ts";
 import type { SetContext } from "./set-context.ts";
 import { readSetMeta, resolveVersion, type ResolvedVersion } from "./set-meta.ts";
@@ -115,7 +115,15 @@ async function readBytes(ctx: SetContext, v: ResolvedVersion, offset: number, le
     const to = Math.min(offset + length, partEnd);
     if (from < to) {
       const sources = partSources(ctx, v, part.number);
-      const res = await erasureDecode(ctx.codec, { d: e.dataBlocks, p: e.parityBlocks, blockSize: e.blockSize }, sources, part.size, from - partStart, to - from, push, { signal });
+      let res: { corrupt: number[]; missing: number[] };
+      try {
+        res = await erasureDecode(ctx.codec, { d: e.dataBlocks, p: e.parityBlocks, blockSize: e.blockSize }, sources, part.size, from - partStart, to - from, push, { signal });
+      } catch (err) {
+        if (!(err instanceof CodecError && err.kind === "Unrecoverable")) throw err;
+        damaged.any = true;
+        const key = decodeDirObject(fi.name);
+        throw new ObjectError("ReadQuorum", `Cannot read "${fi.volume}/${key}": fewer than ${e.dataBlocks} drives returned intact data for part ${part.number}`, { cause: err, bucket: fi.volume, key });
+      }
       if (res.corrupt.length > 0 || res.missing.length > 0) damaged.any = true;
     }
     partStart = partEnd;
@@ -133,7 +141,7 @@ function partSources(ctx: SetContext, v: ResolvedVersion, partNumber: number): (
     const shard = fi.erasure.index - 1;
     if (shard !== e.distribution[pos] - 1 || shard < 0 || shard >= sources.length) return;
     if (fi.data !== undefined && v.fi.parts.length === 1) sources[shard] = inlineShardSource(fi.data);
-    else sources[shard] = driveShardSource(drive, v.fi.volume, `${v.fi.name}/${v.fi.dataDir}/part.${partNumber}`, ctx.settings.driveTimeoutMs);
+    else sources[shard] = driveShardSource(drive, v.fi.volume, `${v.fi.name}/${v.fi.dataDir}/part.${partNumber}`, ctx.health.guardFor(pos));
   });
   return sources;
 }

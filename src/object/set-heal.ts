@@ -5,7 +5,7 @@ import { SYSTEM_VOLUME, type FileInfo } from "../disk/index.ts";
 import { HASH_SIZE, bitrotFileSize, erasureHeal, highwayHash256, shardSize, type ShardSink, type ShardSource } from "../ec/index.ts";
 import type { HealResult } from "./object-layer.ts";
 import { SYS_INLINE_DATA, decodeDirObject, sysValue } from "./object-info.ts";
-import { fanOut, type SetContext } from "./set-context.ts";
+import { callDrive, fanOut, type SetContext } from "./set-context.ts";
 import { readSetMeta, resolveVersion, type ResolvedVersion, type SetMeta } from "./set-meta.ts";
 import { DriveShardWriter, InlineShardCollector, driveShardSource, inlineShardSource } from "./shard-io.ts";
 import type { XlVersionHeader } from "../disk/index.ts";
@@ -16,7 +16,7 @@ export async function healObject(ctx: SetContext, volume: string, name: string, 
   const healed = new Set<number>();
   try {
     const meta = await readSetMeta(ctx, volume, name);
-    const offline = meta.absent.flatMap((a, i) => (a === "offline" || !ctx.drives[i] ? [i] : []));
+    const offline = meta.absent.flatMap((a, i) => (a === "offline" || !ctx.health.isUp(i) ? [i] : []));
     for (const v of meta.elected) {
       if (opts.versionId && v.header.versionId !== opts.versionId) continue;
       for (const pos of await healVersion(ctx, meta, volume, name, v, opts.deep ?? false)) healed.add(pos);
@@ -37,7 +37,7 @@ async function removeDangling(ctx: SetContext, meta: SetMeta, volume: string, na
       for (const h of m.versions) {
         if (good.has(`${h.versionId}|${h.modTimeNs}`)) continue;
         const fi = m.fileInfo(volume, name, h.versionId);
-        await ctx.drives[pos]?.deleteVersion(volume, name, fi, { undoWrite: true }).catch(() => {});
+        await callDrive(ctx, pos, (d) => d.deleteVersion(volume, name, fi, { undoWrite: true })).catch(() => {});
       }
     }),
   );
@@ -48,7 +48,7 @@ async function healVersion(ctx: SetContext, meta: SetMeta, volume: string, name:
   const resolved = resolveVersion(ctx, meta, volume, name, decodeDirObject(name), v.header.versionId, true);
   const targets: number[] = [];
   for (const [pos, drive] of ctx.drives.entries()) {
-    if (!drive || meta.absent[pos] === "offline") continue;
+    if (!drive || meta.absent[pos] === "offline" || !ctx.health.isUp(pos)) continue;
     const fi = resolved.perDrive[pos];
     if (!fi || (!fi.deleted && !(await shardsIntact(ctx, resolved, pos, deep)))) targets.push(pos);
   }
@@ -79,7 +79,7 @@ function healSources(ctx: SetContext, r: ResolvedVersion, targets: number[], par
     if (shard !== e.distribution[pos] - 1 || shard < 0 || shard >= sources.length) return;
     // A MinIO drive may keep an inline version's shard in a part file instead (SPEC §2.9).
     if (g.data !== undefined && r.fi.parts.length === 1) sources[shard] = inlineShardSource(g.data);
-    else sources[shard] = driveShardSource(drive, r.fi.volume, `${r.fi.name}/${r.fi.dataDir}/part.${partNumber}`, ctx.settings.driveTimeoutMs);
+    else sources[shard] = driveShardSource(drive, r.fi.volume, `${r.fi.name}/${r.fi.dataDir}/part.${partNumber}`, ctx.health.guardFor(pos));
   });
   return sources;
 }
@@ -104,7 +104,7 @@ async function rebuildShards(ctx: SetContext, r: ResolvedVersion, targets: numbe
           collectors.set(pos, c);
           sinks[shard] = c;
         } else {
-          const w = new DriveShardWriter(ctx.drives[pos]!, SYSTEM_VOLUME, `tmp/${tmpId}/${fi.dataDir}/part.${part.number}`, bitrotFileSize(part.size, e.blockSize, e.dataBlocks), ctx.settings.driveTimeoutMs);
+          const w = new DriveShardWriter(ctx.drives[pos]!, SYSTEM_VOLUME, `tmp/${tmpId}/${fi.dataDir}/part.${part.number}`, bitrotFileSize(part.size, e.blockSize, e.dataBlocks), ctx.health.guardFor(pos));
           writers.set(pos, w);
           sinks[shard] = w;
         }
@@ -131,12 +131,14 @@ async function rebuildShards(ctx: SetContext, r: ResolvedVersion, targets: numbe
   }
 }
 
+/** Frames read per call when verifying a shard file (bounded memory for huge parts). */
+const VERIFY_FRAMES = 8;
+
 /** Does drive `pos` hold complete shards? Sizes always; every bitrot hash when deep. */
 async function shardsIntact(ctx: SetContext, r: ResolvedVersion, pos: number, deep: boolean): Promise<boolean> {
   const fi = r.perDrive[pos]!;
   const e = fi.erasure;
   if (!e || e.index !== e.distribution[pos]) return false;
-  const drive = ctx.drives[pos]!;
   try {
     for (const part of fi.parts) {
       const want = bitrotFileSize(part.size, e.blockSize, e.dataBlocks);
@@ -145,16 +147,26 @@ async function shardsIntact(ctx: SetContext, r: ResolvedVersion, pos: number, de
         continue;
       }
       const path = `${fi.name}/${fi.dataDir}/part.${part.number}`;
-      if (!deep) {
-        if ((await drive.statFile(fi.volume, path)).size !== want) return false;
-        continue;
-      }
-      if (!framesValid(await drive.readFile(fi.volume, path, 0, want), part.size, e.blockSize, e.dataBlocks)) return false;
+      if ((await callDrive(ctx, pos, (d) => d.statFile(fi.volume, path))).size !== want) return false;
+      if (deep && !(await partFramesValid(ctx, pos, fi.volume, path, part.size, e.blockSize, e.dataBlocks))) return false;
     }
     return true;
   } catch {
     return false;
   }
+}
+
+/** Verifies a part file a few blocks at a time. */
+async function partFramesValid(ctx: SetContext, pos: number, volume: string, path: string, size: number, blockSize: number, d: number): Promise<boolean> {
+  const frame = HASH_SIZE + shardSize(blockSize, d);
+  const step = VERIFY_FRAMES * blockSize;
+  for (let start = 0; start < size; start += step) {
+    const len = Math.min(step, size - start);
+    const offset = (start / blockSize) * frame;
+    const bytes = await callDrive(ctx, pos, (drive) => drive.readFile(volume, path, offset, bitrotFileSize(len, blockSize, d)));
+    if (!framesValid(bytes, len, blockSize, d)) return false;
+  }
+  return true;
 }
 
 /** Checks every 32-byte HighwayHash frame of a whole shard file. */

@@ -5,6 +5,7 @@ import { XlMeta, type FileInfo, type WalkEntry, type WalkOptions } from "../disk
 import { mergeSorted } from "./merge-sorted.ts";
 import { electVersions } from "./quorum.ts";
 import { fanOut, type SetContext } from "./set-context.ts";
+import type { Guard } from "./drive-health.ts";
 import { requiredFor } from "./set-meta.ts";
 import { encodeDirObject } from "./object-info.ts";
 
@@ -17,8 +18,8 @@ export type ListedEntry =
 /** Lazily walks the set's drives and yields quorum-elected entries in key order. */
 export async function* walkSet(ctx: SetContext, opts: WalkOptions): AsyncGenerator<ListedEntry> {
   const n = ctx.drives.length;
-  const positions = ctx.drives.map((d, i) => (d ? i : -1)).filter((i) => i >= 0);
-  const streams = positions.map((i) => ctx.drives[i]!.walk(opts));
+  const positions = ctx.drives.map((d, i) => (d && ctx.health.isUp(i) ? i : -1)).filter((i) => i >= 0);
+  const streams = positions.map((i) => withStepDeadline(ctx.drives[i]!.walk(opts), ctx.health.guardFor(i), () => `${ctx.drives[i]!.endpoint}: walk of "${opts.volume}/${opts.baseDir}" gave no entry within the drive deadline`));
   // A prefix needs as many drives as the smallest possible data quorum.
   const prefixQuorum = Math.max(1, n - Math.floor(n / 2) - (n - positions.length));
   for await (const group of mergeSorted<WalkEntry>(streams)) {
@@ -29,6 +30,28 @@ export async function* walkSet(ctx: SetContext, opts: WalkOptions): AsyncGenerat
       if (entry) yield entry;
     }
     if (prefixes >= prefixQuorum) yield { kind: "prefix", name: group.name };
+  }
+}
+
+/**
+ * Each step of a drive's walk gets the drive deadline: a hung drive fails its stream (the merge
+ * drops it) instead of stalling the listing.
+ */
+async function* withStepDeadline<T>(stream: AsyncIterable<T>, guard: Guard, what: () => string): AsyncGenerator<T> {
+  const it = stream[Symbol.asyncIterator]();
+  let finished = false;
+  try {
+    for (;;) {
+      const r = await guard(it.next(), what);
+      if (r.done) {
+        finished = true;
+        return;
+      }
+      yield r.value;
+    }
+  } finally {
+    // A timed-out next() may still be pending: return() would queue behind it, so do not wait.
+    if (!finished) void Promise.resolve(it.return?.()).catch(() => {});
   }
 }
 

@@ -66,12 +66,15 @@ export async function readSetMeta(ctx: SetContext, volume: string, name: string)
   return { metas, absent, elected };
 }
 
-/** Throws NoSuchKey (NoSuchVersion when a version was asked for), or ReadQuorum when offline drives might hold what we cannot see. */
+/**
+ * Throws NoSuchKey (NoSuchVersion when a version was asked for), or ReadQuorum when drives we
+ * could not read (offline, or with an unreadable xl.meta) might hold what we cannot see.
+ */
 export function notFoundOrQuorum(meta: SetMeta, n: number, bucket: string, key: string, versionId = ""): never {
-  const offline = meta.absent.filter((a) => a === "offline").length;
+  const unknown = meta.absent.filter((a) => a === "offline" || a === "corrupt").length;
   const perDrive = meta.metas.map((m) => m?.versions ?? null);
-  if (offline > 0 && mightReachQuorum(perDrive, offline, requiredFor(meta, n), n)) {
-    throw new ObjectError("ReadQuorum", `Cannot read "${bucket}/${key}": ${offline} of ${n} drives are unreachable`, { bucket, key });
+  if (unknown > 0 && mightReachQuorum(perDrive, unknown, requiredFor(meta, n), n)) {
+    throw new ObjectError("ReadQuorum", `Cannot read "${bucket}/${key}": ${unknown} of ${n} drives are unreachable or hold unreadable metadata`, { bucket, key });
   }
   if (versionId !== "") throw new ObjectError("NoSuchVersion", `Version "${versionId}" of "${key}" does not exist`, { bucket, key });
   throw new ObjectError("NoSuchKey", `The key "${key}" does not exist`, { bucket, key });

@@ -6,7 +6,7 @@ import { ObjectError } from "./object-error.ts";
 import type { ListPartsResult, MultipartOptions, PartInfo, PutPartOptions } from "./object-layer.ts";
 import { DEFAULT_CONTENT_TYPE, encodeDirObject } from "./object-info.ts";
 import { writeQuorum } from "./quorum.ts";
-import { fanOut, type SetContext } from "./set-context.ts";
+import { callDrive, fanOut, type SetContext } from "./set-context.ts";
 import { nsToDate } from "../util/index.ts";
 import { encodeBody } from "./set-encode.ts";
 import { readSetMeta, resolveVersion } from "./set-meta.ts";
@@ -135,7 +135,7 @@ export async function readParts(ctx: SetContext, upload: FileInfo, need: number)
     if (positions.length < need) continue;
     for (const pos of positions) {
       try {
-        parts.set(num, decodePartMeta(await ctx.drives[pos]!.readAll(SYSTEM_VOLUME, `${dir}/part.${num}.meta`)));
+        parts.set(num, decodePartMeta(await callDrive(ctx, pos, (d) => d.readAll(SYSTEM_VOLUME, `${dir}/part.${num}.meta`))));
         break;
       } catch {
         // try the next drive

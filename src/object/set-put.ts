@@ -1,13 +1,13 @@
 // PUT of a whole object on one erasure set: choose the layout, stage the shards, run the
 // integrity checks, then under the object's write lock evaluate conditions and commit on
 // every drive (renameData). Fewer than write-quorum commits are undone and reported.
-import { SYSTEM_VOLUME, type FileInfo } from "../disk/index.ts";
+import { SYSTEM_VOLUME, XL_META, type FileInfo, type RenameDataResult } from "../disk/index.ts";
 import { shardFileSize } from "../ec/index.ts";
 import { ObjectError } from "./object-error.ts";
 import type { ObjectInfo, Preconditions, PutObjectOptions } from "./object-layer.ts";
 import { DEFAULT_CONTENT_TYPE, SYS_ERASURE_UPGRADED, SYS_INLINE_DATA, encodeDirObject, toObjectInfo } from "./object-info.ts";
 import { hashOrder } from "./placement.ts";
-import { fanOut, type SetContext } from "./set-context.ts";
+import { callDrive, fanOut, type SetContext } from "./set-context.ts";
 import { encodeBody, type Layout } from "./set-encode.ts";
 import { readSetMeta, resolveVersion } from "./set-meta.ts";
 import { countErrors, writeQuorum } from "./quorum.ts";
@@ -26,7 +26,7 @@ export function chooseLayout(ctx: SetContext, volume: string, name: string, stor
   const max = Math.floor(n / 2);
   let p = volume === SYSTEM_VOLUME ? max : storageClass === "REDUCED_REDUNDANCY" ? ctx.settings.rrsParity : ctx.settings.standardParity;
   const base = p;
-  const offline = ctx.drives.filter((d) => d === null).length;
+  const offline = ctx.health.downCount;
   if (offline > 0 && p < max) p = Math.min(max, p + offline);
   const layout = { d: n - p, p, blockSize: ctx.settings.blockSize, distribution: hashOrder(`${volume}/${name}`, n) };
   return { layout, upgraded: p !== base ? `${base}->${p}` : undefined };
@@ -91,6 +91,26 @@ export async function checkWritePreconditions(ctx: SetContext, bucket: string, n
 }
 
 /**
+ * Puts the drives that committed a version back as they were: where the version replaced one
+ * with the same id (the null version) the previous xl.meta is written back byte for byte and
+ * the new data dir removed; elsewhere the new version is removed. Without the first case a
+ * refused overwrite would take the old object down with it.
+ */
+async function undoCommit(ctx: SetContext, fi: FileInfo, perDrive: (i: number) => FileInfo, committed: { pos: number; result: { ok: true; value: RenameDataResult } }[]): Promise<void> {
+  const previous = new Map(committed.map((c) => [c.pos, c.result.value.previousMeta]));
+  await fanOut(
+    ctx,
+    async (d, i) => {
+      const prev = previous.get(i);
+      if (!prev) return d.deleteVersion(fi.volume, fi.name, perDrive(i), { undoWrite: true });
+      await d.writeAll(fi.volume, `${fi.name}/${XL_META}`, prev);
+      if (fi.dataDir && perDrive(i).data === undefined) await d.delete(fi.volume, `${fi.name}/${fi.dataDir}`, { recursive: true }).catch(() => {});
+    },
+    committed.map((c) => c.pos),
+  );
+}
+
+/**
  * Moves a staged version into place on every drive that has its shard, each drive getting
  * its own EcIndex (and inline shard). Below write quorum the committed drives are rolled back.
  */
@@ -102,7 +122,7 @@ export async function commitVersion(ctx: SetContext, srcVolume: string, srcPath:
   const results = await fanOut(ctx, (d, i) => d.renameData(srcVolume, srcPath, perDrive(i), fi.volume, fi.name), positions);
   const committed = positions.filter((i) => results[i].ok);
   if (committed.length < wq) {
-    await fanOut(ctx, (d, i) => d.deleteVersion(fi.volume, fi.name, perDrive(i), { undoWrite: true }), committed);
+    await undoCommit(ctx, fi, perDrive, committed.map((i) => ({ pos: i, result: results[i] as { ok: true; value: RenameDataResult } })));
     const errors = positions.map((i) => results[i]).filter((r) => !r.ok);
     if (countErrors(errors, "ParentIsObject") >= wq) {
       throw new ObjectError("ParentIsObject", `Cannot create "${fi.name}": a prefix of it is an object`, { bucket: fi.volume, key: fi.name });
@@ -114,7 +134,7 @@ export async function commitVersion(ctx: SetContext, srcVolume: string, srcPath:
   for (const i of committed) {
     const r = results[i];
     const old = r.ok ? r.value.oldDataDir : "";
-    if (old) void ctx.drives[i]?.delete(fi.volume, `${fi.name}/${old}`, { recursive: true }).catch(() => {});
+    if (old) void callDrive(ctx, i, (d) => d.delete(fi.volume, `${fi.name}/${old}`, { recursive: true })).catch(() => {});
   }
   if (committed.length < n) ctx.requestHeal(fi.volume, fi.name, fi.versionId);
 }

@@ -3,7 +3,7 @@
 // that collects an inline shard in memory, and sources over a part file or inline bytes.
 import { DriveError, type Drive } from "../disk/index.ts";
 import type { ShardSink, ShardSource } from "../ec/index.ts";
-import { withDeadline } from "./set-context.ts";
+import type { Guard } from "./drive-health.ts";
 
 /** Streams segments into one drive file; `close()` resolves once the file is complete. */
 export class DriveShardWriter implements ShardSink {
@@ -16,7 +16,7 @@ export class DriveShardWriter implements ShardSink {
     volume: string,
     path: string,
     size: number,
-    readonly timeoutMs: number,
+    readonly guard: Guard,
   ) {
     const pipe = new TransformStream<Uint8Array, Uint8Array>(undefined, { highWaterMark: 2 }, { highWaterMark: 0 });
     this.#writer = pipe.writable.getWriter();
@@ -36,7 +36,7 @@ export class DriveShardWriter implements ShardSink {
       await this.#writer.write(own);
     })();
     try {
-      await withDeadline(wrote, this.timeoutMs, () => `${this.drive.endpoint}: shard write took longer than ${this.timeoutMs} ms`);
+      await this.guard(wrote, () => `${this.drive.endpoint}: shard write missed the drive deadline`);
     } catch (err) {
       this.#failure ??= err;
       this.#writer.abort(err).catch(() => {});
@@ -48,7 +48,7 @@ export class DriveShardWriter implements ShardSink {
   async close(): Promise<void> {
     if (this.#failure) throw this.#failure;
     await this.#writer.close().catch(() => {});
-    await withDeadline(this.#done, this.timeoutMs, () => `${this.drive.endpoint}: shard file did not complete within ${this.timeoutMs} ms`);
+    await this.guard(this.#done, () => `${this.drive.endpoint}: shard file did not complete within the drive deadline`);
   }
 
   /** Gives up on the file (the drive removes the partial file). */
@@ -81,9 +81,9 @@ export class InlineShardCollector implements ShardSink {
 }
 
 /** Framed shard bytes from a part file on a drive. */
-export function driveShardSource(drive: Drive, volume: string, path: string, timeoutMs: number): ShardSource {
+export function driveShardSource(drive: Drive, volume: string, path: string, guard: Guard): ShardSource {
   return {
-    read: (offset, length) => withDeadline(drive.readFile(volume, path, offset, length), timeoutMs, () => `${drive.endpoint}: read of "${volume}/${path}" took longer than ${timeoutMs} ms`),
+    read: (offset, length) => guard(drive.readFile(volume, path, offset, length), () => `${drive.endpoint}: read of "${volume}/${path}" missed the drive deadline`),
   };
 }
 

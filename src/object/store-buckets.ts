@@ -1,17 +1,18 @@
 // Bucket operations across every drive of every set: a bucket is a directory on (a quorum of)
 // all drives. Creation, existence, listing and removal are decided per erasure set by majority.
-import { DriveError, SYSTEM_VOLUME, type Drive } from "../disk/index.ts";
+import { SYSTEM_VOLUME, type Drive } from "../disk/index.ts";
 import { ObjectError } from "./object-error.ts";
-import { countErrors, errorKind, majority, settleAll, type DriveResult } from "./quorum.ts";
-import type { SetContext } from "./set-context.ts";
+import { countErrors, errorKind, majority, type DriveResult } from "./quorum.ts";
+import { fanOut, type SetContext } from "./set-context.ts";
 
 /** Names that can never be buckets (system, hidden, or shorter than any valid bucket name). */
 export function isBucketDirName(name: string): boolean {
   return name !== SYSTEM_VOLUME && name.length >= 3 && name.length <= 63 && /^[a-z0-9][a-z0-9.-]*[a-z0-9]$/.test(name);
 }
 
+/** Calls `fn` on every drive of every set, each call with the set's drive deadline. */
 async function onEverySet<T>(sets: SetContext[], fn: (d: Drive) => Promise<T>): Promise<DriveResult<T>[][]> {
-  return Promise.all(sets.map((s) => settleAll(s.drives.map((d) => (d ? fn(d) : Promise.reject(new DriveError("Faulty", "offline")))))));
+  return Promise.all(sets.map((s) => fanOut(s, (d) => fn(d))));
 }
 
 export async function makeBucketDirs(sets: SetContext[], bucket: string): Promise<void> {

@@ -9,7 +9,7 @@ export interface Faults {
   offline?: boolean;
   /** Fail calls for which this returns true (args as passed). */
   failOn?: (method: DriveMethod, args: unknown[]) => boolean;
-  /** Flip a byte in data read back by readFile / readAll / readFileStream / inline data. */
+  /** Flip a byte in data read back by readFile / readAll / readFileStream / readMetadata / inline data. */
   corruptReads?: (method: DriveMethod, args: unknown[]) => boolean;
   /** Delay every call by this many ms. */
   delayMs?: number;
@@ -21,6 +21,8 @@ export class FaultyDrive implements Drive {
   faults: Faults = {};
   /** Count of calls per method, for assertions. */
   calls = new Map<DriveMethod, number>();
+  /** Entries handed out by walks (each is one xl.meta or directory read on the drive). */
+  walked = 0;
   #hung: (() => void)[] = [];
 
   constructor(readonly inner: Drive) {}
@@ -111,7 +113,7 @@ export class FaultyDrive implements Drive {
     return this.#call("listDir", [v, d], () => this.inner.listDir(v, d));
   }
   readMetadata(v: string, p: string): Promise<Uint8Array> {
-    return this.#call("readMetadata", [v, p], () => this.inner.readMetadata(v, p));
+    return this.#call("readMetadata", [v, p], async () => this.#maybeCorrupt("readMetadata", [v, p], await this.inner.readMetadata(v, p)));
   }
   readVersion(v: string, p: string, id: string, o: { readData: boolean }): Promise<FileInfo> {
     return this.#call("readVersion", [v, p, id, o], async () => {
@@ -134,7 +136,10 @@ export class FaultyDrive implements Drive {
   }
   async *walk(opts: WalkOptions): AsyncIterable<WalkEntry> {
     await this.#gate("walk", [opts]);
-    yield* this.inner.walk(opts);
+    for await (const e of this.inner.walk(opts)) {
+      this.walked++;
+      yield e;
+    }
   }
   close() {
     return this.inner.close();
