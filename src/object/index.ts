@@ -6,5 +6,6 @@ export { ObjectStore, type ObjectStoreConfig } from "./object-store.ts";
 export { loadPoolFormat, type PoolDrives, type PoolFormat } from "./format.ts";
 export { LocalLocker, type NamespaceLocker } from "./ns-lock.ts";
 export type { SetSettings } from "./set-context.ts";
+export type { HealAllOptions, HealAllResult } from "./store-heal.ts";
 export { checkPreconditions, etagMatches } from "./preconditions.ts";
 export { MIN_PART_SIZE, multipartEtag } from "./set-complete.ts";

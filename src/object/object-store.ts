@@ -17,6 +17,7 @@ import type { SetContext, SetSettings } from "./set-context.ts";
 import { deleteObject } from "./set-delete.ts";
 import { getObject, getObjectInfo } from "./set-get.ts";
 import { healObject } from "./set-heal.ts";
+import { healAll, type HealAllOptions, type HealAllResult } from "./store-heal.ts";
 import { entryFor, walkSet, type ListedEntry } from "./set-list.ts";
 import { putObject, type VersioningState } from "./set-put.ts";
 import { deleteBucketDirs, listBucketDirs, makeBucketDirs, statBucket } from "./store-buckets.ts";
@@ -236,6 +237,14 @@ export class ObjectStore extends ObjectStoreMultipart implements L.ObjectLayer {
 
   async healBucket(bucket: string): Promise<void> {
     await makeBucketDirs(this.sets, bucket).catch(() => {});
+  }
+
+  /**
+   * Heals every bucket and every object (user and .minio.sys configuration) of every set; for
+   * a replaced drive (PoolFormat.freshDrives) and the background scanner.
+   */
+  async healAll(opts: HealAllOptions = {}): Promise<HealAllResult> {
+    return healAll(this.sets, opts);
   }
 
   /**

@@ -18,8 +18,7 @@ export type ListedEntry =
 /** Lazily walks the set's drives and yields quorum-elected entries in key order. */
 export async function* walkSet(ctx: SetContext, opts: WalkOptions): AsyncGenerator<ListedEntry> {
   const n = ctx.drives.length;
-  const positions = ctx.drives.map((d, i) => (d && ctx.health.isUp(i) ? i : -1)).filter((i) => i >= 0);
-  const streams = positions.map((i) => withStepDeadline(ctx.drives[i]!.walk(opts), ctx.health.guardFor(i), () => `${ctx.drives[i]!.endpoint}: walk of "${opts.volume}/${opts.baseDir}" gave no entry within the drive deadline`));
+  const { positions, streams } = driveWalks(ctx, opts);
   // A prefix needs as many drives as the smallest possible data quorum.
   const prefixQuorum = Math.max(1, n - Math.floor(n / 2) - (n - positions.length));
   for await (const group of mergeSorted<WalkEntry>(streams)) {
@@ -31,6 +30,24 @@ export async function* walkSet(ctx: SetContext, opts: WalkOptions): AsyncGenerat
     }
     if (prefixes >= prefixQuorum) yield { kind: "prefix", name: group.name };
   }
+}
+
+/**
+ * Every object name any drive in service holds, in key order, with no quorum applied: what a
+ * heal-all must visit, including versions that never reached quorum and must be cleaned up.
+ */
+export async function* walkNames(ctx: SetContext, opts: WalkOptions): AsyncGenerator<string> {
+  const { streams } = driveWalks(ctx, opts);
+  for await (const group of mergeSorted<WalkEntry>(streams)) {
+    if (group.items.some((it) => it.item.kind === "object")) yield group.name;
+  }
+}
+
+/** One walk per drive in service, each step under the drive's deadline. */
+function driveWalks(ctx: SetContext, opts: WalkOptions): { positions: number[]; streams: AsyncIterable<WalkEntry>[] } {
+  const positions = ctx.drives.map((d, i) => (d && ctx.health.isUp(i) ? i : -1)).filter((i) => i >= 0);
+  const what = (i: number) => () => `${ctx.drives[i]!.endpoint}: walk of "${opts.volume}/${opts.baseDir}" gave no entry within the drive deadline`;
+  return { positions, streams: positions.map((i) => withStepDeadline(ctx.drives[i]!.walk(opts), ctx.health.guardFor(i), what(i))) };
 }
 
 /**

@@ -25,7 +25,8 @@ export class FaultyDrive implements Drive {
   walked = 0;
   #hung: (() => void)[] = [];
 
-  constructor(readonly inner: Drive) {}
+  /** The wrapped drive; a test harness swaps it when it reopens drives (a restart). */
+  constructor(public inner: Drive) {}
 
   get endpoint(): string {
     return this.inner.endpoint;

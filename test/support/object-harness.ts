@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { parseVolumes } from "../../src/cluster/index.ts";
 import { LocalDrive } from "../../src/disk/index.ts";
 import { ErasurePool } from "../../src/ec/index.ts";
-import { ObjectStore, loadPoolFormat, type SetSettings } from "../../src/object/index.ts";
+import { ObjectStore, loadPoolFormat, type PoolFormat, type SetSettings } from "../../src/object/index.ts";
 import { FaultyDrive } from "./faulty-drive.ts";
 import { TempDirs } from "./temp-dirs.ts";
 
@@ -13,6 +13,8 @@ export interface TestStore {
   /** Every drive in command-line order (the wrappers stay the same across reopen). */
   drives: FaultyDrive[];
   roots: string[];
+  /** What loadPoolFormat said at the last (re)open (freshDrives after a replaced drive). */
+  format?: PoolFormat;
   /** Closes and opens the store again on the same drives (a restart). */
   reopen(): Promise<ObjectStore>;
   close(): Promise<void>;
@@ -38,14 +40,20 @@ export async function openTestStore(temp: TempDirs, codec: ErasurePool, opts: Te
   for (const e of pool.endpoints) drives.push(new FaultyDrive(await LocalDrive.open(e.path, { fsync: "none" })));
   const open = async () => {
     const fmt = await loadPoolFormat({ drives, sets: pool.sets }, { poolIndex: 0 });
+    t.format = fmt;
     return new ObjectStore({ pools: [{ sets: fmt.sets }], deploymentId: fmt.deploymentId, distributionAlgo: fmt.distributionAlgo, codec, settings: { driveTimeoutMs: 5_000, ...opts.settings } });
   };
   const t: TestStore = {
-    store: await open(),
+    store: undefined as unknown as ObjectStore,
     drives,
     roots: pool.endpoints.map((e) => e.path),
     async reopen() {
       await t.store.close();
+      // A restart opens every drive afresh (a wiped drive's directory is created again).
+      for (const [i, d] of drives.entries()) {
+        await d.inner.close();
+        d.inner = await LocalDrive.open(pool.endpoints[i].path, { fsync: "none" });
+      }
       t.store = await open();
       return t.store;
     },
@@ -54,6 +62,7 @@ export async function openTestStore(temp: TempDirs, codec: ErasurePool, opts: Te
       for (const d of drives) await d.close();
     },
   };
+  t.store = await open();
   return t;
 }
 

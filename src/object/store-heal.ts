@@ -1,0 +1,69 @@
+// Healing everything a deployment holds: every bucket directory on every drive, then every
+// object any drive of any set knows — user buckets and the configuration under .minio.sys —
+// one object at a time. Run after a drive is replaced; the background scanner will call it too.
+import { SYSTEM_VOLUME } from "../disk/index.ts";
+import { encodeDirObject } from "./object-info.ts";
+import type { SetContext } from "./set-context.ts";
+import { healObject } from "./set-heal.ts";
+import { walkNames } from "./set-list.ts";
+import { listBucketDirs, makeBucketDirs } from "./store-buckets.ts";
+
+/** Parts of .minio.sys that hold erasure-coded objects worth healing (not tmp, not uploads). */
+export const SYSTEM_HEAL_DIRS = ["buckets/", "config/"];
+
+export interface HealAllOptions {
+  /** Verify every bitrot frame, not just sizes (reads every shard once). */
+  deep?: boolean;
+  /** Stop early (the scanner's shutdown). */
+  signal?: AbortSignal;
+}
+
+export interface HealAllResult {
+  /** Buckets whose directories were (re)made on every drive. */
+  buckets: string[];
+  /** Objects visited (user and system). */
+  objects: number;
+  /** Objects that had at least one drive rewritten. */
+  healed: number;
+  /** Objects that could not be healed, with why (offline drives, unreadable data). */
+  failed: { bucket: string; key: string; error: string }[];
+}
+
+/** Heals every object of `volume` under `baseDir` on one set; folds outcomes into `out`. */
+async function healVolume(ctx: SetContext, volume: string, baseDir: string, opts: HealAllOptions, out: HealAllResult): Promise<void> {
+  const walk = walkNames(ctx, { volume, baseDir, recursive: true });
+  try {
+    for await (const key of walk) {
+      if (opts.signal?.aborted) return;
+      out.objects++;
+      try {
+        const res = await healObject(ctx, volume, encodeDirObject(key), { deep: opts.deep });
+        if (res.healedDrives.length > 0) out.healed++;
+      } catch (err) {
+        out.failed.push({ bucket: volume, key, error: err instanceof Error ? err.message : String(err) });
+      }
+    }
+  } catch (err) {
+    // A volume missing on every drive of a set has nothing to heal there.
+    const kind = (err as { kind?: string }).kind;
+    if (kind !== "VolumeNotFound") out.failed.push({ bucket: volume, key: baseDir, error: err instanceof Error ? err.message : String(err) });
+  } finally {
+    await walk.return(undefined);
+  }
+}
+
+export async function healAll(sets: SetContext[], opts: HealAllOptions = {}): Promise<HealAllResult> {
+  const out: HealAllResult = { buckets: [], objects: 0, healed: 0, failed: [] };
+  const buckets = (await listBucketDirs(sets)).map((b) => b.name).sort();
+  for (const bucket of buckets) {
+    await makeBucketDirs(sets, bucket).then(
+      () => out.buckets.push(bucket),
+      (err) => out.failed.push({ bucket, key: "", error: err instanceof Error ? err.message : String(err) }),
+    );
+  }
+  for (const ctx of sets) {
+    for (const dir of SYSTEM_HEAL_DIRS) await healVolume(ctx, SYSTEM_VOLUME, dir, opts, out);
+    for (const bucket of buckets) await healVolume(ctx, bucket, "", opts, out);
+  }
+  return out;
+}
