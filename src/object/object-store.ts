@@ -210,14 +210,25 @@ export class ObjectStore extends ObjectStoreMultipart implements L.ObjectLayer {
     await this.requireBucket(bucket);
     const prefix = opts.prefix ?? "";
     const walk = walkOptionsFor(bucket, prefix, opts.delimiter ?? "", opts.after);
-    return pageObjects(this.#safeEntries(walk, bucket, prefix), bucket, opts);
+    return pageObjects(this.#safeEntries(walk, bucket, prefix), bucket, opts, (p, v) => this.#anythingBelow(bucket, p, v));
   }
 
   async listObjectVersions(bucket: string, opts: L.ListVersionsOptions): Promise<L.ListVersionsResult> {
     await this.requireBucket(bucket);
     const prefix = opts.prefix ?? "";
     const walk = walkOptionsFor(bucket, prefix, opts.delimiter ?? "", opts.keyMarker, !!opts.versionIdMarker);
-    return pageVersions(this.#safeEntries(walk, bucket, prefix), bucket, opts);
+    return pageVersions(this.#safeEntries(walk, bucket, prefix), bucket, opts, (p, v) => this.#anythingBelow(bucket, p, v));
+  }
+
+  /** True once one listable object (a visible one, unless listing versions) is found below `dir` (ends with "/"). */
+  async #anythingBelow(bucket: string, dir: string, versions: boolean): Promise<boolean> {
+    const walk = this.#entries({ volume: bucket, baseDir: dir, recursive: true });
+    try {
+      for await (const e of walk) if (e.kind === "object" && (versions || !e.versions[0].deleted)) return true;
+      return false;
+    } finally {
+      await walk.return(undefined);
+    }
   }
 
   /** Entries for a listing. A key ending in "/" lives one directory above its own prefix, so it is looked up on its own. */

@@ -28,14 +28,24 @@ export function commonPrefix(key: string, prefix: string, delimiter: string): st
 
 type Item = { kind: "object"; info: ObjectInfo } | { kind: "prefix"; name: string };
 
-/** Entries → (objects | prefixes), deduplicated prefixes, skipping what sorts at or before `after`. */
-async function* rollUp(entries: AsyncIterable<ListedEntry>, bucket: string, prefix: string, delimiter: string, after: string | undefined, versions: boolean): AsyncGenerator<Item | { kind: "versions"; infos: ObjectInfo[] }> {
+/**
+ * Does anything listable live below a directory the walk reported as a prefix? (A directory
+ * may hold only delete markers, which ListObjects must not show, or only unelected leftovers.)
+ */
+export type PrefixCheck = (prefix: string, versions: boolean) => Promise<boolean>;
+
+/**
+ * Entries → (objects | prefixes), deduplicated prefixes. A common prefix is listed only when
+ * it sorts after `after` (the marker): a continuation from a prefix skips everything below it.
+ */
+async function* rollUp(entries: AsyncIterable<ListedEntry>, bucket: string, prefix: string, delimiter: string, after: string | undefined, versions: boolean, checkPrefix?: PrefixCheck): AsyncGenerator<Item | { kind: "versions"; infos: ObjectInfo[] }> {
   let lastPrefix = "";
   for await (const e of entries) {
     const cp = e.kind === "prefix" ? e.name : commonPrefix(e.name, prefix, delimiter);
     if (cp !== null) {
       if (cp === lastPrefix || (after !== undefined && compareKeys(cp, after) <= 0) || !cp.startsWith(prefix)) continue;
       if (e.kind === "object" && !versions && e.versions[0].deleted) continue;
+      if (e.kind === "prefix" && checkPrefix && !(await checkPrefix(cp, versions))) continue;
       lastPrefix = cp;
       yield { kind: "prefix", name: cp };
       continue;
@@ -46,10 +56,10 @@ async function* rollUp(entries: AsyncIterable<ListedEntry>, bucket: string, pref
   }
 }
 
-export async function pageObjects(entries: AsyncIterable<ListedEntry>, bucket: string, opts: ListObjectsOptions): Promise<ListObjectsResult> {
+export async function pageObjects(entries: AsyncIterable<ListedEntry>, bucket: string, opts: ListObjectsOptions, checkPrefix?: PrefixCheck): Promise<ListObjectsResult> {
   const out: ListObjectsResult = { objects: [], prefixes: [], isTruncated: false };
   if (opts.maxKeys <= 0) return out;
-  const it = rollUp(entries, bucket, opts.prefix ?? "", opts.delimiter ?? "", opts.after, false);
+  const it = rollUp(entries, bucket, opts.prefix ?? "", opts.delimiter ?? "", opts.after, false, checkPrefix);
   try {
     for await (const item of it) {
       if (out.objects.length + out.prefixes.length >= opts.maxKeys) {
@@ -70,13 +80,13 @@ export async function pageObjects(entries: AsyncIterable<ListedEntry>, bucket: s
   return out;
 }
 
-export async function pageVersions(entries: AsyncIterable<ListedEntry>, bucket: string, opts: ListVersionsOptions): Promise<ListVersionsResult> {
+export async function pageVersions(entries: AsyncIterable<ListedEntry>, bucket: string, opts: ListVersionsOptions, checkPrefix?: PrefixCheck): Promise<ListVersionsResult> {
   const out: ListVersionsResult = { versions: [], prefixes: [], isTruncated: false };
   if (opts.maxKeys <= 0) return out;
   const count = () => out.versions.length + out.prefixes.length;
-  // With a version-id marker the marker key itself is listed again, from after that version.
-  const after = opts.keyMarker && !opts.versionIdMarker ? opts.keyMarker : undefined;
-  const it = rollUp(entries, bucket, opts.prefix ?? "", opts.delimiter ?? "", after, true);
+  // With a version-id marker the walk includes the marker key itself (listed from after that
+  // version); common prefixes still have to sort after the key marker.
+  const it = rollUp(entries, bucket, opts.prefix ?? "", opts.delimiter ?? "", opts.keyMarker || undefined, true, checkPrefix);
   try {
     outer: for await (const item of it) {
       if (item.kind === "prefix") {

@@ -25,6 +25,8 @@ export interface TestStoreOptions {
   /** MINIO_ERASURE_SET_DRIVE_COUNT equivalent. */
   setDriveCount?: number;
   settings?: Partial<SetSettings>;
+  /** Deployment id for fresh drives (placement of keys in sets then repeats run to run). */
+  deploymentId?: string;
   /** Existing drive directories (e.g. a copied fixture) instead of fresh ones. */
   roots?: string[];
 }
@@ -39,7 +41,7 @@ export async function openTestStore(temp: TempDirs, codec: ErasurePool, opts: Te
   const drives: FaultyDrive[] = [];
   for (const e of pool.endpoints) drives.push(new FaultyDrive(await LocalDrive.open(e.path, { fsync: "none" })));
   const open = async () => {
-    const fmt = await loadPoolFormat({ drives, sets: pool.sets }, { poolIndex: 0 });
+    const fmt = await loadPoolFormat({ drives, sets: pool.sets }, { poolIndex: 0, deploymentId: opts.deploymentId });
     t.format = fmt;
     return new ObjectStore({ pools: [{ sets: fmt.sets }], deploymentId: fmt.deploymentId, distributionAlgo: fmt.distributionAlgo, codec, settings: { driveTimeoutMs: 5_000, ...opts.settings } });
   };

@@ -1,16 +1,29 @@
 // Temp directories for tests: real drives under the OS temp dir, removed at the end.
-import { mkdtempSync, rmSync, cpSync, chmodSync, readdirSync, statSync } from "node:fs";
+import { accessSync, constants, mkdtempSync, rmSync, cpSync, chmodSync, readdirSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
 export class TempDirs {
   #dirs: string[] = [];
 
-  /** A new empty directory. */
-  make(prefix = "bunker-test-"): string {
-    const d = mkdtempSync(join(tmpdir(), prefix));
+  /** A new empty directory (under `base`, default the OS temp dir). */
+  make(prefix = "bunker-test-", base = tmpdir()): string {
+    const d = mkdtempSync(join(base, prefix));
     this.#dirs.push(d);
     return d;
+  }
+
+  /**
+   * A new empty directory in memory (/dev/shm) where there is one, for tests that lay down tens
+   * of thousands of files; the OS temp dir otherwise.
+   */
+  makeInMemory(prefix = "bunker-test-"): string {
+    try {
+      accessSync("/dev/shm", constants.W_OK);
+      return this.make(prefix, "/dev/shm");
+    } catch {
+      return this.make(prefix);
+    }
   }
 
   /** `count` new empty drive directories under one parent. */
