@@ -2,6 +2,7 @@
 // them: standard headers lower-case, X-Amz-Meta-* in canonical case), and the response headers
 // a GET/HEAD renders from an ObjectInfo (ETag, Last-Modified, user metadata, tag count…).
 import type { ObjectInfo } from "../object/index.ts";
+import { headerBytes, headerText } from "./auth/canonical.ts";
 import { S3Error } from "./errors.ts";
 import { validateMetadataHeaders } from "./validate.ts";
 
@@ -21,11 +22,11 @@ export function userMetaFromHeaders(headers: Headers): Record<string, string> {
   const meta: Record<string, string> = {};
   for (const name of STORED_HEADERS) {
     const v = headers.get(name);
-    if (v !== null) meta[name] = v;
+    if (v !== null) meta[name] = headerText(v);
   }
   headers.forEach((value, name) => {
     const lower = name.toLowerCase();
-    if (lower.startsWith("x-amz-meta-") && lower.length > "x-amz-meta-".length) meta[canonicalHeaderKey(lower)] = value;
+    if (lower.startsWith("x-amz-meta-") && lower.length > "x-amz-meta-".length) meta[canonicalHeaderKey(lower)] = headerText(value);
   });
   const tagging = headers.get("x-amz-tagging");
   if (tagging !== null) meta["X-Amz-Tagging"] = normalizeTagging(tagging);
@@ -76,7 +77,7 @@ export function objectHeaders(info: ObjectInfo, showVersion: boolean): Headers {
   const h = new Headers();
   h.set("etag", `"${info.etag}"`);
   h.set("last-modified", httpDate(info.modTime));
-  h.set("content-type", info.contentType);
+  h.set("content-type", headerBytes(info.contentType));
   h.set("accept-ranges", "bytes");
   if (showVersion) h.set("x-amz-version-id", info.versionId);
   for (const [k, v] of Object.entries(info.userMeta)) {
@@ -85,7 +86,7 @@ export function objectHeaders(info: ObjectInfo, showVersion: boolean): Headers {
       const count = decodeTags(v).size;
       if (count > 0) h.set("x-amz-tagging-count", String(count));
     } else if (STORED_HEADERS.includes(lower) || lower.startsWith("x-amz-meta-")) {
-      h.set(lower, v);
+      h.set(lower, headerBytes(v));
     } else if (lower.startsWith("x-amz-object-lock-")) {
       h.set(lower, v);
     }

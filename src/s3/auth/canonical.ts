@@ -96,9 +96,30 @@ export function canonicalQuery(search: string, exclude?: (name: string) => boole
   return pairs.map(([k, v]) => `${k}=${v}`).join("&");
 }
 
-/** A header value as signed: trimmed, inner whitespace runs collapsed to one space. */
+const UTF8_STRICT = new TextDecoder("utf-8", { fatal: true });
+
+/**
+ * A header value as the text its bytes spell. Bun hands header bytes over one byte per code unit
+ * (latin1), while clients send and sign non-ASCII values as UTF-8 (MinIO hashes the raw bytes):
+ * bytes that form valid UTF-8 are read as UTF-8; anything else is left as it arrived.
+ */
+export function headerText(value: string): string {
+  if (!/[\x80-\xff]/.test(value) || /[^\x00-\xff]/.test(value)) return value;
+  try {
+    return UTF8_STRICT.decode(Buffer.from(value, "latin1"));
+  } catch {
+    return value;
+  }
+}
+
+/** Text as header bytes for Bun (one byte per code unit): UTF-8, as MinIO sends stored values. */
+export function headerBytes(text: string): string {
+  return /[^\x00-\x7f]/.test(text) ? Buffer.from(text, "utf8").toString("latin1") : text;
+}
+
+/** A header value as signed: its UTF-8 text, trimmed, inner whitespace runs collapsed to one space. */
 export function canonicalHeaderValue(value: string): string {
-  return value.trim().replace(/\s+/g, " ");
+  return headerText(value).trim().replace(/\s+/g, " ");
 }
 
 /**

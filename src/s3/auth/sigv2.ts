@@ -10,7 +10,7 @@ import {
   type PayloadMode,
   type SignedAuth,
 } from "./auth-result.ts";
-import { canonicalUri, parseAmzDate, parseHttpDate, percentDecodeBytes } from "./canonical.ts";
+import { canonicalUri, headerText, parseAmzDate, parseHttpDate, percentDecodeBytes } from "./canonical.ts";
 import { constantTimeEqual, hmacSha1Base64 } from "./signing-keys.ts";
 
 /** Query parameters that are part of the signed resource (sub-resources and response overrides). */
@@ -56,7 +56,7 @@ function canonicalAmzHeaders(headers: Headers): string {
   const picked: [string, string][] = [];
   headers.forEach((value, name) => {
     const lower = name.toLowerCase();
-    if (lower.startsWith("x-amz-")) picked.push([lower, value.trim().replace(/\s*\r?\n\s*/g, " ")]);
+    if (lower.startsWith("x-amz-")) picked.push([lower, headerText(value).trim().replace(/\s*\r?\n\s*/g, " ")]);
   });
   picked.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
   return picked.map(([n, v]) => `${n}:${v}\n`).join("");
@@ -65,7 +65,7 @@ function canonicalAmzHeaders(headers: Headers): string {
 /** StringToSign = Verb\nContent-MD5\nContent-Type\nDate-or-Expires\nAmzHeaders Resource. */
 export function stringToSignV2(method: string, headers: Headers, dateOrExpires: string, resource: string): string {
   const md5 = headers.get("content-md5")?.trim() ?? "";
-  const type = headers.get("content-type")?.trim() ?? "";
+  const type = headerText(headers.get("content-type") ?? "").trim();
   return `${method.toUpperCase()}\n${md5}\n${type}\n${dateOrExpires}\n${canonicalAmzHeaders(headers)}${resource}`;
 }
 
