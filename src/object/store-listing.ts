@@ -128,10 +128,17 @@ export function pageUploads(all: UploadInfo[], opts: ListUploadsOptions): ListUp
   const out: ListUploadsResult = { uploads: [], prefixes: [], isTruncated: false };
   let lastPrefix = "";
   let passedMarker = !opts.keyMarker;
+  // Uploads of one key are listed by initiation time, so the upload-id marker is a position in
+  // that order (as MinIO treats it), not a lexical bound; an unknown id skips the whole key.
+  let markerSeen = false;
   for (const u of sorted) {
     if (!passedMarker) {
       const c = compareKeys(u.key, opts.keyMarker!);
-      if (c < 0 || (c === 0 && (!opts.uploadIdMarker || compareKeys(u.uploadId, opts.uploadIdMarker) <= 0))) continue;
+      if (c < 0) continue;
+      if (c === 0 && (!opts.uploadIdMarker || !markerSeen)) {
+        markerSeen ||= u.uploadId === opts.uploadIdMarker;
+        continue;
+      }
       passedMarker = true;
     }
     const cp = commonPrefix(u.key, prefix, opts.delimiter ?? "");
