@@ -9,7 +9,7 @@ const SRC = join(ROOT, "src");
 
 /** Which layers each layer may import from. `server` and `config` are the top-level files. */
 export const ALLOWED: Record<string, readonly string[]> = {
-  server: ["config", "s3", "admin", "object", "ec", "disk", "cluster", "util"],
+  server: ["config", "s3", "admin", "service", "object", "ec", "disk", "cluster", "util"],
   config: ["cluster", "util"],
   s3: ["object", "util"],
   admin: ["object", "cluster", "util"],
@@ -18,6 +18,8 @@ export const ALLOWED: Record<string, readonly string[]> = {
   disk: ["util"],
   ec: ["util"],
   util: [],
+  // Running under an OS service manager (Windows SCM); only server.ts may import it.
+  service: ["util"],
 };
 
 function listSources(dir: string): string[] {

@@ -10,10 +10,10 @@ export const TTFB_BUCKETS: readonly number[] = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5,
 export type RejectReason = "auth" | "header" | "timestamp" | "invalid";
 
 const REJECT_HELP: Record<RejectReason, string> = {
-  auth: "Total number of S3 requests rejected for auth failure",
-  header: "Total number of S3 requests rejected for invalid header",
-  timestamp: "Total number of S3 requests rejected for invalid timestamp",
-  invalid: "Total number of invalid S3 requests",
+  auth: "S3 requests refused because authentication failed",
+  header: "S3 requests refused for a malformed header",
+  timestamp: "S3 requests refused for a timestamp too far from ours",
+  invalid: "S3 requests refused as invalid",
 };
 
 /** HTTP status that means the client went away before the answer (nginx's and MinIO's 499). */
@@ -24,15 +24,15 @@ export const CLIENT_CLOSED_STATUS = 499;
  * ("GetObject" → "getobject"), so dashboards written for MinIO keep working.
  */
 export class RequestMetrics {
-  readonly #total = new Counter("minio_s3_requests_total", "Total number of S3 requests", ["api"]);
-  readonly #errors = new Counter("minio_s3_requests_errors_total", "Total number of S3 requests with (4xx and 5xx) errors", ["api"]);
-  readonly #errors4xx = new Counter("minio_s3_requests_4xx_errors_total", "Total number of S3 requests with (4xx) errors", ["api"]);
-  readonly #errors5xx = new Counter("minio_s3_requests_5xx_errors_total", "Total number of S3 requests with (5xx) errors", ["api"]);
-  readonly #canceled = new Counter("minio_s3_requests_canceled_total", "Total number of S3 requests that were canceled by the client", ["api"]);
-  readonly #inflight = new Gauge("minio_s3_requests_inflight_total", "Total number of S3 requests currently in flight", ["api"]);
-  readonly #received = new Counter("minio_s3_traffic_received_bytes", "Total number of s3 bytes received");
-  readonly #sent = new Counter("minio_s3_traffic_sent_bytes", "Total number of s3 bytes sent");
-  readonly #ttfb = new Histogram("minio_s3_requests_ttfb_seconds_distribution", "Distribution of time to first byte across API calls", TTFB_BUCKETS, ["api"]);
+  readonly #total = new Counter("minio_s3_requests_total", "S3 requests answered, by API", ["api"]);
+  readonly #errors = new Counter("minio_s3_requests_errors_total", "S3 requests answered with a 4xx or 5xx status, by API", ["api"]);
+  readonly #errors4xx = new Counter("minio_s3_requests_4xx_errors_total", "S3 requests answered with a 4xx status, by API", ["api"]);
+  readonly #errors5xx = new Counter("minio_s3_requests_5xx_errors_total", "S3 requests answered with a 5xx status, by API", ["api"]);
+  readonly #canceled = new Counter("minio_s3_requests_canceled_total", "S3 requests the client gave up on before the answer, by API", ["api"]);
+  readonly #inflight = new Gauge("minio_s3_requests_inflight_total", "S3 requests being served now, by API", ["api"]);
+  readonly #received = new Counter("minio_s3_traffic_received_bytes", "S3 request body bytes received");
+  readonly #sent = new Counter("minio_s3_traffic_sent_bytes", "S3 response body bytes sent");
+  readonly #ttfb = new Histogram("minio_s3_requests_ttfb_seconds_distribution", "Requests by time to first byte (cumulative, le in seconds), by API", TTFB_BUCKETS, ["api"]);
   readonly #rejected = new Map<RejectReason, Counter>(
     (Object.keys(REJECT_HELP) as RejectReason[]).map((r) => [r, new Counter(`minio_s3_requests_rejected_${r}_total`, REJECT_HELP[r])]),
   );

@@ -1,0 +1,146 @@
+// The operator endpoints MinIO serves under /minio/: health probes (live, ready, cluster,
+// cluster/read) and Prometheus v2 metrics (cluster, node, bucket; the legacy path answers as
+// cluster). createAdminHandler returns null for any other path so the S3 router can take it.
+import type { VolumeLayout } from "../cluster/index.ts";
+import { EXPOSITION_CONTENT_TYPE, renderExposition, type MetricFamily, type RequestMetrics } from "../util/index.ts";
+import { probeDrives, type AdminStore } from "./admin-store.ts";
+import { bucketFamilies, clusterFamilies, type ScrapeInput } from "./cluster-metrics.ts";
+import { evaluateHealth } from "./health.ts";
+import { nodeFamilies } from "./node-metrics.ts";
+import { bearerToken, verifyPrometheusToken } from "./prometheus-auth.ts";
+import { readProcessStats, type ProcReader } from "./process-stats.ts";
+import { UsageCache } from "./usage-cache.ts";
+
+/** The configuration admin/ reads; a ServerConfig fits as it is. */
+export interface AdminConfig {
+  /** "public" serves metrics without a token (MINIO_PROMETHEUS_AUTH_TYPE). */
+  readonly prometheusAuthType: "jwt" | "public";
+  readonly rootUser: string;
+  readonly rootPassword: string;
+  readonly version: string;
+  /** STANDARD unset means MinIO's default parity (x-minio-storage-class-defaults: true). */
+  readonly storageClass: { readonly standard?: string };
+  /** Tells which drives this process serves; all of them when absent. */
+  readonly layout?: VolumeLayout;
+}
+
+export interface AdminDeps {
+  config: AdminConfig;
+  /** The object store, or a getter that returns null until it is ready. */
+  store: AdminStore | (() => AdminStore | null);
+  /** Per-request S3 metrics the S3 layer feeds (rendered on both metrics endpoints). */
+  requests?: RequestMetrics;
+  /** The `server` label of every sample, MinIO's node name: "host:port" of this server. */
+  nodeName: string;
+  /** Object and bucket counts; default: a UsageCache over the store, refreshed every 5 minutes. */
+  usage?: UsageCache;
+  /** Servers of the cluster answering or not (default: just this one, online). */
+  nodes?: () => { online: number; offline: number };
+  /** Source revision for minio_software_commit_info (default ""). */
+  commit?: string;
+  /** A drive that does not answer info() within this many ms counts as offline (default 5000). */
+  driveTimeoutMs?: number;
+  /** /proc reader for process metrics (default: /proc on Linux; null for none). */
+  proc?: ProcReader | null;
+  now?: () => number;
+}
+
+/** Answers admin paths (null for any other path); close() stops the background usage walk. */
+export type AdminHandler = ((req: Request, url: URL) => Promise<Response | null>) & { close(): Promise<void> };
+
+const HEALTH = new Set(["/minio/health/live", "/minio/health/ready", "/minio/health/cluster", "/minio/health/cluster/read"]);
+const METRICS: Record<string, "cluster" | "node" | "bucket"> = {
+  "/minio/v2/metrics/cluster": "cluster",
+  "/minio/v2/metrics/node": "node",
+  "/minio/v2/metrics/bucket": "bucket",
+  "/minio/prometheus/metrics": "cluster",
+};
+
+function empty(status: number, headers: Record<string, string> = {}): Response {
+  return new Response(null, { status, headers });
+}
+
+function forbidden(path: string, reason: string): Response {
+  const body = JSON.stringify({ Code: "AccessDenied", Message: `Metrics need a valid bearer token (${reason}); create one with "mc admin prometheus generate" or set MINIO_PROMETHEUS_AUTH_TYPE=public`, Resource: path });
+  return new Response(body, { status: 403, headers: { "content-type": "application/json" } });
+}
+
+export function createAdminHandler(deps: AdminDeps): AdminHandler {
+  const { config } = deps;
+  const now = deps.now ?? Date.now;
+  const getStore = typeof deps.store === "function" ? deps.store : () => deps.store as AdminStore;
+  let usage = deps.usage;
+  const layout = config.layout;
+  const isLocal = (pool: number, set: number, pos: number) => layout?.pools[pool]?.endpoints[layout.pools[pool].sets[set]?.[pos]]?.isLocal ?? true;
+  const probe = (store: AdminStore) => probeDrives(store, { timeoutMs: deps.driveTimeoutMs ?? 5000, isLocal });
+
+  async function health(path: string, url: URL): Promise<Response> {
+    const store = getStore();
+    if (path === "/minio/health/live" || path === "/minio/health/ready") {
+      // MinIO answers both while still starting, flagging it in a header.
+      return empty(200, store ? {} : { "x-minio-server-status": "offline" });
+    }
+    if (!store) return empty(503, { "x-minio-server-status": "offline" });
+    const maintenance = url.searchParams.get("maintenance") === "true";
+    const h = evaluateHealth(store.sets, await probe(store), { maintenance });
+    const read = path.endsWith("/read");
+    const headers: Record<string, string> = {
+      [read ? "x-minio-read-quorum" : "x-minio-write-quorum"]: String(read ? h.readQuorum : h.writeQuorum),
+      "x-minio-storage-class-defaults": String(config.storageClass.standard === undefined),
+    };
+    if (h.healingDrives > 0) headers["x-minio-healing-drives"] = String(h.healingDrives);
+    if (read ? h.healthyRead : h.healthy) return empty(200, headers);
+    // Maintenance asks "may this server go down?": 412 says no, MinIO's answer for orchestrators.
+    return empty(maintenance ? 412 : 503, headers);
+  }
+
+  async function gather(store: AdminStore | null): Promise<ScrapeInput> {
+    const states = store ? await probe(store) : [];
+    const sets = store?.sets ?? [];
+    if (store && !usage) usage = new UsageCache(store);
+    const bucketCount = store ? await store.listBuckets().then((b) => b.length, () => null) : null;
+    return {
+      sets,
+      states,
+      health: evaluateHealth(sets, states),
+      bucketCount,
+      usage: usage?.snapshot() ?? null,
+      heals: store?.heals ?? { started: 0, failed: 0 },
+      nodes: deps.nodes?.() ?? { online: 1, offline: 0 },
+      process: readProcessStats(deps.proc),
+      requests: deps.requests,
+      version: config.version,
+      commit: deps.commit ?? "",
+      nowMs: now(),
+    };
+  }
+
+  async function metrics(kind: "cluster" | "node" | "bucket", req: Request, path: string): Promise<Response> {
+    if (config.prometheusAuthType !== "public") {
+      const token = bearerToken(req.headers.get("authorization"));
+      if (!token) return forbidden(path, "none was sent");
+      const check = verifyPrometheusToken(token, (key) => (key === config.rootUser ? config.rootPassword : null), Math.floor(now() / 1000));
+      if (!check.ok) return forbidden(path, check.reason);
+    }
+    const store = getStore();
+    let families: MetricFamily[];
+    if (kind === "bucket") {
+      if (store && !usage) usage = new UsageCache(store);
+      families = bucketFamilies(usage?.snapshot() ?? null);
+    } else {
+      const input = await gather(store);
+      families = kind === "cluster" ? clusterFamilies(input) : nodeFamilies(input);
+    }
+    const body = req.method === "HEAD" ? null : renderExposition(families, { server: deps.nodeName });
+    return new Response(body, { status: 200, headers: { "content-type": EXPOSITION_CONTENT_TYPE } });
+  }
+
+  const handle = async (req: Request, url: URL): Promise<Response | null> => {
+    const path = url.pathname.length > 1 ? url.pathname.replace(/\/+$/, "") : url.pathname;
+    const isHealth = HEALTH.has(path);
+    if (!isHealth && !(path in METRICS)) return null;
+    if (req.method !== "GET" && req.method !== "HEAD") return empty(405, { allow: "GET, HEAD" });
+    return isHealth ? health(path, url) : metrics(METRICS[path], req, path);
+  };
+  return Object.assign(handle, { close: async () => void (await usage?.close()) });
+}

@@ -1,0 +1,51 @@
+// Cluster health as MinIO computes it: per erasure set, drives online against the read quorum
+// (data drives) and write quorum (data drives, one more when data equals parity); maintenance
+// mode asks "would we stay healthy without this node's drives?".
+import type { AdminSet, DriveState } from "./admin-store.ts";
+
+/** Read and write quorum of a set of `drives` drives with `parity` parity drives. */
+export function setQuorums(drives: number, parity: number): { read: number; write: number } {
+  const data = drives - parity;
+  return { read: data, write: data === parity ? data + 1 : data };
+}
+
+export interface SetHealth {
+  pool: number;
+  set: number;
+  /** Drives counted online (in maintenance mode: online and not local). */
+  online: number;
+  readQuorum: number;
+  writeQuorum: number;
+  healthy: boolean;
+  healthyRead: boolean;
+}
+
+export interface HealthResult {
+  /** Every set has write quorum. */
+  healthy: boolean;
+  /** Every set has read quorum. */
+  healthyRead: boolean;
+  /** Largest write quorum of any set (the x-minio-write-quorum header). */
+  writeQuorum: number;
+  /** Largest read quorum of any set (x-minio-read-quorum). */
+  readQuorum: number;
+  /** Drives being healed; we do not track drive heals yet, so always 0. */
+  healingDrives: number;
+  sets: SetHealth[];
+}
+
+/** Pure: the health verdict for `sets` given probed drive states. */
+export function evaluateHealth(sets: readonly AdminSet[], states: readonly DriveState[], opts: { maintenance?: boolean } = {}): HealthResult {
+  const result: HealthResult = { healthy: true, healthyRead: true, writeQuorum: 0, readQuorum: 0, healingDrives: 0, sets: [] };
+  for (const s of sets) {
+    const q = setQuorums(s.drives.length, s.settings.standardParity);
+    const online = states.filter((d) => d.pool === s.poolIndex && d.set === s.setIndex && d.online && !(opts.maintenance && d.local)).length;
+    const h: SetHealth = { pool: s.poolIndex, set: s.setIndex, online, readQuorum: q.read, writeQuorum: q.write, healthy: online >= q.write, healthyRead: online >= q.read };
+    result.sets.push(h);
+    result.healthy &&= h.healthy;
+    result.healthyRead &&= h.healthyRead;
+    result.writeQuorum = Math.max(result.writeQuorum, q.write);
+    result.readQuorum = Math.max(result.readQuorum, q.read);
+  }
+  return result;
+}
