@@ -98,7 +98,8 @@ export interface Drive {
   /**
    * Creates a file from a stream of bytes (a bitrot-framed shard). `size` is the exact
    * expected length, or -1 when unknown; a stream that ends early or runs long fails and
-   * leaves no file behind.
+   * leaves no file behind. Chunks are read one at a time and each is done with (written or
+   * copied) before the next is read: the producer may reuse a chunk's memory from then on.
    */
   createFile(volume: string, path: string, size: number, body: ReadableStream<Uint8Array>): Promise<void>;
   /** Reads `length` bytes at `offset`; fails with Corrupt/FileNotFound if the file is shorter. */

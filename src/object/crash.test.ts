@@ -39,7 +39,7 @@ async function runAndKill(seed: number, killAfterMs: number): Promise<string[]> 
   const proc = Bun.spawn([process.execPath, CHILD, JSON.stringify({ roots: t.roots, seed })], { stdout: "pipe", stderr: "pipe" });
   const lines: string[] = [];
   let buf = "";
-  let ready: () => void;
+  let ready: () => void = () => {};
   const started = new Promise<void>((r) => (ready = r));
   const pump = (async () => {
     const dec = new TextDecoder();

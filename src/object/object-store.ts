@@ -6,6 +6,7 @@ import type { ErasurePool } from "../ec/index.ts";
 import { NsClock, compareKeys, nsToDate } from "../util/index.ts";
 import { BucketMetaStore } from "./bucket-meta-store.ts";
 import { DriveHealth } from "./drive-health.ts";
+import { Md5Offload } from "./md5-offload.ts";
 import { HealQueue } from "./heal-queue.ts";
 import { mergeSorted } from "./merge-sorted.ts";
 import { LocalLocker, type NamespaceLocker } from "./ns-lock.ts";
@@ -42,6 +43,7 @@ export class ObjectStore extends ObjectStoreMultipart implements L.ObjectLayer {
   readonly bucketMeta: BucketMetaStore;
   readonly #setIndex: (name: string, count: number) => number;
   readonly #known = new Set<string>();
+  readonly #md5: Md5Offload;
 
   constructor(readonly config: ObjectStoreConfig) {
     super();
@@ -56,6 +58,7 @@ export class ObjectStore extends ObjectStoreMultipart implements L.ObjectLayer {
       ...config.settings,
     };
     const locker = config.locker ?? new LocalLocker();
+    this.#md5 = new Md5Offload(Math.max(1, Math.floor((navigator.hardwareConcurrency ?? 2) / 2)));
     const clock = new NsClock();
     this.heals = new HealQueue((volume, name, versionId) => this.#healNow(volume, name, versionId));
     // Only pool 0 is served today; more pools are validated at start-up but not yet placed into.
@@ -69,6 +72,7 @@ export class ObjectStore extends ObjectStoreMultipart implements L.ObjectLayer {
       clock,
       settings,
       health: new DriveHealth(drives, settings.driveTimeoutMs, settings.driveProbeMs),
+      md5: this.#md5,
       requestHeal: (v, name, id) => this.heals.request(v, name, id),
     }));
     this.#setIndex = config.distributionAlgo === "CRCMOD" ? (name, c) => crcHashMod(name, c) : createSipHashMod(config.deploymentId);
@@ -270,6 +274,7 @@ export class ObjectStore extends ObjectStoreMultipart implements L.ObjectLayer {
   async close(): Promise<void> {
     for (const s of this.sets) s.health.close();
     await this.heals.close();
+    this.#md5.close();
   }
 
   /** Converts a FileInfo-based answer for the s3 layer (shared with the mixins). */

@@ -7,6 +7,7 @@ import type { NsClock } from "../util/index.ts";
 import type { NamespaceLocker } from "./ns-lock.ts";
 import { settleAll, type DriveResult } from "./quorum.ts";
 import type { DriveHealth } from "./drive-health.ts";
+import type { Md5Offload } from "./md5-offload.ts";
 
 export { withDeadline } from "./drive-health.ts";
 
@@ -37,6 +38,8 @@ export interface SetContext {
   readonly settings: SetSettings;
   /** Which drives are in service; deadlines for every drive call. */
   readonly health: DriveHealth;
+  /** MD5 of request bodies (large ones in a worker). */
+  readonly md5: Md5Offload;
   /** Asks for a background heal of an object (deduplicated by the receiver). */
   readonly requestHeal: (volume: string, name: string, versionId: string) => void;
 }

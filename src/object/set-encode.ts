@@ -5,6 +5,7 @@ import { SYSTEM_VOLUME } from "../disk/index.ts";
 import { CodecError, bitrotFileSize, erasureEncode, type ShardSink } from "../ec/index.ts";
 import { ObjectError } from "./object-error.ts";
 import type { SetContext } from "./set-context.ts";
+import type { Md5Stream } from "./md5-offload.ts";
 import { DriveShardWriter, InlineShardCollector } from "./shard-io.ts";
 import { writeQuorum } from "./quorum.ts";
 
@@ -38,19 +39,18 @@ export interface EncodeOptions {
 }
 
 /** Passes the body through while counting bytes and hashing MD5; enforces the declared size. */
-function measured(body: ReadableStream<Uint8Array>, expected: number, out: { size: number; md5?: Uint8Array }): ReadableStream<Uint8Array> {
-  const md5 = new Bun.CryptoHasher("md5");
+function measured(body: ReadableStream<Uint8Array>, expected: number, md5: Md5Stream, out: { size: number; md5?: Uint8Array }): ReadableStream<Uint8Array> {
   return body.pipeThrough(
     new TransformStream<Uint8Array, Uint8Array>({
-      transform(chunk, ctl) {
+      async transform(chunk, ctl) {
         out.size += chunk.length;
         if (expected >= 0 && out.size > expected) throw new ObjectError("InvalidArgument", `Body is longer than the declared ${expected} bytes`);
-        md5.update(chunk);
+        await md5.update(chunk);
         ctl.enqueue(chunk);
       },
-      flush() {
+      async flush() {
         if (expected >= 0 && out.size < expected) throw new ObjectError("IncompleteBody", `Body ended after ${out.size} of ${expected} bytes`);
-        out.md5 = new Uint8Array(md5.digest());
+        out.md5 = await md5.digest();
       },
     }),
   );
@@ -73,10 +73,12 @@ export async function encodeBody(ctx: SetContext, layout: Layout, body: Readable
     for (const w of writers) if (w instanceof DriveShardWriter) w.abort(err);
   };
   let failedShards: number[];
+  const md5 = ctx.md5.start(opts.expectedSize);
   try {
-    const res = await erasureEncode(ctx.codec, { d: layout.d, p: layout.p, blockSize: layout.blockSize }, measured(body, opts.expectedSize, measure), sinks, wq, { signal: opts.signal });
+    const res = await erasureEncode(ctx.codec, { d: layout.d, p: layout.p, blockSize: layout.blockSize }, measured(body, opts.expectedSize, md5, measure), sinks, wq, { signal: opts.signal });
     failedShards = res.failed;
   } catch (err) {
+    md5.abort();
     abortAll(err);
     throw encodeFailure(err, n, wq);
   }

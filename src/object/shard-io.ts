@@ -1,15 +1,25 @@
 // Adapters between the codec's abstract shard sinks/sources and drives: a sink that streams
-// framed segments into Drive.createFile (with backpressure and a per-write deadline), a sink
-// that collects an inline shard in memory, and sources over a part file or inline bytes.
+// framed segments into Drive.createFile (zero-copy, paced by the drive, with a deadline per
+// write), a sink that collects an inline shard in memory, and sources over a part file or
+// inline bytes.
 import { DriveError, type Drive } from "../disk/index.ts";
 import type { ShardSink, ShardSource } from "../ec/index.ts";
 import type { Guard } from "./drive-health.ts";
 
-/** Streams segments into one drive file; `close()` resolves once the file is complete. */
+/**
+ * Streams segments into one drive file; `close()` resolves once the file is complete. Zero-copy:
+ * a segment is handed to the drive as it is, and write() resolves only when the drive asks for
+ * the next chunk — by the Drive contract it is then done with this one — so the codec may
+ * recycle the segment's memory as soon as write() returns.
+ */
 export class DriveShardWriter implements ShardSink {
-  readonly #writer: WritableStreamDefaultWriter<Uint8Array>;
   readonly #done: Promise<void>;
+  #controller!: ReadableStreamDefaultController<Uint8Array>;
   #failure: unknown = null;
+  /** The drive is waiting for a chunk (a read is pending). */
+  #demanded = false;
+  #onDemand: (() => void) | null = null;
+  #fulfil: (() => void) | null = null;
 
   constructor(
     readonly drive: Drive,
@@ -18,28 +28,51 @@ export class DriveShardWriter implements ShardSink {
     size: number,
     readonly guard: Guard,
   ) {
-    const pipe = new TransformStream<Uint8Array, Uint8Array>(undefined, { highWaterMark: 2 }, { highWaterMark: 0 });
-    this.#writer = pipe.writable.getWriter();
-    this.#done = drive.createFile(volume, path, size, pipe.readable);
-    this.#done.catch((err) => {
-      this.#failure ??= err;
-      this.#writer.abort(err).catch(() => {});
-    });
+    const body = new ReadableStream<Uint8Array>(
+      {
+        start: (c) => void (this.#controller = c),
+        pull: () =>
+          new Promise<void>((resolve) => {
+            this.#fulfil = resolve;
+            this.#demanded = true;
+            this.#wake();
+          }),
+        cancel: (reason) => this.#fail(reason ?? new DriveError("Faulty", `${drive.endpoint}: stopped reading the shard`)),
+      },
+      { highWaterMark: 0 },
+    );
+    this.#done = drive.createFile(volume, path, size, body);
+    this.#done.catch((err) => this.#fail(err));
+  }
+
+  #wake(): void {
+    const w = this.#onDemand;
+    this.#onDemand = null;
+    w?.();
+  }
+
+  #fail(err: unknown): void {
+    this.#failure ??= err;
+    this.#wake();
+  }
+
+  /** Resolves when the drive asks for a chunk (or fails). */
+  async #demand(): Promise<void> {
+    while (!this.#demanded && !this.#failure) await new Promise<void>((r) => (this.#onDemand = r));
+    if (this.#failure) throw this.#failure;
   }
 
   async write(segment: Uint8Array): Promise<void> {
     if (this.#failure) throw this.#failure;
-    // The codec reuses `segment` once we return, while the drive may still be writing it.
-    const own = segment.slice();
-    const wrote = (async () => {
-      await this.#writer.ready;
-      await this.#writer.write(own);
-    })();
     try {
-      await this.guard(wrote, () => `${this.drive.endpoint}: shard write missed the drive deadline`);
+      await this.guard(this.#demand(), () => `${this.drive.endpoint}: shard write missed the drive deadline`);
+      this.#demanded = false;
+      this.#controller.enqueue(segment);
+      this.#fulfil?.();
+      // The drive asking for the next chunk means it is done with this one.
+      await this.guard(this.#demand(), () => `${this.drive.endpoint}: shard write missed the drive deadline`);
     } catch (err) {
-      this.#failure ??= err;
-      this.#writer.abort(err).catch(() => {});
+      this.abort(err);
       throw this.#failure;
     }
   }
@@ -47,14 +80,21 @@ export class DriveShardWriter implements ShardSink {
   /** Ends the stream and waits for the drive to finish the file. */
   async close(): Promise<void> {
     if (this.#failure) throw this.#failure;
-    await this.#writer.close().catch(() => {});
+    await this.guard(this.#demand(), () => `${this.drive.endpoint}: shard file did not complete within the drive deadline`);
+    this.#controller.close();
+    this.#fulfil?.();
     await this.guard(this.#done, () => `${this.drive.endpoint}: shard file did not complete within the drive deadline`);
   }
 
   /** Gives up on the file (the drive removes the partial file). */
   abort(reason: unknown): void {
-    this.#failure ??= reason;
-    this.#writer.abort(reason).catch(() => {});
+    if (this.#failure && this.#failure !== reason) return;
+    this.#fail(reason);
+    try {
+      this.#controller.error(reason);
+    } catch {
+      // already closed or errored
+    }
   }
 }
 

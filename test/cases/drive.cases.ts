@@ -125,6 +125,45 @@ export function driveContract(label: string, make: () => Promise<DriveHarness>):
       await expectKind(d.statFile("b1", "obj/broken"), "FileNotFound");
     });
 
+    test("createFile is done with a chunk before it reads the next (the producer reuses one buffer)", async () => {
+      await d.makeVol("b1");
+      const buf = new Uint8Array(64 * 1024);
+      const expected = new Uint8Array(8 * buf.length);
+      let n = 0;
+      const body = new ReadableStream<Uint8Array>(
+        {
+          pull(c) {
+            if (n === 8) return c.close();
+            buf.fill(n + 1); // overwrites the chunk handed out before
+            expected.fill(n + 1, n * buf.length, (n + 1) * buf.length);
+            n++;
+            c.enqueue(buf);
+          },
+        },
+        { highWaterMark: 0 },
+      );
+      await d.createFile("b1", "obj/reused", expected.length, body);
+      expect(Buffer.from(await d.readAll("b1", "obj/reused")).equals(Buffer.from(expected))).toBe(true);
+    });
+
+    test("renameData replacing a version returns the previous xl.meta, which writes back exactly", async () => {
+      await d.makeVol("b1");
+      await putInline(d, "b1", "undo/me");
+      const before = await d.readMetadata("b1", "undo/me");
+      const tmp = `tmp/${crypto.randomUUID()}`;
+      const next = fileInfo("b1", "undo/me");
+      await d.createFile(SYSTEM_VOLUME, `${tmp}/${next.dataDir}/part.1`, 3, streamOf(bytes("xyz")));
+      const res = await d.renameData(SYSTEM_VOLUME, tmp, next, "b1", "undo/me");
+      expect(Buffer.from(res.previousMeta!).equals(Buffer.from(before))).toBe(true);
+      await d.writeAll("b1", "undo/me/xl.meta", res.previousMeta!);
+      expect(Buffer.from(await d.readMetadata("b1", "undo/me")).equals(Buffer.from(before))).toBe(true);
+      // a new version id replaces nothing: nothing to write back
+      const versioned = fileInfo("b1", "undo/other", { versionId: crypto.randomUUID() });
+      const tmp2 = `tmp/${crypto.randomUUID()}`;
+      await d.createFile(SYSTEM_VOLUME, `${tmp2}/${versioned.dataDir}/part.1`, 3, streamOf(bytes("abc")));
+      expect((await d.renameData(SYSTEM_VOLUME, tmp2, versioned, "b1", "undo/other")).previousMeta).toBeUndefined();
+    });
+
     test("rename, delete with pruning, listDir", async () => {
       await d.makeVol("b1");
       await d.writeAll("b1", "x/y/z", bytes("1"));
