@@ -318,9 +318,6 @@ uninstall() {
     case "$kind" in
       unit) rm -f "$(r "$path")" && say "removed $path" ;;
       file) rm -f "$(r "$path")" && say "removed $path" ;;
-      backup)
-        if [ -e "$(r "$path").bunker-backup" ]; then mv -f "$(r "$path").bunker-backup" "$(r "$path")" && say "restored the earlier $path"; fi
-        ;;
       config)
         if [ -f "$(r "$path")" ] && [ "$(checksum "$(r "$path")")" = "$sum" ]; then
           rm -f "$(r "$path")" && say "removed $path"
@@ -331,6 +328,10 @@ uninstall() {
       user) remove_user "$path" && say "removed user '$path'" ;;
     esac
   done <"$m"
+  # Backups go back last, after the installed files they replaced are gone.
+  sed -n 's/^backup //p' "$m" | while IFS= read -r path; do
+    if [ -e "$(r "$path").bunker-backup" ]; then mv -f "$(r "$path").bunker-backup" "$(r "$path")" && say "restored the earlier $path"; fi
+  done
   systemd_do daemon-reload
   if grep -qx 'takeover minio.service' "$m"; then
     systemd_do enable --now minio.service
