@@ -167,7 +167,8 @@ export type PartCheckResult = void | { checksums?: Record<string, string> };
 
 export interface PutPartOptions {
   size: number;
-  check?: (digest: { md5: Uint8Array; size: number }) => PartCheckResult | Promise<PartCheckResult>;
+  /** Runs on the finished part; `upload` carries the upload's user metadata (e.g. its checksum algorithm). */
+  check?: (digest: { md5: Uint8Array; size: number }, upload: { userMeta: Record<string, string> }) => PartCheckResult | Promise<PartCheckResult>;
   signal?: AbortSignal;
 }
 
@@ -207,6 +208,29 @@ export interface CompletePart {
   partNumber: number;
   etag: string;
   checksums?: Record<string, string>;
+}
+
+/** A validated part of a completing upload, in the client's order. */
+export interface CompletedPart {
+  partNumber: number;
+  etag: string;
+  /** Actual (client-visible) size. */
+  size: number;
+  /** Checksums recorded when the part was uploaded, keyed by algorithm. */
+  checksums?: Record<string, string>;
+}
+
+/** What completing may add: MetaSys entries (e.g. the checksum blob) and upload-time MetaUsr keys to drop. */
+export type CompleteFinishResult = void | { sysMeta?: Record<string, Uint8Array>; dropUserMeta?: string[] };
+
+export interface CompleteOptions {
+  /** Conditional write on the destination (If-Match / If-None-Match). */
+  preconditions?: Preconditions;
+  /**
+   * Runs under the upload's lock once the part list is valid, before anything is committed;
+   * throwing refuses the completion and leaves the upload as it was.
+   */
+  finish?: (parts: CompletedPart[], upload: { userMeta: Record<string, string> }) => CompleteFinishResult;
 }
 
 /** Bucket configuration documents stored in .metadata.bin, as raw bytes (XML or JSON). */
@@ -252,7 +276,7 @@ export interface ObjectLayer {
   newMultipartUpload(bucket: string, key: string, opts: MultipartOptions): Promise<string>;
   putObjectPart(bucket: string, key: string, uploadId: string, partNumber: number, body: ReadableStream<Uint8Array>, opts: PutPartOptions): Promise<PartInfo>;
   listObjectParts(bucket: string, key: string, uploadId: string, opts: { partNumberMarker: number; maxParts: number }): Promise<ListPartsResult>;
-  completeMultipartUpload(bucket: string, key: string, uploadId: string, parts: CompletePart[], opts?: { preconditions?: Preconditions }): Promise<ObjectInfo>;
+  completeMultipartUpload(bucket: string, key: string, uploadId: string, parts: CompletePart[], opts?: CompleteOptions): Promise<ObjectInfo>;
   abortMultipartUpload(bucket: string, key: string, uploadId: string): Promise<void>;
   listMultipartUploads(bucket: string, opts: ListUploadsOptions): Promise<ListUploadsResult>;
 

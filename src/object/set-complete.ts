@@ -3,7 +3,7 @@
 // metadata and unlisted parts, then commit it like a PUT and remove the upload.
 import { SYSTEM_VOLUME, type FileInfo, type PartMeta } from "../disk/index.ts";
 import { ObjectError } from "./object-error.ts";
-import type { CompletePart, ObjectInfo, Preconditions } from "./object-layer.ts";
+import type { CompleteFinishResult, CompleteOptions, CompletePart, ObjectInfo, Preconditions } from "./object-layer.ts";
 import { SYS_ACTUAL_SIZE, encodeDirObject, toObjectInfo } from "./object-info.ts";
 import { fanOut, type SetContext } from "./set-context.ts";
 import { checkWritePreconditions, commitVersion, type VersioningState } from "./set-put.ts";
@@ -47,7 +47,10 @@ export function validateParts(listed: CompletePart[], stored: Map<number, PartMe
   return out;
 }
 
-export async function completeMultipartUpload(ctx: SetContext, bucket: string, key: string, uploadId: string, listed: CompletePart[], pre: Preconditions | undefined, versioning: VersioningState): Promise<ObjectInfo> {
+export async function completeMultipartUpload(
+  ctx: SetContext, bucket: string, key: string, uploadId: string, listed: CompletePart[], pre: Preconditions | undefined, versioning: VersioningState,
+  finish?: CompleteOptions["finish"],
+): Promise<ObjectInfo> {
   const name = encodeDirObject(key);
   const upload = await readUpload(ctx, bucket, key, uploadId);
   const release = await ctx.locker.lock([`${bucket}/${name}`, `${SYSTEM_VOLUME}/${upload.name}`], "write");
@@ -58,8 +61,11 @@ export async function completeMultipartUpload(ctx: SetContext, bucket: string, k
     if (pre) await checkWritePreconditions(ctx, bucket, name, key, pre);
     const size = parts.reduce((n, p) => n + p.size, 0);
     const actual = parts.reduce((n, p) => n + p.actualSize, 0);
-    const sysMeta: Record<string, Uint8Array> = { ...upload.sysMeta, [SYS_ACTUAL_SIZE]: utf8.encode(String(actual)) };
+    const extra: Exclude<CompleteFinishResult, void> = finish?.(parts.map((p) => ({ partNumber: p.number, etag: p.etag, size: p.actualSize, checksums: p.checksums })), { userMeta: { ...upload.userMeta } }) || {};
+    const sysMeta: Record<string, Uint8Array> = { ...upload.sysMeta, ...extra.sysMeta, [SYS_ACTUAL_SIZE]: utf8.encode(String(actual)) };
     delete sysMeta[SYS_UPLOAD_OBJECT];
+    const userMeta: Record<string, string> = { ...upload.userMeta, etag: multipartEtag(parts.map((p) => p.etag)) };
+    for (const k of extra.dropUserMeta ?? []) delete userMeta[k];
     const fi: FileInfo = {
       ...upload,
       volume: bucket,
@@ -67,7 +73,7 @@ export async function completeMultipartUpload(ctx: SetContext, bucket: string, k
       versionId: versioning === "enabled" ? (upload.versionId !== "null" ? upload.versionId : crypto.randomUUID()) : "null",
       modTimeNs: ctx.clock.now(),
       size,
-      userMeta: { ...upload.userMeta, etag: multipartEtag(parts.map((p) => p.etag)) },
+      userMeta,
       sysMeta,
       parts: parts.map((p) => ({ number: p.number, size: p.size, actualSize: p.actualSize })),
       data: undefined,

@@ -91,7 +91,7 @@ export async function putObjectPart(ctx: SetContext, bucket: string, key: string
   const staged = `tmp/${tmpId}/part.${partNumber}`;
   try {
     const enc = await encodeBody(ctx, layout, body, { expectedSize: opts.size, inline: false, stagingPath: staged, signal: opts.signal });
-    const checked = opts.check ? await opts.check({ md5: enc.md5, size: enc.size }) : undefined;
+    const checked = opts.check ? await opts.check({ md5: enc.md5, size: enc.size }, { userMeta: { ...upload.userMeta } }) : undefined;
     const meta: PartMeta = { etag: Buffer.from(enc.md5).toString("hex"), number: partNumber, size: enc.size, actualSize: enc.size, modTimeNs: ctx.clock.now(), checksums: checked ? checked.checksums : undefined };
     const release = await ctx.locker.lock([`${SYSTEM_VOLUME}/${upload.name}`], "read");
     try {

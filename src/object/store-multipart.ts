@@ -33,9 +33,9 @@ export abstract class ObjectStoreMultipart {
     return listObjectParts(this.setOf(key), bucket, key, uploadId, opts.partNumberMarker, opts.maxParts);
   }
 
-  async completeMultipartUpload(bucket: string, key: string, uploadId: string, parts: L.CompletePart[], opts: { preconditions?: L.Preconditions } = {}): Promise<L.ObjectInfo> {
+  async completeMultipartUpload(bucket: string, key: string, uploadId: string, parts: L.CompletePart[], opts: L.CompleteOptions = {}): Promise<L.ObjectInfo> {
     await this.requireBucket(bucket);
-    return completeMultipartUpload(this.setOf(key), bucket, key, uploadId, parts, opts.preconditions, await this.versioning(bucket));
+    return completeMultipartUpload(this.setOf(key), bucket, key, uploadId, parts, opts.preconditions, await this.versioning(bucket), opts.finish);
   }
 
   async abortMultipartUpload(bucket: string, key: string, uploadId: string): Promise<void> {

@@ -5,6 +5,7 @@ import { authorizeObject } from "../authorize.ts";
 import { emptyResponse, xmlResponse, type S3Context } from "../context.ts";
 import { S3Error } from "../errors.ts";
 import { storageClassFrom, userMetaFromHeaders } from "../object-headers.ts";
+import { checkPartChecksum, completeChecksum, listedPartChecksums, uploadChecksum, uploadChecksumMeta, type FinalChecksum } from "../multipart-checksum.ts";
 import { MAX_PART_SIZE, prepareBody, readXmlBody } from "../request-body.ts";
 import { parseMaxKeys, parsePartNumber, validateObjectPrefix, validateUploadId } from "../validate.ts";
 import { asArray, xmlText } from "../xml.ts";
@@ -20,11 +21,14 @@ function uploadIdOf(ctx: S3Context): string {
 }
 
 export async function createMultipartUpload(ctx: S3Context): Promise<Response> {
+  const checksumMeta = uploadChecksumMeta(ctx.req.headers);
   const uploadId = await ctx.deps.layer.newMultipartUpload(ctx.bucket, ctx.key, {
-    userMeta: userMetaFromHeaders(ctx.req.headers),
+    userMeta: { ...userMetaFromHeaders(ctx.req.headers), ...checksumMeta },
     storageClass: storageClassFrom(ctx.req.headers),
   });
-  return xmlResponse("InitiateMultipartUploadResult", { Bucket: ctx.bucket, Key: ctx.key, UploadId: uploadId });
+  const want = uploadChecksum(checksumMeta);
+  const headers = want ? { "x-amz-checksum-algorithm": want.algorithm, "x-amz-checksum-type": want.type } : undefined;
+  return xmlResponse("InitiateMultipartUploadResult", { Bucket: ctx.bucket, Key: ctx.key, UploadId: uploadId }, { headers });
 }
 
 export async function uploadPart(ctx: S3Context): Promise<Response> {
@@ -34,9 +38,10 @@ export async function uploadPart(ctx: S3Context): Promise<Response> {
   const part = await ctx.deps.layer.putObjectPart(ctx.bucket, ctx.key, uploadId, partNumber, body.stream, {
     size: body.size,
     signal: ctx.req.signal,
-    check: async (digest) => {
+    check: async (digest, upload) => {
       await body.check(digest);
       const sum = body.checksum();
+      checkPartChecksum(upload.userMeta, sum?.algorithm);
       return sum ? { checksums: { [sum.algorithm]: sum.value } } : {};
     },
   });
@@ -80,18 +85,28 @@ export async function completeMultipartUpload(ctx: S3Context): Promise<Response>
   const uploadId = uploadIdOf(ctx);
   const doc = (await readXmlBody(ctx)).CompleteMultipartUpload as Record<string, unknown> | undefined;
   if (!doc) throw new S3Error("MalformedXML");
+  const listedChecksums = new Map<number, Record<string, string>>();
   const parts: CompletePart[] = asArray(doc.Part as Record<string, unknown> | Record<string, unknown>[] | undefined).map((p) => {
     const num = xmlText(p.PartNumber);
     const etag = xmlText(p.ETag);
     if (num === undefined || etag === undefined || !/^\d{1,5}$/.test(num)) throw new S3Error("MalformedXML");
+    listedChecksums.set(Number(num), listedPartChecksums(p, xmlText));
     return { partNumber: Number(num), etag };
   });
   if (parts.length === 0) throw new S3Error("MalformedXML", "You must specify at least one part.");
-  const info = await ctx.deps.layer.completeMultipartUpload(ctx.bucket, ctx.key, uploadId, parts, { preconditions: writePreconditions(ctx.req.headers) });
+  let checksum: FinalChecksum | undefined;
+  const info = await ctx.deps.layer.completeMultipartUpload(ctx.bucket, ctx.key, uploadId, parts, {
+    preconditions: writePreconditions(ctx.req.headers),
+    finish: completeChecksum(listedChecksums, ctx.req.headers, (c) => (checksum = c)),
+  });
   const h = new Headers();
   if (await showVersionHeader(ctx, info)) h.set("x-amz-version-id", info.versionId);
   const location = `${ctx.url.protocol}//${ctx.req.headers.get("host") ?? ctx.url.host}/${ctx.bucket}/${ctx.key}`;
-  return xmlResponse("CompleteMultipartUploadResult", { Location: location, Bucket: ctx.bucket, Key: ctx.key, ETag: `"${info.etag}"` }, { headers: h });
+  return xmlResponse(
+    "CompleteMultipartUploadResult",
+    { Location: location, Bucket: ctx.bucket, Key: ctx.key, ETag: `"${info.etag}"`, ...(checksum ? { [`Checksum${checksum.algorithm}`]: checksum.value, ChecksumType: checksum.type } : {}) },
+    { headers: h },
+  );
 }
 
 export async function abortMultipartUpload(ctx: S3Context): Promise<Response> {
@@ -105,6 +120,7 @@ export async function listParts(ctx: S3Context): Promise<Response> {
   if (!/^\d{1,5}$/.test(markerText)) throw new S3Error("InvalidArgument", "Invalid part-number-marker.");
   const maxParts = parseMaxKeys(ctx.query.get("max-parts"), "max-parts");
   const res = await ctx.deps.layer.listObjectParts(ctx.bucket, ctx.key, uploadId, { partNumberMarker: Number(markerText), maxParts });
+  const want = uploadChecksum(res.userMeta);
   return xmlResponse("ListPartsResult", {
     Bucket: ctx.bucket,
     Key: ctx.key,
@@ -116,7 +132,12 @@ export async function listParts(ctx: S3Context): Promise<Response> {
     NextPartNumberMarker: res.nextPartNumberMarker,
     MaxParts: maxParts,
     IsTruncated: res.isTruncated,
-    Part: res.parts.map((p) => ({ PartNumber: p.partNumber, LastModified: p.lastModified, ETag: `"${p.etag}"`, Size: p.size })),
+    ChecksumAlgorithm: want?.algorithm,
+    ChecksumType: want?.type,
+    Part: res.parts.map((p) => ({
+      PartNumber: p.partNumber, LastModified: p.lastModified, ETag: `"${p.etag}"`, Size: p.size,
+      ...Object.fromEntries(Object.entries(p.checksums ?? {}).map(([a, v]) => [`Checksum${a}`, v])),
+    })),
   });
 }
 
