@@ -1,13 +1,10 @@
-// How the server listens (Bun.serve options: address, TLS from the certs directory, body and
-// idle limits) and what it says when it starts (the banner). Split from server.ts, which owns
-// building the layers.
-import { existsSync } from "node:fs";
+// How the server listens (address, TLS from the certs directory, idle limit) and what it says
+// when it starts (the banner). Split from server.ts, which owns building the layers.
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { ServerConfig } from "./config.ts";
 import type { BunkerServer } from "./server.ts";
-
-/** Bodies up to S3's largest object (5 TiB); the S3 layer enforces the exact limits. */
-const MAX_BODY = 5 * 1024 ** 4 + 1024 ** 2;
+import { listenHttp, type HttpListener } from "./server-http.ts";
 
 export function tlsFiles(certsDir: string): { cert: string; key: string } | undefined {
   const cert = join(certsDir, "public.crt");
@@ -15,21 +12,18 @@ export function tlsFiles(certsDir: string): { cert: string; key: string } | unde
   return existsSync(cert) && existsSync(key) ? { cert, key } : undefined;
 }
 
-export function serveOptions(cfg: ServerConfig, server: BunkerServer): Parameters<typeof Bun.serve>[0] {
+/** Starts the HTTP(S) listener on the configured address (node:http: see server-http.ts for why). */
+export function listen(cfg: ServerConfig, server: BunkerServer): Promise<HttpListener> {
   const tls = tlsFiles(cfg.certsDir);
-  return {
+  return listenHttp({
     hostname: cfg.address.host || "0.0.0.0",
     port: cfg.address.port,
-    maxRequestBodySize: MAX_BODY,
     // Long uploads and downloads stream slowly through some clients; S3 allows minutes of silence.
-    idleTimeout: 255,
-    tls: tls ? { cert: Bun.file(tls.cert), key: Bun.file(tls.key) } : undefined,
-    fetch: (req, srv) => server.fetch(req, srv.requestIP(req)?.address),
-    error: (err) => {
-      console.error("unhandled server error:", err);
-      return new Response("Internal Server Error", { status: 500 });
-    },
-  } as Parameters<typeof Bun.serve>[0];
+    idleTimeoutMs: 255_000,
+    tls: tls ? { cert: readFileSync(tls.cert, "utf8"), key: readFileSync(tls.key, "utf8") } : undefined,
+    fetch: (req, remoteAddress) => server.fetch(req, remoteAddress),
+    onError: (err) => console.error("unhandled server error:", err),
+  });
 }
 
 function layoutLine(server: BunkerServer): string {

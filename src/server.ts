@@ -1,12 +1,12 @@
 // Entry point: argv/env → Config → layers built bottom-up (drives → format → object store →
-// S3 and admin handlers) → Bun.serve. `createServer(cfg)` is what tests use in-process; `main`
+// S3 and admin handlers) → the HTTP listener. `createServer(cfg)` is what tests use in-process; `main`
 // adds the listener, the banner and graceful shutdown.
 import { loadConfig, commandLine, ConfigError, type ServerConfig } from "./config.ts";
 import { DriveError, LocalDrive, type Drive, type FsyncPolicy } from "./disk/index.ts";
 import { ErasurePool } from "./ec/index.ts";
 import { ObjectError, ObjectStore, loadPoolFormat, type PoolFormat } from "./object/index.ts";
 import { Authenticator, createS3Handler } from "./s3/index.ts";
-import { printBanner, serveOptions } from "./server-listen.ts";
+import { listen, printBanner } from "./server-listen.ts";
 
 export const VERSION = "0.1.0";
 
@@ -114,15 +114,15 @@ async function main(): Promise<void> {
   } catch (err) {
     fatal(err, cfg.programName);
   }
-  let listener: ReturnType<typeof Bun.serve>;
+  let listener: Awaited<ReturnType<typeof listen>>;
   try {
-    listener = Bun.serve(serveOptions(cfg, server));
+    listener = await listen(cfg, server);
   } catch (err) {
     const code = (err as { code?: string }).code;
     if (code === "EADDRINUSE") fatal(new Error(`Cannot listen on ${cfg.address.raw}: the port is already in use (choose another with --address)`), cfg.programName);
     fatal(err, cfg.programName);
   }
-  if (!cfg.quiet) printBanner(cfg, server, listener.port ?? cfg.address.port);
+  if (!cfg.quiet) printBanner(cfg, server, listener.port);
   let stopping = false;
   const shutdown = async (signal: string) => {
     if (stopping) return;

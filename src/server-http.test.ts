@@ -1,0 +1,111 @@
+// The node:http transport: Content-Length kept on streamed bodies, the raw path kept, request
+// bodies as plain Uint8Arrays, early answers leave the connection usable, disconnects abort.
+import { afterEach, expect, test } from "bun:test";
+import net from "node:net";
+import { listenHttp, type FetchHandler, type HttpListener } from "./server-http.ts";
+
+let listener: HttpListener | undefined;
+afterEach(async () => {
+  await listener?.stop(true);
+  listener = undefined;
+});
+
+async function serve(fetch: FetchHandler): Promise<number> {
+  listener = await listenHttp({ hostname: "127.0.0.1", port: 0, idleTimeoutMs: 10_000, fetch, onError: (e) => console.error(e) });
+  return listener.port;
+}
+
+/** Writes raw bytes, returns everything the server sent until it goes quiet or closes. */
+function rawExchange(port: number, text: string, until: (got: string) => boolean): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let got = "";
+    const s = net.connect(port, "127.0.0.1", () => s.write(text));
+    s.on("data", (d) => {
+      got += d.toString("latin1");
+      if (until(got)) {
+        s.destroy();
+        resolve(got);
+      }
+    });
+    s.on("error", reject);
+    s.on("close", () => resolve(got));
+  });
+}
+
+test("a streamed body keeps the handler's Content-Length (no chunked encoding)", async () => {
+  const port = await serve(async () => {
+    const chunks = [new Uint8Array(300_000).fill(1), new Uint8Array(300_000).fill(2), new Uint8Array(400_000).fill(3)];
+    const body = new ReadableStream<Uint8Array>({
+      async pull(c) {
+        await Bun.sleep(1);
+        const next = chunks.shift();
+        if (next) c.enqueue(next);
+        else c.close();
+      },
+    });
+    return new Response(body, { headers: { "content-length": "1000000", etag: '"x"' } });
+  });
+  const res = await fetch(`http://127.0.0.1:${port}/b/k`);
+  expect(res.headers.get("content-length")).toBe("1000000");
+  expect(res.headers.get("transfer-encoding")).toBeNull();
+  const bytes = new Uint8Array(await res.arrayBuffer());
+  expect(bytes.length).toBe(1_000_000);
+  expect([bytes[0], bytes[300_000], bytes[999_999]]).toEqual([1, 2, 3]);
+  const head = await fetch(`http://127.0.0.1:${port}/b/k`, { method: "HEAD" });
+  expect(head.headers.get("content-length")).toBe("1000000");
+});
+
+test("the raw path and query reach the handler; bodies arrive as plain Uint8Arrays", async () => {
+  let seen = "";
+  let plain = true;
+  const port = await serve(async (req) => {
+    let n = 0;
+    if (req.body) for await (const c of req.body) {
+      plain &&= !Buffer.isBuffer(c) && c.constructor === Uint8Array;
+      n += c.length;
+    }
+    seen = `${req.method} ${new URL(req.url).pathname}${new URL(req.url).search} ${req.headers.get("host")} ${req.body === null ? "no-body" : n}`;
+    return new Response("ok");
+  });
+  await rawExchange(port, "GET //bkt//a%2Fb%20c+d?x=%2F&y=a+b HTTP/1.1\r\nHost: h:9\r\n\r\n", (g) => g.includes("ok"));
+  expect(seen).toBe("GET //bkt//a%2Fb%20c+d?x=%2F&y=a+b h:9 no-body");
+  await fetch(`http://127.0.0.1:${port}/b/k`, { method: "PUT", body: new Uint8Array(2_000_000) });
+  expect(seen).toBe(`PUT /b/k 127.0.0.1:${port} 2000000`);
+  expect(plain).toBe(true);
+  await fetch(`http://127.0.0.1:${port}/b/k`, { method: "PUT" });
+  expect(seen).toBe(`PUT /b/k 127.0.0.1:${port} no-body`);
+});
+
+test("an answer that leaves the body unread keeps the connection usable", async () => {
+  const port = await serve(async (req) => {
+    if (req.method === "PUT") {
+      await req.body?.cancel();
+      return new Response("denied", { status: 403 });
+    }
+    return new Response("second");
+  });
+  const body = "x".repeat(200_000);
+  const text = `PUT /b/k HTTP/1.1\r\nHost: h\r\nContent-Length: ${body.length}\r\n\r\n${body}GET /b/k HTTP/1.1\r\nHost: h\r\n\r\n`;
+  const got = await rawExchange(port, text, (g) => g.includes("second"));
+  expect(got).toMatch(/^HTTP\/1\.1 403 /);
+  expect(got).toContain("denied");
+  expect(got).toMatch(/HTTP\/1\.1 200 [\s\S]*second$/);
+});
+
+test("a client that disconnects mid-upload aborts the request's signal", async () => {
+  const { promise: aborted, resolve } = Promise.withResolvers<string>();
+  const port = await serve(async (req) => {
+    req.signal.addEventListener("abort", () => resolve("aborted"));
+    try {
+      for await (const _ of req.body!);
+    } catch {
+      // the body fails too; the signal is what the object layer watches
+    }
+    return new Response("unreachable");
+  });
+  const s = net.connect(port, "127.0.0.1", () => {
+    s.write(`PUT /b/k HTTP/1.1\r\nHost: h\r\nContent-Length: 1000000\r\n\r\n${"y".repeat(1000)}`);
+    setTimeout(() => s.destroy(), 50);
+  });
+  expect(await aborted).toBe("aborted");
+});

@@ -1,0 +1,153 @@
+// The HTTP transport: node:http (node:https with TLS) in front of the fetch-style handler.
+// Not Bun.serve: Bun 1.4 drops a handler's Content-Length when the body is a stream and sends
+// it chunked (oven-sh/bun#10507), and S3 clients need the length (s3cmd fails every GET).
+import http from "node:http";
+import https from "node:https";
+import type { AddressInfo } from "node:net";
+
+export type FetchHandler = (req: Request, remoteAddress?: string) => Promise<Response>;
+
+export interface HttpListenOptions {
+  hostname: string;
+  port: number;
+  tls?: { cert: string; key: string };
+  /** Socket idle limit: long uploads and downloads stream slowly through some clients. */
+  idleTimeoutMs: number;
+  fetch: FetchHandler;
+  onError(err: unknown): void;
+}
+
+export interface HttpListener {
+  readonly port: number;
+  /** Stops accepting; graceful waits for in-flight requests, force closes every connection. */
+  stop(force: boolean): Promise<void>;
+}
+
+/** The request target as Bun.serve builds it: scheme://Host + the raw path, dot segments resolved by URL. */
+function requestUrl(req: http.IncomingMessage, scheme: string, fallbackHost: string): string {
+  const target = req.url ?? "/";
+  if (!target.startsWith("/")) return new URL(target).href;
+  return new URL(`${scheme}://${req.headers.host || fallbackHost}${target}`).href;
+}
+
+/** Pull-based, so the socket is read only as fast as the handler consumes the body. */
+function bodyStream(req: http.IncomingMessage): ReadableStream<Uint8Array> | null {
+  const length = req.headers["content-length"];
+  if (req.headers["transfer-encoding"] === undefined && (length === undefined || length === "0")) return null;
+  const it = req[Symbol.asyncIterator]();
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      const next = await it.next();
+      if (next.done) return controller.close();
+      // A plain Uint8Array, not a Buffer: Buffer#slice is a view, and code that copies with
+      // slice() before transferring to a worker would detach the socket's chunk instead.
+      const chunk = next.value as Buffer;
+      controller.enqueue(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+    },
+    // A handler that answers early (an error) discards the rest, so the connection stays usable.
+    cancel() {
+      req.resume();
+    },
+  });
+}
+
+function toRequest(req: http.IncomingMessage, scheme: string, fallbackHost: string, signal: AbortSignal): Request {
+  const headers = new Headers();
+  for (let i = 0; i + 1 < req.rawHeaders.length; i += 2) headers.append(req.rawHeaders[i], req.rawHeaders[i + 1]);
+  const method = req.method ?? "GET";
+  const body = method === "GET" || method === "HEAD" ? null : bodyStream(req);
+  return new Request(requestUrl(req, scheme, fallbackHost), { method, headers, body, signal, duplex: "half" } as RequestInit);
+}
+
+/**
+ * Bodies without a declared length that end within this many bytes (XML documents, errors) are
+ * sent with a Content-Length, as Bun.serve did for them; longer ones go chunked.
+ */
+const MEASURE_LIMIT = 1 << 20;
+
+function headerList(response: Response, length?: number): string[] {
+  const list: string[] = [];
+  response.headers.forEach((value, name) => list.push(name, value));
+  if (length !== undefined) list.push("content-length", String(length));
+  return list;
+}
+
+async function write(res: http.ServerResponse, chunk: Uint8Array): Promise<void> {
+  if (!res.write(chunk)) await new Promise((ok) => res.once("drain", ok));
+}
+
+async function writeResponse(res: http.ServerResponse, response: Response): Promise<void> {
+  if (!response.body) return void res.writeHead(response.status, headerList(response)).end();
+  const reader = response.body.getReader();
+  // A client that goes away stops the producer (e.g. erasure decoding) instead of draining it.
+  const onClose = () => void reader.cancel().catch(() => {});
+  res.once("close", onClose);
+  try {
+    const head: Uint8Array[] = [];
+    if (!response.headers.has("content-length")) {
+      let total = 0;
+      while (total <= MEASURE_LIMIT) {
+        const { done, value } = await reader.read();
+        if (done) return void res.writeHead(response.status, headerList(response, total)).end(Buffer.concat(head));
+        head.push(value);
+        total += value.length;
+      }
+    }
+    res.writeHead(response.status, headerList(response));
+    for (const chunk of head) await write(res, chunk);
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      await write(res, value);
+    }
+    res.end();
+  } finally {
+    res.off("close", onClose);
+  }
+}
+
+export function listenHttp(opts: HttpListenOptions): Promise<HttpListener> {
+  const scheme = opts.tls ? "https" : "http";
+  const fallbackHost = `${opts.hostname.includes(":") ? `[${opts.hostname}]` : opts.hostname}:${opts.port}`;
+  const handle = async (req: http.IncomingMessage, res: http.ServerResponse) => {
+    const aborted = new AbortController();
+    res.once("close", () => {
+      if (!res.writableFinished) aborted.abort(new Error("client disconnected"));
+    });
+    let request: Request;
+    try {
+      request = toRequest(req, scheme, fallbackHost, aborted.signal);
+    } catch {
+      res.writeHead(400, { "content-type": "text/plain" }).end("Bad Request");
+      return;
+    }
+    try {
+      await writeResponse(res, await opts.fetch(request, req.socket.remoteAddress));
+    } catch (err) {
+      opts.onError(err);
+      if (!res.headersSent) res.writeHead(500, { "content-type": "text/plain" }).end("Internal Server Error");
+      else res.destroy();
+    }
+  };
+  const server = opts.tls ? https.createServer({ cert: opts.tls.cert, key: opts.tls.key }, handle) : http.createServer(handle);
+  // Uploads of many GiB take longer than Node's default whole-request limit of 300 s.
+  server.requestTimeout = 0;
+  server.timeout = opts.idleTimeoutMs;
+  // Clients pool connections: a short keep-alive makes them race the server's close and retry.
+  server.keepAliveTimeout = 60_000;
+  return new Promise((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(opts.port, opts.hostname, () => {
+      server.off("error", reject);
+      resolve({
+        port: (server.address() as AddressInfo).port,
+        stop: (force) =>
+          new Promise<void>((done) => {
+            server.close(() => done());
+            if (force) server.closeAllConnections();
+            else server.closeIdleConnections();
+          }),
+      });
+    });
+  });
+}
