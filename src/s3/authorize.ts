@@ -1,6 +1,7 @@
 // Authorization: the root credentials may do everything; everyone else (today: anonymous
 // requests) needs an Allow from the bucket policy for every action the operation implies, and
 // no explicit Deny. Copy sources and DeleteObjects keys are checked per object.
+import { isObjectError } from "../object/index.ts";
 import { authConditions } from "./auth/authenticate.ts";
 import type { S3Context } from "./context.ts";
 import { S3Error } from "./errors.ts";
@@ -34,7 +35,11 @@ function conditionValues(ctx: S3Context): Record<string, string[]> {
 
 /** Checks `opName` on `bucket[/key]` against the bucket policy; throws AccessDenied. */
 async function checkPolicy(ctx: S3Context, opName: string, bucket: string, key: string | undefined, versionId: boolean): Promise<void> {
-  const stored = await ctx.deps.layer.getBucketConfig(bucket, "policy");
+  // A missing bucket has no policy: the caller learns nothing about which buckets exist.
+  const stored = await ctx.deps.layer.getBucketConfig(bucket, "policy").catch((err: unknown) => {
+    if (isObjectError(err, "NoSuchBucket")) return null;
+    throw err;
+  });
   if (!stored) throw new S3Error("AccessDenied");
   const policy = parsePolicy(stored);
   const principal = ctx.auth.kind === "signed" ? ctx.auth.accessKey : "*";
