@@ -81,6 +81,8 @@ export async function getBucketPolicy(ctx: S3Context): Promise<Response> {
 export async function putBucketPolicy(ctx: S3Context): Promise<Response> {
   const body = await readSmallBody(ctx, 20 * 1024);
   if (body.length === 0) throw new S3Error("MissingRequestBodyError");
+  // A missing bucket is the answer before anything about the document (its resources name the bucket).
+  await ctx.deps.layer.getBucketInfo(ctx.bucket);
   parsePolicy(body, { bucket: ctx.bucket });
   await ctx.deps.layer.setBucketConfig(ctx.bucket, "policy", body);
   return emptyResponse(204);
