@@ -1,0 +1,180 @@
+// Browser form uploads (POST Object) against the in-process server: forms built and signed here
+// (SigV4 and SigV2 policies), success answers (204, 201 document, 303 redirect), every refusal
+// (conditions, lengths, signatures, expiry, uncovered fields) storing nothing.
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { createHmac } from "node:crypto";
+import { CreateBucketCommand, HeadObjectCommand, PutBucketPolicyCommand, type S3Client } from "@aws-sdk/client-s3";
+import { TempDirs } from "../support/temp-dirs.ts";
+import { errorOf, ROOT_PASSWORD, ROOT_USER, startS3, type S3Harness } from "../support/s3-harness.ts";
+import { signingKey } from "../support/aws-chunked.ts";
+import { bytesOf, rejectsWith } from "../support/s3-expect.ts";
+import { GetObjectCommand } from "@aws-sdk/client-s3";
+
+const temp = new TempDirs();
+let h: S3Harness;
+let s3: S3Client;
+const B = "forms";
+beforeAll(async () => {
+  h = await startS3(temp);
+  s3 = h.client();
+  await s3.send(new CreateBucketCommand({ Bucket: B }));
+});
+afterAll(async () => {
+  await h.close();
+  temp.cleanup();
+});
+
+type Condition = Record<string, string> | [string, string | number, string | number];
+
+function amzDate(d: Date): string {
+  return d.toISOString().replace(/[-:]/g, "").replace(/\.\d{3}/, "");
+}
+
+/** Form fields of a SigV4-signed policy with `conditions` (bucket and credential fields added). */
+function v4Fields(conditions: Condition[], opts: { expires?: Date; secret?: string; extra?: [string, string][] } = {}): [string, string][] {
+  const now = new Date();
+  const date = amzDate(now);
+  const credential = `${ROOT_USER}/${date.slice(0, 8)}/us-east-1/s3/aws4_request`;
+  const doc = {
+    expiration: (opts.expires ?? new Date(now.getTime() + 600_000)).toISOString(),
+    conditions: [{ bucket: B }, ...conditions, { "x-amz-algorithm": "AWS4-HMAC-SHA256" }, { "x-amz-credential": credential }, { "x-amz-date": date }],
+  };
+  const policy = Buffer.from(JSON.stringify(doc)).toString("base64");
+  const signature = createHmac("sha256", signingKey(opts.secret ?? ROOT_PASSWORD, date.slice(0, 8), "us-east-1")).update(policy).digest("hex");
+  return [
+    ...(opts.extra ?? []),
+    ["x-amz-algorithm", "AWS4-HMAC-SHA256"],
+    ["x-amz-credential", credential],
+    ["x-amz-date", date],
+    ["policy", policy],
+    ["x-amz-signature", signature],
+  ];
+}
+
+async function post(fields: [string, string][], file: Blob = new Blob(["form file body"]), filename = "local.txt"): Promise<Response> {
+  const fd = new FormData();
+  for (const [k, v] of fields) fd.append(k, v);
+  fd.append("file", file, filename);
+  const encoded = new Response(fd);
+  const type = encoded.headers.get("content-type")!;
+  const body = new Uint8Array(await encoded.arrayBuffer());
+  return h.anon(`/${B}`, { method: "POST", body, headers: { "content-type": type }, redirect: "manual" });
+}
+
+const stored = async (key: string) => (await bytesOf((await s3.send(new GetObjectCommand({ Bucket: B, Key: key }))).Body)).toString();
+const absent = (key: string) => rejectsWith(s3.send(new HeadObjectCommand({ Bucket: B, Key: key })), "NotFound", 404);
+
+describe("accepted uploads", () => {
+  test("SigV4 policy: 204, ${filename}, metadata fields stored", async () => {
+    const res = await post(
+      v4Fields([["starts-with", "$key", "uploads/"], ["starts-with", "$Content-Type", "text/"], { "x-amz-meta-origin": "form" }], {
+        extra: [["key", "uploads/${filename}"], ["Content-Type", "text/plain"], ["x-amz-meta-origin", "form"]],
+      }),
+    );
+    expect(res.status).toBe(204);
+    expect(res.headers.get("etag")).toMatch(/^"[0-9a-f]{32}"$/);
+    expect(await stored("uploads/local.txt")).toBe("form file body");
+    const head = await s3.send(new HeadObjectCommand({ Bucket: B, Key: "uploads/local.txt" }));
+    expect(head.ContentType).toBe("text/plain");
+    expect(head.Metadata).toEqual({ origin: "form" });
+  });
+
+  test("success_action_status 201 answers a PostResponse document", async () => {
+    const res = await post(v4Fields([{ key: "doc" }, { success_action_status: "201" }], { extra: [["key", "doc"], ["success_action_status", "201"]] }));
+    expect(res.status).toBe(201);
+    const xml = await res.text();
+    expect(xml).toContain("<PostResponse>");
+    expect(xml).toContain(`<Bucket>${B}</Bucket><Key>doc</Key>`);
+    expect(xml.replaceAll("&quot;", '"')).toMatch(/<ETag>"[0-9a-f]{32}"<\/ETag>/);
+  });
+
+  test("success_action_redirect answers 303 with bucket, key and etag", async () => {
+    const redirect = "https://app.example.test/done?x=1";
+    const res = await post(v4Fields([{ key: "redir" }, { success_action_redirect: redirect }], { extra: [["key", "redir"], ["success_action_redirect", redirect]] }));
+    expect(res.status).toBe(303);
+    const location = new URL(res.headers.get("location")!);
+    expect(location.origin + location.pathname).toBe("https://app.example.test/done");
+    expect(location.searchParams.get("bucket")).toBe(B);
+    expect(location.searchParams.get("key")).toBe("redir");
+    expect(location.searchParams.get("x")).toBe("1");
+  });
+
+  test("content-length-range within bounds; SigV2 policies", async () => {
+    const ok = await post(v4Fields([{ key: "ranged" }, ["content-length-range", 1, 100]], { extra: [["key", "ranged"]] }));
+    expect(ok.status).toBe(204);
+    const doc = { expiration: new Date(Date.now() + 600_000).toISOString(), conditions: [{ bucket: B }, { key: "v2-form" }] };
+    const policy = Buffer.from(JSON.stringify(doc)).toString("base64");
+    const signature = createHmac("sha1", ROOT_PASSWORD).update(policy).digest("base64");
+    const v2 = await post([["key", "v2-form"], ["AWSAccessKeyId", ROOT_USER], ["policy", policy], ["signature", signature]]);
+    expect(v2.status).toBe(204);
+    expect(await stored("v2-form")).toBe("form file body");
+  });
+});
+
+describe("refused uploads store nothing", () => {
+  test("a failed starts-with or eq condition is AccessDenied", async () => {
+    const res = await post(v4Fields([["starts-with", "$key", "uploads/"]], { extra: [["key", "elsewhere/x"]] }));
+    expect(await errorOf(res)).toMatchObject({ status: 403, code: "AccessDenied" });
+    await absent("elsewhere/x");
+    const wrongBucket = v4Fields([{ key: "wb" }], { extra: [["key", "wb"]] }).map(([k, v]): [string, string] => [k, v]);
+    const res2 = await post([...wrongBucket.filter(([k]) => k !== "policy" && k !== "x-amz-signature"), ...v4FieldsForBucket("other-bucket", "wb")]);
+    expect((await errorOf(res2)).code).toBe("AccessDenied");
+    await absent("wb");
+  });
+
+  test("sizes outside content-length-range", async () => {
+    const big = await post(v4Fields([{ key: "big" }, ["content-length-range", 1, 5]], { extra: [["key", "big"]] }));
+    expect(await errorOf(big)).toMatchObject({ status: 400, code: "EntityTooLarge" });
+    const small = await post(v4Fields([{ key: "small" }, ["content-length-range", 100, 200]], { extra: [["key", "small"]] }));
+    expect(await errorOf(small)).toMatchObject({ status: 400, code: "EntityTooSmall" });
+    await absent("big");
+    await absent("small");
+  });
+
+  test("bad signature, expired policy, field not in the policy, no key", async () => {
+    const badSig = await post(v4Fields([{ key: "s" }], { secret: "not-the-secret", extra: [["key", "s"]] }));
+    expect(await errorOf(badSig)).toMatchObject({ status: 403, code: "SignatureDoesNotMatch" });
+    const expired = await post(v4Fields([{ key: "s" }], { expires: new Date(Date.now() - 1000), extra: [["key", "s"]] }));
+    expect(await errorOf(expired)).toMatchObject({ status: 403, code: "AccessDenied" });
+    const uncovered = await post(v4Fields([{ key: "s" }], { extra: [["key", "s"], ["x-amz-meta-sneaky", "1"]] }));
+    expect(await errorOf(uncovered)).toMatchObject({ status: 403, code: "AccessDenied" });
+    const noKey = await post(v4Fields([]));
+    expect((await errorOf(noKey)).status).toBe(400);
+    await absent("s");
+  });
+
+  test("not multipart/form-data, or no file", async () => {
+    const res = await h.anon(`/${B}`, { method: "POST", body: "key=x", headers: { "content-type": "application/x-www-form-urlencoded" } });
+    expect(await errorOf(res)).toMatchObject({ status: 400, code: "MalformedPOSTRequest" });
+    const fd = new FormData();
+    fd.append("key", "nofile");
+    const encoded = new Response(fd);
+    const type = encoded.headers.get("content-type")!;
+    const noFile = await h.anon(`/${B}`, { method: "POST", body: new Uint8Array(await encoded.arrayBuffer()), headers: { "content-type": type } });
+    expect((await errorOf(noFile)).status).toBe(400);
+  });
+
+  test("without a policy the upload is anonymous: denied unless the bucket policy allows PutObject", async () => {
+    const denied = await post([["key", "anon-form"]]);
+    expect(await errorOf(denied)).toMatchObject({ status: 403, code: "AccessDenied" });
+    await absent("anon-form");
+    const policy = { Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: "*", Action: "s3:PutObject", Resource: `arn:aws:s3:::${B}/anon-*` }] };
+    await s3.send(new PutBucketPolicyCommand({ Bucket: B, Policy: JSON.stringify(policy) }));
+    expect((await post([["key", "anon-form"]])).status).toBe(204);
+    expect(await stored("anon-form")).toBe("form file body");
+    expect((await errorOf(await post([["key", "other-form"]]))).code).toBe("AccessDenied");
+  });
+});
+
+/** Policy and signature fields for a policy naming another bucket. */
+function v4FieldsForBucket(bucket: string, key: string): [string, string][] {
+  const date = amzDate(new Date());
+  const credential = `${ROOT_USER}/${date.slice(0, 8)}/us-east-1/s3/aws4_request`;
+  const doc = {
+    expiration: new Date(Date.now() + 600_000).toISOString(),
+    conditions: [{ bucket }, { key }, { "x-amz-algorithm": "AWS4-HMAC-SHA256" }, { "x-amz-credential": credential }, { "x-amz-date": date }],
+  };
+  const policy = Buffer.from(JSON.stringify(doc)).toString("base64");
+  const signature = createHmac("sha256", signingKey(ROOT_PASSWORD, date.slice(0, 8), "us-east-1")).update(policy).digest("hex");
+  return [["policy", policy], ["x-amz-signature", signature]];
+}
