@@ -182,6 +182,8 @@ export function toS3Error(err: unknown): S3Error {
     const text = CLIENT_MESSAGE_KINDS.has(err.kind) && err.message ? err.message : message;
     return new S3Error(code, text, { cause: err, fields: { BucketName: err.bucket, Key: err.key } });
   }
+  // The request body stream fails this way when the client hangs up mid-upload.
+  if (err instanceof DOMException && err.name === "AbortError") return new S3Error("ClientDisconnected", undefined, { cause: err });
   return new S3Error("InternalError", undefined, { cause: err });
 }
 
