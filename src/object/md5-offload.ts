@@ -8,15 +8,19 @@
 export const OFFLOAD_MIN_BYTES = 1 << 20;
 /** Bytes a stream may have posted and not yet hashed before update() waits. */
 const MAX_AHEAD = 8 << 20;
+/** Chunks are gathered into buffers of this size (fewer messages), which the worker hands back. */
+const BATCH = 1 << 20;
+/** Recycled batch buffers kept (fresh ones cost page faults on first touch). */
+const SPARE_BUFFERS = 32;
 
-/** The worker: one CryptoHasher per stream id; acknowledges each chunk so the sender can pace itself. */
+/** The worker: one CryptoHasher per stream id; hands each batch buffer back so the sender can pace itself and reuse it. */
 const WORKER_SOURCE = `
 const hashers = new Map();
 self.onmessage = (e) => {
   const m = e.data;
   let h = hashers.get(m.id);
   if (!h) { h = new Bun.CryptoHasher("md5"); hashers.set(m.id, h); }
-  if (m.chunk) { h.update(m.chunk); self.postMessage({ id: m.id, ack: m.chunk.byteLength }); }
+  if (m.buf) { h.update(new Uint8Array(m.buf, 0, m.len)); self.postMessage({ id: m.id, ack: m.len, buf: m.buf }, [m.buf]); }
   if (m.end) { hashers.delete(m.id); self.postMessage({ id: m.id, digest: m.abort ? null : new Uint8Array(h.digest()) }); }
 };`;
 
@@ -50,6 +54,7 @@ export class Md5Offload {
   readonly #workers: Worker[] = [];
   readonly #streams = new Map<number, Pending>();
   readonly #url: string;
+  readonly #spare: Uint8Array<ArrayBuffer>[] = [];
   #nextId = 1;
 
   constructor(readonly workers = 1) {
@@ -67,7 +72,8 @@ export class Md5Offload {
     return this.#workers[i];
   }
 
-  #onMessage(m: { id: number; ack?: number; digest?: Uint8Array | null }): void {
+  #onMessage(m: { id: number; ack?: number; buf?: ArrayBuffer; digest?: Uint8Array | null }): void {
+    if (m.buf && m.buf.byteLength === BATCH && this.#spare.length < SPARE_BUFFERS) this.#spare.push(new Uint8Array(m.buf));
     const s = this.#streams.get(m.id);
     if (!s) return;
     if (m.ack !== undefined) {
@@ -91,21 +97,36 @@ export class Md5Offload {
     const worker = this.#worker(id);
     const state: Pending = { ahead: 0 };
     this.#streams.set(id, state);
+    let batch: Uint8Array<ArrayBuffer> | null = null;
+    let fill = 0;
     let ended = false;
+    const post = () => {
+      if (!batch || fill === 0) return;
+      state.ahead += fill;
+      worker.postMessage({ id, buf: batch.buffer, len: fill }, [batch.buffer]);
+      batch = null;
+      fill = 0;
+    };
     const end = (abort: boolean) => {
       ended = true;
       worker.postMessage({ id, end: true, abort });
     };
     return {
       update: (chunk) => {
-        const copy = chunk.slice();
-        state.ahead += copy.length;
-        worker.postMessage({ id, chunk: copy }, [copy.buffer]);
+        for (let off = 0; off < chunk.length; ) {
+          batch ??= this.#spare.pop() ?? new Uint8Array(BATCH);
+          const n = Math.min(BATCH - fill, chunk.length - off);
+          batch.set(chunk.subarray(off, off + n), fill);
+          fill += n;
+          off += n;
+          if (fill === BATCH) post();
+        }
         if (state.ahead > MAX_AHEAD) return new Promise<void>((r) => (state.wake = r));
       },
       digest: () =>
         new Promise<Uint8Array>((resolve, reject) => {
           state.done = (d) => (d ? resolve(d) : reject(new Error("MD5 stream aborted")));
+          post();
           end(false);
         }),
       abort: () => {
