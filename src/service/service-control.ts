@@ -132,8 +132,9 @@ export class ServiceController implements WindowsService {
     this.#untick();
     this.#exitCode = code;
     this.#report(ServiceState.STOPPED);
-    // The dispatcher returns once every service of the process reported STOPPED.
-    await this.#dispatcherDone;
+    // The dispatcher returns once every service of the process reported STOPPED; should it
+    // not, exiting anyway beats a process the SCM already considers gone.
+    await Promise.race([this.#dispatcherDone, new Promise((r) => setTimeout(r, 5_000).unref())]);
     this.scm.close();
     (this.opts.exit ?? ((c: number) => process.exit(c)))(code);
   }
