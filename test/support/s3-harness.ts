@@ -78,6 +78,21 @@ function signer(region: string, accessKeyId: string, secretAccessKey: string): S
   return new SignatureV4({ credentials: { accessKeyId, secretAccessKey }, region, service: "s3", sha256: NodeSha256 as never, uriEscapePath: false, applyChecksum: false });
 }
 
+/** Signs a request for any endpoint (e.g. a server process) with SigV4 headers; returns what to send. */
+export async function signRequest(endpoint: string, region: string, r: RawRequest): Promise<{ url: string; headers: Record<string, string> }> {
+  const u = new URL(endpoint);
+  const body = r.body === undefined ? undefined : typeof r.body === "string" ? new TextEncoder().encode(r.body) : r.body;
+  const headers: Record<string, string> = { host: u.host, ...r.headers };
+  headers["x-amz-content-sha256"] ??= r.payloadHash ?? sha256Hex(body ?? new Uint8Array());
+  const req = { method: r.method ?? "GET", protocol: u.protocol, hostname: u.hostname, port: Number(u.port), path: r.path, query: r.query ?? {}, headers, body };
+  const s = signer(r.region ?? region, r.accessKeyId ?? ROOT_USER, r.secretAccessKey ?? ROOT_PASSWORD);
+  const out = (await s.sign(req as never, { signingDate: r.signingDate })) as unknown as { headers: Record<string, string> };
+  const qs = queryString(r.query);
+  const sent = { ...out.headers };
+  delete sent.host;
+  return { url: `${endpoint}${r.path}${qs ? `?${qs}` : ""}`, headers: sent };
+}
+
 export interface HarnessOptions {
   drives?: number;
   env?: Record<string, string>;
