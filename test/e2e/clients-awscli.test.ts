@@ -5,7 +5,7 @@ import { afterAll, beforeAll, expect, setDefaultTimeout, test } from "bun:test";
 import { HeadObjectCommand } from "@aws-sdk/client-s3";
 import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { cleanEnv, describeWithTool, findTool, hashFiles, hashTree, randomData, run, runOk, sha256, sha256File, writeTree } from "../support/cli.ts";
+import { cleanEnv, describeWithTool, findTool, hashFiles, hashTree, randomData, run, runBytes, runOk, sha256, sha256File, writeTree } from "../support/cli.ts";
 import { ROOT_PASSWORD, ROOT_USER, startServer, type ServerProcess } from "../support/server-process.ts";
 import { TempDirs } from "../support/temp-dirs.ts";
 
@@ -68,53 +68,53 @@ describeWithTool("aws-cli v2", AWS, () => {
     const out = await aws("s3api", ...args, "--output", "json");
     return out.trim() === "" ? {} : JSON.parse(out);
   };
+  const awsBytes = (...args: string[]) => runBytes([AWS!, "--endpoint-url", server.endpoint, ...args], env, work);
   /** Transfers (cp, sync, rm, mv) print progress unless told not to; ls, mb and rb take no such flag. */
   const s3 = (...args: string[]) => aws("s3", ...args, ...(["cp", "sync", "rm", "mv"].includes(args[0]) ? ["--only-show-errors"] : []));
 
-  test("s3 mb, cp (small, multipart, --recursive), ls, download, rm --recursive, rb", async () => {
+  test.concurrent("s3 mb, cp (multipart, --recursive, bucket to bucket, stdin), mv, ls with prefixes and paging, rm --recursive, rb", async () => {
     const dir = join(work, "cp");
-    const tree = {
-      "a/one.txt": "one\n",
-      "a/b/two.bin": randomData(70_000),
-      "c/sp ace+plus&amp=é ✓.txt": "special\n",
-      "c/per%cent.txt": "percent\n",
-      "empty": "",
-    };
-    writeTree(join(dir, "tree"), tree);
     const big = randomData(9 * MiB + 7);
-    writeFileSync(join(dir, "big.bin"), big);
-    writeFileSync(join(dir, "small.txt"), "small file\n");
-
+    const tree = {
+      "small.txt": "small file\n",
+      "big/big.bin": big,
+      "tree/a/one.txt": "one\n",
+      "tree/a/b/two.bin": randomData(70_000),
+      "tree/c/sp ace+plus&amp=é ✓.txt": "special\n",
+      "tree/c/per%cent.txt": "percent\n",
+      "tree/empty": "",
+    };
+    writeTree(join(dir, "up"), tree);
     expect(await aws("s3", "mb", "s3://aws-cp")).toContain("make_bucket: aws-cp");
-    await s3("cp", join(dir, "small.txt"), "s3://aws-cp/small.txt");
-    await s3("cp", join(dir, "big.bin"), "s3://aws-cp/big/big.bin");
+    expect(parseLs(await s3("ls"))["aws-cp"]).toBe(-1);
+    await s3("cp", join(dir, "up"), "s3://aws-cp", "--recursive");
     // Above the CLI's 8 MiB threshold the upload is multipart: 8 MiB + the rest.
     const head = await server.client().send(new HeadObjectCommand({ Bucket: "aws-cp", Key: "big/big.bin" }));
     expect(head.ETag).toMatch(/^"[0-9a-f]{32}-2"$/);
-    await s3("cp", join(dir, "tree"), "s3://aws-cp/tree", "--recursive");
 
-    const all = { "small.txt": 11, "big/big.bin": big.length, ...Object.fromEntries(Object.entries(tree).map(([k, v]) => [`tree/${k}`, Buffer.byteLength(v)])) };
+    const sizes = Object.fromEntries(Object.entries(tree).map(([k, v]) => [k, typeof v === "string" ? Buffer.byteLength(v) : v.length]));
     // Two keys a page: the listing walks continuation tokens through URL-encoded special keys.
-    expect(parseLs(await s3("ls", "s3://aws-cp", "--recursive", "--page-size", "2"))).toEqual(all);
+    expect(parseLs(await s3("ls", "s3://aws-cp", "--recursive", "--page-size", "2"))).toEqual(sizes);
     expect(parseLs(await s3("ls", "s3://aws-cp/tree/"))).toEqual({ "PRE a/": -1, "PRE c/": -1, empty: 0 });
-    expect(parseLs(await s3("ls", "s3://aws-cp/tree/c/"))).toEqual({ "sp ace+plus&amp=é ✓.txt": 8, "per%cent.txt": 8 });
     expect(parseLs(await s3("ls", "s3://aws-cp/tree/a"))).toEqual({ "PRE a/": -1 });
-    expect(parseLs(await s3("ls"))["aws-cp"]).toBe(-1);
 
-    await s3("cp", "s3://aws-cp/tree", join(dir, "down"), "--recursive");
-    expect(hashTree(join(dir, "down"))).toEqual(hashFiles(tree));
-    await s3("cp", "s3://aws-cp/big/big.bin", join(dir, "big-down.bin"));
-    expect(sha256File(join(dir, "big-down.bin"))).toBe(sha256(big));
-    await s3("cp", "s3://aws-cp/small.txt", join(dir, "small-down.txt"));
-    expect(readFileSync(join(dir, "small-down.txt"), "utf8")).toBe("small file\n");
+    // Bucket to bucket above the threshold: a multipart copy (UploadPartCopy with ranges); then mv.
+    await s3("cp", "s3://aws-cp/big/big.bin", "s3://aws-cp/copies/big.bin");
+    await s3("mv", "s3://aws-cp/copies/big.bin", "s3://aws-cp/copies/moved.bin");
+    // From stdin the size is unknown: the CLI streams it as a multipart upload.
+    await runOk([AWS!, "--endpoint-url", server.endpoint, "s3", "cp", "-", "s3://aws-cp/copies/stdin.bin", "--only-show-errors"], env, work, join(dir, "up/big/big.bin"));
+    expect(sha256(await awsBytes("s3", "cp", "s3://aws-cp/copies/stdin.bin", "-"))).toBe(sha256(big));
+
+    // One recursive download: ranged GETs for the big objects, plain GETs for the rest.
+    await s3("cp", "s3://aws-cp", join(dir, "down"), "--recursive");
+    expect(hashTree(join(dir, "down"))).toEqual(hashFiles({ ...tree, "copies/moved.bin": big, "copies/stdin.bin": big }));
 
     await s3("rm", "s3://aws-cp", "--recursive", "--page-size", "3");
-    expect(await s3("ls", "s3://aws-cp", "--recursive")).toBe("");
     await s3("rb", "s3://aws-cp");
     expect(parseLs(await s3("ls"))["aws-cp"]).toBeUndefined();
   });
 
-  test("s3 sync up and down, then changes and removals with --delete; an unchanged tree syncs nothing", async () => {
+  test.concurrent("s3 sync up and down, then changes and removals with --delete; an unchanged tree syncs nothing", async () => {
     const dir = join(work, "sync");
     const src = join(dir, "src");
     const dst = join(dir, "dst");
@@ -143,7 +143,7 @@ describeWithTool("aws-cli v2", AWS, () => {
     expect(await aws("s3", "sync", "s3://aws-sync/data", dst, "--delete", "--no-progress")).toBe("");
   });
 
-  test("s3api multipart: create, upload-part, list-parts, list-multipart-uploads, complete, abort", async () => {
+  test.concurrent("s3api multipart: create, upload-part, list-parts, list-multipart-uploads, complete, abort", async () => {
     const dir = join(work, "mpu");
     const p1 = randomData(5 * MiB);
     const p2 = randomData(12345);
@@ -172,7 +172,7 @@ describeWithTool("aws-cli v2", AWS, () => {
     expect(sha256File(join(dir, "out"))).toBe(sha256(Buffer.concat([p1, p2])));
   });
 
-  test("s3api versioning: versions, get/head/delete by --version-id, delete markers", async () => {
+  test.concurrent("s3api versioning: versions, get/head/delete by --version-id, delete markers", async () => {
     const dir = join(work, "ver");
     writeTree(dir, { v1: "version one\n", v2: "version two, longer\n" });
     await api("create-bucket", "--bucket", "aws-ver");
@@ -208,7 +208,7 @@ describeWithTool("aws-cli v2", AWS, () => {
     expect(await versions()).toEqual({ v: [[v2, true, 20]], m: [] });
   });
 
-  test("s3api head-object, copy-object (COPY and REPLACE), object tagging, bucket location", async () => {
+  test.concurrent("s3api head-object, copy-object (COPY and REPLACE), object tagging, bucket location", async () => {
     const dir = join(work, "copy");
     const data = randomData(300_000);
     writeTree(dir, { src: data });
@@ -238,7 +238,7 @@ describeWithTool("aws-cli v2", AWS, () => {
     expect([missing.code, missing.stderr.includes("404")]).toEqual([254, true]);
   });
 
-  test("s3 presign: the URL serves the object's bytes with its length; a tampered one is refused", async () => {
+  test.concurrent("s3 presign: the URL serves the object's bytes with its length; a tampered one is refused", async () => {
     const data = randomData(3 * MiB + 5);
     writeTree(join(work, "presign"), { obj: data });
     await s3("mb", "s3://aws-presign");

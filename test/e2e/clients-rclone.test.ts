@@ -5,7 +5,7 @@ import { afterAll, beforeAll, expect, setDefaultTimeout, test } from "bun:test";
 import { HeadObjectCommand } from "@aws-sdk/client-s3";
 import { rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { cleanEnv, describeWithTool, findTool, hashFiles, hashTree, randomData, run, runOk, sha256, sha256File, writeTree } from "../support/cli.ts";
+import { cleanEnv, describeWithTool, findTool, hashFiles, hashTree, randomData, run, runBytes, runOk, sha256, sha256File, writeTree } from "../support/cli.ts";
 import { ROOT_PASSWORD, ROOT_USER, startServer, type ServerProcess } from "../support/server-process.ts";
 import { TempDirs } from "../support/temp-dirs.ts";
 
@@ -84,6 +84,12 @@ describeWithTool("rclone", RCLONE, () => {
     expect(dirty.code).not.toBe(0);
     expect(dirty.stderr).toContain("1 differences found");
     expect(dirty.stderr).toContain("top.txt");
+
+    // link: a presigned GET URL.
+    const link = (await rclone("link", "mys3:rc-copy/tree/a/b/c.bin")).trim();
+    const res = await fetch(link);
+    expect([res.status, res.headers.get("content-length")]).toEqual([200, "100000"]);
+    expect(sha256(new Uint8Array(await res.arrayBuffer()))).toBe(sha256(tree["a/b/c.bin"]));
   });
 
   test("sync with changes, deletions and a server-side move; sync down matches; check is clean", async () => {
@@ -114,10 +120,15 @@ describeWithTool("rclone", RCLONE, () => {
     expect(head.ETag).toMatch(/^"[0-9a-f]{32}-5"$/);
     expect(head.ContentLength).toBe(big.length);
 
-    const tail = await runBytes(rcloneArgs(["cat", "--offset", String(big.length - 1000), "mys3:rc-big/big.bin"]));
+    const tail = await runBytes(rcloneArgs(["cat", "--offset", String(big.length - 1000), "mys3:rc-big/big.bin"]), env, work);
     expect(sha256(tail)).toBe(sha256(big.subarray(big.length - 1000)));
-    const middle = await runBytes(rcloneArgs(["cat", "--offset", String(5 * MiB - 10), "--count", "20", "mys3:rc-big/big.bin"]));
+    const middle = await runBytes(rcloneArgs(["cat", "--offset", String(5 * MiB - 10), "--count", "20", "mys3:rc-big/big.bin"]), env, work);
     expect(Buffer.from(middle).equals(Buffer.from(big.subarray(5 * MiB - 10, 5 * MiB + 10)))).toBe(true);
+
+    // rcat streams stdin of unknown length: a multipart upload ended by the stream's end.
+    await runOk(rcloneArgs(["rcat", "--s3-chunk-size", "5M", "mys3:rc-big/streamed.bin"]), env, work, join(work, "big/big.bin"));
+    expect(sha256(await runBytes(rcloneArgs(["cat", "mys3:rc-big/streamed.bin"]), env, work))).toBe(sha256(big));
+    await rclone("deletefile", "mys3:rc-big/streamed.bin");
 
     await rclone("copy", "mys3:rc-big/big.bin", join(work, "big-down"));
     expect(sha256File(join(work, "big-down/big.bin"))).toBe(sha256(big));
@@ -133,11 +144,4 @@ describeWithTool("rclone", RCLONE, () => {
     await rclone("purge", "mys3:rc-purge");
     expect(await rclone("lsd", "mys3:")).not.toContain("rc-purge");
   });
-
-  async function runBytes(cmd: string[]): Promise<Uint8Array> {
-    const proc = Bun.spawn(cmd, { env, cwd: work, stdout: "pipe", stderr: "pipe" });
-    const [out, err, code] = await Promise.all([new Response(proc.stdout).arrayBuffer(), new Response(proc.stderr).text(), proc.exited]);
-    if (code !== 0) throw new Error(`${cmd.join(" ")} exited with ${code}: ${err}`);
-    return new Uint8Array(out);
-  }
 });

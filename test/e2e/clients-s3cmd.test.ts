@@ -5,7 +5,7 @@ import { afterAll, beforeAll, expect, setDefaultTimeout, test } from "bun:test";
 import { HeadObjectCommand } from "@aws-sdk/client-s3";
 import { join } from "node:path";
 import { mkdirSync, writeFileSync } from "node:fs";
-import { cleanEnv, describeWithTool, findTool, hashFiles, hashTree, randomData, run, runOk, writeTree } from "../support/cli.ts";
+import { cleanEnv, describeWithTool, findTool, hashFiles, hashTree, randomData, run, runOk, sha256, writeTree } from "../support/cli.ts";
 import { ROOT_PASSWORD, ROOT_USER, startServer, type ServerProcess } from "../support/server-process.ts";
 import { TempDirs } from "../support/temp-dirs.ts";
 
@@ -50,13 +50,19 @@ describeWithTool("s3cmd", S3CMD, () => {
     temp.cleanup();
   });
 
+  /** A working directory with its own s3cmd config and HOME. */
+  function setup(sigv2: boolean) {
+    const work = temp.make("bunker-s3cmd-");
+    const cfg = join(work, "s3cfg");
+    writeFileSync(cfg, s3cfg(server.port, sigv2));
+    const env = cleanEnv(work);
+    const s3cmd = (...args: string[]) => runOk([S3CMD!, "-c", cfg, "--no-progress", ...args], env, work);
+    return { work, cfg, env, s3cmd };
+  }
+
   for (const sigv2 of [false, true]) {
     test(`${sigv2 ? "SigV2" : "SigV4"}: mb, put, ls, la, info, get, del, rb`, async () => {
-      const work = temp.make("bunker-s3cmd-");
-      const cfg = join(work, "s3cfg");
-      writeFileSync(cfg, s3cfg(server.port, sigv2));
-      const env = cleanEnv(work);
-      const s3cmd = (...args: string[]) => runOk([S3CMD!, "-c", cfg, "--no-progress", ...args], env, work);
+      const { work, cfg, env, s3cmd } = setup(sigv2);
       const bucket = `s3cmd-${sigv2 ? "v2" : "v4"}`;
       const url = `s3://${bucket}`;
       const files = {
@@ -101,6 +107,35 @@ describeWithTool("s3cmd", S3CMD, () => {
       expect(parseLs(await s3cmd("ls", "--recursive", `${url}/`))).toEqual({});
       await s3cmd("rb", url);
       expect(await s3cmd("ls")).not.toMatch(bucketLine);
+    });
+
+    test(`${sigv2 ? "SigV2" : "SigV4"}: sync up and down (then nothing to do), server-side cp and mv, modify, signurl`, async () => {
+      const { work, s3cmd } = setup(sigv2);
+      const url = `s3://s3cmd-sync-${sigv2 ? "v2" : "v4"}`;
+      const tree = { "a.txt": "a\n", "sub/b.bin": randomData(20_000), "sub/deeper/c d.txt": "c d\n" };
+      writeTree(join(work, "src"), tree);
+      await s3cmd("mb", url);
+      await s3cmd("sync", join(work, "src") + "/", `${url}/tree/`);
+      // Sizes and MD5s (ETags) agree now, so a second sync uploads nothing.
+      expect(await s3cmd("sync", join(work, "src") + "/", `${url}/tree/`)).not.toContain("upload:");
+      mkdirSync(join(work, "dst"));
+      await s3cmd("sync", `${url}/tree/`, join(work, "dst") + "/");
+      expect(hashTree(join(work, "dst"))).toEqual(hashFiles(tree));
+
+      await s3cmd("cp", `${url}/tree/sub/b.bin`, `${url}/copied.bin`);
+      await s3cmd("mv", `${url}/tree/a.txt`, `${url}/moved.txt`);
+      await s3cmd("modify", "--add-header=Cache-Control:max-age=60", `${url}/moved.txt`);
+      const head = await server.client().send(new HeadObjectCommand({ Bucket: url.slice(5), Key: "moved.txt" }));
+      expect(head.CacheControl).toBe("max-age=60");
+      expect(Object.keys(parseLs(await s3cmd("ls", "--recursive", `${url}/`))).sort()).toEqual([`${url}/copied.bin`, `${url}/moved.txt`, `${url}/tree/sub/b.bin`, `${url}/tree/sub/deeper/c d.txt`]);
+
+      // signurl signs a query-string (SigV2) URL whatever the config says.
+      const signed = (await s3cmd("signurl", `${url}/copied.bin`, "+600")).trim();
+      const res = await fetch(signed);
+      expect(res.status).toBe(200);
+      expect(res.headers.get("content-length")).toBe("20000");
+      expect(sha256(new Uint8Array(await res.arrayBuffer()))).toBe(sha256(tree["sub/b.bin"]));
+      expect((await fetch(signed.replace(/Signature=[^&]+/, "Signature=AAAA"))).status).toBe(403);
     });
   }
 });

@@ -51,18 +51,26 @@ export function cleanEnv(home: string, extra: Record<string, string> = {}): Reco
   };
 }
 
-/** Runs a command to completion. */
-export async function run(cmd: string[], env: Record<string, string>, cwd?: string): Promise<RunResult> {
-  const proc = Bun.spawn(cmd, { env, cwd, stdin: "ignore", stdout: "pipe", stderr: "pipe" });
+/** Runs a command to completion, its stdin from a file when given. */
+export async function run(cmd: string[], env: Record<string, string>, cwd?: string, stdinFile?: string): Promise<RunResult> {
+  const proc = Bun.spawn(cmd, { env, cwd, stdin: stdinFile ? Bun.file(stdinFile) : "ignore", stdout: "pipe", stderr: "pipe" });
   const [stdout, stderr, code] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited]);
   return { code, stdout, stderr };
 }
 
 /** Runs a command that must succeed; the error carries everything it printed. */
-export async function runOk(cmd: string[], env: Record<string, string>, cwd?: string): Promise<string> {
-  const r = await run(cmd, env, cwd);
+export async function runOk(cmd: string[], env: Record<string, string>, cwd?: string, stdinFile?: string): Promise<string> {
+  const r = await run(cmd, env, cwd, stdinFile);
   if (r.code !== 0) throw new Error(`${cmd.join(" ")} exited with ${r.code}\nstdout:\n${r.stdout}\nstderr:\n${r.stderr}`);
   return r.stdout;
+}
+
+/** Runs a command that must succeed and returns its stdout as bytes (downloads to "-"). */
+export async function runBytes(cmd: string[], env: Record<string, string>, cwd?: string): Promise<Uint8Array> {
+  const proc = Bun.spawn(cmd, { env, cwd, stdin: "ignore", stdout: "pipe", stderr: "pipe" });
+  const [out, stderr, code] = await Promise.all([new Response(proc.stdout).arrayBuffer(), new Response(proc.stderr).text(), proc.exited]);
+  if (code !== 0) throw new Error(`${cmd.join(" ")} exited with ${code}\nstderr:\n${stderr}`);
+  return new Uint8Array(out);
 }
 
 export function sha256(data: Uint8Array | string): string {
