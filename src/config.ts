@@ -78,6 +78,8 @@ export interface ServerConfig {
   prometheusAuthType: "jwt" | "public";
   /** Whether the web console is enabled (…_BROWSER, default on). */
   browser: boolean;
+  /** Windows service name when started by the Service Control Manager (BUNKER_SERVICE_NAME, set by install.ps1); "" otherwise. */
+  windowsService: string;
   /** Non-fatal problems to print at startup (ignored flags, deprecated variables). */
   warnings: readonly string[];
 }
@@ -235,6 +237,7 @@ function buildServerConfig(b: BuildInput): ServerConfig {
     storageClass: storageClassOf(env, layout, warnings),
     prometheusAuthType: prometheusAuthOf(env, warnings),
     browser,
+    windowsService: env.BUNKER_SERVICE_NAME ?? "",
     warnings: Object.freeze(warnings),
   };
 }

@@ -7,6 +7,9 @@ import { ErasurePool } from "./ec/index.ts";
 import { ObjectError, ObjectStore, loadPoolFormat, type PoolFormat } from "./object/index.ts";
 import { Authenticator, createS3Handler } from "./s3/index.ts";
 import { listen, printBanner } from "./server-listen.ts";
+import { createAdminHandler } from "./admin/index.ts";
+import { RequestMetrics } from "./util/index.ts";
+import type { WindowsService } from "./service/index.ts";
 
 export const VERSION = "0.1.0";
 
@@ -68,6 +71,7 @@ export async function createServer(cfg: ServerConfig, opts: ServerOptions = {}):
     lookup: async (accessKey) => (accessKey === cfg.rootUser ? { secretKey: cfg.rootPassword } : null),
   });
   const hostId = new Bun.CryptoHasher("sha256").update(formats[0].deploymentId).digest("hex");
+  const requests = new RequestMetrics();
   const s3 = createS3Handler({
     layer: store,
     auth,
@@ -75,13 +79,21 @@ export async function createServer(cfg: ServerConfig, opts: ServerOptions = {}):
     domains: cfg.domains,
     rootAccessKey: cfg.rootUser,
     hostId,
+    metrics: requests,
     logError: (requestId, err) => console.error(`[${requestId}] internal error:`, err),
   });
+  const admin = createAdminHandler({ config: cfg, store, requests, nodeName: `${cfg.address.host || "127.0.0.1"}:${cfg.address.port}` });
   return {
-    fetch: (req, remoteAddress) => s3(req, remoteAddress),
+    async fetch(req, remoteAddress) {
+      const url = new URL(req.url);
+      // Health, metrics (and later the admin API) live under /minio/, which is never a bucket.
+      const answer = url.pathname.startsWith("/minio/") ? await admin(req, url) : null;
+      return answer ?? s3(req, remoteAddress);
+    },
     store,
     formats,
     async stop() {
+      await admin.close();
       await store.close();
       await codec.close();
       for (const pool of poolDrives) for (const d of pool) await d?.close();
@@ -96,6 +108,13 @@ function fatal(err: unknown, program: string): never {
   process.exit(1);
 }
 
+/** On Windows under the Service Control Manager: answer it (start pending → running → stop). */
+async function windowsService(cfg: ServerConfig, drain: () => Promise<void>): Promise<WindowsService | null> {
+  if (process.platform !== "win32" || !cfg.windowsService) return null;
+  const { startWindowsService } = await import("./service/index.ts"); // never loaded elsewhere
+  return startWindowsService({ name: cfg.windowsService, onStop: drain, log: (m) => console.error(m) });
+}
+
 async function main(): Promise<void> {
   const argv = commandLine(process);
   let cfg;
@@ -108,33 +127,39 @@ async function main(): Promise<void> {
     process.stdout.write(cfg.text);
     process.exit(cfg.exitCode);
   }
-  let server: BunkerServer;
+  let server: BunkerServer | undefined;
+  let listener: Awaited<ReturnType<typeof listen>> | undefined;
+  let draining: Promise<void> | undefined;
+  // Stop accepting, let in-flight requests finish (30 s at most), then release drives and workers.
+  const drain = () =>
+    (draining ??= (async () => {
+      if (listener) await Promise.race([listener.stop(false), Bun.sleep(30_000).then(() => listener!.stop(true))]);
+      await server?.stop();
+    })());
+  // Before the drives are opened, so the SCM hears from us within its start timeout.
+  const service = await windowsService(cfg, drain);
+  const failed = async (err: unknown) => {
+    if (service) {
+      console.error(`${cfg.programName}: ${err instanceof Error ? err.message : String(err)}`);
+      await service.stopped(1);
+    }
+    fatal(err, cfg.programName);
+  };
   try {
     server = await createServer(cfg);
-  } catch (err) {
-    fatal(err, cfg.programName);
-  }
-  let listener: Awaited<ReturnType<typeof listen>>;
-  try {
     listener = await listen(cfg, server);
   } catch (err) {
     const code = (err as { code?: string }).code;
-    if (code === "EADDRINUSE") fatal(new Error(`Cannot listen on ${cfg.address.raw}: the port is already in use (choose another with --address)`), cfg.programName);
-    fatal(err, cfg.programName);
+    await failed(code === "EADDRINUSE" ? new Error(`Cannot listen on ${cfg.address.raw}: the port is already in use (choose another with --address)`) : err);
   }
-  if (!cfg.quiet) printBanner(cfg, server, listener.port);
-  let stopping = false;
-  const shutdown = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    if (!cfg.quiet) console.log(`Received ${signal}: finishing in-flight requests…`);
-    const deadline = Bun.sleep(30_000).then(() => listener.stop(true));
-    await Promise.race([listener.stop(false), deadline]);
-    await server.stop();
-    process.exit(0);
+  service?.running();
+  if (!cfg.quiet) printBanner(cfg, server!, listener!.port);
+  const onSignal = (signal: string) => {
+    if (!cfg.quiet && !draining) console.log(`Received ${signal}: finishing in-flight requests…`);
+    void drain().then(() => process.exit(0));
   };
-  process.on("SIGTERM", () => void shutdown("SIGTERM"));
-  process.on("SIGINT", () => void shutdown("SIGINT"));
+  process.on("SIGTERM", () => onSignal("SIGTERM"));
+  process.on("SIGINT", () => onSignal("SIGINT"));
 }
 
 if (import.meta.main) await main();
