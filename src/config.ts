@@ -78,6 +78,8 @@ export interface ServerConfig {
   prometheusAuthType: "jwt" | "public";
   /** Whether the web console is enabled (…_BROWSER, default on). */
   browser: boolean;
+  /** How long a shutdown waits for in-flight requests (--shutdown-timeout, Go duration; MinIO's default 5 s). */
+  shutdownTimeoutMs: number;
   /** Windows service name when started by the Service Control Manager (BUNKER_SERVICE_NAME, set by install.ps1); "" otherwise. */
   windowsService: string;
   /** Non-fatal problems to print at startup (ignored flags, deprecated variables). */
@@ -147,7 +149,8 @@ export const FLAGS: readonly FlagSpec[] = [
   flag("ftp", "list", "server", "reject", "Bunker has no FTP server"),
   flag("sftp", "list", "server", "reject", "Bunker has no SFTP server"),
   ...["listeners", "max-idle-conns-per-host", "send-buf-size", "recv-buf-size", "log-size"].map((n) => flag(n, "int", "server", "ignore")),
-  ...["shutdown-timeout", "idle-timeout", "read-header-timeout", "conn-user-timeout", "dns-cache-ttl"].map((n) => flag(n, "duration", "server", "ignore")),
+  flag("shutdown-timeout", "duration", "server", "use"),
+  ...["idle-timeout", "read-header-timeout", "conn-user-timeout", "dns-cache-ttl"].map((n) => flag(n, "duration", "server", "ignore")),
   ...["interface", "crossdomain-xml", "memlimit", "log-dir", "log-prefix"].map((n) => flag(n, "string", "server", "ignore")),
   flag("log-compress", "bool", "server", "ignore"),
 ];
@@ -237,6 +240,7 @@ function buildServerConfig(b: BuildInput): ServerConfig {
     storageClass: storageClassOf(env, layout, warnings),
     prometheusAuthType: prometheusAuthOf(env, warnings),
     browser,
+    shutdownTimeoutMs: goDurationMs(flags.get("shutdown-timeout") ?? "5s"),
     windowsService: env.BUNKER_SERVICE_NAME ?? "",
     warnings: Object.freeze(warnings),
   };
@@ -328,6 +332,15 @@ function parseArgs(tokens: readonly string[], mode: "app" | "server", where: str
 }
 
 const GO_DURATION = /^[-+]?(0|((\d+(\.\d*)?|\.\d+)(ns|us|µs|ms|s|m|h))+)$/;
+
+const DURATION_UNIT_MS: Record<string, number> = { ns: 1e-6, us: 1e-3, µs: 1e-3, ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+
+/** Milliseconds of a Go duration ("5s", "1m30s", "250ms"); already checked by GO_DURATION. */
+export function goDurationMs(text: string): number {
+  let ms = 0;
+  for (const m of text.matchAll(/(\d+(?:\.\d*)?|\.\d+)(ns|us|µs|ms|s|m|h)/g)) ms += Number(m[1]) * DURATION_UNIT_MS[m[2]];
+  return Math.max(0, Math.round(ms));
+}
 
 /** Checks a flag's value by kind; booleans come back as "true"/"false". */
 function flagValue(spec: FlagSpec, value: string, where: string): string {

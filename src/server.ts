@@ -130,10 +130,10 @@ async function main(): Promise<void> {
   let server: BunkerServer | undefined;
   let listener: Awaited<ReturnType<typeof listen>> | undefined;
   let draining: Promise<void> | undefined;
-  // Stop accepting, let in-flight requests finish (30 s at most), then release drives and workers.
+  // Stop accepting, let in-flight requests finish (--shutdown-timeout at most), then release drives and workers.
   const drain = () =>
     (draining ??= (async () => {
-      if (listener) await Promise.race([listener.stop(false), Bun.sleep(30_000).then(() => listener!.stop(true))]);
+      if (listener) await Promise.race([listener.stop(false), Bun.sleep(cfg.shutdownTimeoutMs).then(() => listener!.stop(true))]);
       await server?.stop();
     })());
   // Before the drives are opened, so the SCM hears from us within its start timeout.
