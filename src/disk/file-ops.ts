@@ -40,12 +40,49 @@ export class FileOps {
     }
   }
 
+  /**
+   * Reads a whole file, or null when it does not exist (no volume check: callers that go on
+   * to write check the volume through ensureDirIn).
+   */
+  async readIfExists(volume: string, path: string): Promise<Uint8Array | null> {
+    try {
+      return await Bun.file(this.abs(volume, path)).bytes();
+    } catch (err) {
+      const code = errnoOf(err);
+      if (code === "ENOENT" || code === "ENOTDIR") return null;
+      throw toDriveError(err, `Cannot read "${volume}/${path}" on "${this.root}"`);
+    }
+  }
+
+  /**
+   * Creates directory `dir` of `volume` with its parents, never the volume itself: a volume
+   * removed meanwhile is VolumeNotFound rather than silently made again.
+   */
+  async ensureDirIn(volume: string, dir: string): Promise<void> {
+    const volDir = this.abs(volume, "");
+    let created: string | undefined;
+    try {
+      created = await fsp.mkdir(this.abs(volume, dir), { recursive: true });
+    } catch (err) {
+      throw toDriveError(err, `Cannot create "${volume}/${dir}" on "${this.root}"`);
+    }
+    if (created === volDir) {
+      // Undo only what we made, bottom-up, and only while empty.
+      for (let d = dir; ; d = parentOf(d)) {
+        await fsp.rmdir(this.abs(volume, d)).catch(() => {});
+        if (d === "") break;
+      }
+      throw new DriveError("VolumeNotFound", `Volume "${volume}" not found on "${this.root}"`);
+    }
+  }
+
   /** Writes `data` to `file` (absolute) through a staged temp file and a rename. */
-  async writeFileAtomic(file: string, data: Uint8Array): Promise<void> {
+  async writeFileAtomic(file: string, data: Uint8Array, parentExists = false): Promise<void> {
     const tmp = this.tmpPath();
     try {
       await this.#writeSynced(tmp, data);
-      await this.#renameCreatingParents(tmp, file);
+      if (parentExists) await fsp.rename(tmp, file);
+      else await this.#renameCreatingParents(tmp, file);
     } catch (err) {
       await fsp.rm(tmp, { force: true }).catch(() => {});
       throw toDriveError(err, `Cannot write "${file}"`);

@@ -27,7 +27,10 @@ export class MetadataOps {
   /** Loads xl.meta for a rewrite: missing → empty; unreadable → empty too (heal restores others). */
   async #load(volume: string, path: string, mustExist: boolean): Promise<{ meta: XlMeta; existed: boolean; bytes?: Uint8Array }> {
     try {
-      const bytes = await this.readMetadata(volume, path);
+      // Writes that may create the object skip the volume check here: #store makes the
+      // object's directory with ensureDirIn, which refuses a missing volume.
+      const bytes = mustExist ? await this.readMetadata(volume, path) : await this.files.readIfExists(volume, metaPath(path));
+      if (!bytes) return { meta: XlMeta.empty(), existed: false };
       return { meta: XlMeta.parse(bytes), existed: true, bytes };
     } catch (err) {
       if (err instanceof DriveError && err.kind === "FileNotFound" && !mustExist) return { meta: XlMeta.empty(), existed: false };
@@ -36,48 +39,51 @@ export class MetadataOps {
     }
   }
 
-  async #store(volume: string, path: string, meta: XlMeta): Promise<void> {
+  /** Writes xl.meta (or removes it with the last version); `existed` says the object's directory is there. */
+  async #store(volume: string, path: string, meta: XlMeta, existed: boolean): Promise<void> {
     if (meta.versions.length === 0) {
       await this.files.delete(volume, metaPath(path), false).catch((err) => {
         if (!(err instanceof DriveError && err.kind === "FileNotFound")) throw err;
       });
       return;
     }
-    await this.files.writeFileAtomic(this.files.abs(volume, metaPath(path)), meta.toBytes());
+    if (!existed) await this.files.ensureDirIn(volume, path);
+    await this.files.writeFileAtomic(this.files.abs(volume, metaPath(path)), meta.toBytes(), true);
   }
 
   async writeMetadata(volume: string, path: string, fi: FileInfo): Promise<void> {
     await this.#checkParents(volume, path);
-    const { meta } = await this.#load(volume, path, false);
+    const { meta, existed } = await this.#load(volume, path, false);
     meta.addVersion(fi);
-    await this.#store(volume, path, meta);
+    await this.#store(volume, path, meta, existed);
   }
 
   async updateMetadata(volume: string, path: string, fi: FileInfo): Promise<void> {
     const { meta } = await this.#load(volume, path, true);
     meta.updateVersion(fi);
-    await this.#store(volume, path, meta);
+    await this.#store(volume, path, meta, true);
   }
 
   async renameData(srcVolume: string, srcPath: string, fi: FileInfo, dstVolume: string, dstPath: string): Promise<RenameDataResult> {
     await this.#checkParents(dstVolume, dstPath);
-    const { meta, bytes } = await this.#load(dstVolume, dstPath, false);
+    const { meta, bytes, existed } = await this.#load(dstVolume, dstPath, false);
     const oldDataDir = replacedDataDir(meta, dstVolume, dstPath, fi);
     const id = fi.versionId === "" ? "null" : fi.versionId.toLowerCase();
     const replaces = bytes !== undefined && meta.versions.some((h) => h.versionId === id);
     meta.addVersion(fi);
     const hasDataDir = !fi.deleted && fi.dataDir !== "" && fi.data === undefined;
     if (hasDataDir) {
+      if (!existed) await this.files.ensureDirIn(dstVolume, dstPath);
       await this.#moveDir(this.files.abs(srcVolume, `${srcPath}/${fi.dataDir}`), this.files.abs(dstVolume, `${dstPath}/${fi.dataDir}`));
     }
-    await this.#store(dstVolume, dstPath, meta);
+    await this.#store(dstVolume, dstPath, meta, existed || hasDataDir);
     // The staging dir is empty now unless it also holds other things (a multipart upload's xl.meta).
-    await fsp.rmdir(this.files.abs(srcVolume, srcPath)).catch(() => {});
+    if (hasDataDir) await fsp.rmdir(this.files.abs(srcVolume, srcPath)).catch(() => {});
     return replaces ? { oldDataDir, previousMeta: bytes } : { oldDataDir };
   }
 
   async deleteVersion(volume: string, path: string, fi: FileInfo, opts: DeleteVersionOptions): Promise<void> {
-    const { meta } = await this.#load(volume, path, !fi.deleted);
+    const { meta, existed } = await this.#load(volume, path, !fi.deleted);
     let freed = "";
     if (fi.deleted && !opts.undoWrite) {
       freed = replacedDataDir(meta, volume, path, fi);
@@ -86,7 +92,7 @@ export class MetadataOps {
       const removed = meta.deleteVersion(fi.versionId);
       if (removed.dataDir && meta.dataDirRefs(removed.dataDir) === 0) freed = removed.dataDir;
     }
-    await this.#store(volume, path, meta);
+    await this.#store(volume, path, meta, existed);
     if (freed) await this.files.delete(volume, `${path}/${freed}`, true).catch(() => {});
   }
 

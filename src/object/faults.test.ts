@@ -34,11 +34,17 @@ const CONFIGS: Config[] = [
   { n: 6, d: 4, p: 2 },
 ];
 const KINDS: FaultKind[] = ["offline", "failWrites", "failReads", "slow", "hang", "corrupt"];
-/** Small enough that hanging drives cost little, large enough for a loaded 2-core machine. */
-const DRIVE_TIMEOUT_MS = 400;
+/**
+ * Hanging drives must miss the deadline (once: they are then out of service), so those cases
+ * use a short one; every other case a long one, so a loaded 2-core machine never makes a
+ * healthy drive look hung.
+ */
+const HANG_TIMEOUT_MS = 1_000;
+const DRIVE_TIMEOUT_MS = 10_000;
 
-async function openStore(c: Config): Promise<{ t: TestStore; ledger: Ledger; drives: FaultyDrive[] }> {
-  const t = await openTestStore(temp, codec, { drives: c.n, settings: { standardParity: c.p, driveTimeoutMs: DRIVE_TIMEOUT_MS } });
+async function openStore(c: Config, kind: FaultKind): Promise<{ t: TestStore; ledger: Ledger; drives: FaultyDrive[] }> {
+  const driveTimeoutMs = kind === "hang" ? HANG_TIMEOUT_MS : DRIVE_TIMEOUT_MS;
+  const t = await openTestStore(temp, codec, { drives: c.n, settings: { standardParity: c.p, driveTimeoutMs } });
   await t.store.makeBucket("bkt");
   const ledger = new Ledger(() => t.store, "bkt");
   return { t, ledger, drives: t.store.sets[0].drives as FaultyDrive[] };
@@ -69,7 +75,7 @@ for (const c of CONFIGS) {
     for (const kind of KINDS) {
       for (let k = 1; k <= c.p; k++) {
         test(`${k} drive(s) ${kind}: reads correct, writes as quorum allows, heal restores redundancy`, async () => {
-          const { t, ledger, drives } = await openStore(c);
+          const { t, ledger, drives } = await openStore(c, kind);
           try {
             await seed(ledger, c);
             const bad = pickPositions(c.n, k, k * 7 + kind.length);
@@ -100,7 +106,7 @@ for (const c of CONFIGS) {
         }, 30_000);
       }
       test(`${c.p + 1} drives ${kind}: clean quorum errors, nothing half-written, nothing acknowledged lost`, async () => {
-        const { t, ledger, drives } = await openStore(c);
+        const { t, ledger, drives } = await openStore(c, kind);
         try {
           await seed(ledger, c);
           const bad = pickPositions(c.n, c.p + 1, 11 + kind.length);

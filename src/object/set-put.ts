@@ -42,6 +42,8 @@ export async function putObject(ctx: SetContext, bucket: string, key: string, bo
   const inline = opts.size >= 0 && shardFileSize(opts.size, layout.blockSize, layout.d) <= inlineLimit(ctx, versioning);
   const tmpId = crypto.randomUUID();
   const dataDir = crypto.randomUUID();
+  // Drives that may hold staged files afterwards: all until the commit, then those it skipped.
+  let leftovers: number[] | undefined;
   try {
     const enc = await encodeBody(ctx, layout, body, { expectedSize: opts.size, inline, stagingPath: `tmp/${tmpId}/${dataDir}/part.1`, signal: opts.signal });
     const checked = opts.check ? await opts.check({ md5: enc.md5, size: enc.size }) : undefined;
@@ -68,12 +70,14 @@ export async function putObject(ctx: SetContext, bucket: string, key: string, bo
     try {
       if (opts.preconditions) await checkWritePreconditions(ctx, bucket, name, key, opts.preconditions);
       await commitVersion(ctx, SYSTEM_VOLUME, `tmp/${tmpId}`, fi, layout, enc.inline, enc.failed);
+      leftovers = [...enc.failed];
     } finally {
       release();
     }
     return toObjectInfo(bucket, { ...fi, isLatest: true });
   } finally {
-    void fanOut(ctx, (d) => d.delete(SYSTEM_VOLUME, `tmp/${tmpId}`, { recursive: true }));
+    // renameData removes the staging dir where it committed; inline writes stage nothing.
+    if (!inline && leftovers?.length !== 0) void fanOut(ctx, (d) => d.delete(SYSTEM_VOLUME, `tmp/${tmpId}`, { recursive: true }), leftovers);
   }
 }
 
