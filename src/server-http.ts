@@ -122,7 +122,11 @@ export function listenHttp(opts: HttpListenOptions): Promise<HttpListener> {
       return;
     }
     try {
-      await writeResponse(res, await opts.fetch(request, req.socket.remoteAddress));
+      const response = await opts.fetch(request, req.socket.remoteAddress);
+      // Answered before the body was read (an early refusal): the rest is drained but the client
+      // must not reuse the connection, or its next request waits behind that body for ever.
+      if (!req.complete) response.headers.set("connection", "close");
+      await writeResponse(res, response);
     } catch (err) {
       opts.onError(err);
       if (!res.headersSent) res.writeHead(500, { "content-type": "text/plain" }).end("Internal Server Error");

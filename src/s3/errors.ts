@@ -182,8 +182,11 @@ export function toS3Error(err: unknown): S3Error {
     const text = CLIENT_MESSAGE_KINDS.has(err.kind) && err.message ? err.message : message;
     return new S3Error(code, text, { cause: err, fields: { BucketName: err.bucket, Key: err.key } });
   }
-  // The request body stream fails this way when the client hangs up mid-upload.
-  if (err instanceof DOMException && err.name === "AbortError") return new S3Error("ClientDisconnected", undefined, { cause: err });
+  // The request body stream fails this way when the client hangs up mid-upload (Bun.serve's
+  // AbortError, node:http's "aborted" ECONNRESET).
+  if ((err instanceof DOMException && err.name === "AbortError") || (err instanceof Error && (err as { code?: unknown }).code === "ECONNRESET")) {
+    return new S3Error("ClientDisconnected", undefined, { cause: err });
+  }
   return new S3Error("InternalError", undefined, { cause: err });
 }
 

@@ -3,7 +3,7 @@
 // carries x-amz-request-id; every request is counted in the metrics.
 import { authorize } from "./authorize.ts";
 import type { S3Context, S3Deps } from "./context.ts";
-import { renderError, toS3Error } from "./errors.ts";
+import { renderError, S3Error, toS3Error } from "./errors.ts";
 import { resolveOperation } from "./operations.ts";
 import { checkBucketName, parseTarget } from "./request-target.ts";
 
@@ -33,7 +33,8 @@ export function createS3Handler(deps: S3Deps): S3Handler {
       await authorize(ctx, op);
       response = await op.handler(ctx);
     } catch (err) {
-      const s3err = toS3Error(err);
+      // Whatever broke after the client went away (body stream errors of every flavour) is its disconnect.
+      const s3err = req.signal.aborted && !(err instanceof S3Error) ? new S3Error("ClientDisconnected", undefined, { cause: err }) : toS3Error(err);
       if (s3err.code === "InternalError") deps.logError?.(requestId, err);
       response = renderError(s3err, { resource: url.pathname, requestId, hostId: deps.hostId, head: req.method === "HEAD" });
       if (req.body && !req.bodyUsed && !req.body.locked) void req.body.cancel().catch(() => {});

@@ -5,7 +5,17 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
-import { CreateBucketCommand, HeadObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
+import {
+  CompleteMultipartUploadCommand,
+  CreateBucketCommand,
+  CreateMultipartUploadCommand,
+  HeadObjectCommand,
+  ListObjectsV2Command,
+  ListPartsCommand,
+  PutObjectCommand,
+  UploadPartCommand,
+  type S3Client,
+} from "@aws-sdk/client-s3";
 import { TempDirs } from "../support/temp-dirs.ts";
 import { errorOf, startS3, type S3Harness } from "../support/s3-harness.ts";
 import { rawExchange } from "../support/raw-http.ts";
@@ -123,6 +133,8 @@ describe("XML bodies", () => {
     const res = await h.signed({ method: "POST", path: `/${B}`, query: { delete: "" }, body: huge, headers: { "content-md5": "AAAAAAAAAAAAAAAAAAAAAA==" } });
     expect(res.status).toBe(400);
     expect(["MaxMessageLengthExceeded", "MalformedXML"]).toContain((await errorOf(res)).code);
+    // Refused before its body was read: the client's next request must still be answered.
+    expect((await h.signed({ path: `/${B}/exists` })).status).toBe(200);
   });
 });
 
@@ -178,6 +190,24 @@ describe("bodies that do not match their length", () => {
     await expectNoStagedFiles();
     await rejectsWith(s3.send(new HeadObjectCommand({ Bucket: B, Key: "cut-off" })), "NotFound", 404);
     expect((await s3.send(new ListObjectsV2Command({ Bucket: B, Prefix: "cut" }))).KeyCount).toBe(0);
+  });
+
+  test("a disconnect during UploadPart leaves no part and no staged data; the upload still completes", async () => {
+    const id = (await s3.send(new CreateMultipartUploadCommand({ Bucket: B, Key: "mp-cut" }))).UploadId!;
+    const { headers } = await h.sign({ method: "PUT", path: `/${B}/mp-cut`, query: { partNumber: "1", uploadId: id }, payloadHash: "UNSIGNED-PAYLOAD", headers: { "content-length": String(6 * 1024 * 1024) } });
+    await rawExchange(h.host, "PUT", `/${B}/mp-cut?partNumber=1&uploadId=${encodeURIComponent(id)}`, headers, { body: new Uint8Array(2 * 1024 * 1024), hangUp: true });
+    await expectNoStagedFiles();
+    expect((await s3.send(new ListPartsCommand({ Bucket: B, Key: "mp-cut", UploadId: id }))).Parts ?? []).toEqual([]);
+    const part = await s3.send(new UploadPartCommand({ Bucket: B, Key: "mp-cut", UploadId: id, PartNumber: 1, Body: "whole part" }));
+    await s3.send(new CompleteMultipartUploadCommand({ Bucket: B, Key: "mp-cut", UploadId: id, MultipartUpload: { Parts: [{ PartNumber: 1, ETag: part.ETag }] } }));
+    expect((await s3.send(new HeadObjectCommand({ Bucket: B, Key: "mp-cut" }))).ContentLength).toBe(10);
+  });
+
+  test("an aws-chunked body carrying more than x-amz-decoded-content-length is refused", async () => {
+    const body = "5\r\nhello\r\n5\r\nworld\r\n0\r\n\r\n";
+    const res = await h.signed({ method: "PUT", path: `/${B}/too-much`, body, payloadHash: "STREAMING-UNSIGNED-PAYLOAD-TRAILER", headers: { "content-encoding": "aws-chunked", "x-amz-decoded-content-length": "7" } });
+    expect(res.status).toBe(400);
+    await rejectsWith(s3.send(new HeadObjectCommand({ Bucket: B, Key: "too-much" })), "NotFound", 404);
   });
 
   test("a signed body that ends early (UNSIGNED-PAYLOAD, half sent, then half-close) stores nothing", async () => {

@@ -10,6 +10,7 @@ import {
   HeadObjectCommand,
   ListMultipartUploadsCommand,
   ListPartsCommand,
+  PutBucketVersioningCommand,
   PutObjectCommand,
   UploadPartCommand,
   UploadPartCopyCommand,
@@ -106,6 +107,26 @@ describe("upload and complete", () => {
     await rejectsWith(complete([{ PartNumber: 2, ETag: big.ETag }]), "NoSuchUpload", 404);
     await rejectsWith(part("rules", "bm90LWFuLXVwbG9hZA", 1, P3), "NoSuchUpload", 404);
     await rejectsWith(part("rules", "../../etc", 1, P3), "NoSuchUpload", 404);
+  });
+
+  test("a range across a part boundary; a part with a wrong Content-MD5 is BadDigest and not stored", async () => {
+    const start = P1.length - 10;
+    const got = await s3.send(new GetObjectCommand({ Bucket: B, Key: "big", Range: `bytes=${start}-${P1.length + 9}` }));
+    expect((await bytesOf(got.Body)).equals(Buffer.concat([P1.subarray(start), P2.subarray(0, 10)]))).toBe(true);
+    const id = await create("md5-part");
+    const res = await h.signed({ method: "PUT", path: `/${B}/md5-part`, query: { partNumber: "1", uploadId: id }, body: P3, headers: { "content-md5": "AAAAAAAAAAAAAAAAAAAAAA==" } });
+    expect((await errorOf(res)).code).toBe("BadDigest");
+    expect((await s3.send(new ListPartsCommand({ Bucket: B, Key: "md5-part", UploadId: id }))).Parts ?? []).toEqual([]);
+  });
+
+  test("completing in a versioned bucket creates a version", async () => {
+    await s3.send(new CreateBucketCommand({ Bucket: "multi-versioned" }));
+    await s3.send(new PutBucketVersioningCommand({ Bucket: "multi-versioned", VersioningConfiguration: { Status: "Enabled" } }));
+    const id = (await s3.send(new CreateMultipartUploadCommand({ Bucket: "multi-versioned", Key: "v" }))).UploadId!;
+    const r = await s3.send(new UploadPartCommand({ Bucket: "multi-versioned", Key: "v", UploadId: id, PartNumber: 1, Body: P3 }));
+    const done = await s3.send(new CompleteMultipartUploadCommand({ Bucket: "multi-versioned", Key: "v", UploadId: id, MultipartUpload: { Parts: [{ PartNumber: 1, ETag: r.ETag }] } }));
+    expect(done.VersionId).toMatch(/^[0-9a-f-]{36}$/);
+    expect((await s3.send(new HeadObjectCommand({ Bucket: "multi-versioned", Key: "v", VersionId: done.VersionId }))).ContentLength).toBe(P3.length);
   });
 
   test("part numbers outside 1..10000 are InvalidArgument", async () => {

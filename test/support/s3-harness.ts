@@ -1,11 +1,12 @@
-// In-process S3 endpoint for integration tests: createServer() on temp drives behind a real
-// Bun.serve listener (so the AWS SDK can talk to it), plus an independent SigV4 signer for raw
+// In-process S3 endpoint for integration tests: createServer() on temp drives behind the real
+// HTTP listener (so the AWS SDK can talk to it), plus an independent SigV4 signer for raw
 // requests the SDK will not produce (smithy's SignatureV4, not our verifier's code).
 import { createHash, createHmac } from "node:crypto";
 import { S3Client, type S3ClientConfig } from "@aws-sdk/client-s3";
 import { SignatureV4 } from "@smithy/signature-v4";
 import { loadConfig, type ServerConfig } from "../../src/config.ts";
 import { createServer, type BunkerServer } from "../../src/server.ts";
+import { listenHttp } from "../../src/server-http.ts";
 import type { TempDirs } from "./temp-dirs.ts";
 
 export const ROOT_USER = "bunkeradmin";
@@ -105,7 +106,11 @@ export async function startS3(temp: TempDirs, opts: HarnessOptions = {}): Promis
   const cfg = loadConfig(["bunker", "server", "--quiet", ...drives], env);
   if (cfg.command !== "server") throw new Error("loadConfig did not produce a server config");
   const bunker = await createServer(cfg, { fsync: "none", codecWorkers: 1 });
-  const listener = Bun.serve({ port: 0, hostname: "127.0.0.1", fetch: (req, srv) => bunker.fetch(req, srv.requestIP(req)?.address), maxRequestBodySize: 6 * 1024 ** 3, idleTimeout: 60 });
+  // The production transport (node:http), so framing and disconnects behave as in the real server.
+  const listener = await listenHttp({
+    hostname: "127.0.0.1", port: 0, idleTimeoutMs: 60_000, fetch: (req, addr) => bunker.fetch(req, addr),
+    onError: (err) => console.error("listener error:", err),
+  });
   const host = `127.0.0.1:${listener.port}`;
   const endpoint = `http://${host}`;
   const region = cfg.region;
@@ -149,7 +154,7 @@ export async function startS3(temp: TempDirs, opts: HarnessOptions = {}): Promis
     },
     anon: (path, init) => fetch(`${endpoint}${path}`, init),
     async close() {
-      listener.stop(true);
+      await listener.stop(true);
       await bunker.stop();
     },
   };
