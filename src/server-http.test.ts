@@ -76,6 +76,14 @@ test("the raw path and query reach the handler; bodies arrive as plain Uint8Arra
   expect(seen).toBe(`PUT /b/k 127.0.0.1:${port} no-body`);
 });
 
+test("a Host header that would move the path is refused", async () => {
+  let calls = 0;
+  const port = await serve(async () => (calls++, new Response("ok")));
+  const got = await rawExchange(port, "GET /bkt/key HTTP/1.1\r\nHost: evil/other?\r\n\r\n", (g) => g.includes("\r\n\r\n"));
+  expect(got).toMatch(/^HTTP\/1\.1 400 /);
+  expect(calls).toBe(0);
+});
+
 test("an answer that leaves the body unread keeps the connection usable", async () => {
   const port = await serve(async (req) => {
     if (req.method === "PUT") {

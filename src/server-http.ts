@@ -23,12 +23,6 @@ export interface HttpListener {
   stop(force: boolean): Promise<void>;
 }
 
-/** The request target as Bun.serve builds it: scheme://Host + the raw path, dot segments resolved by URL. */
-function requestUrl(req: http.IncomingMessage, scheme: string, fallbackHost: string): string {
-  const target = req.url ?? "/";
-  if (!target.startsWith("/")) return new URL(target).href;
-  return new URL(`${scheme}://${req.headers.host || fallbackHost}${target}`).href;
-}
 
 /** Pull-based, so the socket is read only as fast as the handler consumes the body. */
 function bodyStream(req: http.IncomingMessage): ReadableStream<Uint8Array> | null {
@@ -51,12 +45,22 @@ function bodyStream(req: http.IncomingMessage): ReadableStream<Uint8Array> | nul
   });
 }
 
+/** The Request a fetch handler expects; the URL as Bun.serve builds it: scheme://Host + the raw target. */
 function toRequest(req: http.IncomingMessage, scheme: string, fallbackHost: string, signal: AbortSignal): Request {
-  const headers = new Headers();
-  for (let i = 0; i + 1 < req.rawHeaders.length; i += 2) headers.append(req.rawHeaders[i], req.rawHeaders[i + 1]);
+  const headers: [string, string][] = [];
+  let host = fallbackHost;
+  for (let i = 0; i + 1 < req.rawHeaders.length; i += 2) {
+    headers.push([req.rawHeaders[i], req.rawHeaders[i + 1]]);
+    if (req.rawHeaders[i].toLowerCase() === "host" && req.rawHeaders[i + 1] !== "") host = req.rawHeaders[i + 1];
+  }
+  // A Host carrying "/", "?", "@"… would move the path the URL parser sees: refuse it.
+  if (!/^[\w.:[\]-]+$/.test(host)) throw new Error(`Invalid Host header "${host}"`);
+  const target = req.url ?? "/";
+  const url = target.startsWith("/") ? `${scheme}://${host}${target}` : target;
   const method = req.method ?? "GET";
   const body = method === "GET" || method === "HEAD" ? null : bodyStream(req);
-  return new Request(requestUrl(req, scheme, fallbackHost), { method, headers, body, signal, duplex: "half" } as RequestInit);
+  // Request parses the URL: a malformed target or Host throws, and the caller answers 400.
+  return new Request(url, { method, headers, body, signal, duplex: "half" } as RequestInit);
 }
 
 /**
