@@ -50,7 +50,7 @@ function generated(base: Uint8Array, size: number): ReadableStream<Uint8Array> {
 async function verifyDownload(body: ReadableStream<Uint8Array>, base: Uint8Array): Promise<number> {
   let offset = 0;
   let blockIndex = -1;
-  let expected = new Uint8Array(0);
+  let expected: Uint8Array = new Uint8Array(0);
   for await (const chunk of body) {
     let pos = 0;
     while (pos < chunk.length) {
