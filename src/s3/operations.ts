@@ -37,6 +37,15 @@ const UNCONFIGURED: Record<string, Operation> = {
 
 const has = (q: URLSearchParams, ...names: string[]) => names.some((n) => q.has(n));
 
+/** Query parameters that carry authentication or SDK hints, never a sub-resource. */
+function isAuthParam(name: string): boolean {
+  const lower = name.toLowerCase();
+  return lower.startsWith("x-amz-") || lower === "x-id" || lower === "awsaccesskeyid" || lower === "signature" || lower === "expires";
+}
+
+/** A sub-resource or parameter we do not serve on this bucket request (presigned URLs add their own). */
+const hasOtherParams = (q: URLSearchParams) => [...q.keys()].some((k) => !isAuthParam(k));
+
 function serviceOperation(method: string): Operation {
   if (method === "GET") return op("ListBuckets", bucket.listBuckets);
   throw new S3Error("MethodNotAllowed");
@@ -69,16 +78,16 @@ function bucketOperation(method: string, q: URLSearchParams): Operation {
       if (q.has("tagging")) return op("PutBucketTagging", config.putBucketTagging);
       if (q.has("policy")) return op("PutBucketPolicy", config.putBucketPolicy);
       if (q.has("acl")) return op("PutBucketAcl", config.putAcl);
-      if ([...q.keys()].length > 0) throw new S3Error("NotImplemented");
+      if (hasOtherParams(q)) throw new S3Error("NotImplemented");
       return op("CreateBucket", bucket.createBucket);
     case "DELETE":
       if (q.has("tagging")) return op("DeleteBucketTagging", config.deleteBucketTagging);
       if (q.has("policy")) return op("DeleteBucketPolicy", config.deleteBucketPolicy);
-      if ([...q.keys()].length > 0) throw new S3Error("NotImplemented");
+      if (hasOtherParams(q)) throw new S3Error("NotImplemented");
       return op("DeleteBucket", bucket.deleteBucket);
     case "POST":
       if (q.has("delete")) return op("DeleteObjects", del.deleteObjects);
-      if ([...q.keys()].length > 0) throw new S3Error("NotImplemented");
+      if (hasOtherParams(q)) throw new S3Error("NotImplemented");
       return op("PostObject", post.postObject);
     default:
       throw new S3Error("MethodNotAllowed");

@@ -4,7 +4,7 @@
 // presigned forms, anonymous refusal. A failed upload must leave nothing behind.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { createHmac } from "node:crypto";
-import { CreateBucketCommand, GetObjectCommand, HeadObjectCommand, PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
+import { CreateBucketCommand, GetObjectCommand, HeadBucketCommand, HeadObjectCommand, PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import { checksumOf, toBase64 } from "../../src/util/index.ts";
 import { TempDirs } from "../support/temp-dirs.ts";
 import { errorOf, md5Base64, pattern, ROOT_PASSWORD, ROOT_USER, startS3, type S3Harness } from "../support/s3-harness.ts";
@@ -81,6 +81,14 @@ describe("presigned URLs (SigV4 query)", () => {
     const put = await h.presign({ method: "PUT", path: `/${B}/presigned-put` });
     expect((await fetch(put, { method: "PUT", body: "via url" })).status).toBe(200);
     expect(await content("presigned-put")).toBe("via url");
+  });
+
+  test("bucket operations through presigned URLs (their auth parameters are no sub-resource)", async () => {
+    expect((await fetch(await h.presign({ method: "PUT", path: "/presigned-bucket" }), { method: "PUT" })).status).toBe(200);
+    const list = await fetch(await h.presign({ path: "/presigned-bucket", query: { "list-type": "2" } }));
+    expect(await list.text()).toContain("<Name>presigned-bucket</Name>");
+    expect((await fetch(await h.presign({ method: "DELETE", path: "/presigned-bucket" }), { method: "DELETE" })).status).toBe(204);
+    await rejectsWith(s3.send(new HeadBucketCommand({ Bucket: "presigned-bucket" })), "NotFound", 404);
   });
 
   test("expired, not yet valid, too long, tampered", async () => {
