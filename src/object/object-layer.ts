@@ -167,6 +167,8 @@ export type PartCheckResult = void | { checksums?: Record<string, string> };
 
 export interface PutPartOptions {
   size: number;
+  /** Called once the upload is found, before the body is read (e.g. to choose a checksum to compute). */
+  onUpload?: (upload: { userMeta: Record<string, string> }) => void;
   /** Runs on the finished part; `upload` carries the upload's user metadata (e.g. its checksum algorithm). */
   check?: (digest: { md5: Uint8Array; size: number }, upload: { userMeta: Record<string, string> }) => PartCheckResult | Promise<PartCheckResult>;
   signal?: AbortSignal;

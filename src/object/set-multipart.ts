@@ -85,6 +85,7 @@ export async function readUpload(ctx: SetContext, bucket: string, key: string, u
 
 export async function putObjectPart(ctx: SetContext, bucket: string, key: string, uploadId: string, partNumber: number, body: ReadableStream<Uint8Array>, opts: PutPartOptions): Promise<PartInfo> {
   const upload = await readUpload(ctx, bucket, key, uploadId);
+  opts.onUpload?.({ userMeta: { ...upload.userMeta } });
   const e = upload.erasure!;
   const layout = { d: e.dataBlocks, p: e.parityBlocks, blockSize: e.blockSize, distribution: e.distribution };
   const tmpId = crypto.randomUUID();

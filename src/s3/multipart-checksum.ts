@@ -7,6 +7,7 @@ import {
   checksumHeaderName,
   combineCrcParts,
   compositeChecksum,
+  createChecksummer,
   decodeChecksum,
   encodeMinioChecksums,
   isCrcAlgorithm,
@@ -14,6 +15,7 @@ import {
   toBase64,
   type ChecksumAlgorithm,
   type ChecksumType,
+  type Checksummer,
 } from "../util/index.ts";
 import { S3Error } from "./errors.ts";
 
@@ -56,6 +58,37 @@ export function checkPartChecksum(userMeta: Record<string, string>, sent: Checks
   const want = uploadChecksum(userMeta);
   if (!want || sent === want.algorithm) return;
   throw new S3Error("InvalidRequest", `Checksum Type mismatch occurred, expected checksum Type: ${want.algorithm.toLowerCase()}, actual checksum Type: ${sent?.toLowerCase() ?? "none"}`);
+}
+
+/**
+ * UploadPartCopy into an upload with a checksum: the copied bytes are hashed on their way
+ * through (the algorithm is known once the object layer has found the upload).
+ */
+export function copiedPartChecksum(body: ReadableStream<Uint8Array>) {
+  let sum: Checksummer | undefined;
+  let value: { algorithm: ChecksumAlgorithm; value: string } | undefined;
+  const stream = body.pipeThrough(
+    new TransformStream<Uint8Array, Uint8Array>({
+      transform(chunk, c) {
+        sum?.update(chunk);
+        c.enqueue(chunk);
+      },
+    }),
+  );
+  return {
+    stream,
+    onUpload(upload: { userMeta: Record<string, string> }) {
+      const want = uploadChecksum(upload.userMeta);
+      if (want) sum = createChecksummer(want.algorithm);
+    },
+    check(): { checksums?: Record<string, string> } {
+      if (!sum) return {};
+      value = { algorithm: sum.algorithm, value: toBase64(sum.digest()) };
+      return { checksums: { [value.algorithm]: value.value } };
+    },
+    /** The part's checksum, for the CopyPartResult. */
+    result: () => value,
+  };
 }
 
 /** The object checksum a completed upload ends with, as rendered on the wire. */

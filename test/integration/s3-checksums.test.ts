@@ -13,6 +13,7 @@ import {
   ListPartsCommand,
   PutObjectCommand,
   UploadPartCommand,
+  UploadPartCopyCommand,
   type ChecksumAlgorithm,
   type S3Client,
 } from "@aws-sdk/client-s3";
@@ -178,6 +179,23 @@ describe("multipart", () => {
     const created = await s3.send(new CreateMultipartUploadCommand({ Bucket: B, Key: "mp-missing", ChecksumAlgorithm: "SHA1" }));
     const bad = await h.signed({ method: "PUT", path: `/${B}/mp-missing`, query: { partNumber: "1", uploadId: created.UploadId! }, body: "x", headers: { "x-amz-checksum-crc32": b64("CRC32", new TextEncoder().encode("x")) } });
     expect((await errorOf(bad)).code).toBe("InvalidRequest");
+  });
+
+  test("UploadPartCopy into a checksummed upload computes the part's checksum", async () => {
+    await s3.send(new PutObjectCommand({ Bucket: B, Key: "copy-source", Body: Buffer.concat(parts) }));
+    const created = await s3.send(new CreateMultipartUploadCommand({ Bucket: B, Key: "mp-copied", ChecksumAlgorithm: "CRC32C" }));
+    const whole = parts[0].length + parts[1].length;
+    const c1 = await s3.send(new UploadPartCopyCommand({ Bucket: B, Key: "mp-copied", UploadId: created.UploadId, PartNumber: 1, CopySource: `${B}/copy-source`, CopySourceRange: `bytes=0-${whole - 1}` }));
+    const c2 = await s3.send(new UploadPartCopyCommand({ Bucket: B, Key: "mp-copied", UploadId: created.UploadId, PartNumber: 2, CopySource: `${B}/copy-source`, CopySourceRange: `bytes=${whole}-${whole + parts[2].length - 1}` }));
+    const first = Buffer.concat([parts[0], parts[1]]);
+    expect(c1.CopyPartResult?.ChecksumCRC32C).toBe(b64("CRC32C", first));
+    const done = await s3.send(
+      new CompleteMultipartUploadCommand({
+        Bucket: B, Key: "mp-copied", UploadId: created.UploadId,
+        MultipartUpload: { Parts: [{ PartNumber: 1, ETag: c1.CopyPartResult!.ETag, ChecksumCRC32C: c1.CopyPartResult!.ChecksumCRC32C }, { PartNumber: 2, ETag: c2.CopyPartResult!.ETag }] },
+      }),
+    );
+    expect(done.ChecksumCRC32C).toBe(compositeChecksum("CRC32C", [checksumOf("CRC32C", first), checksumOf("CRC32C", parts[2])]).value);
   });
 
   test("an upload without a checksum algorithm stores none, whatever the parts carried", async () => {

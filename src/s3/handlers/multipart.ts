@@ -5,7 +5,7 @@ import { authorizeObject } from "../authorize.ts";
 import { emptyResponse, xmlResponse, type S3Context } from "../context.ts";
 import { S3Error } from "../errors.ts";
 import { storageClassFrom, userMetaFromHeaders } from "../object-headers.ts";
-import { checkPartChecksum, completeChecksum, listedPartChecksums, uploadChecksum, uploadChecksumMeta, type FinalChecksum } from "../multipart-checksum.ts";
+import { checkPartChecksum, completeChecksum, copiedPartChecksum, listedPartChecksums, uploadChecksum, uploadChecksumMeta, type FinalChecksum } from "../multipart-checksum.ts";
 import { MAX_PART_SIZE, prepareBody, readXmlBody } from "../request-body.ts";
 import { parseMaxKeys, parsePartNumber, validateObjectPrefix, validateUploadId } from "../validate.ts";
 import { asArray, xmlText } from "../xml.ts";
@@ -75,10 +75,12 @@ export async function uploadPartCopy(ctx: S3Context): Promise<Response> {
     throw err;
   }
   const size = res.range ? res.range.end - res.range.start + 1 : res.info.size;
-  const part = await ctx.deps.layer.putObjectPart(ctx.bucket, ctx.key, uploadId, partNumber, res.body, { size, signal: ctx.req.signal });
+  const sum = copiedPartChecksum(res.body);
+  const part = await ctx.deps.layer.putObjectPart(ctx.bucket, ctx.key, uploadId, partNumber, sum.stream, { size, signal: ctx.req.signal, onUpload: sum.onUpload, check: sum.check });
   const h = new Headers();
   if (src.versionId) h.set("x-amz-copy-source-version-id", src.versionId);
-  return xmlResponse("CopyPartResult", { LastModified: part.lastModified, ETag: `"${part.etag}"` }, { headers: h });
+  const c = sum.result();
+  return xmlResponse("CopyPartResult", { LastModified: part.lastModified, ETag: `"${part.etag}"`, ...(c ? { [`Checksum${c.algorithm}`]: c.value } : {}) }, { headers: h });
 }
 
 export async function completeMultipartUpload(ctx: S3Context): Promise<Response> {
