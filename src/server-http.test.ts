@@ -137,3 +137,19 @@ test("a client that goes away mid-download cancels the response body", async () 
   });
   expect(await cancelled).toBe("cancelled");
 });
+
+test("a graceful stop lets an in-flight request finish, then closes its kept-alive connection", async () => {
+  const { promise: started, resolve } = Promise.withResolvers<void>();
+  const port = await serve(async () => {
+    resolve();
+    await Bun.sleep(100);
+    return new Response("done");
+  });
+  const answer = fetch(`http://127.0.0.1:${port}/b/k`).then((r) => r.text());
+  await started;
+  // Without closing the connection once it turns idle, this waits out the 60 s keep-alive (test timeout).
+  const stopped = listener!.stop(false);
+  expect(await answer).toBe("done");
+  await stopped;
+  listener = undefined;
+});

@@ -113,7 +113,10 @@ async function writeResponse(res: http.ServerResponse, response: Response): Prom
 export function listenHttp(opts: HttpListenOptions): Promise<HttpListener> {
   const scheme = opts.tls ? "https" : "http";
   const fallbackHost = `${opts.hostname.includes(":") ? `[${opts.hostname}]` : opts.hostname}:${opts.port}`;
+  const inFlight = new Set<http.ServerResponse>();
   const handle = async (req: http.IncomingMessage, res: http.ServerResponse) => {
+    inFlight.add(res);
+    res.once("close", () => inFlight.delete(res));
     const aborted = new AbortController();
     res.once("close", () => {
       if (!res.writableFinished) aborted.abort(new Error("client disconnected"));
@@ -152,8 +155,12 @@ export function listenHttp(opts: HttpListenOptions): Promise<HttpListener> {
         stop: (force) =>
           new Promise<void>((done) => {
             server.close(() => done());
-            if (force) server.closeAllConnections();
-            else server.closeIdleConnections();
+            if (force) return server.closeAllConnections();
+            server.closeIdleConnections();
+            // Connections busy now turn idle (keep-alive) when their response ends: close them then,
+            // or the graceful stop waits out the keep-alive timeout.
+            server.on("request", (_req, res: http.ServerResponse) => res.once("finish", () => setImmediate(() => server.closeIdleConnections())));
+            for (const res of inFlight) res.once("finish", () => setImmediate(() => server.closeIdleConnections()));
           }),
       });
     });
