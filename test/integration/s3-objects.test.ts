@@ -3,6 +3,7 @@
 // Content-MD5, object tagging, and version ids on a versioned bucket.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import {
+  CopyObjectCommand,
   CreateBucketCommand,
   DeleteObjectCommand,
   DeleteObjectTaggingCommand,
@@ -12,13 +13,14 @@ import {
   GetObjectCommand,
   GetObjectTaggingCommand,
   HeadObjectCommand,
+  ListObjectsV2Command,
   PutBucketVersioningCommand,
   PutObjectCommand,
   PutObjectTaggingCommand,
   type S3Client,
 } from "@aws-sdk/client-s3";
 import { TempDirs } from "../support/temp-dirs.ts";
-import { errorOf, md5Base64, pattern, startS3, type S3Harness } from "../support/s3-harness.ts";
+import { errorOf, esc, md5Base64, pattern, startS3, type S3Harness } from "../support/s3-harness.ts";
 import { bytesOf, rejectsWith } from "../support/s3-expect.ts";
 
 const temp = new TempDirs();
@@ -106,6 +108,22 @@ describe("PUT / GET / HEAD / DELETE", () => {
     expect((await bytesOf((await s3.send(new GetObjectCommand({ Bucket: B, Key: "ow" }))).Body)).toString()).toBe("two!");
     await s3.send(new DeleteObjectCommand({ Bucket: B, Key: "ow" }));
     await rejectsWith(s3.send(new GetObjectCommand({ Bucket: B, Key: "ow" })), "NoSuchKey", 404);
+  });
+});
+
+describe("awkward keys", () => {
+  const KEYS = ["a b+c%d/é~!*'()", "日本語/ファイル.txt", "x&y=z?#frag", "semi;colon,comma:colon@at$dollar", "  spaces  ", "percent%2Fencoded%20already", "emoji 😀", "trailing/"];
+  test.each(KEYS)("%j survives PUT, HEAD, GET, LIST, COPY and DELETE", async (key) => {
+    await s3.send(new PutObjectCommand({ Bucket: B, Key: key, Body: key }));
+    expect((await s3.send(new HeadObjectCommand({ Bucket: B, Key: key }))).ContentLength).toBe(Buffer.byteLength(key));
+    expect((await bytesOf((await s3.send(new GetObjectCommand({ Bucket: B, Key: key }))).Body)).toString()).toBe(key);
+    const listed = await s3.send(new ListObjectsV2Command({ Bucket: B, Prefix: key }));
+    expect(listed.Contents?.map((o) => o.Key)).toContain(key);
+    await s3.send(new CopyObjectCommand({ Bucket: B, Key: `copy/${key}`, CopySource: `${B}/${esc(key)}` }));
+    expect((await bytesOf((await s3.send(new GetObjectCommand({ Bucket: B, Key: `copy/${key}` }))).Body)).toString()).toBe(key);
+    await s3.send(new DeleteObjectCommand({ Bucket: B, Key: key }));
+    await s3.send(new DeleteObjectCommand({ Bucket: B, Key: `copy/${key}` }));
+    await rejectsWith(s3.send(new HeadObjectCommand({ Bucket: B, Key: key })), "NotFound", 404);
   });
 });
 
