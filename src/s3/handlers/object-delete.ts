@@ -10,7 +10,9 @@ import { asArray, xmlElement, xmlText } from "../xml.ts";
 export async function deleteObject(ctx: S3Context): Promise<Response> {
   const versionId = ctx.query.get("versionId") ?? undefined;
   if (versionId !== undefined) validateVersionId(versionId);
-  const res = await ctx.deps.layer.deleteObject(ctx.bucket, ctx.key, { versionId });
+  // Conditional delete (If-Match): a stale ETag must not remove what someone else wrote.
+  const ifMatch = ctx.req.headers.get("if-match") ?? undefined;
+  const res = await ctx.deps.layer.deleteObject(ctx.bucket, ctx.key, { versionId, preconditions: ifMatch === undefined ? undefined : { ifMatch } });
   const h = new Headers();
   if (res.versionId) h.set("x-amz-version-id", res.versionId);
   if (res.deleteMarker) h.set("x-amz-delete-marker", "true");
