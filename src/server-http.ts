@@ -81,7 +81,11 @@ async function write(res: http.ServerResponse, chunk: Uint8Array): Promise<void>
 }
 
 async function writeResponse(res: http.ServerResponse, response: Response): Promise<void> {
-  if (!response.body) return void res.writeHead(response.status, headerList(response)).end();
+  if (!response.body) {
+    // An empty answer says so (as S3 does) instead of going out as an empty chunked body.
+    const bodiless = response.status === 204 || response.status === 304 || response.headers.has("content-length");
+    return void res.writeHead(response.status, headerList(response, bodiless ? undefined : 0)).end();
+  }
   const reader = response.body.getReader();
   // A client that goes away stops the producer (e.g. erasure decoding) instead of draining it.
   const onClose = () => void reader.cancel().catch(() => {});

@@ -70,6 +70,18 @@ describe("response framing", () => {
     expect(reply.headers["content-length"]).toBe(String(3 * 1024 * 1024));
   });
 
+  test("empty answers carry Content-Length: 0, not an empty chunked body", async () => {
+    const put = await signRequest(server.endpoint, "us-east-1", { method: "PUT", path: "/wire/small", body: "abc" });
+    const reply = await rawExchange(host, "PUT", "/wire/small", { ...put.headers, "content-length": "3" }, { body: new TextEncoder().encode("abc") });
+    expect(reply.status).toBe(200);
+    expect(reply.headers["transfer-encoding"]).toBeUndefined();
+    expect(reply.headers["content-length"]).toBe("0");
+    const head = await signRequest(server.endpoint, "us-east-1", { method: "HEAD", path: "/wire" });
+    const bucket = await rawExchange(host, "HEAD", "/wire", head.headers);
+    expect(bucket.status).toBe(200);
+    expect(bucket.headers["transfer-encoding"]).toBeUndefined();
+  });
+
   // Bun.serve would replace it with chunked framing (oven-sh/bun#10507); s3cmd sizes downloads from it.
   test("GET of a streamed object carries Content-Length, not chunked framing", async () => {
     const get = await signRequest(server.endpoint, "us-east-1", { path: "/wire/three-mib" });
