@@ -15,7 +15,7 @@ export class BenchClient {
   ) {}
 
   /** Sends a signed request; the body is not signed (UNSIGNED-PAYLOAD), as warp does for speed. */
-  request(method: string, path: string, opts: { query?: string; body?: Uint8Array | ReadableStream<Uint8Array>; headers?: Record<string, string>; length?: number } = {}): Promise<Response> {
+  request(method: string, path: string, opts: { query?: string; body?: Uint8Array | ReadableStream<Uint8Array>; headers?: Record<string, string>; length?: number; fetchInit?: RequestInit } = {}): Promise<Response> {
     const url = new URL(this.endpoint + path + (opts.query ? `?${opts.query}` : ""));
     const datetime = formatAmzDate(new Date());
     const date = datetime.slice(0, 8);
@@ -29,6 +29,6 @@ export class BenchClient {
     const canonical = canonicalRequestV4({ method, url, headers, signedHeaders: signed, payloadHash: "UNSIGNED-PAYLOAD", presigned: false });
     const signature = hmacSha256Hex(this.#keys.get(this.secretKey, date, this.region, "s3"), stringToSignV4(datetime, scope, canonical));
     headers.set("authorization", `AWS4-HMAC-SHA256 Credential=${this.accessKey}/${scope}, SignedHeaders=${signed.join(";")}, Signature=${signature}`);
-    return fetch(url, { method, headers, body: opts.body, duplex: "half" } as RequestInit);
+    return fetch(url, { ...opts.fetchInit, method, headers, body: opts.body, duplex: "half" } as RequestInit);
   }
 }

@@ -30,6 +30,8 @@ export interface StartOptions {
   args?: string[];
   /** Run this executable instead of `bun src/server.ts` (e.g. the compiled binary). */
   binary?: string;
+  /** The server was given a --certs-dir with public.crt/private.key: talk https (self-signed accepted). */
+  tls?: boolean;
 }
 
 /** A port the OS says is free right now. */
@@ -61,11 +63,11 @@ export async function startServer(temp: TempDirs, opts: StartOptions = {}): Prom
   };
   void pump(proc.stdout as ReadableStream<Uint8Array>);
   void pump(proc.stderr as ReadableStream<Uint8Array>);
-  const endpoint = `http://127.0.0.1:${port}`;
+  const endpoint = `${opts.tls ? "https" : "http"}://127.0.0.1:${port}`;
   const deadline = Date.now() + 30_000;
   for (;;) {
     if (proc.exitCode !== null) throw new Error(`server exited with ${proc.exitCode}:\n${out}`);
-    const ok = await fetch(`${endpoint}/minio/health/live`).then((r) => r.status < 500, () => false);
+    const ok = await fetch(`${endpoint}/minio/health/live`, { tls: { rejectUnauthorized: false } } as RequestInit).then((r) => r.status < 500, () => false);
     if (ok) break;
     if (Date.now() > deadline) {
       proc.kill("SIGKILL");
