@@ -175,6 +175,13 @@ describe("multipart", () => {
     await rejectsWith(s3.send(new HeadObjectCommand({ Bucket: B, Key: "mp-wrong" })), "NotFound", 404);
   });
 
+  test("a part whose checksum does not match its bytes is refused and not stored", async () => {
+    const created = await s3.send(new CreateMultipartUploadCommand({ Bucket: B, Key: "mp-badpart", ChecksumAlgorithm: "SHA256" }));
+    const res = await h.signed({ method: "PUT", path: `/${B}/mp-badpart`, query: { partNumber: "1", uploadId: created.UploadId! }, body: "part", headers: { "x-amz-checksum-sha256": b64("SHA256", new TextEncoder().encode("other")) } });
+    expect(res.status).toBe(400);
+    expect((await s3.send(new ListPartsCommand({ Bucket: B, Key: "mp-badpart", UploadId: created.UploadId }))).Parts ?? []).toEqual([]);
+  });
+
   test("a part without the upload's checksum algorithm is refused", async () => {
     const created = await s3.send(new CreateMultipartUploadCommand({ Bucket: B, Key: "mp-missing", ChecksumAlgorithm: "SHA1" }));
     const bad = await h.signed({ method: "PUT", path: `/${B}/mp-missing`, query: { partNumber: "1", uploadId: created.UploadId! }, body: "x", headers: { "x-amz-checksum-crc32": b64("CRC32", new TextEncoder().encode("x")) } });
