@@ -14,8 +14,23 @@ export type FsyncPolicy = "always" | "none";
 /** Largest single read we hand to the OS when streaming a file. */
 const STREAM_CHUNK = 1 << 20;
 
+/** Bun.file handles kept for shard files being read block by block (they hold no descriptor). */
+const FILE_REFS = 64;
+
 export class FileOps {
   #pending = new Set<Promise<unknown>>();
+  readonly #refs = new Map<string, ReturnType<typeof Bun.file>>();
+
+  /** A Bun.file reference for `file`: creating one per block read showed up in GET profiles. */
+  #bunFile(file: string): ReturnType<typeof Bun.file> {
+    let ref = this.#refs.get(file);
+    if (!ref) {
+      if (this.#refs.size >= FILE_REFS) this.#refs.delete(this.#refs.keys().next().value!);
+      ref = Bun.file(file);
+      this.#refs.set(file, ref);
+    }
+    return ref;
+  }
 
   constructor(
     readonly root: string,
@@ -148,7 +163,7 @@ export class FileOps {
     let buf: Uint8Array;
     try {
       // Bun.file's ranged read: one open + pread + close without FileHandle round trips.
-      buf = length === 0 ? new Uint8Array(0) : await Bun.file(file).slice(offset, offset + length).bytes();
+      buf = length === 0 ? new Uint8Array(0) : await this.#bunFile(file).slice(offset, offset + length).bytes();
     } catch (err) {
       throw await this.#notFoundOrVolume(err, volume, `Cannot read "${volume}/${path}" on "${this.root}"`);
     }
