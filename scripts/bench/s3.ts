@@ -1,7 +1,8 @@
 // bench:s3 — a warp-like load against the real server on 4 temp drives (EC 2+2, default fsync):
 // PUT, GET (bodies verified), STAT, DELETE and LIST for 4 KiB, 1 MiB and 64 MiB objects at
 // concurrency 1, 16 and 64; and, in the same run, the ceilings of a bare Bun.serve (discarding
-// uploads, serving bytes from memory, empty responses). Prints one JSON object.
+// uploads, serving bytes from memory, empty responses) and of a bare node:http, the transport
+// Bunker actually serves with. Prints one JSON object.
 import { spawn } from "bun";
 import { join } from "node:path";
 import { TempDirs } from "../../test/support/temp-dirs.ts";
@@ -21,19 +22,20 @@ function budget(size: number, c: number): { durationMs: number; maxOps: number }
   return size >= 64 * MiB ? { durationMs: 120_000, maxOps: Math.max(3, c) } : { durationMs: SECONDS * 1000, maxOps: Infinity };
 }
 
-async function ceilings(): Promise<Record<string, LoadResult>> {
-  const proc = spawn([process.execPath, join(import.meta.dir, "bare-server.ts"), String(64 * MiB)], { stdout: "pipe", stderr: "inherit" });
+/** Ceilings of one bare server kind ("bun": Bun.serve; "node": node:http, what Bunker serves with). */
+async function ceilings(kind: "bun" | "node"): Promise<Record<string, LoadResult>> {
+  const proc = spawn([process.execPath, join(import.meta.dir, "bare-server.ts"), kind, String(64 * MiB)], { stdout: "pipe", stderr: "inherit" });
   const reader = (proc.stdout as ReadableStream<Uint8Array>).getReader();
   const line = new TextDecoder().decode((await reader.read()).value);
   const port = Number(/PORT (\d+)/.exec(line)![1]);
   const base = `http://127.0.0.1:${port}`;
   const out: Record<string, LoadResult> = {};
   for (const c of [1, 16]) {
-    out[`ceiling_put_64MiB_c${c}`] = await runLoad({ concurrency: c, ...budget(64 * MiB, c), op: async () => (await fetch(`${base}/x`, { method: "PUT", body: pattern }), 64 * MiB) });
-    out[`ceiling_get_64MiB_c${c}`] = await runLoad({ concurrency: c, ...budget(64 * MiB, c), op: async () => drainAndVerify(await fetch(`${base}/blob/${64 * MiB}`), pattern) });
+    out[`ceiling_${kind}_put_64MiB_c${c}`] = await runLoad({ concurrency: c, ...budget(64 * MiB, c), op: async () => (await fetch(`${base}/x`, { method: "PUT", body: pattern }), 64 * MiB) });
+    out[`ceiling_${kind}_get_64MiB_c${c}`] = await runLoad({ concurrency: c, ...budget(64 * MiB, c), op: async () => drainAndVerify(await fetch(`${base}/blob/${64 * MiB}`), pattern) });
   }
   for (const c of CONCURRENCY) {
-    out[`ceiling_empty_c${c}`] = await runLoad({ concurrency: c, durationMs: SECONDS * 1000, maxOps: Infinity, op: async () => ((await fetch(`${base}/`)).ok ? 0 : Promise.reject(new Error("bad"))) });
+    out[`ceiling_${kind}_empty_c${c}`] = await runLoad({ concurrency: c, durationMs: SECONDS * 1000, maxOps: Infinity, op: async () => ((await fetch(`${base}/`)).ok ? 0 : Promise.reject(new Error("bad"))) });
   }
   proc.kill();
   return out;
@@ -81,7 +83,7 @@ async function main(): Promise<void> {
   const temp = new TempDirs();
   const result: Record<string, unknown> = { machine: { cores: navigator.hardwareConcurrency, bun: Bun.version } };
   try {
-    Object.assign(result, await ceilings());
+    Object.assign(result, await ceilings("bun"), await ceilings("node"));
     const server = await startServer(temp, { drives: 4 });
     const s3 = new BenchClient(server.endpoint, ROOT_USER, ROOT_PASSWORD);
     await expectOk(await s3.request("PUT", "/bench"));
@@ -92,12 +94,16 @@ async function main(): Promise<void> {
     }
     Object.assign(result, runs);
     const r = result as Record<string, LoadResult>;
-    result.ratios = {
-      put_64MiB_c1: r.PUT_64MiB_c1.mib_s / r.ceiling_put_64MiB_c1.mib_s,
-      put_64MiB_c16: r.PUT_64MiB_c16 ? r.PUT_64MiB_c16.mib_s / r.ceiling_put_64MiB_c16.mib_s : undefined,
-      get_64MiB_c1: r.GET_64MiB_c1.mib_s / r.ceiling_get_64MiB_c1.mib_s,
-      get_64MiB_c16: r.GET_64MiB_c16 ? r.GET_64MiB_c16.mib_s / r.ceiling_get_64MiB_c16.mib_s : undefined,
-    };
+    const ratio = (a: LoadResult | undefined, b: LoadResult | undefined) => (a && b ? Math.round((a.mib_s / b.mib_s) * 1000) / 1000 : undefined);
+    // Against the bare Bun.serve the issue names, and against bare node:http (our transport).
+    result.ratios = Object.fromEntries(
+      (["bun", "node"] as const).flatMap((k) =>
+        [1, 16].flatMap((c) => [
+          [`put_64MiB_c${c}_vs_${k}`, ratio(r[`PUT_64MiB_c${c}`], r[`ceiling_${k}_put_64MiB_c${c}`])],
+          [`get_64MiB_c${c}_vs_${k}`, ratio(r[`GET_64MiB_c${c}`], r[`ceiling_${k}_get_64MiB_c${c}`])],
+        ]),
+      ),
+    );
     await server.stop();
   } finally {
     temp.cleanup();
