@@ -7,12 +7,11 @@ import type { FileStat } from "./drive.ts";
 import { DriveError } from "./drive-error.ts";
 import { checkVolume, parentOf, resolveOnDrive } from "./drive-path.ts";
 import { errnoOf, toDriveError } from "./fs-errors.ts";
+import { fileRangeStream } from "./file-stream.ts";
 
 /** "always": fdatasync files before they become visible; "none": rely on the page cache. */
 export type FsyncPolicy = "always" | "none";
 
-/** Largest single read we hand to the OS when streaming a file. */
-const STREAM_CHUNK = 1 << 20;
 
 /** Bun.file handles kept for shard files being read block by block (they hold no descriptor). */
 const FILE_REFS = 64;
@@ -172,34 +171,13 @@ export class FileOps {
   }
 
   async readStream(volume: string, path: string, offset: number, length: number): Promise<ReadableStream<Uint8Array>> {
-    const file = this.abs(volume, path);
     let fh: fsp.FileHandle;
     try {
-      fh = await fsp.open(file, "r");
+      fh = await fsp.open(this.abs(volume, path), "r");
     } catch (err) {
       throw await this.#notFoundOrVolume(err, volume, `Cannot read "${volume}/${path}" on "${this.root}"`);
     }
-    let pos = offset;
-    const end = offset + length;
-    return new ReadableStream<Uint8Array>({
-      pull: async (controller) => {
-        if (pos >= end) {
-          await fh.close();
-          return controller.close();
-        }
-        const buf = new Uint8Array(Math.min(STREAM_CHUNK, end - pos));
-        const { bytesRead } = await fh.read(buf, 0, buf.length, pos);
-        if (bytesRead === 0) {
-          await fh.close();
-          return controller.error(new DriveError("Corrupt", `"${volume}/${path}" is shorter than ${end} bytes`));
-        }
-        pos += bytesRead;
-        controller.enqueue(bytesRead === buf.length ? buf : buf.subarray(0, bytesRead));
-      },
-      cancel: async () => {
-        await fh.close().catch(() => {});
-      },
-    });
+    return fileRangeStream(fh, offset, length, () => `"${volume}/${path}" is shorter than ${offset + length} bytes`);
   }
 
   async stat(volume: string, path: string): Promise<FileStat> {
