@@ -4,6 +4,7 @@
 import http from "node:http";
 import https from "node:https";
 import type { AddressInfo } from "node:net";
+import { releaseIfDisposable } from "./util/index.ts";
 
 export type FetchHandler = (req: Request, remoteAddress?: string) => Promise<Response>;
 
@@ -77,7 +78,8 @@ function headerList(response: Response, length?: number): string[] {
 }
 
 async function write(res: http.ServerResponse, chunk: Uint8Array): Promise<void> {
-  if (!res.write(chunk)) await new Promise((ok) => res.once("drain", ok));
+  // Once flushed, a block the GET path alone owned is freed at once (see util/disposable.ts).
+  if (!res.write(chunk, (err) => void (err ? undefined : releaseIfDisposable(chunk)))) await new Promise((ok) => res.once("drain", ok));
 }
 
 async function writeResponse(res: http.ServerResponse, response: Response): Promise<void> {

@@ -30,6 +30,11 @@ export async function decodeBlock(pool: ErasurePool, reader: ShardReader, layout
   }
 }
 
+/**
+ * Writes [offset, offset+length) of the part to `write`, in order. Every chunk is a view of a
+ * buffer this call created (decoded by a worker and transferred here): the caller owns it alone
+ * and may keep it or free it once written.
+ */
 export async function erasureDecode(
   pool: ErasurePool,
   layout: Layout,

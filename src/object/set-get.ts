@@ -3,7 +3,7 @@
 // The read lock is held until the body ends; damaged or missing shards trigger a heal.
 import type { FileInfo } from "../disk/index.ts";
 import { CodecError, erasureDecode, type ShardSource } from "../ec/index.ts";
-import { pushStream } from "../util/index.ts";
+import { markDisposable, pushStream } from "../util/index.ts";
 import { ObjectError } from "./object-error.ts";
 import type { GetObjectOptions, GetObjectResult, ObjectInfo, RangeSpec } from "./object-layer.ts";
 import { decodeDirObject, encodeDirObject, sysValue, toObjectInfo } from "./object-info.ts";
@@ -65,7 +65,7 @@ export async function getObject(ctx: SetContext, bucket: string, key: string, op
       range = resolveRange(opts.range, info.size);
       ({ start, end } = range);
     }
-    const damaged = { any: v.perDrive.some((f, i) => f === null && ctx.drives[i] !== null) };
+    const damaged = { any: v.lent.length > 0 || v.perDrive.some((f, i) => f === null && ctx.drives[i] !== null) };
     const body = pushStream((push, signal) => readBytes(ctx, v, start, end - start + 1, push, signal, damaged), {
       finish: () => {
         release();
@@ -117,7 +117,7 @@ async function readBytes(ctx: SetContext, v: ResolvedVersion, offset: number, le
       const sources = partSources(ctx, v, part.number);
       let res: { corrupt: number[]; missing: number[] };
       try {
-        res = await erasureDecode(ctx.codec, { d: e.dataBlocks, p: e.parityBlocks, blockSize: e.blockSize }, sources, part.size, from - partStart, to - from, push, { signal });
+        res = await erasureDecode(ctx.codec, { d: e.dataBlocks, p: e.parityBlocks, blockSize: e.blockSize }, sources, part.size, from - partStart, to - from, (chunk) => push(markDisposable(chunk)), { signal });
       } catch (err) {
         if (!(err instanceof CodecError && err.kind === "Unrecoverable")) throw err;
         damaged.any = true;

@@ -7,3 +7,4 @@ export * from "./push-stream.ts";
 export * from "./checksum.ts";
 export * from "./metrics.ts";
 export * from "./metrics-requests.ts";
+export * from "./disposable.ts";
