@@ -67,7 +67,7 @@ export class MetadataOps {
   async renameData(srcVolume: string, srcPath: string, fi: FileInfo, dstVolume: string, dstPath: string): Promise<RenameDataResult> {
     await this.#checkParents(dstVolume, dstPath);
     const { meta, bytes, existed } = await this.#load(dstVolume, dstPath, false);
-    const oldDataDir = replacedDataDir(meta, dstVolume, dstPath, fi);
+    const oldDataDir = replacedDataDir(meta, dstVolume, dstPath, fi) || (await this.#spillReplacedInline(meta, dstVolume, dstPath, fi));
     const id = fi.versionId === "" ? "null" : fi.versionId.toLowerCase();
     const replaces = bytes !== undefined && meta.versions.some((h) => h.versionId === id);
     meta.addVersion(fi);
@@ -109,6 +109,28 @@ export class MetadataOps {
         throw toDriveError(e, `Cannot move "${from}" to "${to}"`);
       });
     }
+  }
+
+  /**
+   * Before an inline version is replaced by one with the same id (the null version), its shard
+   * goes to <object>/<dataDir>/part.1, where a version with a data dir keeps it: should this
+   * write never reach quorum (a crash between drives), the old version can still be read here.
+   * Only where neither side of such a split could have read quorum (more data than parity
+   * shards). Returned as the old data dir, so it goes once the write has quorum.
+   */
+  async #spillReplacedInline(meta: XlMeta, volume: string, path: string, fi: FileInfo): Promise<string> {
+    let old: FileInfo;
+    try {
+      old = meta.fileInfo(volume, path, fi.versionId, { data: true });
+    } catch {
+      return "";
+    }
+    const e = old.erasure;
+    if (old.deleted || old.data === undefined || !old.dataDir || old.dataDir === fi.dataDir || old.parts.length !== 1) return "";
+    // Some split k | n-k leaves both sides below d exactly when 2d > n + 1.
+    if (!e || 2 * e.dataBlocks <= e.distribution.length + 1) return "";
+    await this.files.writeFileAtomic(this.files.abs(volume, `${path}/${old.dataDir}/part.1`), old.data);
+    return old.dataDir;
   }
 
   /** Refuses to create an object below another object ("a/b" when "a" is an object). */

@@ -3,7 +3,8 @@
 // many times over the same drives. After each kill a fresh store must show, for every key,
 // the last acknowledged object or one whose write had begun — whole, by MD5 — never a broken
 // one; the listing must agree; healAll must keep that answer and restore full redundancy.
-// CRASH_ITERATIONS raises the number of kills (default 16).
+// CRASH_ITERATIONS raises the number of kills (default 16); CRASH_DRIVES / CRASH_PARITY pick
+// another layout (default 4 drives, EC 2+2).
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { join } from "node:path";
 import { ErasurePool } from "../ec/index.ts";
@@ -14,6 +15,8 @@ import { damagedPositions } from "../../test/support/shard-check.ts";
 import { encodeDirObject } from "./object-info.ts";
 
 const ITERATIONS = Number(process.env.CRASH_ITERATIONS ?? 16);
+const DRIVES = Number(process.env.CRASH_DRIVES ?? 4);
+const PARITY = process.env.CRASH_PARITY ? Number(process.env.CRASH_PARITY) : undefined;
 const CHILD = join(import.meta.dir, "../../test/support/crash-child.ts");
 const ABSENT = "absent";
 const enc = new TextEncoder();
@@ -24,7 +27,7 @@ let t: TestStore;
 
 beforeAll(async () => {
   codec = new ErasurePool({ workers: 2 });
-  t = await openTestStore(temp, codec, { drives: 4 });
+  t = await openTestStore(temp, codec, { drives: DRIVES, settings: PARITY === undefined ? undefined : { standardParity: PARITY } });
   for (const b of CRASH_BUCKETS) await t.store.makeBucket(b);
   await t.store.setBucketConfig("crashv", "versioning", enc.encode("<VersioningConfiguration><Status>Enabled</Status></VersioningConfiguration>"));
   await t.close();
@@ -36,7 +39,7 @@ afterAll(async () => {
 
 /** Runs the child until a random moment, kills it with SIGKILL, returns its announcements. */
 async function runAndKill(seed: number, killAfterMs: number): Promise<string[]> {
-  const proc = Bun.spawn([process.execPath, CHILD, JSON.stringify({ roots: t.roots, seed })], { stdout: "pipe", stderr: "pipe" });
+  const proc = Bun.spawn([process.execPath, CHILD, JSON.stringify({ roots: t.roots, seed, parity: PARITY })], { stdout: "pipe", stderr: "pipe" });
   const lines: string[] = [];
   let buf = "";
   let ready: () => void = () => {};

@@ -39,7 +39,7 @@ const KINDS: FaultKind[] = ["offline", "failWrites", "failReads", "slow", "hang"
  * use a short one; every other case a long one, so a loaded 2-core machine never makes a
  * healthy drive look hung.
  */
-const HANG_TIMEOUT_MS = 1_000;
+const HANG_TIMEOUT_MS = 2_000;
 const DRIVE_TIMEOUT_MS = 10_000;
 
 async function openStore(c: Config, kind: FaultKind): Promise<{ t: TestStore; ledger: Ledger; drives: FaultyDrive[] }> {

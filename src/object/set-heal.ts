@@ -30,12 +30,13 @@ export async function healObject(ctx: SetContext, volume: string, name: string, 
 
 /** Versions some drives hold that never reached quorum (failed writes): drop them everywhere. */
 async function removeDangling(ctx: SetContext, meta: SetMeta, volume: string, name: string): Promise<void> {
-  const good = new Set(meta.elected.map((v) => `${v.header.versionId}|${v.header.modTimeNs}`));
+  // A stale variant of an elected version id was replaced by the heal: removing it by id now would remove the healed version.
+  const good = new Set(meta.elected.map((v) => v.header.versionId));
   await Promise.all(
     meta.metas.map(async (m, pos) => {
       if (!m) return;
       for (const h of m.versions) {
-        if (good.has(`${h.versionId}|${h.modTimeNs}`)) continue;
+        if (good.has(h.versionId)) continue;
         const fi = m.fileInfo(volume, name, h.versionId);
         await callDrive(ctx, pos, (d) => d.deleteVersion(volume, name, fi, { undoWrite: true })).catch(() => {});
       }
@@ -47,18 +48,52 @@ async function removeDangling(ctx: SetContext, meta: SetMeta, volume: string, na
 async function healVersion(ctx: SetContext, meta: SetMeta, volume: string, name: string, v: ElectedVersion<XlVersionHeader>, deep: boolean): Promise<number[]> {
   const resolved = resolveVersion(ctx, meta, volume, name, decodeDirObject(name), v.header.versionId, true);
   const targets: number[] = [];
+  const restore: number[] = [];
   for (const [pos, drive] of ctx.drives.entries()) {
     if (!drive || meta.absent[pos] === "offline" || !ctx.health.isUp(pos)) continue;
     const fi = resolved.perDrive[pos];
     if (!fi || (!fi.deleted && !(await shardsIntact(ctx, resolved, pos, deep)))) targets.push(pos);
+    else if (resolved.lent.includes(pos)) restore.push(pos);
   }
-  if (targets.length === 0) return [];
+  if (targets.length === 0 && restore.length === 0) return [];
   await fanOut(ctx, (d) => d.makeVol(volume).catch(() => {}), targets);
   if (resolved.fi.deleted) {
     const done = await fanOut(ctx, (d) => d.deleteVersion(volume, name, resolved.fi), targets);
     return targets.filter((pos) => done[pos].ok);
   }
-  return rebuildShards(ctx, resolved, targets);
+  // Lent copies serve as sources while the others are rebuilt, then get their xl.meta back.
+  const rebuilt = targets.length > 0 ? await rebuildShards(ctx, resolved, targets) : [];
+  return [...rebuilt, ...(await restoreLent(ctx, meta, resolved, restore))].sort((a, b) => a - b);
+}
+
+/**
+ * Drives whose data dir still holds the elected version's shards but whose xl.meta holds an
+ * interrupted overwrite: the version goes back into xl.meta (inline again if it was inline),
+ * and the overwrite's data dir (or the spilled inline shard) goes.
+ */
+async function restoreLent(ctx: SetContext, meta: SetMeta, r: ResolvedVersion, positions: number[]): Promise<number[]> {
+  const fi = r.fi;
+  const inline = healsInline(r);
+  const done = await fanOut(
+    ctx,
+    async (d, pos) => {
+      const copy: FileInfo = { ...r.perDrive[pos]!, isLatest: undefined, numVersions: undefined, successorModTimeNs: undefined };
+      const partFile = `${fi.name}/${fi.dataDir}/part.${fi.parts[0]?.number ?? 1}`;
+      if (inline) copy.data = await d.readAll(fi.volume, partFile);
+      let replaced = "";
+      try {
+        replaced = meta.metas[pos]?.fileInfo(fi.volume, fi.name, fi.versionId).dataDir ?? "";
+      } catch {
+        // the drive's own variant is unreadable: nothing of it to clean up
+      }
+      await d.writeMetadata(fi.volume, fi.name, copy);
+      for (const dir of [replaced !== fi.dataDir ? replaced : "", inline ? fi.dataDir : ""]) {
+        if (dir) await d.delete(fi.volume, `${fi.name}/${dir}`, { recursive: true }).catch(() => {});
+      }
+    },
+    positions,
+  );
+  return positions.filter((pos) => done[pos].ok);
 }
 
 /** Whether heal writes the version inline: as the version says (MetaSys flag) or as any drive holds it. */
@@ -125,7 +160,14 @@ async function rebuildShards(ctx: SetContext, r: ResolvedVersion, targets: numbe
     }
     const perDrive = (pos: number): FileInfo => ({ ...fi, isLatest: undefined, numVersions: undefined, successorModTimeNs: undefined, erasure: { ...e, index: e.distribution[pos] }, data: inline ? (collectors.get(pos)?.bytes() ?? new Uint8Array()) : undefined });
     const done = await fanOut(ctx, (d, pos) => d.renameData(SYSTEM_VOLUME, `tmp/${tmpId}`, perDrive(pos), fi.volume, fi.name), [...alive]);
-    return [...alive].filter((pos) => done[pos].ok);
+    const healed = [...alive].filter((pos) => done[pos].ok);
+    // What the rewrite replaced (a stale variant's data dir), and for an inline version its own
+    // data dir: it exists only where a shard was kept as a file.
+    const stale = (pos: number) => [done[pos].ok ? (done[pos] as { value: { oldDataDir: string } }).value.oldDataDir : "", inline ? fi.dataDir : ""].filter(Boolean);
+    await fanOut(ctx, async (d, pos) => {
+      for (const dir of stale(pos)) await d.delete(fi.volume, `${fi.name}/${dir}`, { recursive: true }).catch(() => {});
+    }, healed);
+    return healed;
   } finally {
     void fanOut(ctx, (d) => d.delete(SYSTEM_VOLUME, `tmp/${tmpId}`, { recursive: true }), targets);
   }

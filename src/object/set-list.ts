@@ -3,10 +3,10 @@
 // reads do, so a listing never shows what a GET would refuse.
 import { XlMeta, type FileInfo, type WalkEntry, type WalkOptions } from "../disk/index.ts";
 import { mergeSorted } from "./merge-sorted.ts";
-import { electVersions } from "./quorum.ts";
+import { electVersions, tallyVersions } from "./quorum.ts";
 import { fanOut, type SetContext } from "./set-context.ts";
 import type { Guard } from "./drive-health.ts";
-import { requiredFor } from "./set-meta.ts";
+import { readSetMeta, requiredFor } from "./set-meta.ts";
 import { encodeDirObject } from "./object-info.ts";
 
 export type ListedEntry =
@@ -25,7 +25,7 @@ export async function* walkSet(ctx: SetContext, opts: WalkOptions): AsyncGenerat
     const objects = group.items.filter((it) => it.item.kind === "object");
     const prefixes = group.items.length - objects.length;
     if (objects.length > 0) {
-      const entry = electEntry(ctx, opts.volume, group.name, objects.map((o) => ({ pos: positions[o.source], meta: (o.item as { meta: Uint8Array }).meta })));
+      const entry = await electEntry(ctx, opts.volume, group.name, objects.map((o) => ({ pos: positions[o.source], meta: (o.item as { meta: Uint8Array }).meta })));
       if (entry) yield entry;
     }
     if (prefixes >= prefixQuorum) yield { kind: "prefix", name: group.name };
@@ -76,10 +76,22 @@ async function* withStepDeadline<T>(stream: AsyncIterable<T>, guard: Guard, what
 export async function entryFor(ctx: SetContext, volume: string, key: string): Promise<ListedEntry | null> {
   const results = await fanOut(ctx, (d) => d.readMetadata(volume, encodeDirObject(key)));
   const found = results.flatMap((r, pos) => (r.ok ? [{ pos, meta: r.value }] : []));
-  return found.length > 0 ? electEntry(ctx, volume, key, found) : null;
+  return found.length > 0 ? await electEntry(ctx, volume, key, found) : null;
 }
 
-function electEntry(ctx: SetContext, volume: string, key: string, found: { pos: number; meta: Uint8Array }[]): ListedEntry | null {
+/** Elected versions → a listing entry (free versions left out); null when there are none. */
+function toEntry(key: string, versions: FileInfo[]): ListedEntry | null {
+  const visible = versions.filter((fi) => !fi.freeVersion);
+  if (visible.length === 0) return null;
+  return { kind: "object", name: key, versions: visible.map((fi, i) => ({ ...fi, isLatest: i === 0, numVersions: visible.length, data: undefined })) };
+}
+
+/**
+ * The listing entry of a key from the walked xl.meta copies. A version id split between
+ * variants with no quorum (an interrupted overwrite) is looked at again the way a GET does,
+ * so a listing never hides what a GET would serve.
+ */
+async function electEntry(ctx: SetContext, volume: string, key: string, found: { pos: number; meta: Uint8Array }[]): Promise<ListedEntry | null> {
   const n = ctx.drives.length;
   const metas: (XlMeta | null)[] = new Array(n).fill(null);
   for (const f of found) {
@@ -89,16 +101,22 @@ function electEntry(ctx: SetContext, volume: string, key: string, found: { pos: 
       // unreadable on this drive: it simply does not vote
     }
   }
+  const name = encodeDirObject(key);
   const elected = electVersions(
     metas.map((m) => m?.versions ?? null),
     requiredFor(metas, n),
   ).filter((v) => (v.header.flags & 1) === 0);
-  if (elected.length === 0) return null;
-  const name = encodeDirObject(key);
-  const versions: FileInfo[] = [];
-  elected.forEach((v, i) => {
-    const fi = metas[v.drives[0]]!.fileInfo(volume, name, v.header.versionId);
-    versions.push({ ...fi, isLatest: i === 0, numVersions: elected.length, data: undefined });
-  });
-  return { kind: "object", name: key, versions };
+  const ids = new Set(elected.map((v) => v.header.versionId));
+  const split = tallyVersions(metas.map((m) => m?.versions ?? null)).filter((v) => !ids.has(v.header.versionId));
+  if (split.some((v, i) => split.findIndex((w) => w.header.versionId === v.header.versionId) !== i)) {
+    try {
+      const meta = await readSetMeta(ctx, volume, name);
+      // Describe each version from a drive whose own xl.meta holds it (not a lent copy).
+      const own = (v: (typeof meta.elected)[number]) => v.drives.find((p) => !meta.borrowed.get(v.header.versionId)?.has(p))!;
+      return toEntry(key, meta.elected.map((v) => meta.metas[own(v)]!.fileInfo(volume, name, v.header.versionId)));
+    } catch {
+      return null;
+    }
+  }
+  return toEntry(key, elected.map((v) => metas[v.drives[0]]!.fileInfo(volume, name, v.header.versionId)));
 }

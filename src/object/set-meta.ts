@@ -5,6 +5,7 @@ import { DriveError, XlMeta, type FileInfo, type XlVersionHeader } from "../disk
 import { ObjectError } from "./object-error.ts";
 import { fanOut, type SetContext } from "./set-context.ts";
 import { electVersions, errorKind, mightReachQuorum, type ElectedVersion } from "./quorum.ts";
+import { recoverSplitVersions, type Borrowed } from "./split-recovery.ts";
 
 export interface SetMeta {
   /** Parsed xl.meta per drive position (null: missing, unreadable or drive failed). */
@@ -13,6 +14,8 @@ export interface SetMeta {
   absent: (null | "missing" | "corrupt" | "offline")[];
   /** Versions held by a quorum of drives, newest first. */
   elected: ElectedVersion<XlVersionHeader>[];
+  /** Drives counted for the older variant of a split version (see split-recovery.ts), with their copy. */
+  borrowed: Borrowed;
 }
 
 /** Quorum a version needs: its data shard count, or a majority-ish share for markers. */
@@ -62,8 +65,10 @@ export async function readSetMeta(ctx: SetContext, volume: string, name: string)
     throw new ObjectError("NoSuchBucket", `Bucket "${volume}" does not exist`, { bucket: volume });
   }
   const perDrive = metas.map((m) => m?.versions ?? null);
-  const elected = electVersions(perDrive, requiredFor(metas, n));
-  return { metas, absent, elected };
+  const required = requiredFor(metas, n);
+  const elected = electVersions(perDrive, required);
+  const borrowed = await recoverSplitVersions(ctx, volume, name, metas, elected, required);
+  return { metas, absent, elected, borrowed };
 }
 
 /**
@@ -85,6 +90,8 @@ export interface ResolvedVersion {
   fi: FileInfo;
   /** The same version per drive position, with that drive's EcIndex and inline data; null where lacking. */
   perDrive: (FileInfo | null)[];
+  /** Positions whose copy was borrowed from their data dir (their xl.meta says otherwise): heal them. */
+  lent: number[];
   meta: SetMeta;
 }
 
@@ -99,7 +106,10 @@ export function resolveVersion(ctx: SetContext, meta: SetMeta, volume: string, n
   if (versionId === "") chosen = candidates[0];
   else chosen = candidates.find((v) => v.header.versionId === versionId);
   if (!chosen) notFoundOrQuorum(meta, n, volume, key, versionId);
+  const lentHere = meta.borrowed.get(chosen.header.versionId);
   const perDrive: (FileInfo | null)[] = meta.metas.map((m, i) => {
+    const lent = lentHere?.get(i);
+    if (lent) return { ...lent, volume, name };
     if (!m || !chosen.drives.includes(i)) return null;
     try {
       return m.fileInfo(volume, name, chosen.header.versionId, { data: withData });
@@ -112,5 +122,5 @@ export function resolveVersion(ctx: SetContext, meta: SetMeta, volume: string, n
   if (!first) notFoundOrQuorum(meta, n, volume, key, versionId);
   const latest = candidates[0];
   const fi: FileInfo = { ...first, data: undefined, isLatest: latest === chosen, numVersions: candidates.length };
-  return { fi, perDrive, meta };
+  return { fi, perDrive, lent: [...(lentHere?.keys() ?? [])], meta };
 }

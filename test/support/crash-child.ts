@@ -2,7 +2,7 @@
 // (PUTs of several sizes and multipart completes, unversioned and versioned buckets, two
 // writers at once), announcing each write on stdout before it starts ("BEGIN") and after it
 // was acknowledged ("ACK"). Announcements use a synchronous write so none is lost to SIGKILL.
-// Usage: bun crash-child.ts '{"roots":[...],"seed":1}'
+// Usage: bun crash-child.ts '{"roots":[...],"seed":1,"parity":2}' (parity optional)
 import { writeSync } from "node:fs";
 import { LocalDrive } from "../../src/disk/index.ts";
 import { ErasurePool } from "../../src/ec/index.ts";
@@ -63,11 +63,12 @@ async function writer(store: ObjectStore, which: number, seed: number): Promise<
 }
 
 async function main(): Promise<void> {
-  const cfg = JSON.parse(process.argv[2]) as { roots: string[]; seed: number };
+  const cfg = JSON.parse(process.argv[2]) as { roots: string[]; seed: number; parity?: number };
   const drives = await Promise.all(cfg.roots.map((r) => LocalDrive.open(r, { fsync: "none" })));
   const fmt = await loadPoolFormat({ drives, sets: [drives.map((_, i) => i)] }, { poolIndex: 0 });
   const codec = new ErasurePool({ workers: 1 });
-  const store = new ObjectStore({ pools: [{ sets: fmt.sets }], deploymentId: fmt.deploymentId, distributionAlgo: fmt.distributionAlgo, codec });
+  const settings = cfg.parity === undefined ? undefined : { standardParity: cfg.parity };
+  const store = new ObjectStore({ pools: [{ sets: fmt.sets }], deploymentId: fmt.deploymentId, distributionAlgo: fmt.distributionAlgo, codec, settings });
   announce("READY");
   await Promise.all([writer(store, 0, cfg.seed), writer(store, 1, cfg.seed)]);
 }
