@@ -7,14 +7,12 @@ import type { FileStat } from "./drive.ts";
 import { DriveError } from "./drive-error.ts";
 import { checkVolume, parentOf, resolveOnDrive } from "./drive-path.ts";
 import { errnoOf, toDriveError } from "./fs-errors.ts";
-import { fileRangeStream } from "./file-stream.ts";
+import { fileRangeStream, writeStreamToFile } from "./file-stream.ts";
 
 /** "always": fdatasync files before they become visible; "none": rely on the page cache. */
 export type FsyncPolicy = "always" | "none";
 
 
-/** With fsync "always", a shard file being written starts flushing every this many bytes. */
-const EARLY_FLUSH_BYTES = 4 << 20;
 /** Bun.file handles kept for shard files being read block by block (they hold no descriptor). */
 const FILE_REFS = 64;
 
@@ -136,35 +134,10 @@ export class FileOps {
   async createFile(volume: string, path: string, size: number, body: ReadableStream<Uint8Array>): Promise<void> {
     const file = this.abs(volume, path);
     await this.#requireVolume(volume);
-    let fh: fsp.FileHandle | undefined;
-    let flushing: Promise<void> | undefined;
     try {
       await fsp.mkdir(file.slice(0, file.lastIndexOf("/")), { recursive: true });
-      fh = await fsp.open(file, "w", 0o666);
-      const handle = fh;
-      let written = 0;
-      let flushedAt = 0;
-      for await (const chunk of body) {
-        if (size >= 0 && written + chunk.length > size) throw new DriveError("Corrupt", `"${volume}/${path}": more than the declared ${size} bytes`);
-        let off = 0;
-        while (off < chunk.length) off += (await handle.write(chunk, off, chunk.length - off)).bytesWritten;
-        written += chunk.length;
-        // Start flushing early, in the background, so the disk works while the next blocks are
-        // encoded; the final fdatasync then has little left to do (one flush at a time).
-        if (this.fsync === "always" && !flushing && written - flushedAt >= EARLY_FLUSH_BYTES) {
-          flushedAt = written;
-          flushing = handle.datasync().finally(() => (flushing = undefined));
-        }
-      }
-      if (size >= 0 && written !== size) throw new DriveError("Corrupt", `"${volume}/${path}": got ${written} of ${size} bytes`);
-      await flushing;
-      if (this.fsync === "always") await handle.datasync();
-      await handle.close();
-      fh = undefined;
+      await writeStreamToFile(file, size, body, this.fsync === "always", `"${volume}/${path}"`);
     } catch (err) {
-      await flushing?.catch(() => {});
-      await fh?.close().catch(() => {});
-      await fsp.rm(file, { force: true }).catch(() => {});
       await body.cancel(err).catch(() => {});
       throw toDriveError(err, `Cannot create "${volume}/${path}" on "${this.root}"`);
     }
