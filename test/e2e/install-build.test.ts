@@ -24,6 +24,14 @@ test.skipIf(HOST !== "linux-x64" && HOST !== "linux-arm64")("the host target bui
   expect(run.stdout.toString()).toStartWith(`bunker version ${result.version}`);
   const sums = Bun.spawnSync(["sha256sum", "-c", "SHA256SUMS"], { cwd: out, stdout: "pipe" });
   expect(sums.stdout.toString()).toContain(`${t.archive.slice(out.length + 1)}: OK`);
+  if (Bun.which("xz")) {
+    // The release archive that meets the ≤ 50 MB size budget.
+    expect(t.xzArchiveBytes!).toBeLessThan(50e6);
+    const y = temp.make("bunker-extract-xz-");
+    expect(Bun.spawnSync(["tar", "-xJf", t.xzArchive!, "-C", y]).exitCode).toBe(0);
+    expect(Bun.spawnSync([join(y, "bunker"), "--version"], { stdout: "pipe" }).stdout.toString()).toStartWith(`bunker version ${result.version}`);
+    expect(sums.stdout.toString()).toContain(`${t.xzArchive!.slice(out.length + 1)}: OK`);
+  }
 }, 180_000);
 
 test("tar.gz and zip writers produce archives the system tools read back", () => {
