@@ -72,9 +72,24 @@ export class BlockCodec {
     reuse?: (bytes: number) => ArrayBuffer | undefined,
   ): { buffer: ArrayBuffer; segmentLength: number } {
     checkLayout({ d, p, blockSize });
+    const bytes = (d + p) * planBlocks(data.length, blockSize, d).segmentLength;
+    // A fresh ArrayBuffer costs page faults on first touch; a recycled one is only a copy.
+    const buffer = reuse?.(bytes) ?? new ArrayBuffer(bytes);
+    const segmentLength = this.encodeInto(d, p, blockSize, data, new Uint8Array(buffer, 0, bytes));
+    return { buffer, segmentLength };
+  }
+
+  /**
+   * Like encode(), but writes the segments to `out[0 .. (d+p)*segmentLength)` and returns
+   * segmentLength. `out` may overlap `data` (a pool arena holds both): every input byte is
+   * read into kernel memory before the first output byte is written.
+   */
+  encodeInto(d: number, p: number, blockSize: number, data: Uint8Array, out: Uint8Array): number {
+    checkLayout({ d, p, blockSize });
     const n = d + p;
     const plan = planBlocks(data.length, blockSize, d);
     const seg = plan.segmentLength;
+    if (out.length < n * seg) throw new CodecError("InvalidLayout", `Cannot write ${n * seg} framed bytes into ${out.length}`);
     const base = this.#kernel.ensure(n * seg);
     const parityRows = this.#matrix(d, p).slice(d);
     for (let b = 0; b < plan.lengths.length; b++) {
@@ -95,11 +110,8 @@ export class BlockCodec {
       this.#kernel.mulMatrix(parityRows, dataPtrs, parityPtrs, chunk);
       for (let i = 0; i < n; i++) this.#hashInto(ptr(i), chunk, ptr(i) - HASH_SIZE);
     }
-    // A fresh ArrayBuffer costs page faults on first touch; a recycled one is only a copy.
-    const bytes = n * seg;
-    const buffer = reuse?.(bytes) ?? new ArrayBuffer(bytes);
-    new Uint8Array(buffer, 0, bytes).set(this.#kernel.memory.subarray(base, base + bytes));
-    return { buffer, segmentLength: seg };
+    out.set(this.#kernel.memory.subarray(base, base + n * seg));
+    return seg;
   }
 
   /** Decodes framed segments of the same blocks; see DecodeResult. */

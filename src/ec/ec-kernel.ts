@@ -1,10 +1,9 @@
 // EcKernel: one instance of our WASM kernel (src/ec/kernel/ec-kernel.wat) and the layout of
 // its memory. Callers place shard bytes in the data area and run GF(2^8) matrix products and
 // HighwayHash-256 on them in place; every call is synchronous, so one instance = one user.
-import { readFileSync } from "node:fs";
-import kernelPath from "./kernel/ec-kernel.wasm" with { type: "file" };
 import { CodecError } from "./codec-error.ts";
 import { gfMul } from "./gf256.ts";
+import { kernelModule, sharedKernelModule } from "./kernel-module.ts";
 import { BITROT_KEY } from "./layout.ts";
 
 interface KernelExports {
@@ -33,12 +32,6 @@ export const DATA_BASE = 45056;
 /** Position chunk when several output groups re-read the inputs (keeps them in L2). */
 const CHUNK = 32768;
 
-// The compiled module is immutable and costs ~1 ms to compile: compile once, on first use.
-let compiled: WebAssembly.Module | undefined;
-function kernelModule(): WebAssembly.Module {
-  return (compiled ??= new WebAssembly.Module(readFileSync(kernelPath)));
-}
-
 export class EcKernel {
   readonly #x: KernelExports;
   #mem: Uint8Array;
@@ -46,8 +39,14 @@ export class EcKernel {
   #tablesFrom = 0;
   #gfReady = false;
 
-  constructor() {
-    this.#x = new WebAssembly.Instance(kernelModule(), {}).exports as unknown as KernelExports;
+  /**
+   * A kernel with its own memory, or one working in `memory` (a shared memory of at least
+   * DATA_BASE bytes; an encode arena). Kernels sharing a memory share the area below
+   * DATA_BASE too: only one may run at a time, and each calls forgetTables() when it starts.
+   */
+  constructor(memory?: WebAssembly.Memory) {
+    const instance = memory ? new WebAssembly.Instance(sharedKernelModule(), { env: { memory } }) : new WebAssembly.Instance(kernelModule(), {});
+    this.#x = instance.exports as unknown as KernelExports;
     this.#mem = new Uint8Array(this.#x.memory.buffer);
     this.ensure(0);
     this.#mem = new Uint8Array(this.#x.memory.buffer);
@@ -65,10 +64,19 @@ export class EcKernel {
     const need = DATA_BASE + bytes + 64;
     const have = this.#x.memory.buffer.byteLength;
     if (need > have) {
-      if (need > 0xffff0000) throw new CodecError("InvalidLayout", `Cannot map ${bytes} bytes into the erasure kernel`);
-      this.#x.memory.grow(Math.ceil((need - have) / 65536));
+      try {
+        if (need > 0xffff0000) throw new RangeError("beyond 4 GiB");
+        this.#x.memory.grow(Math.ceil((need - have) / 65536));
+      } catch (e) {
+        throw new CodecError("InvalidLayout", `Cannot map ${bytes} bytes into the erasure kernel`, { cause: e });
+      }
     }
     return DATA_BASE;
+  }
+
+  /** Another kernel may have used this memory's coefficient tables since our last call. */
+  forgetTables(): void {
+    this.#tablesFor = null;
   }
 
   /**

@@ -2,6 +2,7 @@
 // shard sink. Several blocks are in flight, but each sink is written strictly in order;
 // a sink that throws is dropped, and the write fails once fewer than writeQuorum remain.
 import { CodecError } from "./codec-error.ts";
+import type { EncodeBatch } from "./encode-batch.ts";
 import type { ErasurePool } from "./erasure-pool.ts";
 import { type Layout, checkLayout } from "./layout.ts";
 
@@ -60,6 +61,12 @@ class SinkSet {
   }
 }
 
+/**
+ * Blocks per pool job. One: two or more cut the per-job overhead further but hold more memory
+ * per stream (in flight: pool.size + 1 jobs of (d+p)/d × this many MiB each).
+ */
+const BLOCKS_PER_JOB = 1;
+
 export async function erasureEncode(
   pool: ErasurePool,
   layout: Layout,
@@ -75,7 +82,7 @@ export async function erasureEncode(
   const out = new SinkSet(sinks, writeQuorum);
   const inflight: Promise<Uint8Array[]>[] = [];
   const maxInflight = pool.size + 1;
-  const cutter = new BlockCutter(source, blockSize, (bytes) => pool.acquire(bytes));
+  const cutter = new BatchCutter(source, () => pool.batch(layout, BLOCKS_PER_JOB * blockSize), (batch) => pool.release(batch));
   let size = 0;
   const drainOne = async () => {
     const segments = await inflight.shift()!;
@@ -83,10 +90,10 @@ export async function erasureEncode(
     pool.release(segments); // ShardSink contract: a segment is not used after write() resolves
   };
   try {
-    for (let block = await cutter.next(); block; block = await cutter.next()) {
+    for (let batch = await cutter.next(); batch; batch = await cutter.next()) {
       throwIfAborted(opts.signal);
-      size += block.length;
-      inflight.push(pool.encode(d, p, blockSize, block));
+      size += batch.length;
+      inflight.push(pool.encodeBatch(batch));
       while (inflight.length >= maxInflight) await drainOne();
     }
     while (inflight.length > 0) {
@@ -101,42 +108,45 @@ export async function erasureEncode(
   }
 }
 
-/** Cuts a byte stream into blocks, each in its own ArrayBuffer so the pool can transfer it. */
-class BlockCutter {
+/**
+ * Cuts a byte stream into encode batches (see EncodeBatch): the stream's bytes are copied once,
+ * straight to where the worker encodes them.
+ */
+class BatchCutter {
   readonly #it: AsyncIterator<Uint8Array>;
-  readonly #blockSize: number;
+  readonly #alloc: () => EncodeBatch;
+  readonly #free: (batch: EncodeBatch) => void;
   #carry: Uint8Array | undefined;
 
-  readonly #alloc: (bytes: number) => Uint8Array;
-
-  constructor(source: ByteSource, blockSize: number, alloc: (bytes: number) => Uint8Array) {
+  constructor(source: ByteSource, alloc: () => EncodeBatch, free: (batch: EncodeBatch) => void) {
     this.#it = (source as AsyncIterable<Uint8Array>)[Symbol.asyncIterator]();
-    this.#blockSize = blockSize;
     this.#alloc = alloc;
+    this.#free = free;
   }
 
-  /** The next block (blockSize bytes, fewer at the end), or null at the end of the stream. */
-  async next(): Promise<Uint8Array | null> {
-    const block = this.#alloc(this.#blockSize);
-    let fill = 0;
-    while (fill < this.#blockSize) {
+  /** The next batch (full, or holding the end of the stream), or null at the end of the stream. */
+  async next(): Promise<EncodeBatch | null> {
+    const batch = this.#alloc();
+    while (batch.length < batch.capacity) {
       if (!this.#carry) {
         let r: IteratorResult<Uint8Array>;
         try {
           r = await this.#it.next();
         } catch (e) {
+          this.#free(batch);
           throw new CodecError("SourceFailed", "Cannot read the object stream", { cause: e });
         }
         if (r.done) break;
         this.#carry = r.value;
       }
-      const take = Math.min(this.#carry.length, this.#blockSize - fill);
-      block.set(this.#carry.subarray(0, take), fill);
-      fill += take;
-      this.#carry = take < this.#carry.length ? this.#carry.subarray(take) : undefined;
+      const took = batch.write(this.#carry);
+      this.#carry = took < this.#carry.length ? this.#carry.subarray(took) : undefined;
     }
-    if (fill === 0) return null;
-    return fill === this.#blockSize ? block : block.slice(0, fill);
+    if (batch.length === 0) {
+      this.#free(batch);
+      return null;
+    }
+    return batch;
   }
 
   /** Stops the source (cancels a ReadableStream) after a failure. */

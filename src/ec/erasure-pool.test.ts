@@ -1,6 +1,6 @@
-// ErasurePool: results equal the in-thread codec and the TS reference, crashes are contained
-// (WorkerCrashed, then the pool keeps working), close() rejects with Closed, and a full queue
-// makes submitters wait.
+// ErasurePool: results equal the in-thread codec and the TS reference (copied and in-place jobs),
+// crashes are contained (WorkerCrashed, then the pool keeps working), close() rejects with
+// Closed, a full queue makes submitters wait, and arenas let go are forgotten by the workers.
 import { afterAll, describe, expect, test } from "bun:test";
 import { BlockCodec } from "./block-codec.ts";
 import { CodecError } from "./codec-error.ts";
@@ -8,7 +8,7 @@ import { ErasurePool } from "./erasure-pool.ts";
 import { ReedSolomonReference } from "./reed-solomon-reference.ts";
 import { HASH_SIZE } from "./layout.ts";
 import { splitBlock } from "./shards.ts";
-import { hex, rng } from "./test-support.ts";
+import { hex, rng, sha256 } from "./test-support.ts";
 
 const FAULTY = new URL("./test-faulty-worker.ts", import.meta.url);
 
@@ -62,6 +62,68 @@ describe("ErasurePool", () => {
     expect((await pool.decode(4, 2, 16384, segs, data.length)).corrupt).toEqual([1]);
     expect(await rejection(pool.encode(0, 1, 10, data))).toHaveProperty("kind", "InvalidLayout");
   });
+
+  test("in-place jobs (kernel arenas): batches and large encode() = in-thread codec, arenas reused dirty", async () => {
+    const local = new BlockCodec("wasm");
+    const r = rng(12);
+    const layouts = [
+      { d: 4, p: 2, blockSize: 1 << 20 },
+      { d: 12, p: 4, blockSize: 1 << 20 },
+      { d: 1, p: 1, blockSize: 300_000 },
+      { d: 5, p: 3, blockSize: 100_001 },
+    ];
+    for (let it = 0; it < 32; it++) {
+      const layout = layouts[it % layouts.length];
+      const { d, p, blockSize } = layout;
+      const blocks = 1 + r.int(3);
+      const length = r.int(2) === 0 ? blocks * blockSize : 1 + r.int(blocks * blockSize);
+      const data = r.bytes(length);
+      let segs: Uint8Array[];
+      if (r.int(2) === 0) segs = await pool.encode(d, p, blockSize, data);
+      else {
+        const batch = pool.batch(layout, blocks * blockSize);
+        for (let at = 0; at < length; at += 70_000) batch.write(data.subarray(at, at + 70_000));
+        segs = await pool.encodeBatch(batch);
+      }
+      const want = local.encode(d, p, blockSize, data);
+      expect(sha256(new Uint8Array(Buffer.concat(segs)))).toBe(sha256(new Uint8Array(want.buffer)));
+      if (r.int(4) !== 0) pool.release(segs); // most arenas go back and are reused with stale bytes
+    }
+  }, 60_000);
+
+  test("batches: one submit each, no writes after it; unsubmitted ones and acquired buffers go back", async () => {
+    const layout = { d: 4, p: 2, blockSize: 1 << 20 };
+    const batch = pool.batch(layout, 1 << 20);
+    batch.write(new Uint8Array(1000).fill(1));
+    const segs = pool.encodeBatch(batch);
+    expect(() => batch.write(new Uint8Array(1))).toThrow(CodecError);
+    expect((await rejection(pool.encodeBatch(batch))).kind).toBe("InvalidLayout");
+    expect((await segs).map((s) => s.length)).toEqual(Array(6).fill(HASH_SIZE + 250));
+    pool.release(pool.batch(layout, 1 << 20));
+    const input = pool.acquire(5000, layout);
+    input.fill(3);
+    const viaAcquire = await pool.encode(4, 2, 1 << 20, input);
+    expect(hex(viaAcquire[5])).toBe(hex((await pool.encode(4, 2, 1 << 20, new Uint8Array(5000).fill(3)))[5]));
+    pool.release(pool.acquire(10));
+  });
+});
+
+describe("ErasurePool arenas", () => {
+  test("arenas the bank lets go are forgotten by the workers, jobs keep working (no bank, forced GC)", async () => {
+    const pool = new ErasurePool({ workers: 2, hash: "wasm", arenaBytes: 0 });
+    const data = rng(5).bytes(3 << 20);
+    const want = hex(new Uint8Array(new BlockCodec("wasm").encode(4, 2, 1 << 20, data).buffer));
+    for (let round = 0; round < 6; round++) {
+      const results = await Promise.all([0, 1, 2].map(() => pool.encode(4, 2, 1 << 20, data)));
+      for (const segs of results) {
+        expect(hex(new Uint8Array(Buffer.concat(segs)))).toBe(want);
+        pool.release(segs);
+      }
+      Bun.gc(true);
+      await Bun.sleep(5);
+    }
+    await pool.close();
+  }, 30_000);
 });
 
 describe("ErasurePool faults", () => {
@@ -73,6 +135,11 @@ describe("ErasurePool faults", () => {
     expect((await rejection(pool.encode(2, 1, 7002, data.slice()))).kind).toBe("WorkerCrashed");
     const jobs = Array.from({ length: 6 }, () => pool.encode(2, 1, 4096, data.slice()));
     for (const segs of await Promise.all(jobs)) expect(hex(segs[2])).toBe(hex(ok[2]));
+    // in place (kernel arenas): the crashed job's arena is dropped, replacements get theirs
+    const big = rng(6).bytes(400_000);
+    const okBig = await pool.encode(2, 1, 4096, big);
+    expect((await rejection(pool.encode(2, 1, 7001, big))).kind).toBe("WorkerCrashed");
+    for (const segs of await Promise.all([0, 1, 2, 3].map(() => pool.encode(2, 1, 4096, big)))) expect(sha256(segs[2])).toBe(sha256(okBig[2]));
     await pool.close();
   });
 

@@ -1,12 +1,33 @@
 // Messages between ErasurePool and its workers, and the worker side of the protocol
-// (serveJobs): run each job on the worker's own BlockCodec and post the result back with
-// its buffers transferred. Errors cross as plain data and become CodecErrors again.
+// (serveJobs). Encode jobs run in a shared arena (see arena-bank.ts): in place in a kernel
+// arena, or through the worker's own BlockCodec. Decode buffers are transferred.
+import { ArenaEncoder } from "./arena-encoder.ts";
 import { BlockCodec, type HashChoice } from "./block-codec.ts";
 import { CodecError, type CodecErrorKind } from "./codec-error.ts";
+import { EcKernel } from "./ec-kernel.ts";
 
-/** Every request may carry spare ArrayBuffers for the worker to fill instead of allocating. */
-export type JobRequest = { spares?: ArrayBuffer[] } & (
-  | { id: number; op: "encode"; hash: HashChoice; d: number; p: number; blockSize: number; data: Uint8Array }
+export type JobRequest =
+  | {
+      id: number;
+      op: "encode";
+      hash: HashChoice;
+      d: number;
+      p: number;
+      blockSize: number;
+      /** The arena holding the input; the framed output is written over it. */
+      arena: number;
+      /**
+       * 0: a plain arena, input and output at offset 0. Else a kernel arena laid out by an
+       * EncodeBatch for this many blocks (encoded in place).
+       */
+      blocks: number;
+      /** A plain arena, on its first job in this worker (cached by id afterwards). */
+      buffer?: SharedArrayBuffer;
+      /** A kernel arena's memory, on its first job in this worker. */
+      memory?: WebAssembly.Memory;
+      /** Input bytes. */
+      length: number;
+    }
   | {
       id: number;
       op: "decode";
@@ -17,8 +38,13 @@ export type JobRequest = { spares?: ArrayBuffer[] } & (
       segments: (Uint8Array | null)[];
       dataLength: number;
       rebuild: boolean;
-    }
-);
+    };
+
+/** Not a job (no reply): arenas the pool let go of, which the worker must drop too. */
+export interface ForgetRequest {
+  op: "forget";
+  arenas: number[];
+}
 
 export interface WireError {
   kind?: CodecErrorKind;
@@ -28,7 +54,7 @@ export interface WireError {
 }
 
 export type JobReply =
-  | { id: number; ok: true; op: "encode"; buffer: ArrayBuffer; segmentLength: number; input?: ArrayBuffer }
+  | { id: number; ok: true; op: "encode"; segmentLength: number }
   | { id: number; ok: true; op: "decode"; data: Uint8Array; corrupt: number[]; rebuilt?: (Uint8Array | null)[] }
   | { id: number; ok: false; error: WireError };
 
@@ -50,37 +76,40 @@ export function transferables(views: readonly (Uint8Array | null | undefined)[])
   return [...out];
 }
 
-/** A worker's small stock of recycled ArrayBuffers. */
-export class BufferBank {
-  readonly #free: ArrayBuffer[] = [];
-  constructor(readonly limit: number) {}
-
-  put(buffers: readonly ArrayBuffer[] | undefined): void {
-    for (const b of buffers ?? []) if (this.#free.length < this.limit && b.byteLength > 0) this.#free.push(b);
-  }
-
-  /** A buffer of exactly `bytes` (segments are read by offset, so no larger ones). */
-  take(bytes: number): ArrayBuffer | undefined {
-    const at = this.#free.findIndex((b) => b.byteLength === bytes);
-    return at === -1 ? undefined : this.#free.splice(at, 1)[0];
-  }
+/** What a worker keeps per hash choice, and the arenas it has been sent. */
+export interface WorkerState {
+  codecs: Map<HashChoice, BlockCodec>;
+  encoders: Map<HashChoice, ArenaEncoder>;
+  /** Plain arenas, and kernel arenas with this worker's kernel instance in them. */
+  arenas: Map<number, { buffer: SharedArrayBuffer; kernel?: EcKernel }>;
 }
 
-export function runJob(codecs: Map<HashChoice, BlockCodec>, bank: BufferBank, job: JobRequest): { reply: JobReply; transfer: ArrayBuffer[] } {
-  bank.put(job.spares);
-  let codec = codecs.get(job.hash);
-  if (!codec) codecs.set(job.hash, (codec = new BlockCodec(job.hash)));
-  if (job.op === "encode") {
-    const r = codec.encode(job.d, job.p, job.blockSize, job.data, (bytes) => bank.take(bytes));
-    const reply: JobReply = { id: job.id, ok: true, op: "encode", ...r };
-    const transfer = [r.buffer];
-    // The input block was handed over whole: send it back so the caller can reuse it.
-    if (job.data.byteOffset === 0 && job.data.buffer instanceof ArrayBuffer && job.data.buffer !== r.buffer) {
-      reply.input = job.data.buffer;
-      transfer.push(job.data.buffer);
-    }
-    return { reply, transfer };
+function runEncode(state: WorkerState, job: Extract<JobRequest, { op: "encode" }>): JobReply {
+  if (job.buffer) state.arenas.set(job.arena, { buffer: job.buffer });
+  if (job.memory) state.arenas.set(job.arena, { buffer: job.memory.buffer as unknown as SharedArrayBuffer, kernel: new EcKernel(job.memory) });
+  const arena = state.arenas.get(job.arena);
+  if (!arena || (job.blocks > 0) !== Boolean(arena.kernel)) throw new CodecError("WorkerCrashed", `Erasure worker does not hold arena ${job.arena}`);
+  let segmentLength: number;
+  if (arena.kernel) {
+    let encoder = state.encoders.get(job.hash);
+    if (!encoder) state.encoders.set(job.hash, (encoder = new ArenaEncoder(job.hash)));
+    segmentLength = encoder.encode(arena.kernel, job.d, job.p, job.blockSize, job.blocks, job.length);
+  } else {
+    const input = new Uint8Array(arena.buffer, 0, job.length);
+    segmentLength = codecFor(state, job.hash).encodeInto(job.d, job.p, job.blockSize, input, new Uint8Array(arena.buffer));
   }
+  return { id: job.id, ok: true, op: "encode", segmentLength };
+}
+
+function codecFor(state: WorkerState, hash: HashChoice): BlockCodec {
+  let codec = state.codecs.get(hash);
+  if (!codec) state.codecs.set(hash, (codec = new BlockCodec(hash)));
+  return codec;
+}
+
+export function runJob(state: WorkerState, job: JobRequest): { reply: JobReply; transfer: ArrayBuffer[] } {
+  if (job.op === "encode") return { reply: runEncode(state, job), transfer: [] };
+  const codec = codecFor(state, job.hash);
   const r = codec.decode(job.d, job.p, job.blockSize, job.segments, job.dataLength, job.rebuild);
   const reply: JobReply = { id: job.id, ok: true, op: "decode", data: r.data, corrupt: r.corrupt };
   if (r.rebuilt) reply.rebuilt = r.rebuilt;
@@ -105,12 +134,15 @@ function releaseInputs(segments: readonly (Uint8Array | null)[], keep: readonly 
 
 /** Worker side: answers every JobRequest posted to `scope`, one at a time. */
 export function serveJobs(scope: { onmessage: unknown; postMessage(msg: unknown, transfer?: ArrayBuffer[]): void }): void {
-  const codecs = new Map<HashChoice, BlockCodec>();
-  const bank = new BufferBank(4);
-  scope.onmessage = (ev: MessageEvent<JobRequest>) => {
+  const state: WorkerState = { codecs: new Map(), encoders: new Map(), arenas: new Map() };
+  scope.onmessage = (ev: MessageEvent<JobRequest | ForgetRequest>) => {
     const job = ev.data;
+    if (job.op === "forget") {
+      for (const id of job.arenas) state.arenas.delete(id);
+      return;
+    }
     try {
-      const { reply, transfer } = runJob(codecs, bank, job);
+      const { reply, transfer } = runJob(state, job);
       scope.postMessage(reply, transfer);
     } catch (e) {
       scope.postMessage({ id: job.id, ok: false, error: toWire(e) } satisfies JobReply);
