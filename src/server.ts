@@ -32,21 +32,29 @@ export interface BunkerServer {
   stop(): Promise<void>;
 }
 
-async function openDrives(cfg: ServerConfig, fsync: FsyncPolicy): Promise<(Drive | null)[][]> {
-  const out: (Drive | null)[][] = [];
+interface OpenedPool {
+  drives: (Drive | null)[];
+  /** Why each null drive could not be opened. */
+  errors: unknown[];
+}
+
+async function openDrives(cfg: ServerConfig, fsync: FsyncPolicy): Promise<OpenedPool[]> {
+  const out: OpenedPool[] = [];
   for (const pool of cfg.layout.pools) {
-    const drives: (Drive | null)[] = [];
+    const opened: OpenedPool = { drives: [], errors: [] };
     for (const e of pool.endpoints) {
       if (!e.isLocal) throw new ConfigError("InvalidEndpoints", `Drive "${e.raw}" is on another server; distributed mode is not served yet`);
       try {
-        drives.push(await LocalDrive.open(e.path, { fsync }));
+        opened.drives.push(await LocalDrive.open(e.path, { fsync }));
+        opened.errors.push(null);
       } catch (err) {
         // A foreign directory is an operator error; a broken disk is just an offline drive.
         if (err instanceof DriveError && (err.kind === "Unformatted" || err.kind === "InvalidPath")) throw err;
-        drives.push(null);
+        opened.drives.push(null);
+        opened.errors.push(err);
       }
     }
-    out.push(drives);
+    out.push(opened);
   }
   return out;
 }
@@ -55,7 +63,7 @@ export async function createServer(cfg: ServerConfig, opts: ServerOptions = {}):
   const poolDrives = await openDrives(cfg, opts.fsync ?? "always");
   const formats: PoolFormat[] = [];
   for (const [i, pool] of cfg.layout.pools.entries()) {
-    formats.push(await loadPoolFormat({ drives: poolDrives[i], sets: pool.sets }, { poolIndex: i, deploymentId: formats[0]?.deploymentId }));
+    formats.push(await loadPoolFormat({ drives: poolDrives[i].drives, sets: pool.sets, openErrors: poolDrives[i].errors }, { poolIndex: i, deploymentId: formats[0]?.deploymentId }));
   }
   const codec = new ErasurePool({ workers: opts.codecWorkers });
   const parity = cfg.storageClass.parity[0];
@@ -96,7 +104,7 @@ export async function createServer(cfg: ServerConfig, opts: ServerOptions = {}):
       await admin.close();
       await store.close();
       await codec.close();
-      for (const pool of poolDrives) for (const d of pool) await d?.close();
+      for (const pool of poolDrives) for (const d of pool.drives) await d?.close();
     },
   };
 }

@@ -15,6 +15,8 @@ export interface PoolDrives {
   drives: (Drive | null)[];
   /** sets[i][j] = index into `drives` of set i, position j. */
   sets: readonly (readonly number[])[];
+  /** Why a null drive could not be opened (same index as `drives`), for the operator's message. */
+  openErrors?: readonly unknown[];
 }
 
 export interface PoolFormat {
@@ -30,9 +32,12 @@ export interface PoolFormat {
 
 type DriveState = { kind: "ok"; format: FormatV3 } | { kind: "unformatted" } | { kind: "offline"; error: unknown };
 
-async function readStates(drives: (Drive | null)[]): Promise<DriveState[]> {
-  const results = await settleAll(drives.map((d) => (d ? d.readAll(SYSTEM_VOLUME, FORMAT_FILE) : Promise.reject(new DriveError("Faulty", "not opened")))));
-  return results.map((r): DriveState => {
+async function readStates(drives: (Drive | null)[], openErrors: readonly unknown[] = []): Promise<DriveState[]> {
+  const unopened = (i: number) => openErrors[i] ?? new DriveError("Faulty", `drive ${i + 1} could not be opened`);
+  const results = await settleAll(drives.map((d, i) => (d ? d.readAll(SYSTEM_VOLUME, FORMAT_FILE) : Promise.reject(unopened(i)))));
+  return results.map((r, i): DriveState => {
+    // A drive that could not even be opened is offline, whatever its open error says.
+    if (!drives[i]) return { kind: "offline", error: r.ok ? unopened(i) : r.error };
     if (r.ok) {
       try {
         return { kind: "ok", format: parseFormatJson(r.value) };
@@ -47,7 +52,7 @@ async function readStates(drives: (Drive | null)[]): Promise<DriveState[]> {
 
 /** Formats the pool (fresh) or validates and completes an existing format. */
 export async function loadPoolFormat(pool: PoolDrives, opts: { deploymentId?: string; poolIndex: number }): Promise<PoolFormat> {
-  const states = await readStates(pool.drives);
+  const states = await readStates(pool.drives, pool.openErrors);
   const formatted = states.flatMap((s, i) => (s.kind === "ok" ? [{ i, f: s.format }] : []));
   if (formatted.length === 0) return createPoolFormat(pool, states, opts);
   const ids = new Map<string, number>();
@@ -99,7 +104,7 @@ async function createPoolFormat(pool: PoolDrives, states: DriveState[], opts: { 
   const offline = states.filter((s) => s.kind === "offline").length;
   if (offline > 0) {
     const first = states.find((s) => s.kind === "offline") as { error: unknown };
-    throw new ObjectError("InvalidArgument", `Cannot format a new deployment while ${offline} drive(s) are unusable: ${first.error instanceof Error ? first.error.message : String(first.error)}`);
+    throw new ObjectError("InvalidArgument", `Cannot format a new deployment while ${offline} drive(s) are unusable (first: ${first.error instanceof Error ? first.error.message : String(first.error)})`);
   }
   const deploymentId = opts.deploymentId ?? crypto.randomUUID();
   const single = pool.drives.length === 1;
