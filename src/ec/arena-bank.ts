@@ -1,6 +1,7 @@
 // ArenaBank: the shared memory encode jobs run in. The caller writes a job's input into an
 // arena and the worker encodes it there, so only a tiny message crosses threads (Bun copies
-// transferred buffers: ~50 µs per MiB each way). Arenas are recycled by kind and size.
+// transferred buffers: ~50 µs per MiB each way). Arenas are recycled by kind and size. The
+// job message and its reply order the arena's writes between threads (postMessage is a lock).
 import { CodecError } from "./codec-error.ts";
 
 /** Arena sizes are whole 64 KiB pages, so a few sizes serve every block of a layout. */

@@ -7,8 +7,9 @@ import type { ErasurePool } from "./erasure-pool.ts";
 import { type Layout, checkLayout } from "./layout.ts";
 
 /**
- * Where one shard's framed bytes go (a drive's part file, an inline buffer, …). The segment's
- * memory is recycled once write() resolves: copy it if you need it longer.
+ * Where one shard's framed bytes go (a drive's part file, an inline buffer, …). The segment
+ * may be a view of pool memory (a SharedArrayBuffer) that the next job overwrites once
+ * write() resolves: copy it if you need it longer.
  */
 export interface ShardSink {
   write(segment: Uint8Array): Promise<void>;
@@ -62,8 +63,9 @@ class SinkSet {
 }
 
 /**
- * Blocks per pool job. One: two or more cut the per-job overhead further but hold more memory
- * per stream (in flight: pool.size + 1 jobs of (d+p)/d × this many MiB each).
+ * Blocks per pool job. Measured (4+2, 1 MiB blocks, 5 interleaved runs): 4 blocks per job
+ * streamed within noise of 1 (median 1.70 vs 1.60 GB/s with one worker, 1.88 vs 1.85 with
+ * two) while holding 4× the memory per stream (pool.size + 1 arenas of ~1.6 MB per block).
  */
 const BLOCKS_PER_JOB = 1;
 

@@ -104,6 +104,9 @@ describe("ErasurePool", () => {
     input.fill(3);
     const viaAcquire = await pool.encode(4, 2, 1 << 20, input);
     expect(hex(viaAcquire[5])).toBe(hex((await pool.encode(4, 2, 1 << 20, new Uint8Array(5000).fill(3)))[5]));
+    const tooSmall = pool.acquire(5000); // no layout: no room for the segments, so encode() copies
+    tooSmall.fill(3);
+    expect(hex((await pool.encode(4, 2, 1 << 20, tooSmall))[5])).toBe(hex(viaAcquire[5]));
     pool.release(pool.acquire(10));
   });
 });

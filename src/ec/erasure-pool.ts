@@ -117,12 +117,11 @@ export class ErasurePool {
     const layout = { d, p, blockSize };
     checkLayout(layout);
     const acquired = this.#arenas.of(data);
-    if (acquired?.state === "input" && acquired.kind === "plain" && data.byteOffset === 0) {
-      if (acquired.buffer.byteLength >= framedBytes(layout, data.length)) return this.#run(acquired, layout, null, data.length);
-      this.#arenas.give(acquired); // too small for the segments: copied below
-    }
+    const inPlace = acquired?.state === "input" && acquired.kind === "plain" && data.byteOffset === 0;
+    if (inPlace && acquired.buffer.byteLength >= framedBytes(layout, data.length)) return this.#run(acquired, layout, null, data.length);
     const batch = this.batch(layout, data.length);
     batch.write(data);
+    if (inPlace) this.#arenas.give(acquired); // too small for the segments: copied instead
     return this.encodeBatch(batch);
   }
 

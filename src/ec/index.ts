@@ -18,6 +18,7 @@ export { ReedSolomonReference } from "./reed-solomon-reference.ts";
 export { HighwayHash256, hashImplementation, highwayHash256 } from "./highway-hash.ts";
 export { BlockCodec, type DecodeResult, type HashChoice } from "./block-codec.ts";
 export { ErasurePool, type ErasurePoolOptions, type PoolDecodeOptions } from "./erasure-pool.ts";
+export type { EncodeBatch } from "./encode-batch.ts";
 export { type ByteSource, type ShardSink, type StreamOptions, erasureEncode } from "./erasure-encode.ts";
 export { erasureDecode } from "./erasure-decode.ts";
 export { erasureHeal } from "./erasure-heal.ts";
