@@ -37,7 +37,9 @@ export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
       const seq = next++;
       const t = performance.now();
       try {
-        bytes += await spec.op(seq);
+        // Not `bytes += await …`: that reads `bytes` before the await and loses other workers' adds.
+        const moved = await spec.op(seq);
+        bytes += moved;
         latencies.push(performance.now() - t);
       } catch (err) {
         errors++;

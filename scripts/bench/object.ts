@@ -4,12 +4,12 @@
 // read from the same directories with plain file I/O. Prints ONE JSON object.
 // BENCH_DIR=<dir> puts the drives elsewhere; BENCH_SIZES=4k,1m,64m picks sizes.
 import { mkdtempSync, rmSync } from "node:fs";
-import { promises as fsp } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { LocalDrive } from "../../src/disk/index.ts";
-import { ErasurePool, bitrotFileSize } from "../../src/ec/index.ts";
+import { ErasurePool } from "../../src/ec/index.ts";
 import { ObjectStore, loadPoolFormat } from "../../src/object/index.ts";
+import { diskCeiling, timed } from "./disk-ceiling.ts";
 
 const KIB = 1024;
 const MIB = 1024 * KIB;
@@ -24,18 +24,6 @@ const PLAN: Record<string, { size: number; count: Record<number, number> }> = {
 };
 
 const round = (x: number) => Math.round(x * 10) / 10;
-
-/** Runs `n` jobs with `c` in flight; returns elapsed seconds. */
-async function timed(n: number, c: number, job: (i: number) => Promise<void>): Promise<number> {
-  let next = 0;
-  const start = performance.now();
-  await Promise.all(
-    Array.from({ length: Math.min(c, n) }, async () => {
-      while (next < n) await job(next++);
-    }),
-  );
-  return (performance.now() - start) / 1000;
-}
 
 function bodyOf(data: Uint8Array): ReadableStream<Uint8Array> {
   let off = 0;
@@ -57,50 +45,8 @@ async function drain(s: ReadableStream<Uint8Array>): Promise<number> {
 
 const rate = (bytes: number, ops: number, secs: number) => ({ mib_s: round(bytes / MIB / secs), ops_s: round(ops / secs) });
 
-/** Writes `bytes` to a new file with fdatasync, as large sequential writes. */
-async function writeSynced(path: string, buf: Uint8Array, bytes: number): Promise<void> {
-  const fh = await fsp.open(path, "w");
-  try {
-    for (let off = 0; off < bytes; ) off += (await fh.write(buf, 0, Math.min(buf.length, bytes - off))).bytesWritten;
-    await fh.datasync();
-  } finally {
-    await fh.close();
-  }
-}
-
-async function readWhole(path: string, buf: Uint8Array): Promise<number> {
-  const fh = await fsp.open(path, "r");
-  try {
-    let total = 0;
-    for (let r = await fh.read(buf, 0, buf.length, 0); r.bytesRead > 0; r = await fh.read(buf, 0, buf.length, total)) total += r.bytesRead;
-    return total;
-  } finally {
-    await fh.close();
-  }
-}
-
-/**
- * The ceiling for `count` objects of `size` at concurrency `c`: every drive gets its shard
- * file (bitrot-framed size) written with fdatasync; reads take the d data shards, as GET does.
- * Rates are in object bytes per second, like PUT and GET.
- */
-async function ceiling(roots: string[], size: number, count: number, c: number) {
-  const shardBytes = bitrotFileSize(size, MIB, D);
-  const dirs = roots.map((r) => join(r, ".minio.sys", "tmp", `ceiling-${crypto.randomUUID()}`));
-  await Promise.all(dirs.map((d) => fsp.mkdir(d, { recursive: true })));
-  const bufs = Array.from({ length: c }, () => new Uint8Array(Math.min(shardBytes, 8 * MIB) || 1).fill(7));
-  let slot = 0;
-  const write = await timed(count, c, async (i) => {
-    const buf = bufs[slot++ % c];
-    await Promise.all(dirs.map((d) => writeSynced(join(d, `o${i}`), buf, shardBytes)));
-  });
-  const read = await timed(count, c, async (i) => {
-    const buf = bufs[slot++ % c];
-    await Promise.all(dirs.slice(0, D).map((d) => readWhole(join(d, `o${i}`), buf)));
-  });
-  await Promise.all(dirs.map((d) => fsp.rm(d, { recursive: true, force: true })));
-  return { write: (size * count) / MIB / write, read: (size * count) / MIB / read };
-}
+/** The drives' ceiling for this benchmark's layout (see disk-ceiling.ts). */
+const ceiling = (roots: string[], size: number, count: number, c: number) => diskCeiling(roots, D, size, count, c);
 
 async function main(): Promise<void> {
   const base = mkdtempSync(join(process.env.BENCH_DIR ?? tmpdir(), "bunker-bench-"));

@@ -9,6 +9,7 @@ import { TempDirs } from "../../test/support/temp-dirs.ts";
 import { ROOT_PASSWORD, ROOT_USER, startServer } from "../../test/support/server-process.ts";
 import { BenchClient } from "./sigv4-client.ts";
 import { drainAndVerify, runLoad, type LoadResult } from "./load.ts";
+import { diskCeiling } from "./disk-ceiling.ts";
 
 const KiB = 1024;
 const MiB = 1024 * KiB;
@@ -85,6 +86,11 @@ async function main(): Promise<void> {
   try {
     Object.assign(result, await ceilings("bun"), await ceilings("node"));
     const server = await startServer(temp, { drives: 4 });
+    // What the drives themselves allow for 64 MiB objects (EC 2+2, fdatasync), same directories.
+    for (const c of [1, 16]) {
+      const ceil = await diskCeiling(server.drives, 2, 64 * MiB, Math.max(4, c), c);
+      result[`ceiling_disk_64MiB_c${c}`] = { write_mib_s: Math.round(ceil.write * 10) / 10, read_mib_s: Math.round(ceil.read * 10) / 10 };
+    }
     const s3 = new BenchClient(server.endpoint, ROOT_USER, ROOT_PASSWORD);
     await expectOk(await s3.request("PUT", "/bench"));
     const runs: Record<string, LoadResult> = {};
@@ -94,7 +100,8 @@ async function main(): Promise<void> {
     }
     Object.assign(result, runs);
     const r = result as Record<string, LoadResult>;
-    const ratio = (a: LoadResult | undefined, b: LoadResult | undefined) => (a && b ? Math.round((a.mib_s / b.mib_s) * 1000) / 1000 : undefined);
+    const ratio = (a: LoadResult | undefined, b: { mib_s: number } | undefined) => (a && b ? Math.round((a.mib_s / b.mib_s) * 1000) / 1000 : undefined);
+    const disk = (c: number, k: "write_mib_s" | "read_mib_s") => ({ mib_s: (result[`ceiling_disk_64MiB_c${c}`] as Record<string, number>)[k] });
     // Against the bare Bun.serve the issue names, and against bare node:http (our transport).
     result.ratios = Object.fromEntries(
       (["bun", "node"] as const).flatMap((k) =>
@@ -102,7 +109,7 @@ async function main(): Promise<void> {
           [`put_64MiB_c${c}_vs_${k}`, ratio(r[`PUT_64MiB_c${c}`], r[`ceiling_${k}_put_64MiB_c${c}`])],
           [`get_64MiB_c${c}_vs_${k}`, ratio(r[`GET_64MiB_c${c}`], r[`ceiling_${k}_get_64MiB_c${c}`])],
         ]),
-      ),
+      ).concat([1, 16].map((c) => [`put_64MiB_c${c}_vs_disk`, ratio(r[`PUT_64MiB_c${c}`], disk(c, "write_mib_s"))])),
     );
     await server.stop();
   } finally {
