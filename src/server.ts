@@ -91,6 +91,7 @@ export async function createServer(cfg: ServerConfig, opts: ServerOptions = {}):
     logError: (requestId, err) => console.error(`[${requestId}] internal error:`, err),
   });
   const admin = createAdminHandler({ config: cfg, store, requests, nodeName: `${cfg.address.host || "127.0.0.1"}:${cfg.address.port}` });
+  const refill = refillFreshDrives(cfg, store, formats);
   return {
     async fetch(req, remoteAddress) {
       const url = new URL(req.url);
@@ -101,10 +102,33 @@ export async function createServer(cfg: ServerConfig, opts: ServerOptions = {}):
     store,
     formats,
     async stop() {
+      await refill.stop();
       await admin.close();
       await store.close();
       await codec.close();
       for (const pool of poolDrives) for (const d of pool.drives) await d?.close();
+    },
+  };
+}
+
+/**
+ * Drives that format.json had to write now (a replaced, empty drive in an existing deployment)
+ * are refilled in the background: every bucket and object is healed onto them.
+ */
+function refillFreshDrives(cfg: ServerConfig, store: ObjectStore, formats: PoolFormat[]): { stop(): Promise<void> } {
+  const fresh = formats.reduce((n, f) => n + f.freshDrives.length, 0);
+  if (fresh === 0) return { stop: async () => {} };
+  const abort = new AbortController();
+  const log = (m: string) => void (cfg.quiet ? undefined : console.log(m));
+  log(`Healing ${fresh} replaced drive(s) in the background…`);
+  const done = store.healAll({ signal: abort.signal }).then(
+    (r) => log(`Healing done: ${r.objects} objects checked, ${r.healed} rewritten, ${r.failed.length} failed${r.failed[0] ? ` (first: ${r.failed[0].bucket}/${r.failed[0].key}: ${r.failed[0].error})` : ""}`),
+    (err) => void (abort.signal.aborted ? undefined : console.error(`Healing stopped: ${err instanceof Error ? err.message : String(err)}`)),
+  );
+  return {
+    async stop() {
+      abort.abort();
+      await done;
     },
   };
 }
