@@ -43,7 +43,7 @@ export function printBanner(cfg: ServerConfig, server: BunkerServer, port: numbe
     `S3-API: ${hosts.map((h) => `${scheme}://${h.includes(":") ? `[${h}]` : h}:${port}`).join("  ")}`,
     `RootUser: ${cfg.rootUser}`,
     // The console address is accepted (scripts and unit files pass it) but nothing listens there yet.
-    `Console: not served yet${cfg.consoleAddress ? ` (--console-address ${cfg.consoleAddress.raw} is accepted for compatibility)` : ""}`,
+    `Console: not served yet${cfg.consoleAddress && cfg.consoleAddress.port !== 0 ? ` (--console-address ${cfg.consoleAddress.raw} is accepted for compatibility)` : ""}`,
     `Drives: ${layoutLine(server)}`,
     `Deployment: ${server.formats[0].deploymentId}${server.formats.some((f) => f.created) ? " (newly formatted)" : ""}`,
   ];
