@@ -35,7 +35,7 @@ function listSources(dir: string): string[] {
 /** The layer a file under src/ belongs to: its top folder, or `server`/`config` for top files (server-*.ts belong to server). */
 export function layerOf(file: string): string {
   const rel = relative(SRC, file).split(sep);
-  if (rel.length === 1) return rel[0].replace(/\.tsx?$/, "").replace(/^server-.*$/, "server");
+  if (rel.length === 1) return rel[0].replace(/\.tsx?$/, "").replace(/^server-.*$/, "server").replace(/^config-.*$/, "config");
   return rel[0];
 }
 
