@@ -23,7 +23,8 @@ async function rejection(p: Promise<unknown>): Promise<CodecError> {
 }
 
 describe("ErasurePool", () => {
-  const pool = new ErasurePool({ workers: 2, hash: "wasm" });
+  // Every decode through a worker here; small decodes on the calling thread are compared below.
+  const pool = new ErasurePool({ workers: 2, hash: "wasm", inThreadBytes: 0 });
   afterAll(() => pool.close());
 
   test("randomized: 1500 pool encode/decode jobs = reference RS + in-thread codec", async () => {
@@ -49,6 +50,46 @@ describe("ErasurePool", () => {
       out.rebuilt?.forEach((s, i) => s && expect(hex(s)).toBe(hex(segs[i])));
     }
   }, 120_000);
+
+  test("small decodes on the calling thread = worker decodes: data, corrupt, rebuilt, errors; inputs untouched", async () => {
+    const here = new ErasurePool({ workers: 1, hash: "wasm" });
+    const r = rng(13);
+    for (let it = 0; it < 400; it++) {
+      const d = 1 + r.int(8);
+      const p = r.int(Math.min(d, 8 - d) + 1);
+      const blockSize = 1 + r.int(2000);
+      const data = r.bytes(r.int(3 * blockSize));
+      const segs = (await pool.encode(d, p, blockSize, data.slice())).map((s) => s.slice());
+      const damaged: (Uint8Array | null)[] = segs.map((s) => s.slice());
+      for (let k = r.int(p + 2); k > 0; k--) {
+        const i = r.int(d + p);
+        if (r.int(2) === 0) damaged[i] = null;
+        else if (damaged[i] && damaged[i].length > 0) damaged[i][r.int(damaged[i].length)] ^= 1 + r.int(255);
+      }
+      const rebuild = r.int(2) === 0;
+      const outcome = async (pl: ErasurePool) => {
+        const inputs = damaged.map((s) => s && s.slice());
+        try {
+          const o = await pl.decode(d, p, blockSize, inputs, data.length, { rebuild, transfer: true });
+          return { data: hex(o.data), corrupt: o.corrupt, rebuilt: o.rebuilt?.map((s) => s && hex(s)) };
+        } catch (e) {
+          expect(e).toBeInstanceOf(CodecError);
+          const c = e as CodecError;
+          return { kind: c.kind, message: c.message, block: c.block, shard: c.shard };
+        }
+      };
+      const viaWorker = await outcome(pool);
+      const inputs = damaged.map((s) => s && s.slice());
+      const local = await outcome(here);
+      expect(local).toEqual(viaWorker);
+      if ("data" in local) expect(local.data).toBe(hex(data));
+      // The calling thread's decode neither detaches nor changes what it was given.
+      await here.decode(d, p, blockSize, inputs, data.length, { transfer: true }).catch(() => {});
+      inputs.forEach((s, i) => s && expect(hex(s)).toBe(hex(damaged[i]!)));
+    }
+    await here.close();
+    expect(await rejection(here.decode(2, 1, 100, [null, null, null], 10))).toHaveProperty("kind", "Closed");
+  }, 60_000);
 
   test("jobs in parallel finish, errors come back as CodecError with block/shard", async () => {
     const data = rng(1).bytes(100_000); // encode() detaches whole buffers: pass copies
