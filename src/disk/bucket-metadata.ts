@@ -129,7 +129,7 @@ export function decodeBucketMetadata(bytes: Uint8Array): BucketMetadata {
       const field = FIELDS.find(([go]) => go === key);
       if (!field) (m.unknownFields ??= []).push([key, r.raw().slice()]);
       else if (r.tryNil()) continue;
-      else if (field[2] === "str") set[field[1]] = r.readKey();
+      else if (field[2] === "str") set[field[1]] = r.readText();
       else if (field[2] === "time") set[field[1]] = r.readTimeNs();
       else if (field[2] === "bool") set[field[1]] = r.readBool();
       else set[field[1]] = r.readBinOrStr().slice();

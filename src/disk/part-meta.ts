@@ -67,14 +67,14 @@ export function decodePartMeta(bytes: Uint8Array): PartMeta {
     for (let n = r.readMapHeader(); n > 0; n--) {
       const key = r.readKey();
       if (r.tryNil()) continue;
-      if (key === "e") p.etag = r.readKey();
+      if (key === "e") p.etag = r.readText();
       else if (key === "n") p.number = r.readInt();
       else if (key === "s") p.size = r.readInt();
       else if (key === "as") p.actualSize = r.readInt();
       else if (key === "mt") p.modTimeNs = r.readTimeNs();
       else if (key === "i") p.index = r.readBinOrStr().slice();
       else if (key === "crc") p.checksums = readChecksums(r);
-      else if (key === "err") p.error = r.readKey();
+      else if (key === "err") p.error = r.readText();
       else r.skip();
     }
   } catch (err) {
@@ -85,6 +85,6 @@ export function decodePartMeta(bytes: Uint8Array): PartMeta {
 
 function readChecksums(r: MsgpackReader): Record<string, string> {
   const entries: [string, string][] = [];
-  for (let n = r.readMapHeader(); n > 0; n--) entries.push([r.readKey(), r.readKey()]);
+  for (let n = r.readMapHeader(); n > 0; n--) entries.push([r.readKey(), r.readText()]);
   return Object.fromEntries(entries);
 }

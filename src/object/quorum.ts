@@ -43,8 +43,8 @@ export interface ElectedVersion<H extends VersionHeaderLike> {
 
 /** Identity of a version across drives, EcN/EcM aside (they are matched in `bestVariant`). */
 function agreementKey(h: VersionHeaderLike): string {
-  let sig = "";
-  for (const b of h.signature) sig += b.toString(16).padStart(2, "0");
+  const s = h.signature;
+  const sig = s.length === 4 ? ((s[0] | (s[1] << 8) | (s[2] << 16) | (s[3] << 24)) >>> 0).toString(16) : Array.from(s).join(",");
   return `${h.versionId}|${h.modTimeNs}|${sig}|${h.type}|${h.flags}`;
 }
 

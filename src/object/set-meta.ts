@@ -107,12 +107,16 @@ export function resolveVersion(ctx: SetContext, meta: SetMeta, volume: string, n
   else chosen = candidates.find((v) => v.header.versionId === versionId);
   if (!chosen) notFoundOrQuorum(meta, n, volume, key, versionId);
   const lentHere = meta.borrowed.get(chosen.header.versionId);
+  // Copies on other drives usually differ only in EcIndex: decode one, reuse it for the rest.
+  let like: XlMeta | undefined;
   const perDrive: (FileInfo | null)[] = meta.metas.map((m, i) => {
     const lent = lentHere?.get(i);
     if (lent) return { ...lent, volume, name };
     if (!m || !chosen.drives.includes(i)) return null;
     try {
-      return m.fileInfo(volume, name, chosen.header.versionId, { data: withData });
+      const fi = m.fileInfo(volume, name, chosen.header.versionId, { data: withData, like });
+      like ??= m;
+      return fi;
     } catch (err) {
       if (err instanceof DriveError) return null;
       throw err;

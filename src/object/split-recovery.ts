@@ -37,6 +37,9 @@ export async function recoverSplitVersions(
   required: (h: XlVersionHeader) => number,
 ): Promise<Borrowed> {
   const borrowed: Borrowed = new Map();
+  // Common case: every header on every drive belongs to an elected version, nothing is split.
+  const held = metas.reduce((sum, m) => sum + (m?.versions.length ?? 0), 0);
+  if (held === elected.reduce((sum, v) => sum + v.drives.length, 0)) return borrowed;
   const done = new Set(elected.map((v) => v.header.versionId));
   const byId = new Map<string, ElectedVersion<XlVersionHeader>[]>();
   for (const v of tallyVersions(metas.map((m) => m?.versions ?? null))) {

@@ -61,6 +61,25 @@ describe("MsgpackReader", () => {
     expect(new MsgpackReader(bytes(0xc4, 1, 0x41)).readKey()).toBe("A");
   });
 
+  test("keys (interned) and texts decode to exactly their bytes, many times over, whatever they hold", () => {
+    const te = new TextEncoder();
+    // ASCII, non-ASCII, invalid UTF-8, a Latin-1 byte that equals a char code, empty, long.
+    const samples: Uint8Array[] = ["EcIndex", "x-amz-meta-ä", "", "k".repeat(40), "é"].map((s) => te.encode(s));
+    samples.push(bytes(0xe9), bytes(0xff, 0x41), bytes(0x41, 0xe9));
+    for (let i = 0; i < 6000; i++) samples.push(te.encode(`key-${i}`)); // past the intern table's bound
+    for (let round = 0; round < 3; round++) {
+      for (const s of samples) {
+        const w = new MsgpackWriter();
+        w.strBytes(s);
+        w.bin(s);
+        const r = new MsgpackReader(w.bytes());
+        const expected = new TextDecoder().decode(s);
+        expect(r.readKey()).toBe(expected);
+        expect(r.readText()).toBe(expected);
+      }
+    }
+  });
+
   test("raw() returns the exact span of nested values and skip() moves past them", () => {
     const w = new MsgpackWriter();
     w.mapHeader(1);

@@ -205,10 +205,10 @@ export class MsgpackReader {
   }
 
   #decode(bytes: Uint8Array): string {
-    if (bytes.length < 32) {
-      let ascii = true;
-      for (let i = 0; i < bytes.length; i++) if (bytes[i] >= 0x80) ascii = false;
-      if (ascii) return String.fromCharCode(...bytes);
+    if (bytes.length < 32 && isAscii(bytes)) {
+      let s = "";
+      for (let i = 0; i < bytes.length; i++) s += String.fromCharCode(bytes[i]);
+      return s;
     }
     this.#decoder ??= new TextDecoder();
     return this.#decoder.decode(bytes);
@@ -228,8 +228,24 @@ export class MsgpackReader {
     return this.readStrBytes();
   }
 
-  /** A str, or a bin decoded as UTF-8 (msgp map keys may be either). */
+  /**
+   * A map key: a str, or a bin decoded as UTF-8 (msgp map keys may be either). Short ASCII keys
+   * come from a process-wide intern table, as xl.meta repeats the same few dozen field names.
+   */
   readKey(): string {
+    const b = this.readBinOrStr();
+    if (b.length > INTERN_MAX_BYTES) return this.#decode(b);
+    let h = b.length;
+    for (let i = 0; i < b.length; i++) h = Math.imul(h ^ b[i], 0x01000193);
+    const known = interned.get(h);
+    if (known !== undefined && sameAscii(known, b)) return known;
+    const key = this.#decode(b);
+    if (interned.size < INTERN_MAX_KEYS && isAscii(b)) interned.set(h, key);
+    return key;
+  }
+
+  /** A str, or a bin decoded as UTF-8, for values (never interned). */
+  readText(): string {
     return this.#decode(this.readBinOrStr());
   }
 
@@ -297,4 +313,21 @@ export class MsgpackReader {
     this.skip();
     return this.#buf.subarray(start, this.#pos);
   }
+}
+
+/** readKey's intern table: FNV-style hash of the key bytes → the ASCII key. */
+const interned = new Map<number, string>();
+const INTERN_MAX_BYTES = 32;
+const INTERN_MAX_KEYS = 4096;
+
+function isAscii(b: Uint8Array): boolean {
+  for (let i = 0; i < b.length; i++) if (b[i] >= 0x80) return false;
+  return true;
+}
+
+/** s (ASCII) is exactly these bytes. */
+function sameAscii(s: string, b: Uint8Array): boolean {
+  if (s.length !== b.length) return false;
+  for (let i = 0; i < b.length; i++) if (s.charCodeAt(i) !== b[i]) return false;
+  return true;
 }

@@ -30,7 +30,7 @@ export class InlineData {
     try {
       const n = r.readMapHeader();
       for (let i = 0; i < n; i++) {
-        const key = r.readKey();
+        const key = r.readText(); // version ids: not worth interning
         if (key === "") throw new RangeError("Empty inline data key");
         entries.push([key, r.readBin()]);
       }

@@ -44,8 +44,8 @@ export function decodeLegacy(raw: Uint8Array): LegacyObject {
     else if (key === "Erasure") decodeErasure(r, out.erasure);
     else if (key === "Meta") out.meta = readUserMap(r) ?? {};
     else if (key === "Parts") out.parts = decodeParts(r);
-    else if (key === "VersionID") out.versionId = r.readKey();
-    else if (key === "DataDir") out.dataDir = r.readKey();
+    else if (key === "VersionID") out.versionId = r.readText();
+    else if (key === "DataDir") out.dataDir = r.readText();
     else r.skip();
   });
   return out;
@@ -81,7 +81,7 @@ function decodeParts(r: MsgpackReader): PartInfo[] {
       if (k === "Number" || k === "n") p.number = r.readInt();
       else if (k === "Size" || k === "s") p.size = r.readInt();
       else if (k === "ActualSize" || k === "as") p.actualSize = r.readInt();
-      else if (k === "ETag" || k === "e") p.etag = r.readKey();
+      else if (k === "ETag" || k === "e") p.etag = r.readText();
       else r.skip();
     });
     if (p.actualSize < 0) p.actualSize = p.size;

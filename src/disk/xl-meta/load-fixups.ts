@@ -14,6 +14,8 @@ export interface VersionSlot {
   body: Uint8Array;
   /** Cache of decodeVersionBody(body). */
   decoded?: XlVersionBody;
+  /** Cache of ecIndexOffset(body). */
+  ecIndexAt?: number;
 }
 
 const REPLICATION_TIMESTAMP = "x-minio-internal-replication-timestamp";

@@ -90,6 +90,31 @@ export function decodeVersionBody(bytes: Uint8Array): XlVersionBody {
   return body as XlVersionBody;
 }
 
+/**
+ * Offset of the EcIndex value in an object body when it is a positive fixint (one byte, as
+ * every MinIO writer emits it), else -1. Copies of a version on different drives differ only
+ * there (SPEC §2.6), which lets a reader reuse one drive's decoded body for the others.
+ */
+export function ecIndexOffset(bytes: Uint8Array): number {
+  try {
+    const r = new MsgpackReader(bytes);
+    for (let n = r.readMapHeader(); n > 0; n--) {
+      if (r.readKey() !== "V2Obj" || r.tryNil()) {
+        r.skip();
+        continue;
+      }
+      for (let m = r.readMapHeader(); m > 0; m--) {
+        if (r.readKey() === "EcIndex") return bytes[r.pos] < 0x80 ? r.pos : -1;
+        r.skip();
+      }
+      return -1;
+    }
+  } catch {
+    // malformed: the caller decodes in full and reports it
+  }
+  return -1;
+}
+
 function emptyObject(): XlObjectBody {
   return {
     id: new Uint8Array(16), dataDir: new Uint8Array(16), ecAlgo: 0, ecM: 0, ecN: 0, ecBSize: 0, ecIndex: 0,
@@ -157,7 +182,7 @@ function readStrings(r: MsgpackReader): string[] | null {
   if (r.tryNil()) return null;
   const n = r.readArrayHeader();
   const out = new Array<string>(n);
-  for (let i = 0; i < n; i++) out[i] = r.readKey();
+  for (let i = 0; i < n; i++) out[i] = r.readText();
   return out;
 }
 
@@ -186,7 +211,7 @@ export function readUserMap(r: MsgpackReader): Record<string, string> | null {
   const entries: [string, string][] = [];
   for (let n = r.readMapHeader(); n > 0; n--) {
     const key = r.readKey();
-    entries.push([key, r.tryNil() ? "" : r.readKey()]);
+    entries.push([key, r.tryNil() ? "" : r.readText()]);
   }
   return Object.fromEntries(entries);
 }

@@ -3,7 +3,8 @@
 import { describe, expect, test } from "bun:test";
 import type { FileInfo } from "../file-info.ts";
 import { MsgpackWriter } from "../../util/index.ts";
-import { compareHeaders, signature, XlMeta, FLAG_FREE_VERSION, FLAG_INLINE_DATA, FLAG_USES_DATA_DIR } from "./index.ts";
+import { compareHeaders, encodeVersionBody, fileInfoToBody, signature, XlMeta, FLAG_FREE_VERSION, FLAG_INLINE_DATA, FLAG_USES_DATA_DIR } from "./index.ts";
+import { ecIndexOffset } from "./version-body.ts";
 
 const DIR_A = "11111111-2222-4333-8444-555555555555";
 const DIR_B = "66666666-7777-4888-9999-aaaaaaaaaaaa";
@@ -31,6 +32,39 @@ const ids = (m: XlMeta) => m.versions.map((h) => h.versionId);
 const data = (...b: number[]) => new Uint8Array(b);
 
 describe("XlMeta versions", () => {
+  test("fileInfo({ like }) reuses another drive's decode only when just EcIndex differs", () => {
+    const drive = (index: number, extra: Partial<FileInfo> = {}) => {
+      const m = XlMeta.empty();
+      m.addVersion(obj(ID_1, 100n, { ...extra, erasure: { dataBlocks: 2, parityBlocks: 2, blockSize: 1048576, index, distribution: [1, 2, 3, 4] }, data: data(index, 9) }));
+      return reload(m);
+    };
+    const first = drive(1);
+    const firstFi = first.fileInfo("bkt", "obj", ID_1, { data: true });
+    // Same length, other bytes: a different etag, a different size, a different EcIndex.
+    const cases: [XlMeta, Partial<FileInfo>][] = [
+      [drive(3), {}],
+      [drive(2, { userMeta: { etag: "f123456789abcdef0123456789abcdef", "content-type": "text/plain" } }), {}],
+      [drive(4, { size: 11, parts: [{ number: 1, size: 11, actualSize: 11 }] }), {}],
+    ];
+    for (const [m] of cases) {
+      const alone = reload(XlMeta.parse(m.toBytes())).fileInfo("bkt", "obj", ID_1, { data: true });
+      const borrowed = m.fileInfo("bkt", "obj", ID_1, { data: true, like: first });
+      expect(borrowed).toEqual(alone);
+      expect(borrowed.erasure!.index).toBe(alone.erasure!.index);
+      expect(borrowed.data).toEqual(data(alone.erasure!.index, 9));
+    }
+    expect(cases[1][0].fileInfo("bkt", "obj", ID_1, { like: first }).userMeta.etag).toBe("f123456789abcdef0123456789abcdef");
+    expect(cases[2][0].fileInfo("bkt", "obj", ID_1, { like: first }).size).toBe(11);
+    // The shortcut applies to what we write: EcIndex is found, one byte, and the only difference.
+    const bodies = [1, 3].map((index) => encodeVersionBody(fileInfoToBody(obj(ID_1, 100n, { erasure: { dataBlocks: 2, parityBlocks: 2, blockSize: 1048576, index, distribution: [1, 2, 3, 4] } }))));
+    const at = ecIndexOffset(bodies[0]);
+    expect([bodies[0][at], bodies[1][at]]).toEqual([1, 3]);
+    expect(bodies[0].filter((b, i) => b !== bodies[1][i]).length).toBe(1);
+    expect(ecIndexOffset(encodeVersionBody(fileInfoToBody(marker(ID_1, 5n))))).toBe(-1);
+    // The template is left as it was.
+    expect(first.fileInfo("bkt", "obj", ID_1, { data: true })).toEqual(firstFi);
+  });
+
   test("an empty xl.meta has no versions and nothing to read", () => {
     const m = XlMeta.empty();
     expect(m.versions).toEqual([]);

@@ -8,7 +8,7 @@ import { bodyToFileInfo, fileInfoToBody } from "./file-info-codec.ts";
 import { InlineData } from "./inline-data.ts";
 import type { VersionSlot } from "./load-fixups.ts";
 import { headerFromBody } from "./signature.ts";
-import { decodeVersionBody, type XlVersionBody } from "./version-body.ts";
+import { decodeVersionBody, ecIndexOffset, type XlVersionBody } from "./version-body.ts";
 import { encodeVersionBody } from "./version-body-encode.ts";
 import { compareHeaders, encodeHeader, FLAG_FREE_VERSION, FLAG_USES_DATA_DIR, HEADER_VERSION, LEGACY_TYPE, OBJECT_TYPE, type XlVersionHeader } from "./version-header.ts";
 import { metadataCrc, NotXl2Error, parseXlMeta } from "./xl-meta-parse.ts";
@@ -17,6 +17,11 @@ import { metadataCrc, NotXl2Error, parseXlMeta } from "./xl-meta-parse.ts";
 export interface FileInfoOptions {
   /** Include this drive's inline shard stream as `fi.data` when the version is inlined. */
   data?: boolean;
+  /**
+   * Another drive's xl.meta holding the same version, whose fileInfo() for it was already
+   * read: when the two bodies differ only in EcIndex, its decoded body is reused (no decode).
+   */
+  like?: XlMeta;
 }
 
 /** Metadata version written in the v1.3 block (SPEC §2.11). */
@@ -87,6 +92,19 @@ export class XlMeta {
     }
   }
 
+  /** Takes `like`'s decoded copy of the slot's version when only the EcIndex byte differs. */
+  #borrowBody(slot: VersionSlot, like: XlMeta): void {
+    const other = like.#slots[like.#indexOf(slot.header.versionId)];
+    const o = other?.decoded?.object;
+    if (!o || other.body.length !== slot.body.length) return;
+    const at = (other.ecIndexAt ??= ecIndexOffset(other.body));
+    if (at < 0 || slot.body[at] >= 0x80) return;
+    const a = slot.body;
+    const b = other.body;
+    for (let i = 0; i < a.length; i++) if (a[i] !== b[i] && i !== at) return;
+    slot.decoded = { ...other.decoded!, object: { ...o, ecIndex: a[at] } };
+  }
+
   #indexOf(versionId: string): number {
     const want = normaliseVersionId(versionId);
     return this.#slots.findIndex((s) => s.header.versionId === want);
@@ -119,7 +137,9 @@ export class XlMeta {
       if (want === "") throw new DriveError("FileNotFound", `No visible version of "${volume}/${name}" in xl.meta`);
       throw new DriveError("VersionNotFound", `Version "${versionId}" of "${volume}/${name}" not found in xl.meta`);
     }
-    const fi = this.#toFileInfo(this.#slots[found], volume, name);
+    const slot = this.#slots[found];
+    if (opts.like && !slot.decoded) this.#borrowBody(slot, opts.like);
+    const fi = this.#toFileInfo(slot, volume, name);
     fi.isLatest = isLatest;
     fi.successorModTimeNs = successor;
     fi.numVersions = this.#slots.filter((s) => (s.header.flags & FLAG_FREE_VERSION) === 0).length;
