@@ -97,8 +97,8 @@ async function main(): Promise<void> {
     get: out.get,
     ceiling_write_mib_s: round(ceilWrite),
     ceiling_read_mib_s: round(ceilRead),
-    put_64m_vs_ceiling: ceilWrite ? round((100 * best(out.put["64m"])) / ceilWrite) / 100 : null,
-    get_64m_vs_ceiling: ceilRead ? round((100 * best(out.get["64m"])) / ceilRead) / 100 : null,
+    put_64m_vs_ceiling: ceilWrite ? Math.round((1000 * best(out.put["64m"])) / ceilWrite) / 1000 : null,
+    get_64m_vs_ceiling: ceilRead ? Math.round((1000 * best(out.get["64m"])) / ceilRead) / 1000 : null,
     ceiling_by_size: out.ceiling,
     setup: { drives: DRIVES, ec: "2+2", fsync: "always", dir: base, workers: codec.size },
   };
