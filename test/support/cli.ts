@@ -26,7 +26,7 @@ export function describeWithTool(tool: string, path: string | null, fn: () => vo
   if (process.env.CI) {
     return describe(tool, () => {
       test("is installed", () => {
-        throw new Error(`${tool} is not installed (CI must install it: apt-get install awscli rclone s3cmd)`);
+        throw new Error(`${tool} is not installed (CI must install it: apt-get install awscli rclone s3cmd python3-boto3)`);
       });
     });
   }
