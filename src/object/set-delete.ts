@@ -2,6 +2,7 @@
 // null version / add a delete marker as the bucket's versioning state requires.
 import type { FileInfo } from "../disk/index.ts";
 import { ObjectError, isObjectError } from "./object-error.ts";
+import { checkRemovable } from "./object-lock.ts";
 import type { DeleteObjectOptions, DeleteObjectResult } from "./object-layer.ts";
 import { encodeDirObject, toObjectInfo } from "./object-info.ts";
 import { checkPreconditions } from "./preconditions.ts";
@@ -19,9 +20,9 @@ export async function deleteObject(ctx: SetContext, bucket: string, key: string,
       const cur = resolveVersion(ctx, meta, bucket, name, key, opts.versionId ?? "", false).fi;
       checkPreconditions(cur.deleted ? null : toObjectInfo(bucket, cur), opts.preconditions, key, "write");
     }
-    if (opts.versionId) return await deleteVersionById(ctx, bucket, name, key, opts.versionId);
+    if (opts.versionId) return await deleteVersionById(ctx, bucket, name, key, opts.versionId, opts.bypassGovernance ?? false);
     if (versioning === "unversioned") {
-      const res = await deleteVersionById(ctx, bucket, name, key, "null");
+      const res = await deleteVersionById(ctx, bucket, name, key, "null", opts.bypassGovernance ?? false);
       return { versionId: "", deleteMarker: res.deleteMarker };
     }
     return await addDeleteMarker(ctx, bucket, name, versioning === "enabled" ? crypto.randomUUID() : "null");
@@ -31,7 +32,7 @@ export async function deleteObject(ctx: SetContext, bucket: string, key: string,
 }
 
 /** Removes one version; a version that does not exist is already deleted (S3 answers 204). */
-async function deleteVersionById(ctx: SetContext, bucket: string, name: string, key: string, versionId: string): Promise<DeleteObjectResult> {
+async function deleteVersionById(ctx: SetContext, bucket: string, name: string, key: string, versionId: string, bypassGovernance: boolean): Promise<DeleteObjectResult> {
   let fi: FileInfo;
   try {
     fi = resolveVersion(ctx, await readSetMeta(ctx, bucket, name), bucket, name, key, versionId, false).fi;
@@ -39,6 +40,7 @@ async function deleteVersionById(ctx: SetContext, bucket: string, name: string, 
     if (isObjectError(err, "NoSuchKey", "NoSuchVersion")) return { versionId, deleteMarker: false };
     throw err;
   }
+  checkRemovable(fi, Number(ctx.clock.now() / 1_000_000n), bypassGovernance, key);
   const quorum = fi.erasure ? writeQuorum(fi.erasure.dataBlocks, fi.erasure.parityBlocks) : majority(ctx.drives.length);
   // deleted=false asks the drive to remove this version (true would add a delete marker).
   const results = await fanOut(ctx, (d) => d.deleteVersion(bucket, name, { ...fi, deleted: false }));

@@ -41,7 +41,7 @@ export async function updateObjectMeta(ctx: SetContext, bucket: string, key: str
   try {
     const v = resolveVersion(ctx, await readSetMeta(ctx, bucket, name), bucket, name, key, versionId, false);
     if (v.fi.deleted) throw new ObjectError("MethodNotAllowed", "The specified method is not allowed against a delete marker", { bucket, key, versionId: v.fi.versionId, deleteMarker: true });
-    const userMeta = update({ ...v.fi.userMeta });
+    const userMeta = keepLockFields(v.fi.userMeta, update({ ...v.fi.userMeta }));
     const holders = v.perDrive.flatMap((f, i) => (f ? [i] : []));
     const next = (i: number): FileInfo => ({ ...v.perDrive[i]!, userMeta, data: undefined });
     const results = await fanOut(ctx, (d, i) => d.updateMetadata(bucket, name, next(i)), holders);
@@ -53,4 +53,15 @@ export async function updateObjectMeta(ctx: SetContext, bucket: string, key: str
   } finally {
     release();
   }
+}
+
+/**
+ * A metadata rewrite (self-copy, tagging) never changes a version's object lock fields: WORM
+ * state changes only through the lock operations themselves.
+ */
+function keepLockFields(old: Record<string, string>, next: Record<string, string>): Record<string, string> {
+  const isLock = (k: string) => k.toLowerCase().startsWith("x-amz-object-lock-");
+  const out = Object.fromEntries(Object.entries(next).filter(([k]) => !isLock(k)));
+  for (const [k, v] of Object.entries(old)) if (isLock(k)) out[k] = v;
+  return out;
 }

@@ -22,14 +22,17 @@ export interface Operation {
 
 const op = (name: S3Operation, handler: Handler): Operation => ({ name, handler });
 
-/** Bucket sub-resources with no configuration support yet: GET answers "none configured". */
+/**
+ * Bucket sub-resources with no configuration support yet: GET shows what MinIO stored for a
+ * migrated bucket, else answers "none configured"; PUT and DELETE are NotImplemented.
+ */
 const UNCONFIGURED: Record<string, Operation> = {
-  lifecycle: op("GetBucketLifecycleConfiguration", config.notConfigured("NoSuchLifecycleConfiguration")),
-  encryption: op("GetBucketEncryption", config.notConfigured("ServerSideEncryptionConfigurationNotFoundError")),
+  lifecycle: op("GetBucketLifecycleConfiguration", config.notConfigured("NoSuchLifecycleConfiguration", "lifecycle")),
+  encryption: op("GetBucketEncryption", config.notConfigured("ServerSideEncryptionConfigurationNotFoundError", "encryption")),
   cors: op("GetBucketCors", config.notConfigured("NoSuchCORSConfiguration")),
-  replication: op("GetBucketReplication", config.notConfigured("ReplicationConfigurationNotFoundError")),
+  replication: op("GetBucketReplication", config.notConfigured("ReplicationConfigurationNotFoundError", "replication")),
   website: op("GetBucketWebsite", config.notConfigured("NoSuchWebsiteConfiguration")),
-  notification: op("GetBucketNotificationConfiguration", config.emptyDocument("NotificationConfiguration")),
+  notification: op("GetBucketNotificationConfiguration", config.emptyDocument("NotificationConfiguration", "notification")),
   logging: op("GetBucketLogging", config.emptyDocument("BucketLoggingStatus")),
   accelerate: op("GetBucketAccelerateConfiguration", config.emptyDocument("AccelerateConfiguration")),
   requestPayment: op("GetBucketRequestPayment", config.requestPayment),

@@ -164,6 +164,22 @@ describe("unsupported operations answer NotImplemented or MethodNotAllowed, neve
     expect((await errorOf(await h.signed({ path: `/${B}`, query: { cors: "" } }))).code).toBe("NoSuchCORSConfiguration");
     expect((await errorOf(await h.signed({ path: `/${B}`, query: { encryption: "" } }))).code).toBe("ServerSideEncryptionConfigurationNotFoundError");
   });
+
+  test("configurations MinIO stored in a migrated bucket read back as stored (and stay read-only)", async () => {
+    const lifecycle = `<LifecycleConfiguration><Rule><ID>old</ID><Status>Enabled</Status><Filter><Prefix>logs/</Prefix></Filter><Expiration><Days>7</Days></Expiration></Rule></LifecycleConfiguration>`;
+    const notification = `<NotificationConfiguration><QueueConfiguration><Id>1</Id><Queue>arn:minio:sqs::1:webhook</Queue><Event>s3:ObjectCreated:*</Event></QueueConfiguration></NotificationConfiguration>`;
+    await h.signed({ method: "PUT", path: "/migrated" });
+    await h.bunker.store.setBucketConfig("migrated", "lifecycle", new TextEncoder().encode(lifecycle));
+    await h.bunker.store.setBucketConfig("migrated", "notification", new TextEncoder().encode(notification));
+    const got = await h.signed({ path: "/migrated", query: { lifecycle: "" } });
+    expect(got.status).toBe(200);
+    expect(await got.text()).toContain(lifecycle);
+    expect(await (await h.signed({ path: "/migrated", query: { notification: "" } })).text()).toContain(notification);
+    // Still nothing for what was not stored, and no way to change what was.
+    expect((await errorOf(await h.signed({ path: "/migrated", query: { replication: "" } }))).code).toBe("ReplicationConfigurationNotFoundError");
+    expect((await h.signed({ method: "PUT", path: "/migrated", query: { lifecycle: "" }, body: lifecycle })).status).toBe(501);
+    expect(await (await h.signed({ path: "/migrated", query: { lifecycle: "" } })).text()).toContain(lifecycle);
+  });
 });
 
 describe("bodies that do not match their length", () => {

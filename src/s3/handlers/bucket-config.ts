@@ -1,5 +1,6 @@
 // Bucket configuration documents: versioning, tagging, policy, object-lock, canned ACLs, and
 // honest "nothing configured" answers for the configurations we do not support yet.
+import type { BucketConfigKind } from "../../object/index.ts";
 import { emptyResponse, xmlResponse, type Handler, type S3Context } from "../context.ts";
 import { S3Error, type S3ErrorCode } from "../errors.ts";
 import { parsePolicy } from "../policy/policy.ts";
@@ -128,19 +129,24 @@ export async function putAcl(ctx: S3Context): Promise<Response> {
 }
 
 /** GET of a configuration we do not support: the bucket simply has none. */
-export function notConfigured(code: S3ErrorCode): Handler {
+export function notConfigured(code: S3ErrorCode, kind?: BucketConfigKind): Handler {
   return async (ctx) => {
     if (ctx.req.method !== "GET") throw new S3Error("NotImplemented");
     await ctx.deps.layer.getBucketInfo(ctx.bucket);
+    // A configuration MinIO stored (a migrated bucket) is shown as it is, though not acted on.
+    const stored = kind ? await ctx.deps.layer.getBucketConfig(ctx.bucket, kind) : null;
+    if (stored && stored.length > 0) return storedXml(text.decode(stored));
     throw new S3Error(code, undefined, { fields: { BucketName: ctx.bucket } });
   };
 }
 
 /** GET of a configuration whose "none" is an empty document. */
-export function emptyDocument(root: string): Handler {
+export function emptyDocument(root: string, kind?: BucketConfigKind): Handler {
   return async (ctx) => {
     if (ctx.req.method !== "GET") throw new S3Error("NotImplemented");
     await ctx.deps.layer.getBucketInfo(ctx.bucket);
+    const stored = kind ? await ctx.deps.layer.getBucketConfig(ctx.bucket, kind) : null;
+    if (stored && stored.length > 0) return storedXml(text.decode(stored));
     return xmlResponse(root, {});
   };
 }

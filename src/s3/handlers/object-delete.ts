@@ -12,7 +12,7 @@ export async function deleteObject(ctx: S3Context): Promise<Response> {
   if (versionId !== undefined) validateVersionId(versionId);
   // Conditional delete (If-Match): a stale ETag must not remove what someone else wrote.
   const ifMatch = ctx.req.headers.get("if-match") ?? undefined;
-  const res = await ctx.deps.layer.deleteObject(ctx.bucket, ctx.key, { versionId, preconditions: ifMatch === undefined ? undefined : { ifMatch } });
+  const res = await ctx.deps.layer.deleteObject(ctx.bucket, ctx.key, { versionId, bypassGovernance: bypassesGovernance(ctx), preconditions: ifMatch === undefined ? undefined : { ifMatch } });
   const h = new Headers();
   if (res.versionId) h.set("x-amz-version-id", res.versionId);
   if (res.deleteMarker) h.set("x-amz-delete-marker", "true");
@@ -28,6 +28,7 @@ export async function deleteObjects(ctx: S3Context): Promise<Response> {
   if (objects.length === 0 || objects.length > MAX_DELETE_KEYS) throw new S3Error("MalformedXML", `A delete request names 1 to ${MAX_DELETE_KEYS} keys.`);
   const quiet = (xmlText(doc.Quiet) ?? "").toLowerCase() === "true";
   await ctx.deps.layer.getBucketInfo(ctx.bucket);
+  const bypass = bypassesGovernance(ctx);
   let out = "";
   for (const o of objects) {
     const key = xmlText(o.Key) ?? "";
@@ -36,7 +37,7 @@ export async function deleteObjects(ctx: S3Context): Promise<Response> {
       validateObjectKey(key);
       if (versionId !== undefined) validateVersionId(versionId);
       await authorizeObject(ctx, "DeleteObject", ctx.bucket, key, versionId !== undefined);
-      const res = await ctx.deps.layer.deleteObject(ctx.bucket, key, { versionId });
+      const res = await ctx.deps.layer.deleteObject(ctx.bucket, key, { versionId, bypassGovernance: bypass });
       if (quiet) continue;
       const deleted: Record<string, string | boolean | undefined> = { Key: key, VersionId: versionId };
       if (res.deleteMarker) {
@@ -51,4 +52,9 @@ export async function deleteObjects(ctx: S3Context): Promise<Response> {
     }
   }
   return rawXmlResponse("DeleteResult", out);
+}
+
+/** `x-amz-bypass-governance-retention: true` (only the root user exists, who may bypass). */
+function bypassesGovernance(ctx: S3Context): boolean {
+  return (ctx.req.headers.get("x-amz-bypass-governance-retention") ?? "").trim().toLowerCase() === "true";
 }
