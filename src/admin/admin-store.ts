@@ -1,19 +1,10 @@
 // The slice of the object store that admin/ reads — sets and their drives, the heal queue's
 // counters, buckets and version listings — typed structurally so ObjectStore fits as it is and
 // tests can pass small fakes. Also probes every drive (with a deadline) for its state.
-import type { BucketInfo, ListVersionsOptions, ListVersionsResult } from "../object/index.ts";
+import type { BucketInfo, DriveInfo, ListVersionsOptions, ListVersionsResult } from "../object/index.ts";
 
-/** What Drive.info() reports; the fields admin uses. */
-export interface DriveStats {
-  total: number;
-  free: number;
-  used: number;
-  filesTotal: number;
-  filesFree: number;
-  /** Drive UUID from format.json; "" when unformatted. */
-  id: string;
-  endpoint: string;
-}
+/** What Drive.info() reports. */
+export type DriveStats = DriveInfo;
 
 export interface AdminDrive {
   readonly endpoint: string;

@@ -70,6 +70,21 @@ async function healEverything(t: TestStore, ledger: Ledger): Promise<void> {
   for (const key of ledger.acked.keys()) await t.store.healObject("bkt", key, { deep: true });
 }
 
+/**
+ * Drives back in service, then: every acknowledged object reads and lists, heal restores full
+ * redundancy, and all of it survives a reopen.
+ */
+async function restoreAndVerify(t: TestStore, ledger: Ledger, drives: FaultyDrive[]): Promise<void> {
+  await restore(t, drives);
+  await ledger.expectAllReadable();
+  await ledger.expectListingExact();
+  await healEverything(t, ledger);
+  await ledger.expectFullRedundancy();
+  await t.reopen();
+  await ledger.expectAllReadable();
+  await ledger.expectListingExact();
+}
+
 for (const c of CONFIGS) {
   describe(`${c.n} drives, EC ${c.d}+${c.p}`, () => {
     for (const kind of KINDS) {
@@ -91,14 +106,7 @@ for (const c of CONFIGS) {
             expect(overwrite).toBe(writable ? "ok" : "WriteQuorum");
             await ledger.expectAllReadable();
             await ledger.expectListingExact();
-            await restore(t, drives);
-            await ledger.expectAllReadable();
-            await ledger.expectListingExact();
-            await healEverything(t, ledger);
-            await ledger.expectFullRedundancy();
-            await t.reopen();
-            await ledger.expectAllReadable();
-            await ledger.expectListingExact();
+            await restoreAndVerify(t, ledger, drives);
           } finally {
             clearFaults(drives);
             await t.close();
@@ -122,15 +130,8 @@ for (const c of CONFIGS) {
           const results = [await ledger.put("seed/1", 9_000, 400), await ledger.put("fresh", 600_000, 401)];
           if (blocksWrites(kind)) expect(results).toEqual(["WriteQuorum", "WriteQuorum"]);
           else expect(results).toEqual(["ok", "ok"]);
-          await restore(t, drives);
           if (blocksWrites(kind)) expect(ledger.acked).toEqual(before);
-          await ledger.expectAllReadable();
-          await ledger.expectListingExact();
-          await healEverything(t, ledger);
-          await ledger.expectFullRedundancy();
-          await t.reopen();
-          await ledger.expectAllReadable();
-          await ledger.expectListingExact();
+          await restoreAndVerify(t, ledger, drives);
         } finally {
           clearFaults(drives);
           await t.close();

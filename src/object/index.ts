@@ -9,3 +9,5 @@ export type { SetSettings } from "./set-context.ts";
 export type { HealAllOptions, HealAllResult } from "./store-heal.ts";
 export { checkPreconditions, etagMatches } from "./preconditions.ts";
 export { MIN_PART_SIZE, multipartEtag } from "./set-complete.ts";
+/** What a drive reports of itself, for admin/ (which does not reach below object/). */
+export type { DriveInfo } from "../disk/index.ts";

@@ -23,9 +23,14 @@ export const DEFAULT_CONTENT_TYPE = "binary/octet-stream";
 
 /** Case-insensitive lookup in MetaSys (MinIO writes some keys in varying case). */
 export function sysValue(sysMeta: Record<string, Uint8Array>, key: string): Uint8Array | undefined {
-  if (key in sysMeta) return sysMeta[key];
+  return metaValue(sysMeta, key);
+}
+
+/** A metadata entry by key, whatever case it was stored in (MinIO canonicalises some keys). */
+export function metaValue<T>(meta: Record<string, T>, key: string): T | undefined {
+  if (key in meta) return meta[key];
   const lower = key.toLowerCase();
-  for (const k of Object.keys(sysMeta)) if (k.toLowerCase() === lower) return sysMeta[k];
+  for (const k of Object.keys(meta)) if (k.toLowerCase() === lower) return meta[k];
   return undefined;
 }
 

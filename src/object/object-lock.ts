@@ -4,15 +4,11 @@
 // explicit bypass; compliance mode does not.
 import type { FileInfo } from "../disk/index.ts";
 import { ObjectError } from "./object-error.ts";
+import { metaValue } from "./object-info.ts";
 
 const MODE = "x-amz-object-lock-mode";
 const RETAIN_UNTIL = "x-amz-object-lock-retain-until-date";
 const LEGAL_HOLD = "x-amz-object-lock-legal-hold";
-
-function metaValue(meta: Record<string, string>, name: string): string | undefined {
-  for (const [k, v] of Object.entries(meta)) if (k.toLowerCase() === name) return v.trim();
-  return undefined;
-}
 
 /**
  * Throws ObjectLocked when `fi` may not be removed at `nowMs`. A retain-until date we cannot
@@ -23,11 +19,13 @@ export function checkRemovable(fi: FileInfo, nowMs: number, bypassGovernance: bo
   const locked = (why: string): never => {
     throw new ObjectError("ObjectLocked", `Version "${fi.versionId}" of "${key}" is WORM protected (${why})`, { bucket: fi.volume, key, versionId: fi.versionId });
   };
-  if (metaValue(fi.userMeta, LEGAL_HOLD)?.toUpperCase() === "ON") locked("legal hold");
-  const mode = metaValue(fi.userMeta, MODE)?.toUpperCase();
+  const field = (name: string) => metaValue(fi.userMeta, name)?.trim();
+  if (field(LEGAL_HOLD)?.toUpperCase() === "ON") locked("legal hold");
+  const mode = field(MODE)?.toUpperCase();
   if (mode !== "COMPLIANCE" && mode !== "GOVERNANCE") return;
-  const until = Date.parse(metaValue(fi.userMeta, RETAIN_UNTIL) ?? "");
+  const retainUntil = field(RETAIN_UNTIL);
+  const until = Date.parse(retainUntil ?? "");
   if (!Number.isNaN(until) && until <= nowMs) return;
   if (mode === "GOVERNANCE" && bypassGovernance) return;
-  locked(`${mode.toLowerCase()} retention until ${metaValue(fi.userMeta, RETAIN_UNTIL) ?? "an unreadable date"}`);
+  locked(`${mode.toLowerCase()} retention until ${retainUntil ?? "an unreadable date"}`);
 }

@@ -128,26 +128,28 @@ export async function putAcl(ctx: S3Context): Promise<Response> {
   return emptyResponse(200);
 }
 
-/** GET of a configuration we do not support: the bucket simply has none. */
+/** GET of a configuration we do not support: none configured, unless MinIO stored one. */
 export function notConfigured(code: S3ErrorCode, kind?: BucketConfigKind): Handler {
-  return async (ctx) => {
-    if (ctx.req.method !== "GET") throw new S3Error("NotImplemented");
-    await ctx.deps.layer.getBucketInfo(ctx.bucket);
-    // A configuration MinIO stored (a migrated bucket) is shown as it is, though not acted on.
-    const stored = kind ? await ctx.deps.layer.getBucketConfig(ctx.bucket, kind) : null;
-    if (stored && stored.length > 0) return storedXml(text.decode(stored));
+  return readOnlyConfig(kind, (ctx) => {
     throw new S3Error(code, undefined, { fields: { BucketName: ctx.bucket } });
-  };
+  });
 }
 
 /** GET of a configuration whose "none" is an empty document. */
 export function emptyDocument(root: string, kind?: BucketConfigKind): Handler {
+  return readOnlyConfig(kind, () => xmlResponse(root, {}));
+}
+
+/**
+ * GET only: a configuration MinIO stored (a migrated bucket) is shown as it is, though not
+ * acted on; without one, `none` answers.
+ */
+function readOnlyConfig(kind: BucketConfigKind | undefined, none: (ctx: S3Context) => Response): Handler {
   return async (ctx) => {
     if (ctx.req.method !== "GET") throw new S3Error("NotImplemented");
     await ctx.deps.layer.getBucketInfo(ctx.bucket);
     const stored = kind ? await ctx.deps.layer.getBucketConfig(ctx.bucket, kind) : null;
-    if (stored && stored.length > 0) return storedXml(text.decode(stored));
-    return xmlResponse(root, {});
+    return stored && stored.length > 0 ? storedXml(text.decode(stored)) : none(ctx);
   };
 }
 
