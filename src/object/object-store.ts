@@ -11,6 +11,7 @@ import { HealQueue } from "./heal-queue.ts";
 import { mergeSorted } from "./merge-sorted.ts";
 import { LocalLocker, type NamespaceLocker } from "./ns-lock.ts";
 import { ObjectError, isObjectError } from "./object-error.ts";
+import { refuseDefaultRetention } from "./object-lock.ts";
 import type * as L from "./object-layer.ts";
 import { encodeDirObject, toObjectInfo } from "./object-info.ts";
 import { createSipHashMod, crcHashMod, defaultParity } from "./placement.ts";
@@ -120,6 +121,12 @@ export class ObjectStore extends ObjectStoreMultipart implements L.ObjectLayer {
     return this.bucketMeta.versioning(bucket);
   }
 
+  /** The versioning state for a write that creates a version; refuses buckets whose lock rules we cannot apply. */
+  protected async writeVersioning(bucket: string): Promise<VersioningState> {
+    refuseDefaultRetention(bucket, await this.bucketMeta.getConfig(bucket, "objectLock"));
+    return this.bucketMeta.versioning(bucket);
+  }
+
   async makeBucket(bucket: string, opts: { lockEnabled?: boolean } = {}): Promise<void> {
     const exists = await statBucket(this.sets, bucket).then(() => true, (err) => (isObjectError(err, "NoSuchBucket") ? false : Promise.reject(err)));
     if (exists) throw new ObjectError("BucketAlreadyOwnedByYou", `Bucket "${bucket}" already exists`, { bucket });
@@ -170,7 +177,7 @@ export class ObjectStore extends ObjectStoreMultipart implements L.ObjectLayer {
 
   async putObject(bucket: string, key: string, body: ReadableStream<Uint8Array>, opts: L.PutObjectOptions): Promise<L.ObjectInfo> {
     await this.requireBucket(bucket);
-    return putObject(this.setOf(key), bucket, key, body, opts, await this.versioning(bucket));
+    return putObject(this.setOf(key), bucket, key, body, opts, await this.writeVersioning(bucket));
   }
 
   async getObject(bucket: string, key: string, opts: L.GetObjectOptions = {}): Promise<L.GetObjectResult> {
@@ -191,7 +198,7 @@ export class ObjectStore extends ObjectStoreMultipart implements L.ObjectLayer {
   async copyObject(srcBucket: string, srcKey: string, dstBucket: string, dstKey: string, opts: L.CopyObjectOptions): Promise<L.ObjectInfo> {
     await this.requireBucket(srcBucket);
     await this.requireBucket(dstBucket);
-    return copyObject(this, srcBucket, srcKey, dstBucket, dstKey, opts, await this.versioning(dstBucket));
+    return copyObject(this, srcBucket, srcKey, dstBucket, dstKey, opts, await this.writeVersioning(dstBucket));
   }
 
   async updateObjectMeta(bucket: string, key: string, versionId: string, update: (meta: Record<string, string>) => Record<string, string>): Promise<L.ObjectInfo> {

@@ -17,10 +17,11 @@ export abstract class ObjectStoreMultipart {
   protected abstract setOf(key: string): SetContext;
   protected abstract requireBucket(bucket: string): Promise<void>;
   protected abstract versioning(bucket: string): Promise<VersioningState>;
+  protected abstract writeVersioning(bucket: string): Promise<VersioningState>;
 
   async newMultipartUpload(bucket: string, key: string, opts: L.MultipartOptions): Promise<string> {
     await this.requireBucket(bucket);
-    return newMultipartUpload(this.setOf(key), bucket, key, opts, await this.versioning(bucket));
+    return newMultipartUpload(this.setOf(key), bucket, key, opts, await this.writeVersioning(bucket));
   }
 
   async putObjectPart(bucket: string, key: string, uploadId: string, partNumber: number, body: ReadableStream<Uint8Array>, opts: L.PutPartOptions): Promise<L.PartInfo> {
@@ -35,7 +36,7 @@ export abstract class ObjectStoreMultipart {
 
   async completeMultipartUpload(bucket: string, key: string, uploadId: string, parts: L.CompletePart[], opts: L.CompleteOptions = {}): Promise<L.ObjectInfo> {
     await this.requireBucket(bucket);
-    return completeMultipartUpload(this.setOf(key), bucket, key, uploadId, parts, opts.preconditions, await this.versioning(bucket), opts.finish);
+    return completeMultipartUpload(this.setOf(key), bucket, key, uploadId, parts, opts.preconditions, await this.writeVersioning(bucket), opts.finish);
   }
 
   async abortMultipartUpload(bucket: string, key: string, uploadId: string): Promise<void> {
