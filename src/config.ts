@@ -434,7 +434,8 @@ USAGE:
 DIR:
   A directory on a drive. Several directories are grouped into erasure sets of 2 to 16
   drives; {N...M} stands for a range (write {01...16} for zero-padded names). Every
-  argument with a range is one server pool. Drives of other servers are http(s) URLs.
+  argument with a range is one server pool (one pool is served today). Drives of other
+  servers are http(s) URLs.
 
 FLAGS:
   --address value              serve S3 on ADDRESS:PORT, ADDRESS an IP or host name (default: ":9000")
@@ -450,7 +451,7 @@ ENVIRONMENT:
 EXAMPLES:
   $ ${prog} server /srv/data                          # one directory
   $ ${prog} server /mnt/disk{1...16}                  # 16 drives of this machine, one erasure set
-  $ ${prog} server /mnt/a{1...8} /mnt/b{1...8}        # two pools of 8 drives
+  $ ${prog} server /mnt/a{1...8} /mnt/b{1...8}        # two pools of 8 drives (refused today)
   $ ${prog} server http://node{1...4}.example.com:9000/mnt/disk{1...4}   # 4 servers, run on each
 `;
 }

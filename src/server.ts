@@ -59,7 +59,18 @@ async function openDrives(cfg: ServerConfig, fsync: FsyncPolicy): Promise<Opened
   return out;
 }
 
+/** Only pool 0 is placed into and read from: a deployment with more pools would hide their objects. */
+function refuseExtraPools(cfg: ServerConfig): void {
+  const pools = cfg.layout.pools;
+  if (pools.length <= 1) return;
+  throw new ConfigError(
+    "InvalidEndpoints",
+    `The drive arguments form ${pools.length} server pools (${pools.map((p) => `"${p.cmdline}"`).join(", ")}); serving more than one pool is not supported yet, and objects in the other pools would be invisible`,
+  );
+}
+
 export async function createServer(cfg: ServerConfig, opts: ServerOptions = {}): Promise<BunkerServer> {
+  refuseExtraPools(cfg);
   const poolDrives = await openDrives(cfg, opts.fsync ?? "always");
   const formats: PoolFormat[] = [];
   for (const [i, pool] of cfg.layout.pools.entries()) {
