@@ -1,6 +1,6 @@
 // Which S3 operation a request is (method + bucket/key presence + sub-resource query) and its
-// API name (metrics, logs, authorization). Unknown combinations are
-// NotImplemented, never a wrong success. The policy actions each name needs live in policy/actions.ts.
+// API name (metrics, logs, authorization). Unknown combinations, and any S3/MinIO sub-resource
+// the resolved operation does not serve, are NotImplemented, never a wrong success. The policy actions each name needs live in policy/actions.ts.
 import type { Handler } from "./context.ts";
 import { S3Error } from "./errors.ts";
 import type { S3Operation } from "./policy/actions.ts";
@@ -40,14 +40,42 @@ const UNCONFIGURED: Record<string, Operation> = {
 
 const has = (q: URLSearchParams, ...names: string[]) => names.some((n) => q.has(n));
 
-/** Query parameters that carry authentication or SDK hints, never a sub-resource. */
-function isAuthParam(name: string): boolean {
-  const lower = name.toLowerCase();
-  return lower.startsWith("x-amz-") || lower === "x-id" || lower === "awsaccesskeyid" || lower === "signature" || lower === "expires";
-}
+/**
+ * Every query parameter AWS S3 or MinIO treats as a sub-resource (it selects an operation). Any
+ * other parameter is ignored, as AWS ignores it (a browser's cache-busting "?t=123" on a GET).
+ */
+const SUB_RESOURCES: ReadonlySet<string> = new Set([
+  "accelerate", "acl", "analytics", "attributes", "cors", "delete", "encryption", "intelligent-tiering", "inventory",
+  "legal-hold", "lifecycle", "location", "logging", "metadataConfiguration", "metadataTable", "metrics", "notification",
+  "object-lock", "ownershipControls", "policy", "policyStatus", "publicAccessBlock", "replication", "requestPayment",
+  "restore", "retention", "select", "select-type", "session", "tagging", "torrent", "uploadId", "uploads", "versioning",
+  "versions", "website", "renameObject",
+  // MinIO's own: ListenBucketNotification, replication status and resync.
+  "events", "replication-metrics", "replication-reset", "replication-reset-status", "replication-check", "lambda",
+]);
 
-/** A sub-resource or parameter we do not serve on this bucket request (presigned URLs add their own). */
-const hasOtherParams = (q: URLSearchParams) => [...q.keys()].some((k) => !isAuthParam(k));
+/** The sub-resources each operation serves; any other sub-resource on its request is NotImplemented. */
+const SERVES: Readonly<Record<string, readonly string[]>> = {
+  GetBucketLocation: ["location"], GetBucketVersioning: ["versioning"], PutBucketVersioning: ["versioning"],
+  GetBucketTagging: ["tagging"], PutBucketTagging: ["tagging"], DeleteBucketTagging: ["tagging"],
+  GetBucketPolicy: ["policy"], PutBucketPolicy: ["policy"], DeleteBucketPolicy: ["policy"], GetBucketPolicyStatus: ["policyStatus"],
+  GetBucketAcl: ["acl"], PutBucketAcl: ["acl"], GetObjectAcl: ["acl"], PutObjectAcl: ["acl"],
+  GetObjectLockConfiguration: ["object-lock"], ListMultipartUploads: ["uploads"], ListObjectVersions: ["versions"],
+  GetBucketLifecycleConfiguration: ["lifecycle"], GetBucketEncryption: ["encryption"], GetBucketCors: ["cors"],
+  GetBucketReplication: ["replication"], GetBucketWebsite: ["website"], GetBucketNotificationConfiguration: ["notification"],
+  GetBucketLogging: ["logging"], GetBucketAccelerateConfiguration: ["accelerate"], GetBucketRequestPayment: ["requestPayment"],
+  DeleteObjects: ["delete"], CreateMultipartUpload: ["uploads"],
+  ListParts: ["uploadId"], UploadPart: ["uploadId"], UploadPartCopy: ["uploadId"], CompleteMultipartUpload: ["uploadId"], AbortMultipartUpload: ["uploadId"],
+  GetObjectTagging: ["tagging"], PutObjectTagging: ["tagging"], DeleteObjectTagging: ["tagging"], GetObjectAttributes: ["attributes"],
+};
+
+/** A request naming a sub-resource its operation does not serve would be answered as something else. */
+function refuseUnserved(o: Operation, q: URLSearchParams): Operation {
+  const served = SERVES[o.name] ?? [];
+  const other = [...q.keys()].find((k) => SUB_RESOURCES.has(k) && !served.includes(k));
+  if (other !== undefined) throw new S3Error("NotImplemented", `The "${other}" sub-resource is not supported for this request.`);
+  return o;
+}
 
 function serviceOperation(method: string): Operation {
   if (method === "GET") return op("ListBuckets", bucket.listBuckets);
@@ -81,16 +109,13 @@ function bucketOperation(method: string, q: URLSearchParams): Operation {
       if (q.has("tagging")) return op("PutBucketTagging", config.putBucketTagging);
       if (q.has("policy")) return op("PutBucketPolicy", config.putBucketPolicy);
       if (q.has("acl")) return op("PutBucketAcl", config.putAcl);
-      if (hasOtherParams(q)) throw new S3Error("NotImplemented");
       return op("CreateBucket", bucket.createBucket);
     case "DELETE":
       if (q.has("tagging")) return op("DeleteBucketTagging", config.deleteBucketTagging);
       if (q.has("policy")) return op("DeleteBucketPolicy", config.deleteBucketPolicy);
-      if (hasOtherParams(q)) throw new S3Error("NotImplemented");
       return op("DeleteBucket", bucket.deleteBucket);
     case "POST":
       if (q.has("delete")) return op("DeleteObjects", del.deleteObjects);
-      if (hasOtherParams(q)) throw new S3Error("NotImplemented");
       return op("PostObject", post.postObject);
     default:
       throw new S3Error("MethodNotAllowed");
@@ -130,7 +155,7 @@ function objectOperation(method: string, q: URLSearchParams, headers: Headers): 
 }
 
 export function resolveOperation(method: string, bucketName: string, key: string, q: URLSearchParams, headers: Headers): Operation {
-  if (bucketName === "") return serviceOperation(method);
-  if (key === "") return bucketOperation(method, q);
-  return objectOperation(method, q, headers);
+  if (bucketName === "") return refuseUnserved(serviceOperation(method), q);
+  if (key === "") return refuseUnserved(bucketOperation(method, q), q);
+  return refuseUnserved(objectOperation(method, q, headers), q);
 }

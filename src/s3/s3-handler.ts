@@ -6,7 +6,7 @@ import type { S3Context, S3Deps } from "./context.ts";
 import { renderError, S3Error, toS3Error } from "./errors.ts";
 import { resolveOperation } from "./operations.ts";
 import { checkBucketName, parseTarget } from "./request-target.ts";
-import { refuseEncryption, refuseObjectLock } from "./unsupported-headers.ts";
+import { refuseAcl, refuseEncryption, refuseObjectLock } from "./unsupported-headers.ts";
 
 export type S3Handler = (req: Request, remoteAddress?: string) => Promise<Response>;
 
@@ -34,6 +34,7 @@ export function createS3Handler(deps: S3Deps): S3Handler {
       await authorize(ctx, op);
       refuseEncryption(op.name, req.headers, url.protocol === "https:");
       await refuseObjectLock(ctx, op.name, req.headers);
+      refuseAcl(op.name, req.headers);
       response = await op.handler(ctx);
     } catch (err) {
       // Whatever broke after the client went away (body stream errors of every flavour) is its disconnect.

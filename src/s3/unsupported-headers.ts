@@ -1,9 +1,12 @@
 // Request headers asking for what Bunker does not do yet: server-side encryption (SSE-S3,
-// SSE-KMS, SSE-C, copy-source SSE-C) and object-lock retention / legal hold on writes. They are
-// validated as AWS validates them, then refused before anything is stored: a client that asked
-// for encryption or WORM protection must never get a 200 for a plaintext, unprotected object.
+// SSE-KMS, SSE-C, copy-source SSE-C), object-lock retention / legal hold on writes, and ACL
+// headers granting anyone but the owner. They are validated as AWS validates them, then refused
+// before anything is stored: a client that asked for encryption, WORM protection or sharing
+// must never get a 200 for a plaintext, unprotected or private object.
+import { checkAclHeaders } from "./acl.ts";
 import type { S3Context } from "./context.ts";
 import { S3Error } from "./errors.ts";
+import { OWNER } from "./handlers/bucket.ts";
 import type { S3Operation } from "./policy/actions.ts";
 
 const SSE = "x-amz-server-side-encryption";
@@ -19,6 +22,8 @@ const COPIES: ReadonlySet<S3Operation> = new Set(["CopyObject", "UploadPartCopy"
 /** Operations that create a new object version and may ask for its lock. */
 const LOCKABLE: ReadonlySet<S3Operation> = new Set(["PutObject", "CopyObject", "CreateMultipartUpload", "PostObject"]);
 const READS: ReadonlySet<S3Operation> = new Set(["GetObject", "HeadObject"]);
+/** Operations that take ACL headers for what they create (Put*Acl check theirs themselves). */
+const ACL_TAKERS: ReadonlySet<S3Operation> = new Set(["CreateBucket", "PutObject", "CopyObject", "CreateMultipartUpload", "PostObject"]);
 
 const invalid = (message: string, name?: string, value?: string) =>
   new S3Error("InvalidArgument", message, { fields: { ArgumentName: name, ArgumentValue: value } });
@@ -114,4 +119,9 @@ export async function refuseObjectLock(ctx: S3Context, op: S3Operation, h: Heade
   if (hold !== null && hold !== "ON" && hold !== "OFF") throw invalid("Legal Hold must be either of 'ON' or 'OFF'", "x-amz-object-lock-legal-hold", hold);
   if (!(await ctx.deps.layer.getBucketInfo(ctx.bucket)).lockEnabled) throw new S3Error("InvalidRequest", "Bucket is missing Object Lock Configuration");
   throw new S3Error("NotImplemented", "Object lock retention and legal hold on writes are not supported by this server yet; nothing was stored.");
+}
+
+/** x-amz-acl / x-amz-grant-* on a request that creates something: only owner-only ACLs pass. */
+export function refuseAcl(op: S3Operation, h: Headers): void {
+  if (ACL_TAKERS.has(op)) checkAclHeaders(h, OWNER.ID);
 }

@@ -3,6 +3,7 @@
 import type { BucketConfigKind } from "../../object/index.ts";
 import { emptyResponse, xmlResponse, type Handler, type S3Context } from "../context.ts";
 import { S3Error, type S3ErrorCode } from "../errors.ts";
+import { checkAclBody, checkAclHeaders } from "../acl.ts";
 import { parsePolicy } from "../policy/policy.ts";
 import { readSmallBody, readXmlBody } from "../request-body.ts";
 import { asArray, escapeXml, xmlDocument, xmlText } from "../xml.ts";
@@ -116,15 +117,20 @@ export async function getAcl(ctx: S3Context): Promise<Response> {
   return storedXml(body);
 }
 
-/** Only the canned "private" ACL is accepted (MinIO does the same); anything else is NotImplemented. */
+/**
+ * Put{Bucket,Object}Acl: ACL headers or an AccessControlPolicy body (not both, not neither),
+ * accepted only when they grant nobody but the owner (acl.ts); nothing is stored either way.
+ */
 export async function putAcl(ctx: S3Context): Promise<Response> {
-  const canned = ctx.req.headers.get("x-amz-acl");
-  const body = await readSmallBody(ctx);
-  if ((canned !== null && canned !== "private") || (canned === null && body.length > 0 && !text.decode(body).includes("FULL_CONTROL"))) {
-    throw new S3Error("NotImplemented", "Only the private canned ACL is supported.");
-  }
-  if (ctx.key) await ctx.deps.layer.getObjectInfo(ctx.bucket, ctx.key);
+  const body = await readSmallBody(ctx, 64 * 1024);
+  if (ctx.key) await ctx.deps.layer.getObjectInfo(ctx.bucket, ctx.key, { versionId: ctx.query.get("versionId") ?? undefined });
   else await ctx.deps.layer.getBucketInfo(ctx.bucket);
+  const byHeaders = checkAclHeaders(ctx.req.headers, OWNER.ID);
+  if (byHeaders && body.length > 0) throw new S3Error("UnexpectedContent", "This request does not support content: give the ACL in headers or in the body, not both.");
+  if (!byHeaders) {
+    if (body.length === 0) throw new S3Error("MissingSecurityHeader", "Your request was missing a required header: x-amz-acl, x-amz-grant-* or an AccessControlPolicy body.");
+    checkAclBody(body, OWNER.ID);
+  }
   return emptyResponse(200);
 }
 

@@ -6,7 +6,7 @@ import { emptyResponse, xmlResponse, type S3Context } from "../context.ts";
 import { S3Error } from "../errors.ts";
 import { userMetaFromHeaders } from "../object-headers.ts";
 import { readPostForm, verifyPostPolicy } from "../post-policy.ts";
-import { refuseEncryption, refuseObjectLock } from "../unsupported-headers.ts";
+import { refuseAcl, refuseEncryption, refuseObjectLock } from "../unsupported-headers.ts";
 import { validateObjectKey } from "../validate.ts";
 import { showVersionHeader } from "./versioning-state.ts";
 
@@ -30,8 +30,10 @@ export async function postObject(ctx: S3Context): Promise<Response> {
   validateObjectKey(post.key);
   if (post.accessKey === undefined) await authorizeObject(ctx, "PutObject", ctx.bucket, post.key, false);
   else if (post.accessKey !== ctx.deps.rootAccessKey) throw new S3Error("AccessDenied");
-  // Form fields stand in for request headers: encryption or lock asked for in the form is refused too.
+  // Form fields stand in for request headers: encryption, lock or ACLs asked for in the form are refused too.
   const asked = new Headers([...form.fields].filter(([k]) => k.startsWith("x-amz-")));
+  if (form.fields.has("acl")) asked.set("x-amz-acl", form.fields.get("acl")!);
+  refuseAcl("PostObject", asked);
   refuseEncryption("PostObject", asked, ctx.url.protocol === "https:");
   await refuseObjectLock(ctx, "PostObject", asked);
   const headers = metaHeaders(form.fields);
