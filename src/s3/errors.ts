@@ -64,6 +64,7 @@ export const S3_ERRORS = {
   NotModified: { status: 304, message: "Not modified." },
   ObjectLockConfigurationNotFoundError: { status: 404, message: "Object Lock configuration does not exist for this bucket." },
   OperationAborted: { status: 409, message: "A conflicting conditional operation is in progress against this resource. Try again." },
+  PolicyTooLarge: { status: 400, message: "Policy exceeds the maximum allowed document size." },
   PreconditionFailed: { status: 412, message: "At least one of the preconditions you specified did not hold." },
   ReplicationConfigurationNotFoundError: { status: 404, message: "The replication configuration was not found." },
   RequestTimeTooSkewed: { status: 403, message: "The difference between the request time and the server's time is too large." },

@@ -4,7 +4,7 @@ import type { BucketConfigKind } from "../../object/index.ts";
 import { emptyResponse, xmlResponse, type Handler, type S3Context } from "../context.ts";
 import { S3Error, type S3ErrorCode } from "../errors.ts";
 import { checkAclBody, checkAclHeaders } from "../acl.ts";
-import { parsePolicy } from "../policy/policy.ts";
+import { MAX_POLICY_BYTES, parsePolicy } from "../policy/policy.ts";
 import { readSmallBody, readXmlBody } from "../request-body.ts";
 import { asArray, escapeXml, xmlDocument, xmlText } from "../xml.ts";
 import { OWNER } from "./bucket.ts";
@@ -81,7 +81,10 @@ export async function getBucketPolicy(ctx: S3Context): Promise<Response> {
 }
 
 export async function putBucketPolicy(ctx: S3Context): Promise<Response> {
-  const body = await readSmallBody(ctx, 20 * 1024);
+  // AWS's answer for a document over the limit, however it arrives (declared or streamed).
+  const body = await readSmallBody(ctx, MAX_POLICY_BYTES).catch((err: unknown) =>
+    Promise.reject(err instanceof S3Error && err.code === "MaxMessageLengthExceeded" ? new S3Error("PolicyTooLarge", `Policies must not exceed ${MAX_POLICY_BYTES} bytes.`) : err),
+  );
   if (body.length === 0) throw new S3Error("MissingRequestBodyError");
   // A missing bucket is the answer before anything about the document (its resources name the bucket).
   await ctx.deps.layer.getBucketInfo(ctx.bucket);

@@ -145,7 +145,7 @@ function parseStatement(s: unknown, bucket: string | undefined): PolicyStatement
 export function parsePolicy(json: string | Uint8Array, opts: { bucket?: string; maxBytes?: number } = {}): BucketPolicy {
   const text = typeof json === "string" ? json : new TextDecoder().decode(json);
   const max = opts.maxBytes ?? MAX_POLICY_BYTES;
-  if (Buffer.byteLength(text) > max) throw malformed(`Policies must not exceed ${max} bytes.`);
+  if (Buffer.byteLength(text) > max) throw new S3Error("PolicyTooLarge", `Policies must not exceed ${max} bytes.`);
   let doc: unknown;
   try {
     doc = JSON.parse(text);
