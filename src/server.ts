@@ -7,7 +7,7 @@ import { ErasurePool } from "./ec/index.ts";
 import { ObjectError, ObjectStore, loadPoolFormat, type PoolFormat } from "./object/index.ts";
 import { Authenticator, createS3Handler } from "./s3/index.ts";
 import { listen, printBanner } from "./server-listen.ts";
-import { createAdminHandler } from "./admin/index.ts";
+import { createAdminHandler, type DrivePosition } from "./admin/index.ts";
 import { RequestMetrics } from "./util/index.ts";
 import type { WindowsService } from "./service/index.ts";
 
@@ -101,8 +101,8 @@ export async function createServer(cfg: ServerConfig, opts: ServerOptions = {}):
     metrics: requests,
     logError: (requestId, err) => console.error(`[${requestId}] internal error:`, err),
   });
-  const admin = createAdminHandler({ config: cfg, store, requests, nodeName: `${cfg.address.host || "127.0.0.1"}:${cfg.address.port}` });
   const refill = refillFreshDrives(cfg, store, formats);
+  const admin = createAdminHandler({ config: cfg, store, requests, healing: refill.healing, nodeName: `${cfg.address.host || "127.0.0.1"}:${cfg.address.port}` });
   return {
     async fetch(req, remoteAddress) {
       const url = new URL(req.url);
@@ -126,17 +126,20 @@ export async function createServer(cfg: ServerConfig, opts: ServerOptions = {}):
  * Drives that format.json had to write now (a replaced, empty drive in an existing deployment)
  * are refilled in the background: every bucket and object is healed onto them.
  */
-function refillFreshDrives(cfg: ServerConfig, store: ObjectStore, formats: PoolFormat[]): { stop(): Promise<void> } {
-  const fresh = formats.reduce((n, f) => n + f.freshDrives.length, 0);
-  if (fresh === 0) return { stop: async () => {} };
+function refillFreshDrives(cfg: ServerConfig, store: ObjectStore, formats: PoolFormat[]): { healing(): DrivePosition[]; stop(): Promise<void> } {
+  // The drives being refilled, reported as healing (health header, metrics) until the heal ends.
+  let healing: DrivePosition[] = formats.flatMap((f, pool) => f.freshDrives.map((d) => ({ pool, set: d.set, position: d.position })));
+  const fresh = healing.length;
+  if (fresh === 0) return { healing: () => [], stop: async () => {} };
   const abort = new AbortController();
   const log = (m: string) => void (cfg.quiet ? undefined : console.log(m));
   log(`Healing ${fresh} replaced drive(s) in the background…`);
   const done = store.healAll({ signal: abort.signal }).then(
     (r) => log(`Healing done: ${r.objects} objects checked, ${r.healed} rewritten, ${r.failed.length} failed${r.failed[0] ? ` (first: ${r.failed[0].bucket}/${r.failed[0].key}: ${r.failed[0].error})` : ""}`),
     (err) => void (abort.signal.aborted ? undefined : console.error(`Healing stopped: ${err instanceof Error ? err.message : String(err)}`)),
-  );
+  ).finally(() => (healing = []));
   return {
+    healing: () => healing,
     async stop() {
       abort.abort();
       await done;

@@ -107,6 +107,29 @@ describe("health", () => {
     expect((await call(h, "/minio/health/live")).status).toBe(200);
   });
 
+  test("ready means a write can be served: 503 once a set loses write quorum, while live stays 200", async () => {
+    const h = admin();
+    t.drives[0].faults.offline = true;
+    expect((await call(h, "/minio/health/ready")).status).toBe(200);
+    t.drives[1].faults.offline = true;
+    expect((await call(h, "/minio/health/ready")).status).toBe(503);
+    expect((await call(h, "/minio/health/ready", { method: "HEAD" })).status).toBe(503);
+    expect((await call(h, "/minio/health/live")).status).toBe(200);
+    t.drives[1].faults.offline = false;
+    expect((await call(h, "/minio/health/ready")).status).toBe(200);
+  });
+
+  test("drives being healed are reported: x-minio-healing-drives and the per-set gauge", async () => {
+    let healing = [{ pool: 0, set: 0, position: 2 }];
+    const h = admin({ healing: () => healing });
+    const res = await call(h, "/minio/health/cluster");
+    expect([res.status, res.headers.get("x-minio-healing-drives")]).toEqual([200, "1"]);
+    expect(value(await scrape(h), series("minio_cluster_health_erasure_set_healing_drives", { pool: "0", set: "0" }))).toBe(1);
+    healing = [];
+    expect((await call(h, "/minio/health/cluster")).headers.get("x-minio-healing-drives")).toBeNull();
+    expect(value(await scrape(h), series("minio_cluster_health_erasure_set_healing_drives", { pool: "0", set: "0" }))).toBe(0);
+  });
+
   test("a drive that hangs counts as offline after the deadline", async () => {
     const h = admin({ driveTimeoutMs: 50 });
     t.drives[0].faults.hangOn = (m) => m === "info";
@@ -126,10 +149,12 @@ describe("health", () => {
     expect((await call(h, "/minio/health/cluster")).status).toBe(200);
   });
 
-  test("before the store is ready: live and ready say offline in a header, cluster is 503", async () => {
+  test("before the store is ready: live says offline in a header, ready and cluster are 503", async () => {
     const h = admin({ store: () => null });
     const live = await call(h, "/minio/health/live");
     expect([live.status, live.headers.get("x-minio-server-status")]).toEqual([200, "offline"]);
+    const ready = await call(h, "/minio/health/ready");
+    expect([ready.status, ready.headers.get("x-minio-server-status")]).toEqual([503, "offline"]);
     expect((await call(h, "/minio/health/cluster")).status).toBe(503);
   });
 

@@ -5,7 +5,7 @@ import type { VolumeLayout } from "../cluster/index.ts";
 import { EXPOSITION_CONTENT_TYPE, renderExposition, type MetricFamily, type RequestMetrics } from "../util/index.ts";
 import { probeDrives, type AdminStore } from "./admin-store.ts";
 import { bucketFamilies, clusterFamilies, type ScrapeInput } from "./cluster-metrics.ts";
-import { evaluateHealth } from "./health.ts";
+import { evaluateHealth, type DrivePosition } from "./health.ts";
 import { nodeFamilies } from "./node-metrics.ts";
 import { bearerToken, verifyPrometheusToken } from "./prometheus-auth.ts";
 import { readProcessStats, type ProcReader } from "./process-stats.ts";
@@ -36,6 +36,8 @@ export interface AdminDeps {
   usage?: UsageCache;
   /** Servers of the cluster answering or not (default: just this one, online). */
   nodes?: () => { online: number; offline: number };
+  /** Drives being healed right now (replaced drives being refilled); default none. */
+  healing?: () => readonly DrivePosition[];
   /** Source revision for minio_software_commit_info (default ""). */
   commit?: string;
   /** A drive that does not answer info() within this many ms counts as offline (default 5000). */
@@ -76,13 +78,14 @@ export function createAdminHandler(deps: AdminDeps): AdminHandler {
 
   async function health(path: string, url: URL): Promise<Response> {
     const store = getStore();
-    if (path === "/minio/health/live" || path === "/minio/health/ready") {
-      // MinIO answers both while still starting, flagging it in a header.
-      return empty(200, store ? {} : { "x-minio-server-status": "offline" });
-    }
+    // Live: the process answers (flagging a store still starting in a header, as MinIO does).
+    if (path === "/minio/health/live") return empty(200, store ? {} : { "x-minio-server-status": "offline" });
     if (!store) return empty(503, { "x-minio-server-status": "offline" });
+    const healing = deps.healing?.() ?? [];
+    // Ready: this node can serve a write now, i.e. every set has write quorum of drives online.
+    if (path === "/minio/health/ready") return empty(evaluateHealth(store.sets, await probe(store), { healing }).healthy ? 200 : 503);
     const maintenance = url.searchParams.get("maintenance") === "true";
-    const h = evaluateHealth(store.sets, await probe(store), { maintenance });
+    const h = evaluateHealth(store.sets, await probe(store), { maintenance, healing });
     const read = path.endsWith("/read");
     const headers: Record<string, string> = {
       [read ? "x-minio-read-quorum" : "x-minio-write-quorum"]: String(read ? h.readQuorum : h.writeQuorum),
@@ -102,7 +105,7 @@ export function createAdminHandler(deps: AdminDeps): AdminHandler {
     return {
       sets,
       states,
-      health: evaluateHealth(sets, states),
+      health: evaluateHealth(sets, states, { healing: store ? (deps.healing?.() ?? []) : [] }),
       bucketCount,
       usage: usage?.snapshot() ?? null,
       heals: store?.heals ?? { started: 0, failed: 0 },

@@ -58,7 +58,7 @@ function healthFamilies(h: HealthResult): MetricFamily[] {
     gauge("minio_cluster_health_erasure_set_read_quorum", "Read quorum of the erasure set", per((s) => s.readQuorum)),
     gauge("minio_cluster_health_erasure_set_write_quorum", "Write quorum of the erasure set", per((s) => s.writeQuorum)),
     gauge("minio_cluster_health_erasure_set_online_drives", "Online drives of the erasure set", per((s) => s.online)),
-    gauge("minio_cluster_health_erasure_set_healing_drives", "Drives of the erasure set being healed", per(() => 0)),
+    gauge("minio_cluster_health_erasure_set_healing_drives", "Drives of the erasure set being healed", per((s) => s.healing)),
     gauge("minio_cluster_health_erasure_set_status", "1 when the erasure set has write quorum, else 0", per((s) => (s.healthy ? 1 : 0))),
   ];
 }

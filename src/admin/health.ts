@@ -1,6 +1,7 @@
 // Cluster health as MinIO computes it: per erasure set, drives online against the read quorum
 // (data drives) and write quorum (data drives, one more when data equals parity); maintenance
-// mode asks "would we stay healthy without this node's drives?".
+// mode asks "would we stay healthy without this node's drives?". Drives being healed (a replaced
+// drive refilled in the background) are counted per set, as MinIO reports them.
 import type { AdminSet, DriveState } from "./admin-store.ts";
 
 /** Read and write quorum of a set of `drives` drives with `parity` parity drives. */
@@ -18,6 +19,15 @@ export interface SetHealth {
   writeQuorum: number;
   healthy: boolean;
   healthyRead: boolean;
+  /** Drives of the set being healed now. */
+  healing: number;
+}
+
+/** A drive by its place in the layout. */
+export interface DrivePosition {
+  pool: number;
+  set: number;
+  position: number;
 }
 
 export interface HealthResult {
@@ -29,18 +39,20 @@ export interface HealthResult {
   writeQuorum: number;
   /** Largest read quorum of any set (x-minio-read-quorum). */
   readQuorum: number;
-  /** Drives being healed; we do not track drive heals yet, so always 0. */
+  /** Drives being healed now (replaced drives being refilled). */
   healingDrives: number;
   sets: SetHealth[];
 }
 
 /** Pure: the health verdict for `sets` given probed drive states. */
-export function evaluateHealth(sets: readonly AdminSet[], states: readonly DriveState[], opts: { maintenance?: boolean } = {}): HealthResult {
+export function evaluateHealth(sets: readonly AdminSet[], states: readonly DriveState[], opts: { maintenance?: boolean; healing?: readonly DrivePosition[] } = {}): HealthResult {
   const result: HealthResult = { healthy: true, healthyRead: true, writeQuorum: 0, readQuorum: 0, healingDrives: 0, sets: [] };
   for (const s of sets) {
     const q = setQuorums(s.drives.length, s.settings.standardParity);
     const online = states.filter((d) => d.pool === s.poolIndex && d.set === s.setIndex && d.online && !(opts.maintenance && d.local)).length;
-    const h: SetHealth = { pool: s.poolIndex, set: s.setIndex, online, readQuorum: q.read, writeQuorum: q.write, healthy: online >= q.write, healthyRead: online >= q.read };
+    const healing = (opts.healing ?? []).filter((d) => d.pool === s.poolIndex && d.set === s.setIndex).length;
+    const h: SetHealth = { pool: s.poolIndex, set: s.setIndex, online, readQuorum: q.read, writeQuorum: q.write, healthy: online >= q.write, healthyRead: online >= q.read, healing };
+    result.healingDrives += healing;
     result.sets.push(h);
     result.healthy &&= h.healthy;
     result.healthyRead &&= h.healthyRead;

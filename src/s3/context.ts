@@ -6,9 +6,17 @@ import { S3_XMLNS, XML_DECLARATION, xmlDocument, type XmlObject } from "./xml.ts
 
 type HeaderInit = Headers | Record<string, string>;
 
+/** Why a request was refused before its handler ran: a signature or policy, a header, the clock, the request itself. */
+export type RejectReason = "auth" | "header" | "timestamp" | "invalid";
+
 /** Per-request accounting the server's metrics registry provides. */
 export interface S3Metrics {
   observeRequest(api: string, status: number, seconds: number, bytesIn: number, bytesOut: number): void;
+  /** A request of `api` is being served (until its response is ready); paired with requestFinished. */
+  requestStarted?(api: string): void;
+  requestFinished?(api: string): void;
+  /** A request refused at the front door (4xx before the handler). */
+  rejected?(reason: RejectReason): void;
 }
 
 /** Everything the S3 layer needs from the server, built once at start-up. */

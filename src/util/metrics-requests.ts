@@ -11,7 +11,7 @@ export type RejectReason = "auth" | "header" | "timestamp" | "invalid";
 
 const REJECT_HELP: Record<RejectReason, string> = {
   auth: "S3 requests refused because authentication failed",
-  header: "S3 requests refused for a malformed header",
+  header: "S3 requests refused for a request header (malformed, or asking for a feature not served)",
   timestamp: "S3 requests refused for a timestamp too far from ours",
   invalid: "S3 requests refused as invalid",
 };
@@ -29,7 +29,7 @@ export class RequestMetrics {
   readonly #errors4xx = new Counter("minio_s3_requests_4xx_errors_total", "S3 requests answered with a 4xx status, by API", ["api"]);
   readonly #errors5xx = new Counter("minio_s3_requests_5xx_errors_total", "S3 requests answered with a 5xx status, by API", ["api"]);
   readonly #canceled = new Counter("minio_s3_requests_canceled_total", "S3 requests the client gave up on before the answer, by API", ["api"]);
-  readonly #inflight = new Gauge("minio_s3_requests_inflight_total", "S3 requests being served now, by API", ["api"]);
+  readonly #inflight = new Gauge("minio_s3_requests_inflight_total", "S3 requests being served now (until their response is ready), by API", ["api"]);
   readonly #received = new Counter("minio_s3_traffic_received_bytes", "S3 request body bytes received");
   readonly #sent = new Counter("minio_s3_traffic_sent_bytes", "S3 response body bytes sent");
   readonly #ttfb = new Histogram("minio_s3_requests_ttfb_seconds_distribution", "Requests by time to first byte (cumulative, le in seconds), by API", TTFB_BUCKETS, ["api"]);
