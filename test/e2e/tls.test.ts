@@ -1,5 +1,6 @@
 // TLS from the certs directory (public.crt + private.key, as MinIO reads them): the server
-// answers https only, health and signed S3 requests work over it, and the bytes round-trip.
+// answers https only, health and signed S3 requests work over it, the bytes round-trip, and
+// the S3 layer knows the request came over TLS (SSE-C passes the secure-transport check).
 import { afterAll, expect, test } from "bun:test";
 import { join } from "node:path";
 import { TempDirs } from "../support/temp-dirs.ts";
@@ -26,5 +27,17 @@ test("https with a self-signed certificate from --certs-dir", async () => {
   expect((await signedFetch("PUT", "/secure/obj", data)).status).toBe(200);
   const got = new Uint8Array(await (await signedFetch("GET", "/secure/obj")).arrayBuffer());
   expect(Buffer.from(got).equals(Buffer.from(data))).toBe(true);
+  // Over TLS an SSE-C request passes the secure-transport check and is refused as not implemented
+  // (over plain http it would be InvalidRequest): the listener tells the S3 layer it is https.
+  const key = Buffer.alloc(32, 9);
+  const sseC = {
+    "x-amz-server-side-encryption-customer-algorithm": "AES256",
+    "x-amz-server-side-encryption-customer-key": key.toString("base64"),
+    "x-amz-server-side-encryption-customer-key-md5": new Bun.CryptoHasher("md5").update(key).digest("base64"),
+  };
+  const body = new Uint8Array([1, 2, 3]);
+  const refused = await s3.request("PUT", "/secure/encrypted", { body, length: body.length, headers: sseC, fetchInit: insecure });
+  expect([refused.status, /<Code>([^<]+)<\/Code>/.exec(await refused.text())?.[1]]).toEqual([501, "NotImplemented"]);
+  expect((await signedFetch("HEAD", "/secure/encrypted")).status).toBe(404);
   expect(await server.stop()).toBe(0);
 }, 60_000);
