@@ -178,3 +178,16 @@ function v4FieldsForBucket(bucket: string, key: string): [string, string][] {
   const signature = createHmac("sha256", signingKey(ROOT_PASSWORD, date.slice(0, 8), "us-east-1")).update(policy).digest("hex");
   return [["policy", policy], ["x-amz-signature", signature]];
 }
+
+describe("form fields asking for what we do not do", () => {
+  test("encryption, a public ACL or a legal hold in the form are refused; nothing is stored", async () => {
+    const ask = async (key: string, field: string, value: string) =>
+      errorOf(await post(v4Fields([{ key }, { [field]: value }], { extra: [["key", key], [field, value]] })));
+    expect((await ask("sse-form", "x-amz-server-side-encryption", "AES256")).code).toBe("NotImplemented");
+    expect((await ask("acl-form", "acl", "public-read")).code).toBe("NotImplemented");
+    expect((await ask("hold-form", "x-amz-object-lock-legal-hold", "ON")).code).toBe("InvalidRequest");
+    for (const key of ["sse-form", "acl-form", "hold-form"]) await absent(key);
+    expect((await post(v4Fields([{ key: "private-form" }, { acl: "private" }], { extra: [["key", "private-form"], ["acl", "private"]] }))).status).toBe(204);
+    expect(await stored("private-form")).toBe("form file body");
+  });
+});
