@@ -169,7 +169,7 @@ function codeForKind(kind: ObjectErrorKind): { code: S3ErrorCode; message?: stri
 }
 
 /** Kinds whose ObjectError message is written for the client and may be shown as is. */
-const CLIENT_MESSAGE_KINDS: ReadonlySet<ObjectErrorKind> = new Set(["InvalidArgument", "LimitExceeded"]);
+const CLIENT_MESSAGE_KINDS: ReadonlySet<ObjectErrorKind> = new Set(["InvalidArgument", "LimitExceeded", "NotImplemented"]);
 
 /**
  * Any thrown value as an S3Error: S3Error passes through, ObjectError maps by kind (with

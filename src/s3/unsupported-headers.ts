@@ -84,10 +84,10 @@ export function refuseEncryption(op: S3Operation, h: Headers, secure: boolean): 
   const customer = checkCustomerKey(h, SSE_C);
   const sourceCustomer = copy && checkCustomerKey(h, COPY_SSE_C);
   if (!write) {
-    // Bunker never stores an encrypted object, so no key can apply to what is read (AWS's answer
-    // for a plaintext object); SSE-S3/KMS headers have no meaning on a read at all.
-    if (customer) throw new S3Error("InvalidRequest", "The encryption parameters are not applicable to this object.");
-    if (h.has(SSE) || KMS_HEADERS.some((n) => h.has(n))) throw new S3Error("BadRequest", "Server-side encryption headers are not allowed on GET or HEAD requests.");
+    // A valid customer key on a read goes on to the handler: the object layer refuses objects
+    // MinIO encrypted (NotImplemented), and for a plaintext one the key is refused there
+    // (refuseKeyOnPlaintext). SSE-S3/KMS headers have no meaning on a read at all.
+    if (!customer && (h.has(SSE) || KMS_HEADERS.some((n) => h.has(n)))) throw new S3Error("BadRequest", "Server-side encryption headers are not allowed on GET or HEAD requests.");
     return;
   }
   const managed = checkManagedKey(h);
@@ -124,4 +124,9 @@ export async function refuseObjectLock(ctx: S3Context, op: S3Operation, h: Heade
 /** x-amz-acl / x-amz-grant-* on a request that creates something: only owner-only ACLs pass. */
 export function refuseAcl(op: S3Operation, h: Headers): void {
   if (ACL_TAKERS.has(op)) checkAclHeaders(h, OWNER.ID);
+}
+
+/** A GET/HEAD that sent a customer key for an object stored in plaintext: AWS's 400. */
+export function refuseKeyOnPlaintext(h: Headers): void {
+  if (h.has(`${SSE_C}algorithm`) || h.has(`${SSE_C}key`)) throw new S3Error("InvalidRequest", "The encryption parameters are not applicable to this object.");
 }

@@ -127,6 +127,9 @@ describe("server-side encryption", () => {
   test("GET / HEAD with SSE-C on a plaintext object: InvalidRequest; SSE-S3 headers on a read: 400", async () => {
     const msg = await expectError(await send({ path: `/${B}/src`, headers: SSE_C }, { tls: true }), 400, "InvalidRequest");
     expect(msg).toContain("not applicable");
+    // A missing key is still NoSuchKey; a bogus key is refused as on writes.
+    await expectError(await send({ path: `/${B}/nothing-here`, headers: SSE_C }, { tls: true }), 404, "NoSuchKey");
+    await expectError(await send({ path: `/${B}/src`, headers: { ...SSE_C, "x-amz-server-side-encryption-customer-algorithm": "AES128" } }, { tls: true }), 400, "InvalidEncryptionAlgorithmError");
     expect((await send({ method: "HEAD", path: `/${B}/src`, headers: SSE_C }, { tls: true })).status).toBe(400);
     await expectError(await send({ path: `/${B}/src`, headers: { "x-amz-server-side-encryption": "AES256" } }), 400, "BadRequest");
     // Plain reads still work.
@@ -165,7 +168,8 @@ describe("object lock on writes", () => {
   });
 
   test("a bucket whose lock configuration has a default retention rule refuses every write", async () => {
-    await expectError(await send({ method: "PUT", path: `/${RULED}/k`, body: "x" }), 501, "NotImplemented");
+    const msg = await expectError(await send({ method: "PUT", path: `/${RULED}/k`, body: "x" }), 501, "NotImplemented");
+    expect(msg).toContain("default object-lock retention rule (GOVERNANCE 30 days)");
     await expectError(await send({ method: "PUT", path: `/${RULED}/k`, headers: { "x-amz-copy-source": `/${B}/src` } }), 501, "NotImplemented");
     await expectError(await send({ method: "POST", path: `/${RULED}/k`, query: { uploads: "" } }), 501, "NotImplemented");
     expect(await versionsIn(RULED, "k")).toBe(0);

@@ -7,6 +7,7 @@ import type { S3Context } from "../context.ts";
 import { S3Error, toS3Error } from "../errors.ts";
 import { applyResponseOverrides, httpDate, objectHeaders } from "../object-headers.ts";
 import { parsePartNumber, validateVersionId } from "../validate.ts";
+import { refuseKeyOnPlaintext } from "../unsupported-headers.ts";
 import { showVersionHeader } from "./versioning-state.ts";
 
 /** Parses a single-range Range header; anything S3 would ignore (syntax, several ranges) gives undefined. */
@@ -67,6 +68,8 @@ async function open(ctx: S3Context): Promise<{ res: GetObjectResult; headers: He
   }
   const headers = objectHeaders(res.info, await showVersionHeader(ctx, res.info));
   try {
+    // The layer refused encrypted objects already: what it returned is plaintext.
+    refuseKeyOnPlaintext(ctx.req.headers);
     checkPreconditions(res.info, readPreconditions(ctx.req.headers), ctx.key, "read");
     applyResponseOverrides(headers, ctx.query, ctx.auth.kind === "signed");
   } catch (err) {
