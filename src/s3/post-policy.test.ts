@@ -69,7 +69,7 @@ describe("AWS documentation SigV4 example", () => {
     ["a different acl", replace("acl", "private"), "AccessDenied", /\$acl/],
     ["a content type outside image/", replace("Content-Type", "text/html"), "AccessDenied", /Content-Type|content-type/],
     ["a changed metadata value", replace("x-amz-meta-uuid", "1"), "AccessDenied", /x-amz-meta-uuid/],
-    ["an extra uncovered field", [...DOC_FIELDS, ["x-amz-meta-extra", "1"]], "AccessDenied", /not specified in the policy/],
+    ["an extra uncovered field", [...DOC_FIELDS, ["x-amz-meta-extra", "1"]], "AccessDenied", /Extra input fields: x-amz-meta-extra/],
     ["a tampered signature", replace("X-Amz-Signature", DOC_SIGNATURE.replace(/e$/, "f")), "SignatureDoesNotMatch", /./],
     ["a tampered policy", replace("Policy", DOC_POLICY.slice(0, -4) + "fQ=="), "SignatureDoesNotMatch", /./],
     ["an unknown access key", replace("X-Amz-Credential", "NOPE/20151229/us-east-1/s3/aws4_request"), "InvalidAccessKeyId", /./],
@@ -140,5 +140,21 @@ describe("documents and forms", () => {
     const p = parsePostPolicy(Buffer.from(JSON.stringify({ expiration: "2030-01-01T00:00:00Z", conditions: [{ BuCkEt: "b" }, ["EQ", "$X-Amz-Meta-A", "1"]] })).toString("base64"));
     const fields = new Map([["x-amz-meta-a", "1"]]);
     expect(() => checkPostPolicy(p, fields, { bucket: "b", key: "k", now: NOW, signatureV2: false })).not.toThrow();
+  });
+
+  test("a policy must name the bucket, even though the bucket comes from the URL", () => {
+    const p = parsePostPolicy(Buffer.from(JSON.stringify({ expiration: "2030-01-01T00:00:00Z", conditions: [["starts-with", "$key", ""]] })).toString("base64"));
+    expect(() => checkPostPolicy(p, new Map([["key", "k"]]), { bucket: "b", key: "k", now: NOW, signatureV2: false })).toThrow("Extra input fields: bucket");
+  });
+
+  test('policy strings may escape "$" as AWS documents; base64 is checked strictly', () => {
+    const json = '{"expiration": "2030-01-01T00:00:00Z", "conditions": [["starts-with", "$key", "\\$user/"], {"x-amz-meta-a": "back\\\\slash"}]}';
+    const p = parsePostPolicy(Buffer.from(json).toString("base64"));
+    expect(p.conditions).toContainEqual({ op: "starts-with", field: "key", value: "$user/" });
+    expect(p.conditions).toContainEqual({ op: "eq", field: "x-amz-meta-a", value: "back\\slash" });
+    const wrapped = Buffer.from(json).toString("base64").replace(/(.{60})/g, "$1\n");
+    expect(parsePostPolicy(wrapped).conditions).toHaveLength(2);
+    expect(() => parsePostPolicy(Buffer.from(json).toString("base64") + "!")).toThrow("Invalid 'Base64' encoding");
+    expect(() => parsePostPolicy(Buffer.from("{not json").toString("base64"))).toThrow("Invalid JSON");
   });
 });
