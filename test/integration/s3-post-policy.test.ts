@@ -188,6 +188,14 @@ describe("what is not implemented is refused, nothing stored", () => {
     await absent(key);
   });
 
+  test("a field that cannot be a stored header is InvalidArgument, not a server error", async () => {
+    for (const [field, value] of [["Content-Type", "text/plain\r\nX-Evil: 1"], ["x-amz-meta-a b", "1"], ["x-amz-meta-nul", "a\u0000b"]]) {
+      const res = await post(v4Fields([{ key: "bad-header" }, ["starts-with", `$${field}`, ""]], { extra: [["key", "bad-header"], [field, value]] }));
+      expect(await errorOf(res)).toMatchObject({ status: 400, code: "InvalidArgument" });
+    }
+    await absent("bad-header");
+  });
+
   test("acl private is what every object gets: accepted", async () => {
     const res = await post(v4Fields([{ key: "acl-private" }, { acl: "private" }], { extra: [["key", "acl-private"], ["acl", "private"]] }));
     expect(res.status).toBe(204);
