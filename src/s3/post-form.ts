@@ -125,8 +125,7 @@ class BodyScanner {
 
   #take(n: number): Uint8Array {
     const out = this.#buf.subarray(0, n);
-    // The rest is copied (it is short: at most a delimiter) so no chunk handed on shares memory with it.
-    this.#buf = this.#buf.slice(n);
+    this.#buf = this.#buf.subarray(n);
     return out;
   }
 
