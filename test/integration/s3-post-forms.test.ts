@@ -111,6 +111,20 @@ describe("accepted forms", () => {
     await absent("missummed");
   });
 
+  test("Content-MD5 is checked: a wrong one is BadDigest", async () => {
+    const md5 = (t: string) => new Bun.CryptoHasher("md5").update(t).digest("base64");
+    expect((await send(v2Form([["key", "md5-ok"], ["Content-MD5", md5("bar")]], [["starts-with", "$Content-MD5", ""]]))).status).toBe(204);
+    expect(await errorOf(await send(v2Form([["key", "md5-bad"], ["Content-MD5", md5("baz")]], [["starts-with", "$Content-MD5", ""]])))).toMatchObject({ status: 400, code: "BadDigest" });
+    await absent("md5-bad");
+  });
+
+  test("fields after the file are ignored, as S3 ignores them", async () => {
+    const form = requestsForm([["key", "late-fields"]], BAR);
+    const tail = Buffer.from(form.body).toString("latin1").replace(/--([0-9a-f]+)--\r\n$/, (_, b) => `--${b}\r\nContent-Disposition: form-data; name="x-amz-meta-late"\r\n\r\nlate\r\n--${b}--\r\n`);
+    expect((await send({ body: Buffer.from(tail, "latin1"), type: form.type }, OPEN)).status).toBe(204);
+    expect((await s3.send(new HeadObjectCommand({ Bucket: OPEN, Key: "late-fields" }))).Metadata).toEqual({});
+  });
+
   test("a file larger than one block (6 MiB + 7) streams in intact", async () => {
     const data = pattern(6 * 1024 * 1024 + 7);
     expect((await send(v2Form([["key", "large"]], [["content-length-range", 0, 7 * 1024 * 1024]], { content: data }))).status).toBe(204);

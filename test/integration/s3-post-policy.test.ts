@@ -181,6 +181,7 @@ describe("what is not implemented is refused, nothing stored", () => {
     ["x-amz-object-lock-mode", "GOVERNANCE"],
     ["x-amz-object-lock-legal-hold", "ON"],
     ["acl", "public-read"],
+    ["x-amz-grant-read", 'uri="http://acs.amazonaws.com/groups/global/AllUsers"'],
   ])("%s: %s → NotImplemented", async (field, value) => {
     const key = `unsupported-${field}`;
     const res = await post(v4Fields([{ key }, ["starts-with", `$${field}`, ""]], { extra: [["key", key], [field, value]] }));

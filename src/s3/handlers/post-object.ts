@@ -23,7 +23,7 @@ function refuseUnsupported(fields: ReadonlyMap<string, string>): void {
   for (const [name, value] of fields) {
     if (name.startsWith("x-amz-server-side-encryption")) throw new S3Error("NotImplemented", "Server-side encryption is not supported.");
     if (name.startsWith("x-amz-object-lock-")) throw new S3Error("NotImplemented", "Object lock settings on POST uploads are not supported.");
-    if (name === "acl" && value !== "private") throw new S3Error("NotImplemented", "Only the private canned ACL is supported.");
+    if ((name === "acl" && value !== "private") || name.startsWith("x-amz-grant-")) throw new S3Error("NotImplemented", "Only the private canned ACL is supported.");
   }
 }
 
