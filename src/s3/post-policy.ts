@@ -17,12 +17,6 @@ export interface PostPolicyDocument {
   conditions: PostCondition[];
 }
 
-/** Form fields by lower-case name (S3 matches them case-insensitively), and the uploaded file. */
-export interface PostForm {
-  fields: Map<string, string>;
-  file: File;
-}
-
 export interface PostPolicyAuth {
   /** undefined for an anonymous upload (no policy): only a bucket policy can allow it. */
   accessKey?: string;
@@ -32,12 +26,8 @@ export interface PostPolicyAuth {
   contentLengthRange?: { min: number; max: number };
 }
 
-/** Fields that need no policy condition (AWS's list plus MinIO's SSE exceptions). */
-const EXEMPT = new Set([
-  "policy", "x-amz-signature", "file", "x-amz-server-side-encryption-customer-algorithm",
-  "x-amz-server-side-encryption-customer-key", "x-amz-server-side-encryption-customer-key-md5",
-  "x-amz-server-side-encryption-aws-kms-key-id", "x-amz-server-side-encryption-context",
-]);
+/** Fields that need no policy condition (AWS's list; SigV2's two are added where they apply). */
+const EXEMPT = new Set(["policy", "x-amz-signature", "file"]);
 /** Fields that only accept exact matches. */
 const EQ_ONLY = new Set(["bucket", "x-amz-algorithm", "x-amz-credential", "x-amz-date"]);
 
@@ -47,38 +37,6 @@ function denied(detail: string): S3Error {
 
 function badDocument(detail: string): S3Error {
   return new S3Error("InvalidPolicyDocument", `Invalid Policy: ${detail}`);
-}
-
-/**
- * Reads the form. `request.formData()` holds the whole body, file included, in memory, so the
- * declared Content-Length is capped first (a streaming multipart parser can replace this).
- */
-export async function readPostForm(req: Request, maxBytes: number): Promise<PostForm> {
-  const declared = Number(req.headers.get("content-length") ?? NaN);
-  if (!Number.isFinite(declared)) throw new S3Error("MissingContentLength");
-  if (declared > maxBytes) throw new S3Error("EntityTooLarge", undefined, { fields: { ProposedSize: declared, MaxSizeAllowed: maxBytes } });
-  if (!/^multipart\/form-data/i.test(req.headers.get("content-type") ?? "")) throw new S3Error("MalformedPOSTRequest");
-  let form: Awaited<ReturnType<Request["formData"]>>;
-  try {
-    form = await req.formData();
-  } catch {
-    throw new S3Error("MalformedPOSTRequest");
-  }
-  const fields = new Map<string, string>();
-  let file: File | undefined;
-  for (const [name, value] of form.entries()) {
-    const lower = name.toLowerCase();
-    if (lower === "file") {
-      if (file || typeof value === "string") throw new S3Error("InvalidArgument", "POST requires exactly one file upload per request.");
-      file = value;
-      continue;
-    }
-    if (typeof value !== "string") continue;
-    if (fields.has(lower)) throw denied(`the form field "${name}" appears more than once.`);
-    fields.set(lower, value);
-  }
-  if (!file) throw new S3Error("InvalidArgument", "POST requires exactly one file upload per request.");
-  return { fields, file };
 }
 
 function toInteger(v: unknown): number {
@@ -104,13 +62,23 @@ function parseCondition(c: unknown): PostCondition {
   throw badDocument(`unknown condition ${JSON.stringify(c)}.`);
 }
 
+/**
+ * AWS lets policy strings escape "$" as "\$" (its documented escapes go beyond JSON's): that one
+ * becomes a plain "$"; every other escape is left for JSON.parse, which refuses the unknown.
+ */
+function unescapeDollars(json: string): string {
+  return json.replace(/\\(.)/gs, (all, c: string) => (c === "$" ? "$" : all));
+}
+
 /** Decodes and parses the base64 policy document. */
 export function parsePostPolicy(base64: string): PostPolicyDocument {
+  const compact = base64.replace(/\s+/g, "");
+  if (!/^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=|[A-Za-z0-9+/]{2,3})?$/.test(compact)) throw badDocument("Invalid 'Base64' encoding.");
   let doc: unknown;
   try {
-    doc = JSON.parse(Buffer.from(base64, "base64").toString("utf8"));
+    doc = JSON.parse(unescapeDollars(new TextDecoder("utf-8", { fatal: true }).decode(Buffer.from(compact, "base64"))));
   } catch {
-    throw badDocument("the policy is not base64-encoded JSON.");
+    throw badDocument("Invalid JSON.");
   }
   if (typeof doc !== "object" || doc === null || Array.isArray(doc)) throw badDocument("the policy must be a JSON object.");
   const { expiration, conditions, ...rest } = doc as Record<string, unknown>;
@@ -134,7 +102,8 @@ export function checkPostPolicy(
   const values = new Map(fields);
   values.set("bucket", ctx.bucket);
   values.set("key", ctx.key);
-  const uncovered = new Set([...fields.keys()].filter((f) => !EXEMPT.has(f) && !f.startsWith("x-ignore-")));
+  // The bucket counts as a field even when it comes from the URL: a policy must name it.
+  const uncovered = new Set([...fields.keys(), "bucket"].filter((f) => !EXEMPT.has(f) && !f.startsWith("x-ignore-")));
   if (ctx.signatureV2) ["signature", "awsaccesskeyid"].forEach((f) => uncovered.delete(f));
   let range: { min: number; max: number } | undefined;
   for (const c of policy.conditions) {
@@ -147,18 +116,8 @@ export function checkPostPolicy(
     if (!ok) throw denied(`Policy Condition failed: ["${c.op}", "$${c.field}", ${JSON.stringify(c.value)}]`);
     uncovered.delete(c.field);
   }
-  if (uncovered.size > 0) {
-    const names = [...uncovered].join(", ");
-    throw denied(`Each form field that you specify in a form must appear in the list of policy conditions. "${names}" not specified in the policy.`);
-  }
+  if (uncovered.size > 0) throw denied(`Extra input fields: ${[...uncovered].join(", ")}`);
   return range;
-}
-
-/** The uploaded size against content-length-range. */
-export function checkContentLength(range: { min: number; max: number } | undefined, size: number): void {
-  if (!range) return;
-  if (size < range.min) throw new S3Error("EntityTooSmall", undefined, { fields: { ProposedSize: size, MinSizeAllowed: range.min } });
-  if (size > range.max) throw new S3Error("EntityTooLarge", undefined, { fields: { ProposedSize: size, MaxSizeAllowed: range.max } });
 }
 
 /** Verifies the signature over the base64 policy; returns the signing access key and version. */
@@ -188,18 +147,18 @@ async function verifyPolicySignature(fields: ReadonlyMap<string, string>, policy
 }
 
 /**
- * Authenticates a POST upload and checks its policy. Without a policy field the upload is
- * anonymous (the caller then needs a bucket policy allowing s3:PutObject).
+ * Authenticates a POST upload from its fields (lower-case names) and checks its policy. Without
+ * a policy field the upload is anonymous (the caller then needs a bucket policy allowing
+ * s3:PutObject). The file's size is checked against the returned range while it streams.
  */
-export async function verifyPostPolicy(form: PostForm, ctx: { bucket: string }, opts: AuthOptions): Promise<PostPolicyAuth> {
-  const rawKey = form.fields.get("key");
-  if (rawKey === undefined) throw new S3Error("InvalidArgument", "POST requires a key field.");
-  const key = rawKey.replaceAll("${filename}", form.file.name);
-  const policy = form.fields.get("policy");
+export async function verifyPostPolicy(fields: ReadonlyMap<string, string>, filename: string, ctx: { bucket: string }, opts: AuthOptions): Promise<PostPolicyAuth> {
+  const rawKey = fields.get("key");
+  if (rawKey === undefined) throw new S3Error("InvalidArgument", "Bucket POST must contain a field named 'key'.  If it is specified, please check the order of the fields.");
+  const key = rawKey.replaceAll("${filename}", filename);
+  const policy = fields.get("policy");
   if (policy === undefined) return { key };
-  const signer = await verifyPolicySignature(form.fields, policy, opts);
+  const signer = await verifyPolicySignature(fields, policy, opts);
   const document = parsePostPolicy(policy);
-  const range = checkPostPolicy(document, form.fields, { bucket: ctx.bucket, key, now: opts.now ?? new Date(), signatureV2: signer.version === 2 });
-  checkContentLength(range, form.file.size);
+  const range = checkPostPolicy(document, fields, { bucket: ctx.bucket, key, now: opts.now ?? new Date(), signatureV2: signer.version === 2 });
   return { ...signer, key, contentLengthRange: range };
 }

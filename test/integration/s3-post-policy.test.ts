@@ -9,6 +9,10 @@ import { errorOf, ROOT_PASSWORD, ROOT_USER, startS3, type S3Harness } from "../s
 import { signingKey } from "../support/aws-chunked.ts";
 import { bytesOf, rejectsWith } from "../support/s3-expect.ts";
 import { GetObjectCommand } from "@aws-sdk/client-s3";
+import { readdirSync } from "node:fs";
+import { join } from "node:path";
+import { rawExchange } from "../support/raw-http.ts";
+import { pattern } from "../support/s3-harness.ts";
 
 const temp = new TempDirs();
 let h: S3Harness;
@@ -62,7 +66,11 @@ async function post(fields: [string, string][], file: Blob = new Blob(["form fil
 }
 
 const stored = async (key: string) => (await bytesOf((await s3.send(new GetObjectCommand({ Bucket: B, Key: key }))).Body)).toString();
-const absent = (key: string) => rejectsWith(s3.send(new HeadObjectCommand({ Bucket: B, Key: key })), "NotFound", 404);
+/** Not listed by S3, and no directory for it on any drive. */
+async function absent(key: string): Promise<void> {
+  await rejectsWith(s3.send(new HeadObjectCommand({ Bucket: B, Key: key })), "NotFound", 404);
+  for (const d of h.drives) expect(readdirSync(join(d, B)).includes(key.split("/")[0])).toBe(false);
+}
 
 describe("accepted uploads", () => {
   test("SigV4 policy: 204, ${filename}, metadata fields stored", async () => {
@@ -163,6 +171,91 @@ describe("refused uploads store nothing", () => {
     expect((await post([["key", "anon-form"]])).status).toBe(204);
     expect(await stored("anon-form")).toBe("form file body");
     expect((await errorOf(await post([["key", "other-form"]]))).code).toBe("AccessDenied");
+  });
+});
+
+describe("what is not implemented is refused, nothing stored", () => {
+  // The same rules as the request headers of a PUT (unsupported-headers.ts): SSE-C over plain
+  // HTTP and a lock on a bucket without object lock are InvalidRequest, as AWS answers.
+  test.each([
+    ["x-amz-server-side-encryption", "AES256", 501, "NotImplemented"],
+    ["x-amz-server-side-encryption-customer-algorithm", "AES256", 400, "InvalidRequest"],
+    ["x-amz-object-lock-mode", "GOVERNANCE", 400, "InvalidArgument"], // without its retain-until-date
+    ["x-amz-object-lock-legal-hold", "ON", 400, "InvalidRequest"],
+    ["acl", "public-read", 501, "NotImplemented"],
+    ["x-amz-grant-read", 'uri="http://acs.amazonaws.com/groups/global/AllUsers"', 501, "NotImplemented"],
+  ] as [string, string, number, string][])("%s: %s → %d %s", async (field, value, status, code) => {
+    const key = `unsupported-${field}`;
+    const res = await post(v4Fields([{ key }, ["starts-with", `$${field}`, ""]], { extra: [["key", key], [field, value]] }));
+    expect(await errorOf(res)).toMatchObject({ status, code });
+    await absent(key);
+  });
+
+  test("a field that cannot be a stored header is InvalidArgument, not a server error", async () => {
+    for (const [field, value] of [["Content-Type", "text/plain\r\nX-Evil: 1"], ["x-amz-meta-a b", "1"], ["x-amz-meta-nul", "a\u0000b"]]) {
+      const res = await post(v4Fields([{ key: "bad-header" }, ["starts-with", `$${field}`, ""]], { extra: [["key", "bad-header"], [field, value]] }));
+      expect(await errorOf(res)).toMatchObject({ status: 400, code: "InvalidArgument" });
+    }
+    await absent("bad-header");
+  });
+
+  test("acl private is what every object gets: accepted", async () => {
+    const res = await post(v4Fields([{ key: "acl-private" }, { acl: "private" }], { extra: [["key", "acl-private"], ["acl", "private"]] }));
+    expect(res.status).toBe(204);
+  });
+});
+
+/** Files under .minio.sys/tmp on any drive (staging clean-up is asynchronous: waits, bounded). */
+async function expectNoStagedFiles(): Promise<void> {
+  const staged = () => h.drives.flatMap((d) => {
+    try {
+      return readdirSync(join(d, ".minio.sys", "tmp"), { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name));
+    } catch {
+      return [];
+    }
+  });
+  for (let i = 0; i < 200 && staged().length > 0; i++) await Bun.sleep(25);
+  expect(staged()).toEqual([]);
+}
+
+describe("bad multipart framing is MalformedPOSTRequest, nothing stored", () => {
+  const bnd = "frame-boundary-7";
+  const head = (key: string) => `--${bnd}\r\nContent-Disposition: form-data; name="key"\r\n\r\n${key}\r\n--${bnd}\r\nContent-Disposition: form-data; name="file"; filename="f"\r\n\r\n`;
+  const big = Buffer.from(pattern(3 * 1024 * 1024));
+  const anonPolicy = { Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: "*", Action: "s3:PutObject", Resource: `arn:aws:s3:::${B}/frame-*` }] };
+  beforeAll(() => s3.send(new PutBucketPolicyCommand({ Bucket: B, Policy: JSON.stringify(anonPolicy) })));
+
+  test.each([
+    ["no closing boundary (small file)", (k: string) => Buffer.from(head(k) + "tiny\r\n")],
+    ["no closing boundary (3 MiB file)", (k: string) => Buffer.concat([Buffer.from(head(k)), big])],
+    ["a part after the file cut short", (k: string) => Buffer.concat([Buffer.from(head(k)), big, Buffer.from(`\r\n--${bnd}\r\nContent-Disposition: form-da`)])],
+    ["no boundary anywhere", () => Buffer.from("key=x&file=y")],
+  ])("%s", async (_, build) => {
+    const key = `frame-${crypto.randomUUID()}`;
+    const res = await h.anon(`/${B}`, { method: "POST", body: build(key), headers: { "content-type": `multipart/form-data; boundary=${bnd}` } });
+    expect(await errorOf(res)).toMatchObject({ status: 400, code: "MalformedPOSTRequest" });
+    await absent(key);
+    await expectNoStagedFiles();
+  });
+
+  test("a Content-Type without a boundary", async () => {
+    const res = await h.anon(`/${B}`, { method: "POST", body: head("frame-nb") + `x\r\n--${bnd}--`, headers: { "content-type": "multipart/form-data" } });
+    expect(await errorOf(res)).toMatchObject({ status: 400, code: "MalformedPOSTRequest" });
+    await absent("frame-nb");
+  });
+
+  test("a body shorter than its Content-Length (the client half-closes) stores nothing", async () => {
+    const body = Buffer.concat([Buffer.from(head("frame-short")), big.subarray(0, 2 * 1024 * 1024)]);
+    const reply = await rawExchange(h.host, "POST", `/${B}`, { "content-type": `multipart/form-data; boundary=${bnd}`, "content-length": String(body.length + 1024 * 1024) }, { body, halfClose: true });
+    expect([0, 400, 499]).toContain(reply.status);
+    await absent("frame-short");
+    await expectNoStagedFiles();
+  });
+
+  test("more than 20 KiB of fields before the file", async () => {
+    const res = await post(v4Fields([{ key: "frame-pre" }], { extra: [["key", "frame-pre"], ["x-amz-meta-big", "v".repeat(21 * 1024)]] }));
+    expect(await errorOf(res)).toMatchObject({ status: 400, code: "MaxPostPreDataLengthExceeded" });
+    await absent("frame-pre");
   });
 });
 

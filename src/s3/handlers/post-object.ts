@@ -1,63 +1,119 @@
-// POST Object (browser form uploads): the form is read, the policy and its signature checked
-// (or, without a policy, the bucket policy must allow anonymous s3:PutObject), the file stored,
-// and the answer given as success_action_redirect / success_action_status ask.
+// POST Object (browser form uploads): the fields before the file are read, the policy and its
+// signature checked (or, without a policy, the bucket policy must allow anonymous
+// s3:PutObject), the file streamed into the object layer, and the answer given as
+// success_action_redirect / success_action_status ask.
 import { authorizeObject } from "../authorize.ts";
 import { emptyResponse, xmlResponse, type S3Context } from "../context.ts";
 import { S3Error } from "../errors.ts";
-import { userMetaFromHeaders } from "../object-headers.ts";
-import { readPostForm, verifyPostPolicy } from "../post-policy.ts";
+import { headerBytes } from "../auth/canonical.ts";
+import { encodeTags, storageClassFrom, userMetaFromHeaders } from "../object-headers.ts";
+import { preparePostBody } from "../post-body.ts";
+import { readPostForm } from "../post-form.ts";
+import { verifyPostPolicy } from "../post-policy.ts";
 import { refuseAcl, refuseEncryption, refuseObjectLock } from "../unsupported-headers.ts";
+import { parseXml } from "../xml.ts";
 import { validateObjectKey } from "../validate.ts";
+import { parseTagSet } from "./bucket-config.ts";
 import { showVersionHeader } from "./versioning-state.ts";
 
-/** The whole form is buffered by Request.formData(): keep POST uploads bounded. */
-const MAX_POST_BYTES = 5 * 1024 ** 3;
+/** Form fields stored as the object's headers, as the same request headers of a PUT would be. */
+const HEADER_FIELDS = new Set(["content-type", "cache-control", "content-disposition", "content-encoding", "content-language", "expires", "x-amz-website-redirect-location", "x-amz-storage-class", "x-amz-tagging"]);
 
-/** Form fields that become stored metadata, as request headers would. */
-function metaHeaders(fields: ReadonlyMap<string, string>): Headers {
-  const h = new Headers();
-  for (const [k, v] of fields) {
-    if (k.startsWith("x-amz-meta-") || ["content-type", "cache-control", "content-disposition", "content-encoding", "expires", "x-amz-tagging", "x-amz-storage-class"].includes(k)) h.set(k, v);
+/** Form fields that ask for encryption, object lock or an ACL (the acl field is x-amz-acl). */
+const ASKING = ["x-amz-server-side-encryption", "x-amz-object-lock-", "x-amz-grant-", "acl"];
+
+/**
+ * Form fields stand in for request headers: encryption, object lock or ACLs asked for in the
+ * form are refused by the same rules as on PUT, before anything is stored.
+ */
+async function refuseUnsupported(ctx: S3Context, fields: ReadonlyMap<string, string>): Promise<void> {
+  const asked = new Headers();
+  for (const [name, value] of fields) {
+    if (!ASKING.some((prefix) => name.startsWith(prefix))) continue;
+    try {
+      asked.set(name === "acl" ? "x-amz-acl" : name, value);
+    } catch {
+      throw new S3Error("InvalidArgument", `The form field "${name}" is not a valid header value.`);
+    }
   }
+  refuseAcl("PostObject", asked);
+  refuseEncryption("PostObject", asked, ctx.url.protocol === "https:");
+  await refuseObjectLock(ctx, "PostObject", asked);
+}
+
+/** The stored-header fields and x-amz-meta-* as request headers (their values as UTF-8 bytes). */
+function metaHeaders(fields: ReadonlyMap<string, string>, fileType: string): Headers {
+  const h = new Headers();
+  for (const [name, value] of fields) {
+    if (!HEADER_FIELDS.has(name) && !(name.startsWith("x-amz-meta-") && name.length > "x-amz-meta-".length)) continue;
+    try {
+      h.set(name, headerBytes(value));
+    } catch {
+      throw new S3Error("InvalidArgument", `The form field "${name}" is not a valid header value.`);
+    }
+  }
+  if (!h.has("content-type") && fileType) h.set("content-type", fileType);
   return h;
+}
+
+/** The tagging field: a Tagging XML document, as PutObjectTagging takes. */
+function taggingField(value: string): string {
+  const tags = parseTagSet(parseXml(value, { maxBytes: 8192 }), 10);
+  return encodeTags(tags);
+}
+
+/** A success_action_redirect S3 can interpret (http/https); anything else is ignored, as S3 does. */
+function redirectTarget(value: string | undefined): URL | undefined {
+  if (!value) return undefined;
+  try {
+    const u = new URL(value);
+    return u.protocol === "http:" || u.protocol === "https:" ? u : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 export async function postObject(ctx: S3Context): Promise<Response> {
   await ctx.deps.layer.getBucketInfo(ctx.bucket);
-  const form = await readPostForm(ctx.req, MAX_POST_BYTES);
-  const auth = ctx.deps.auth.config;
-  const post = await verifyPostPolicy(form, { bucket: ctx.bucket }, { region: auth.region, lookup: auth.lookup, maxSkewMs: auth.maxSkewMs });
-  validateObjectKey(post.key);
-  if (post.accessKey === undefined) await authorizeObject(ctx, "PutObject", ctx.bucket, post.key, false);
-  else if (post.accessKey !== ctx.deps.rootAccessKey) throw new S3Error("AccessDenied");
-  // Form fields stand in for request headers: encryption, lock or ACLs asked for in the form are refused too.
-  const asked = new Headers([...form.fields].filter(([k]) => k.startsWith("x-amz-")));
-  if (form.fields.has("acl")) asked.set("x-amz-acl", form.fields.get("acl")!);
-  refuseAcl("PostObject", asked);
-  refuseEncryption("PostObject", asked, ctx.url.protocol === "https:");
-  await refuseObjectLock(ctx, "PostObject", asked);
-  const headers = metaHeaders(form.fields);
-  if (!headers.has("content-type") && form.file.type) headers.set("content-type", form.file.type);
-  const info = await ctx.deps.layer.putObject(ctx.bucket, post.key, form.file.stream(), { size: form.file.size, userMeta: userMetaFromHeaders(headers) });
-  const out = new Headers({ etag: `"${info.etag}"`, location: `${ctx.url.protocol}//${ctx.req.headers.get("host") ?? ctx.url.host}/${ctx.bucket}/${encodeURI(post.key)}` });
+  if (ctx.req.headers.get("content-length") === null) throw new S3Error("MissingContentLength");
+  const form = await readPostForm(ctx.req);
+  const { fields } = form;
+  let stored;
+  try {
+    const auth = ctx.deps.auth.config;
+    const post = await verifyPostPolicy(fields, form.file.name, { bucket: ctx.bucket }, { region: auth.region, lookup: auth.lookup, maxSkewMs: auth.maxSkewMs });
+    validateObjectKey(post.key);
+    if (post.accessKey === undefined) await authorizeObject(ctx, "PutObject", ctx.bucket, post.key, false);
+    else if (post.accessKey !== ctx.deps.rootAccessKey) throw new S3Error("AccessDenied");
+    await refuseUnsupported(ctx, fields);
+    const headers = metaHeaders(fields, form.file.type);
+    const userMeta = userMetaFromHeaders(headers);
+    const tagging = fields.get("tagging");
+    if (tagging !== undefined) userMeta["X-Amz-Tagging"] = taggingField(tagging);
+    const storageClass = storageClassFrom(headers);
+    const body = await preparePostBody(form.file.stream, fields, post.contentLengthRange);
+    const info = await ctx.deps.layer.putObject(ctx.bucket, post.key, body.stream, { size: body.size, userMeta, storageClass, check: body.check, signal: ctx.req.signal });
+    stored = { key: post.key, info, checksum: body.checksum() };
+  } catch (err) {
+    await form.cancel();
+    throw err;
+  }
+  const { key, info, checksum } = stored;
+  const out = new Headers({ etag: `"${info.etag}"`, location: `${ctx.url.protocol}//${ctx.req.headers.get("host") ?? ctx.url.host}/${ctx.bucket}/${encodeURI(key)}` });
   if (await showVersionHeader(ctx, info)) out.set("x-amz-version-id", info.versionId);
-  const redirect = form.fields.get("success_action_redirect") ?? form.fields.get("redirect");
+  if (checksum) out.set(`x-amz-checksum-${checksum.algorithm.toLowerCase()}`, checksum.value);
+  const redirect = redirectTarget(fields.get("success_action_redirect") ?? fields.get("redirect"));
   if (redirect) {
-    let target: URL;
-    try {
-      target = new URL(redirect);
-    } catch {
-      throw new S3Error("InvalidArgument", "success_action_redirect is not a valid URL.");
-    }
-    target.searchParams.set("bucket", ctx.bucket);
-    target.searchParams.set("key", post.key);
-    target.searchParams.set("etag", `"${info.etag}"`);
-    out.set("location", target.toString());
+    redirect.searchParams.set("bucket", ctx.bucket);
+    redirect.searchParams.set("key", key);
+    redirect.searchParams.set("etag", `"${info.etag}"`);
+    out.set("location", redirect.toString());
     return emptyResponse(303, out);
   }
-  const status = form.fields.get("success_action_status");
+  // S3 answers 204 to any value but 200 and 201.
+  const status = fields.get("success_action_status");
   if (status === "201") {
-    return xmlResponse("PostResponse", { Location: out.get("location"), Bucket: ctx.bucket, Key: post.key, ETag: `"${info.etag}"` }, { status: 201, headers: out, namespace: false });
+    return xmlResponse("PostResponse", { Location: out.get("location"), Bucket: ctx.bucket, Key: key, ETag: `"${info.etag}"` }, { status: 201, headers: out, namespace: false });
   }
   return emptyResponse(status === "200" ? 200 : 204, out);
 }
