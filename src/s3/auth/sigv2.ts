@@ -10,46 +10,9 @@ import {
   type PayloadMode,
   type SignedAuth,
 } from "./auth-result.ts";
-import { canonicalUri, headerText, parseAmzDate, parseHttpDate, percentDecodeBytes } from "./canonical.ts";
+import { headerText, parseAmzDate, parseHttpDate } from "./canonical.ts";
+import { resourceCandidates } from "./sigv2-resource.ts";
 import { constantTimeEqual, hmacSha1Base64 } from "./signing-keys.ts";
-
-/** Query parameters that are part of the signed resource (sub-resources and response overrides). */
-export const V2_SUBRESOURCES: ReadonlySet<string> = new Set([
-  "acl", "cors", "delete", "encryption", "legal-hold", "lifecycle", "location", "logging", "notification",
-  "partNumber", "policy", "requestPayment", "response-cache-control", "response-content-disposition",
-  "response-content-encoding", "response-content-language", "response-content-type", "response-expires",
-  "restore", "retention", "select", "select-type", "tagging", "torrent", "uploadId", "uploads", "versionId",
-  "versioning", "versions", "website",
-]);
-
-/** The "?sub&sub=value" suffix of the canonical resource: sorted by name, values decoded. */
-export function subresourceSuffix(search: string): string {
-  const q = search.startsWith("?") ? search.slice(1) : search;
-  const picked: [string, string | undefined][] = [];
-  for (const piece of q.split("&")) {
-    if (piece === "") continue;
-    const eq = piece.indexOf("=");
-    const name = Buffer.from(percentDecodeBytes(eq === -1 ? piece : piece.slice(0, eq), true)).toString("utf8");
-    if (!V2_SUBRESOURCES.has(name)) continue;
-    const value = eq === -1 ? undefined : Buffer.from(percentDecodeBytes(piece.slice(eq + 1), true)).toString("utf8");
-    picked.push([name, value]);
-  }
-  if (picked.length === 0) return "";
-  picked.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
-  return "?" + picked.map(([n, v]) => (v === undefined ? n : `${n}=${v}`)).join("&");
-}
-
-/**
- * Resource paths the client may have signed: the path as received, the same path re-encoded the
- * AWS way, and decoded. Clients differ in how they escape keys; all three name the same object.
- */
-function resourceCandidates(url: URL, vhBucket: string | undefined): string[] {
-  const prefix = vhBucket ? `/${vhBucket}` : "";
-  const raw = url.pathname === "" ? "/" : url.pathname;
-  const decoded = Buffer.from(percentDecodeBytes(raw)).toString("utf8");
-  const suffix = subresourceSuffix(url.search);
-  return [...new Set([raw, canonicalUri(raw), decoded])].map((p) => prefix + p + suffix);
-}
 
 /** "x-amz-name:value\n" for each x-amz-* header, sorted by name. */
 function canonicalAmzHeaders(headers: Headers): string {
