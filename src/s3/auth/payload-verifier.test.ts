@@ -68,7 +68,7 @@ function streamingAuth(seed: string, trailer: boolean, decoded = 66560): AuthRes
 }
 
 function unsignedTrailerAuth(decoded: number, trailer = "x-amz-checksum-crc32"): AuthResult {
-  return { kind: "anonymous", decodedContentLength: decoded, trailerNames: [trailer], payload: { mode: "streaming-unsigned-trailer" } };
+  return { kind: "anonymous", decodedContentLength: decoded, trailerNames: [trailer], payload: { mode: "streaming-unsigned", trailer: true } };
 }
 
 /** Feeds `body` in pieces of the given sizes (cycled) and returns the decoded bytes or the S3Error. */

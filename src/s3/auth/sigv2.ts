@@ -7,7 +7,7 @@ import {
   DEFAULT_MAX_SKEW_MS,
   resolveSecret,
   type AuthOptions,
-  type PayloadMode,
+  unsignedChunksPayload,
   type SignedAuth,
 } from "./auth-result.ts";
 import { headerText, parseAmzDate, parseHttpDate } from "./canonical.ts";
@@ -38,12 +38,12 @@ function matchesAny(secret: string, method: string, headers: Headers, dateLine: 
   return ok;
 }
 
-/** SigV2 leaves the body unsigned, but a client may still announce its SHA-256; honour it. */
-function payloadV2(headers: Headers): PayloadMode {
+/** SigV2 leaves the body unsigned, but a client may still announce its SHA-256 or aws-chunked framing; honour them. */
+function payloadV2(headers: Headers): ReturnType<typeof unsignedChunksPayload> {
   const v = headers.get("x-amz-content-sha256");
-  if (v === null) return { mode: "unsigned" };
-  const c = classifyContentSha256(v.trim());
-  return c.kind === "hash" ? { mode: "sha256", expected: c.hex } : { mode: "unsigned" };
+  const c = v === null ? undefined : classifyContentSha256(v.trim());
+  if (c?.kind === "streaming-signed") throw new S3Error("InvalidRequest", "Signed aws-chunked bodies need SigV4.");
+  return unsignedChunksPayload(c, headers);
 }
 
 /** Verifies `Authorization: AWS <AccessKeyId>:<base64 HMAC-SHA1>`. */
@@ -74,8 +74,7 @@ export async function verifyHeaderV2(req: Request, url: URL, authorization: stri
     throw new S3Error("SignatureDoesNotMatch");
   }
   return {
-    kind: "signed", accessKey, version: 2, method: "header", requestTime: when, payload: payloadV2(req.headers),
-    trailerNames: [], securityToken: token,
+    kind: "signed", accessKey, version: 2, method: "header", requestTime: when, ...payloadV2(req.headers), securityToken: token,
   };
 }
 
@@ -100,7 +99,6 @@ export async function verifyPresignedV2(req: Request, url: URL, opts: AuthOption
     throw new S3Error("SignatureDoesNotMatch");
   }
   return {
-    kind: "signed", accessKey, version: 2, method: "presigned", requestTime: expiresAt, payload: payloadV2(req.headers),
-    trailerNames: [], securityToken: token,
+    kind: "signed", accessKey, version: 2, method: "presigned", requestTime: expiresAt, ...payloadV2(req.headers), securityToken: token,
   };
 }

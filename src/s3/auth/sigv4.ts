@@ -7,7 +7,7 @@ import {
   DEFAULT_MAX_SKEW_MS,
   resolveSecret,
   streamingHeaders,
-  trailerNames,
+  unsignedChunksPayload,
   type AuthOptions,
   type ContentSha256,
   type PayloadMode,
@@ -130,16 +130,8 @@ function headerPayload(
   headers: Headers,
   seed: Extract<PayloadMode, { mode: "streaming-signed" }>,
 ): { payload: PayloadMode; decodedContentLength?: number; trailerNames: string[] } {
-  switch (content.kind) {
-    case "hash":
-      return { payload: { mode: "sha256", expected: content.hex }, trailerNames: trailerNames(headers) };
-    case "unsigned":
-      return { payload: { mode: "unsigned" }, trailerNames: trailerNames(headers) };
-    case "streaming-signed":
-      return { payload: { ...seed, trailer: content.trailer }, ...streamingHeaders(headers) };
-    case "streaming-unsigned-trailer":
-      return { payload: { mode: "streaming-unsigned-trailer" }, ...streamingHeaders(headers) };
-  }
+  if (content.kind === "streaming-signed") return { payload: { ...seed, trailer: content.trailer }, ...streamingHeaders(headers) };
+  return unsignedChunksPayload(content, headers);
 }
 
 /** Verifies `Authorization: AWS4-HMAC-SHA256 Credential=…, SignedHeaders=…, Signature=…`. */
@@ -222,11 +214,7 @@ export async function verifyPresignedV4(req: Request, url: URL, opts: AuthOption
   const expected = hmacSha256Hex(signingKeyFor(opts, secret, scope), stringToSignV4(datetime, scopeString(scope), canonical));
   if (!constantTimeEqual(expected, q.get("X-Amz-Signature")!.toLowerCase())) throw mismatch();
 
-  const payload: PayloadMode =
-    content.kind === "hash" ? { mode: "sha256", expected: content.hex }
-    : content.kind === "unsigned" ? { mode: "unsigned" }
-    : { mode: "streaming-unsigned-trailer" };
-  const streaming = content.kind === "streaming-unsigned-trailer" ? streamingHeaders(req.headers) : { trailerNames: [] };
+  const { payload, ...streaming } = unsignedChunksPayload(content, req.headers);
   return {
     kind: "signed", accessKey: scope.accessKey, version: 4, method: "presigned", region: scope.region,
     requestTime: date, securityToken: token, payload, ...streaming,
