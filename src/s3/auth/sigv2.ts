@@ -91,7 +91,7 @@ export async function verifyPresignedV2(req: Request, url: URL, opts: AuthOption
   const expiresAt = new Date(Number(expires) * 1000);
   const now = opts.now ?? new Date();
   if (now.getTime() > expiresAt.getTime()) {
-    throw new S3Error("AccessDenied", "Request has expired.", { fields: { Expires: expiresAt.toISOString(), ServerTime: now.toISOString() } });
+    throw new S3Error("AccessDenied", "Request has expired", { fields: { Expires: expiresAt.toISOString(), ServerTime: now.toISOString() } });
   }
   const token = q.get("x-amz-security-token") ?? req.headers.get("x-amz-security-token") ?? undefined;
   const secret = await resolveSecret(opts, accessKey, token);
