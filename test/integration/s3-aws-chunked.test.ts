@@ -5,7 +5,7 @@
 // decoded data, its Content-Encoding has the aws-chunked token removed, and a wrong length or
 // checksum stores nothing.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { CreateBucketCommand, GetObjectCommand, HeadObjectCommand, type S3Client } from "@aws-sdk/client-s3";
+import { CompleteMultipartUploadCommand, CreateBucketCommand, CreateMultipartUploadCommand, GetObjectCommand, HeadObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import { checksumOf, toBase64 } from "../../src/util/index.ts";
 import { TempDirs } from "../support/temp-dirs.ts";
 import { errorOf, pattern, ROOT_PASSWORD, ROOT_USER, sha256Hex, startS3, type S3Harness } from "../support/s3-harness.ts";
@@ -112,6 +112,25 @@ describe("SigV4 header", () => {
     const plain = await h.signed({ method: "PUT", path: `/${B}/enc-plain`, body: "x", headers: { "content-encoding": "gzip, br" } });
     expect(plain.status).toBe(200);
     expect((await stored("enc-plain")).encoding).toBe("gzip, br");
+  });
+});
+
+describe("UploadPart", () => {
+  test("an UNSIGNED-PAYLOAD aws-chunked part with a crc32 trailer is decoded; a short one is refused", async () => {
+    const { UploadId } = await s3.send(new CreateMultipartUploadCommand({ Bucket: B, Key: "mp", ContentEncoding: "aws-chunked" }));
+    const shape: Shape = { payload: "UNSIGNED-PAYLOAD", encoding: "aws-chunked", trailer: true };
+    const part = (decodedLength?: number) => {
+      const { body, headers } = chunked(shape, { decodedLength });
+      return h.signed({ method: "PUT", path: `/${B}/mp`, query: { partNumber: "1", uploadId: UploadId! }, body, headers, payloadHash: "UNSIGNED-PAYLOAD" });
+    };
+    expect(await errorOf(await part(DATA.length + 5))).toMatchObject({ status: 400, code: "IncompleteBody" });
+    const ok = await part();
+    expect(ok.status).toBe(200);
+    const ETag = ok.headers.get("etag")!;
+    await s3.send(new CompleteMultipartUploadCommand({ Bucket: B, Key: "mp", UploadId, MultipartUpload: { Parts: [{ PartNumber: 1, ETag }] } }));
+    const got = await stored("mp");
+    expect(got.data.equals(Buffer.from(DATA))).toBe(true);
+    expect(got.encoding).toBeUndefined();
   });
 });
 

@@ -125,14 +125,17 @@ export function streamingHeaders(headers: Headers): { decodedContentLength: numb
 }
 
 /**
- * The body is aws-chunked framing: Content-Encoding lists the aws-chunked token, or the client
- * sent x-amz-decoded-content-length (only aws-chunked bodies have a decoded length). Newer SDKs
+ * The body is aws-chunked framing: the client sent x-amz-decoded-content-length (only aws-chunked
+ * bodies have a decoded length), or Content-Encoding lists the aws-chunked token and there is a
+ * body (a bodiless CreateMultipartUpload or CopyObject may carry it as metadata only). Newer SDKs
  * send such bodies with UNSIGNED-PAYLOAD, so the STREAMING-* sentinel alone does not decide it.
  */
 export function announcesAwsChunked(headers: Headers): boolean {
   if (headers.has("x-amz-decoded-content-length")) return true;
   const encoding = headers.get("content-encoding");
-  return encoding !== null && encoding.split(",").some((t) => t.trim().toLowerCase() === "aws-chunked");
+  if (encoding === null || !encoding.split(",").some((t) => t.trim().toLowerCase() === "aws-chunked")) return false;
+  const length = headers.get("content-length");
+  return headers.has("transfer-encoding") || (length !== null && length.trim() !== "0");
 }
 
 /**
