@@ -153,3 +153,14 @@ test("a graceful stop lets an in-flight request finish, then closes its kept-ali
   await stopped;
   listener = undefined;
 });
+
+test("a header sent on several lines arrives as one value joined by \",\" (as SigV2/SigV4 sign it)", async () => {
+  let seen: string | null = "";
+  const port = await serve(async (req) => {
+    seen = req.headers.get("x-amz-meta-who");
+    return new Response("ok");
+  });
+  const text = "GET /b/k HTTP/1.1\r\nHost: h\r\nX-Amz-Meta-Who: fred\r\nx-amz-meta-who: barney\r\nConnection: close\r\n\r\n";
+  expect(await rawExchange(port, text, (got) => got.endsWith("ok"))).toStartWith("HTTP/1.1 200");
+  expect(seen).toBe("fred,barney");
+});

@@ -48,12 +48,19 @@ function bodyStream(req: http.IncomingMessage): ReadableStream<Uint8Array> | nul
 
 /** The Request a fetch handler expects; the URL as Bun.serve builds it: scheme://Host + the raw target. */
 function toRequest(req: http.IncomingMessage, scheme: string, fallbackHost: string, signal: AbortSignal): Request {
-  const headers: [string, string][] = [];
+  // A name sent on several lines becomes one value joined by "," without spaces: what SigV2 and
+  // SigV4 sign for repeated headers (Headers.append would join with ", " and break both).
+  const joined = new Map<string, [string, string]>();
   let host = fallbackHost;
   for (let i = 0; i + 1 < req.rawHeaders.length; i += 2) {
-    headers.push([req.rawHeaders[i], req.rawHeaders[i + 1]]);
-    if (req.rawHeaders[i].toLowerCase() === "host" && req.rawHeaders[i + 1] !== "") host = req.rawHeaders[i + 1];
+    const [name, value] = [req.rawHeaders[i], req.rawHeaders[i + 1]];
+    const lower = name.toLowerCase();
+    const seen = joined.get(lower);
+    if (seen) seen[1] += `,${value}`;
+    else joined.set(lower, [name, value]);
+    if (lower === "host" && value !== "") host = value;
   }
+  const headers = [...joined.values()];
   // A Host carrying "/", "?", "@"… would move the path the URL parser sees: refuse it.
   if (!/^[\w.:[\]-]+$/.test(host)) throw new Error(`Invalid Host header "${host}"`);
   const target = req.url ?? "/";

@@ -21,7 +21,7 @@ export function userMetaFromHeaders(headers: Headers): Record<string, string> {
   validateMetadataHeaders(headers, { maxUserBytes: 2048, maxHeaderBytes: 8192 });
   const meta: Record<string, string> = {};
   for (const name of STORED_HEADERS) {
-    const v = headers.get(name);
+    const v = name === "content-encoding" ? storedContentEncoding(headers.get(name)) : headers.get(name);
     if (v !== null) meta[name] = headerText(v);
   }
   headers.forEach((value, name) => {
@@ -31,6 +31,19 @@ export function userMetaFromHeaders(headers: Headers): Record<string, string> {
   const tagging = headers.get("x-amz-tagging");
   if (tagging !== null) meta["X-Amz-Tagging"] = normalizeTagging(tagging);
   return meta;
+}
+
+/**
+ * Content-Encoding as stored: the aws-chunked token only describes the request's framing, so S3
+ * drops it ("aws-chunked,gzip" is stored as "gzip", "aws-chunked" alone as nothing); a value
+ * without it is kept as sent.
+ */
+export function storedContentEncoding(value: string | null): string | null {
+  if (value === null) return null;
+  const tokens = value.split(",").map((t) => t.trim());
+  if (!tokens.some((t) => t.toLowerCase() === "aws-chunked")) return value;
+  const rest = tokens.filter((t) => t !== "" && t.toLowerCase() !== "aws-chunked");
+  return rest.length === 0 ? null : rest.join(",");
 }
 
 export function storageClassFrom(headers: Headers): string | undefined {

@@ -35,7 +35,7 @@ export function headerChecksum(headers: Headers): { algorithm: ChecksumAlgorithm
 
 /** The body size the client declared; S3 needs it up front (no chunked PUT without x-amz-decoded-content-length). */
 export function declaredSize(ctx: S3Context, max: number): number {
-  const streaming = ctx.auth.payload.mode === "streaming-signed" || ctx.auth.payload.mode === "streaming-unsigned-trailer";
+  const streaming = ctx.auth.payload.mode === "streaming-signed" || ctx.auth.payload.mode === "streaming-unsigned";
   const raw = streaming ? ctx.auth.decodedContentLength : ctx.req.headers.get("content-length");
   if (raw === undefined || raw === null || raw === "") throw new S3Error("MissingContentLength");
   const size = Number(raw);

@@ -22,8 +22,17 @@ export type PayloadMode =
       /** Trailing headers follow the final chunk and carry x-amz-trailer-signature. */
       trailer: boolean;
     }
-  /** aws-chunked without signatures, trailing headers after the final chunk. */
-  | { mode: "streaming-unsigned-trailer" };
+  /**
+   * aws-chunked without chunk signatures (STREAMING-UNSIGNED-PAYLOAD-TRAILER, or the framing
+   * announced by Content-Encoding / x-amz-decoded-content-length next to UNSIGNED-PAYLOAD or a hash).
+   */
+  | {
+      mode: "streaming-unsigned";
+      /** Trailing headers follow the final chunk. */
+      trailer: boolean;
+      /** x-amz-content-sha256 was a hash: the SHA-256 the wire bytes (the framing included) must have. */
+      wireSha256?: string;
+    };
 
 interface AuthCommon {
   readonly payload: PayloadMode;
@@ -113,6 +122,40 @@ export function streamingHeaders(headers: Headers): { decodedContentLength: numb
     throw new S3Error("InvalidArgument", `x-amz-decoded-content-length "${raw}" is not a byte count.`);
   }
   return { decodedContentLength: Number(raw.trim()), trailerNames: trailerNames(headers) };
+}
+
+/**
+ * The body is aws-chunked framing: the client sent x-amz-decoded-content-length (only aws-chunked
+ * bodies have a decoded length), or Content-Encoding lists the aws-chunked token and there is a
+ * body (a bodiless CreateMultipartUpload or CopyObject may carry it as metadata only). Newer SDKs
+ * send such bodies with UNSIGNED-PAYLOAD, so the STREAMING-* sentinel alone does not decide it.
+ */
+export function announcesAwsChunked(headers: Headers): boolean {
+  if (headers.has("x-amz-decoded-content-length")) return true;
+  const encoding = headers.get("content-encoding");
+  if (encoding === null || !encoding.split(",").some((t) => t.trim().toLowerCase() === "aws-chunked")) return false;
+  const length = headers.get("content-length");
+  return headers.has("transfer-encoding") || (length !== null && length.trim() !== "0");
+}
+
+/**
+ * The payload of a body without chunk signatures: `content` is the classified
+ * x-amz-content-sha256 (undefined when absent); aws-chunked framing is decoded whenever it is
+ * announced, the hash (if any) then covering the wire bytes.
+ */
+export function unsignedChunksPayload(
+  content: Exclude<ContentSha256, { kind: "streaming-signed" }> | undefined,
+  headers: Headers,
+): { payload: PayloadMode; decodedContentLength?: number; trailerNames: string[] } {
+  if (content?.kind === "streaming-unsigned-trailer") return { payload: { mode: "streaming-unsigned", trailer: true }, ...streamingHeaders(headers) };
+  if (announcesAwsChunked(headers)) {
+    const streaming = streamingHeaders(headers);
+    const trailer = streaming.trailerNames.length > 0;
+    const payload: PayloadMode = content?.kind === "hash" ? { mode: "streaming-unsigned", trailer, wireSha256: content.hex } : { mode: "streaming-unsigned", trailer };
+    return { payload, ...streaming };
+  }
+  const payload: PayloadMode = content?.kind === "hash" ? { mode: "sha256", expected: content.hex } : { mode: "unsigned" };
+  return { payload, trailerNames: trailerNames(headers) };
 }
 
 export function trailerNames(headers: Headers): string[] {

@@ -4,8 +4,7 @@
 import { S3Error } from "../errors.ts";
 import {
   classifyContentSha256,
-  streamingHeaders,
-  trailerNames,
+  unsignedChunksPayload,
   type AnonymousAuth,
   type AuthOptions,
   type AuthResult,
@@ -17,21 +16,12 @@ import { V4_ALGORITHM, verifyHeaderV4, verifyPresignedV4 } from "./sigv4.ts";
 
 export type { AuthOptions, AuthResult, CredentialLookup, PayloadMode, SignedAuth, AnonymousAuth } from "./auth-result.ts";
 
-/** A request without credentials; its body may still announce a hash or unsigned trailers. */
+/** A request without credentials; its body may still announce a hash, aws-chunked framing or unsigned trailers. */
 function anonymous(headers: Headers): AnonymousAuth {
   const announced = headers.get("x-amz-content-sha256");
-  if (announced === null) return { kind: "anonymous", payload: { mode: "unsigned" }, trailerNames: trailerNames(headers) };
-  const c = classifyContentSha256(announced.trim());
-  switch (c.kind) {
-    case "hash":
-      return { kind: "anonymous", payload: { mode: "sha256", expected: c.hex }, trailerNames: trailerNames(headers) };
-    case "unsigned":
-      return { kind: "anonymous", payload: { mode: "unsigned" }, trailerNames: trailerNames(headers) };
-    case "streaming-unsigned-trailer":
-      return { kind: "anonymous", payload: { mode: "streaming-unsigned-trailer" }, ...streamingHeaders(headers) };
-    case "streaming-signed":
-      throw new S3Error("AccessDenied", "A signed aws-chunked body needs a signed request.");
-  }
+  const c = announced === null ? undefined : classifyContentSha256(announced.trim());
+  if (c?.kind === "streaming-signed") throw new S3Error("AccessDenied", "A signed aws-chunked body needs a signed request.");
+  return { kind: "anonymous", ...unsignedChunksPayload(c, headers) };
 }
 
 /**

@@ -137,7 +137,10 @@ export class AwsChunkedDecoder {
       this.#hasher = new Bun.CryptoHasher("sha256");
     }
     if (size > this.opts.decodedLength - this.#decoded) {
-      throw new S3Error("InvalidRequest", `The aws-chunked body carries more than the ${this.opts.decodedLength} bytes declared in x-amz-decoded-content-length.`);
+      // S3 answers an overrun as it answers a short body: IncompleteBody, with both counts.
+      throw new S3Error("IncompleteBody", `The aws-chunked body carries more than the ${this.opts.decodedLength} bytes declared in x-amz-decoded-content-length.`, {
+        fields: { NumberBytesExpected: this.opts.decodedLength, NumberBytesProvided: this.#decoded + size },
+      });
     }
     if (size > 0) {
       this.#remaining = size;
@@ -146,7 +149,9 @@ export class AwsChunkedDecoder {
     }
     this.#verifyChunk();
     if (this.#decoded !== this.opts.decodedLength) {
-      throw new S3Error("IncompleteBody", `The aws-chunked body ended after ${this.#decoded} of ${this.opts.decodedLength} bytes.`);
+      throw new S3Error("IncompleteBody", `The aws-chunked body ended after ${this.#decoded} of ${this.opts.decodedLength} bytes.`, {
+        fields: { NumberBytesExpected: this.opts.decodedLength, NumberBytesProvided: this.#decoded },
+      });
     }
     this.#state = this.opts.trailer ? "trailer" : "final-crlf";
   }

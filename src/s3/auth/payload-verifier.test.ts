@@ -68,7 +68,7 @@ function streamingAuth(seed: string, trailer: boolean, decoded = 66560): AuthRes
 }
 
 function unsignedTrailerAuth(decoded: number, trailer = "x-amz-checksum-crc32"): AuthResult {
-  return { kind: "anonymous", decodedContentLength: decoded, trailerNames: [trailer], payload: { mode: "streaming-unsigned-trailer" } };
+  return { kind: "anonymous", decodedContentLength: decoded, trailerNames: [trailer], payload: { mode: "streaming-unsigned", trailer: true } };
 }
 
 /** Feeds `body` in pieces of the given sizes (cycled) and returns the decoded bytes or the S3Error. */
@@ -171,7 +171,7 @@ describe("AWS documentation: chunked upload (STREAMING-AWS4-HMAC-SHA256-PAYLOAD)
   });
 
   test("more data than x-amz-decoded-content-length is refused", async () => {
-    expect((await run(streamingAuth(SEED_PLAIN, false, 66559), doc.body)).error?.code).toBe("InvalidRequest");
+    expect((await run(streamingAuth(SEED_PLAIN, false, 66559), doc.body)).error?.code).toBe("IncompleteBody");
     const extra = Buffer.concat([doc.body, enc.encode("garbage")]);
     expect((await run(streamingAuth(SEED_PLAIN, false), extra)).error?.code).toBe("InvalidRequest");
     expect((await run(streamingAuth(SEED_PLAIN, false, 70000), doc.body)).error?.code).toBe("IncompleteBody");

@@ -45,7 +45,7 @@ function invalidChecksum(algorithm: ChecksumAlgorithm): S3Error {
 /** The checksum to compute: the header's, or the one x-amz-trailer announces. */
 function checksumTarget(auth: AuthResult, opts: PayloadVerifierOptions): { algorithm: ChecksumAlgorithm; fromTrailer: string | undefined } | undefined {
   if (opts.expectedChecksum) return { algorithm: opts.expectedChecksum.algorithm, fromTrailer: undefined };
-  if (auth.payload.mode !== "streaming-signed" && auth.payload.mode !== "streaming-unsigned-trailer") return undefined;
+  if (auth.payload.mode !== "streaming-signed" && auth.payload.mode !== "streaming-unsigned") return undefined;
   const announced = auth.trailerNames.filter((n) => algorithmOfChecksumHeader(n) !== undefined);
   if (announced.length > 1) throw new S3Error("InvalidRequest", "Only one x-amz-checksum trailer may be sent.");
   const name = announced[0];
@@ -78,7 +78,7 @@ export function createPayloadVerifier(
   }
 
   const checksummer: Checksummer | undefined = target ? createChecksummer(target.algorithm) : undefined;
-  const expectedSha = payload.mode === "sha256" ? payload.expected : undefined;
+  const expectedSha = payload.mode === "sha256" ? payload.expected : payload.mode === "streaming-unsigned" ? payload.wireSha256 : undefined;
   const sha = expectedSha === undefined ? undefined : new Bun.CryptoHasher("sha256");
   const decoder = chunkedDecoder(auth);
   const transform = new TransformStream<Uint8Array, Uint8Array>({
@@ -88,11 +88,9 @@ export function createPayloadVerifier(
         bytes += data.byteLength;
         c.enqueue(data);
       };
+      sha?.update(chunk);
       if (decoder) decoder.push(chunk, emit);
-      else {
-        sha?.update(chunk);
-        emit(chunk);
-      }
+      else emit(chunk);
     },
     flush() {
       decoder?.finish();
@@ -124,10 +122,10 @@ function countingTransform(done: (bytes: number) => void): TransformStream<Uint8
 /** The aws-chunked decoder for streaming modes; undefined for whole-body modes. */
 function chunkedDecoder(auth: AuthResult): AwsChunkedDecoder | undefined {
   const payload = auth.payload;
-  if (payload.mode !== "streaming-signed" && payload.mode !== "streaming-unsigned-trailer") return undefined;
+  if (payload.mode !== "streaming-signed" && payload.mode !== "streaming-unsigned") return undefined;
   return new AwsChunkedDecoder({
     signing: payload.mode === "streaming-signed" ? payload : undefined,
-    trailer: payload.mode === "streaming-unsigned-trailer" || payload.trailer,
+    trailer: payload.trailer,
     decodedLength: auth.decodedContentLength ?? 0,
   });
 }

@@ -3,7 +3,8 @@ import { describe, expect, test } from "bun:test";
 import { S3Error } from "../errors.ts";
 import { authenticate, type AuthOptions } from "./authenticate.ts";
 import { hmacSha1Base64 } from "./signing-keys.ts";
-import { stringToSignV2, subresourceSuffix } from "./sigv2.ts";
+import { stringToSignV2 } from "./sigv2.ts";
+import { subresourceSuffix } from "./sigv2-resource.ts";
 
 const AK = "AKIAIOSFODNN7EXAMPLE";
 const SECRET = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";

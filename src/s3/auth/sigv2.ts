@@ -7,49 +7,12 @@ import {
   DEFAULT_MAX_SKEW_MS,
   resolveSecret,
   type AuthOptions,
-  type PayloadMode,
+  unsignedChunksPayload,
   type SignedAuth,
 } from "./auth-result.ts";
-import { canonicalUri, headerText, parseAmzDate, parseHttpDate, percentDecodeBytes } from "./canonical.ts";
+import { headerText, parseAmzDate, parseHttpDate } from "./canonical.ts";
+import { resourceCandidates } from "./sigv2-resource.ts";
 import { constantTimeEqual, hmacSha1Base64 } from "./signing-keys.ts";
-
-/** Query parameters that are part of the signed resource (sub-resources and response overrides). */
-export const V2_SUBRESOURCES: ReadonlySet<string> = new Set([
-  "acl", "cors", "delete", "encryption", "legal-hold", "lifecycle", "location", "logging", "notification",
-  "partNumber", "policy", "requestPayment", "response-cache-control", "response-content-disposition",
-  "response-content-encoding", "response-content-language", "response-content-type", "response-expires",
-  "restore", "retention", "select", "select-type", "tagging", "torrent", "uploadId", "uploads", "versionId",
-  "versioning", "versions", "website",
-]);
-
-/** The "?sub&sub=value" suffix of the canonical resource: sorted by name, values decoded. */
-export function subresourceSuffix(search: string): string {
-  const q = search.startsWith("?") ? search.slice(1) : search;
-  const picked: [string, string | undefined][] = [];
-  for (const piece of q.split("&")) {
-    if (piece === "") continue;
-    const eq = piece.indexOf("=");
-    const name = Buffer.from(percentDecodeBytes(eq === -1 ? piece : piece.slice(0, eq), true)).toString("utf8");
-    if (!V2_SUBRESOURCES.has(name)) continue;
-    const value = eq === -1 ? undefined : Buffer.from(percentDecodeBytes(piece.slice(eq + 1), true)).toString("utf8");
-    picked.push([name, value]);
-  }
-  if (picked.length === 0) return "";
-  picked.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
-  return "?" + picked.map(([n, v]) => (v === undefined ? n : `${n}=${v}`)).join("&");
-}
-
-/**
- * Resource paths the client may have signed: the path as received, the same path re-encoded the
- * AWS way, and decoded. Clients differ in how they escape keys; all three name the same object.
- */
-function resourceCandidates(url: URL, vhBucket: string | undefined): string[] {
-  const prefix = vhBucket ? `/${vhBucket}` : "";
-  const raw = url.pathname === "" ? "/" : url.pathname;
-  const decoded = Buffer.from(percentDecodeBytes(raw)).toString("utf8");
-  const suffix = subresourceSuffix(url.search);
-  return [...new Set([raw, canonicalUri(raw), decoded])].map((p) => prefix + p + suffix);
-}
 
 /** "x-amz-name:value\n" for each x-amz-* header, sorted by name. */
 function canonicalAmzHeaders(headers: Headers): string {
@@ -75,12 +38,12 @@ function matchesAny(secret: string, method: string, headers: Headers, dateLine: 
   return ok;
 }
 
-/** SigV2 leaves the body unsigned, but a client may still announce its SHA-256; honour it. */
-function payloadV2(headers: Headers): PayloadMode {
+/** SigV2 leaves the body unsigned, but a client may still announce its SHA-256 or aws-chunked framing; honour them. */
+function payloadV2(headers: Headers): ReturnType<typeof unsignedChunksPayload> {
   const v = headers.get("x-amz-content-sha256");
-  if (v === null) return { mode: "unsigned" };
-  const c = classifyContentSha256(v.trim());
-  return c.kind === "hash" ? { mode: "sha256", expected: c.hex } : { mode: "unsigned" };
+  const c = v === null ? undefined : classifyContentSha256(v.trim());
+  if (c?.kind === "streaming-signed") throw new S3Error("InvalidRequest", "Signed aws-chunked bodies need SigV4.");
+  return unsignedChunksPayload(c, headers);
 }
 
 /** Verifies `Authorization: AWS <AccessKeyId>:<base64 HMAC-SHA1>`. */
@@ -111,8 +74,7 @@ export async function verifyHeaderV2(req: Request, url: URL, authorization: stri
     throw new S3Error("SignatureDoesNotMatch");
   }
   return {
-    kind: "signed", accessKey, version: 2, method: "header", requestTime: when, payload: payloadV2(req.headers),
-    trailerNames: [], securityToken: token,
+    kind: "signed", accessKey, version: 2, method: "header", requestTime: when, ...payloadV2(req.headers), securityToken: token,
   };
 }
 
@@ -129,7 +91,7 @@ export async function verifyPresignedV2(req: Request, url: URL, opts: AuthOption
   const expiresAt = new Date(Number(expires) * 1000);
   const now = opts.now ?? new Date();
   if (now.getTime() > expiresAt.getTime()) {
-    throw new S3Error("AccessDenied", "Request has expired.", { fields: { Expires: expiresAt.toISOString(), ServerTime: now.toISOString() } });
+    throw new S3Error("AccessDenied", "Request has expired", { fields: { Expires: expiresAt.toISOString(), ServerTime: now.toISOString() } });
   }
   const token = q.get("x-amz-security-token") ?? req.headers.get("x-amz-security-token") ?? undefined;
   const secret = await resolveSecret(opts, accessKey, token);
@@ -137,7 +99,6 @@ export async function verifyPresignedV2(req: Request, url: URL, opts: AuthOption
     throw new S3Error("SignatureDoesNotMatch");
   }
   return {
-    kind: "signed", accessKey, version: 2, method: "presigned", requestTime: expiresAt, payload: payloadV2(req.headers),
-    trailerNames: [], securityToken: token,
+    kind: "signed", accessKey, version: 2, method: "presigned", requestTime: expiresAt, ...payloadV2(req.headers), securityToken: token,
   };
 }

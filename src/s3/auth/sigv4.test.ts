@@ -235,7 +235,8 @@ describe("presigned limits", () => {
   });
 
   test.each([
-    ["0", "AuthorizationQueryParametersError"],
+    ["0", "AccessDenied"],
+    ["99999999", "AuthorizationQueryParametersError"],
     ["604801", "AuthorizationQueryParametersError"],
     ["-1", "AuthorizationQueryParametersError"],
     ["abc", "AuthorizationQueryParametersError"],

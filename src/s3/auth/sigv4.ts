@@ -7,7 +7,7 @@ import {
   DEFAULT_MAX_SKEW_MS,
   resolveSecret,
   streamingHeaders,
-  trailerNames,
+  unsignedChunksPayload,
   type AuthOptions,
   type ContentSha256,
   type PayloadMode,
@@ -130,16 +130,8 @@ function headerPayload(
   headers: Headers,
   seed: Extract<PayloadMode, { mode: "streaming-signed" }>,
 ): { payload: PayloadMode; decodedContentLength?: number; trailerNames: string[] } {
-  switch (content.kind) {
-    case "hash":
-      return { payload: { mode: "sha256", expected: content.hex }, trailerNames: trailerNames(headers) };
-    case "unsigned":
-      return { payload: { mode: "unsigned" }, trailerNames: trailerNames(headers) };
-    case "streaming-signed":
-      return { payload: { ...seed, trailer: content.trailer }, ...streamingHeaders(headers) };
-    case "streaming-unsigned-trailer":
-      return { payload: { mode: "streaming-unsigned-trailer" }, ...streamingHeaders(headers) };
-  }
+  if (content.kind === "streaming-signed") return { payload: { ...seed, trailer: content.trailer }, ...streamingHeaders(headers) };
+  return unsignedChunksPayload(content, headers);
 }
 
 /** Verifies `Authorization: AWS4-HMAC-SHA256 Credential=…, SignedHeaders=…, Signature=…`. */
@@ -177,12 +169,30 @@ export async function verifyHeaderV4(req: Request, url: URL, authorization: stri
 
 const REQUIRED_QUERY = ["X-Amz-Algorithm", "X-Amz-Credential", "X-Amz-Signature", "X-Amz-Date", "X-Amz-SignedHeaders", "X-Amz-Expires"];
 
+/**
+ * X-Amz-Expires in seconds, refused as AWS refuses it (400 AuthorizationQueryParametersError, its
+ * messages): not an integer, negative, or over a week. 0 is a URL that has already expired.
+ */
+export function presignLifetime(text: string): number {
+  const code = "AuthorizationQueryParametersError";
+  if (!/^-?\d+$/.test(text)) throw new S3Error(code, "X-Amz-Expires should be a number");
+  const expires = Number(text);
+  if (expires < 0) throw new S3Error(code, "X-Amz-Expires must be non-negative");
+  if (expires > MAX_PRESIGN_EXPIRES_S) {
+    throw new S3Error(
+      code,
+      `X-Amz-Expires must be less than a week (in seconds); that is, the given X-Amz-Expires must be less than ${MAX_PRESIGN_EXPIRES_S} seconds`,
+    );
+  }
+  return expires;
+}
+
 /** Verifies a presigned URL (`X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=…`). */
 export async function verifyPresignedV4(req: Request, url: URL, opts: AuthOptions): Promise<SignedAuth> {
   const q = url.searchParams;
   const code = "AuthorizationQueryParametersError";
   for (const name of REQUIRED_QUERY) {
-    if (!q.get(name)) {
+    if (!q.has(name)) {
       throw new S3Error(code, "Query-string authentication version 4 requires the X-Amz-Algorithm, X-Amz-Credential, X-Amz-Signature, X-Amz-Date, X-Amz-SignedHeaders, and X-Amz-Expires parameters.");
     }
   }
@@ -193,13 +203,7 @@ export async function verifyPresignedV4(req: Request, url: URL, opts: AuthOption
   const date = parseAmzDate(datetime);
   if (!date) throw new S3Error(code, `X-Amz-Date must be in the ISO 8601 basic format "yyyyMMdd'T'HHmmss'Z'".`);
   if (datetime.slice(0, 8) !== scope.date) throw new S3Error(code, "Invalid credential date. Date is not the same as X-Amz-Date.");
-  const expiresText = q.get("X-Amz-Expires")!;
-  if (!/^\d{1,7}$/.test(expiresText)) throw new S3Error(code, "X-Amz-Expires should be a number of seconds.");
-  const expires = Number(expiresText);
-  if (expires < 1) throw new S3Error(code, "X-Amz-Expires must be at least 1 second.");
-  if (expires > MAX_PRESIGN_EXPIRES_S) {
-    throw new S3Error(code, `X-Amz-Expires must be at most a week (${MAX_PRESIGN_EXPIRES_S} seconds).`);
-  }
+  const expires = presignLifetime(q.get("X-Amz-Expires")!);
   const signedHeaders = q.get("X-Amz-SignedHeaders")!.split(";").map((h) => h.trim().toLowerCase());
   if (!signedHeaders.includes("host")) throw new S3Error("AccessDenied", "The host header must be signed.");
 
@@ -207,8 +211,9 @@ export async function verifyPresignedV4(req: Request, url: URL, opts: AuthOption
   if (date.getTime() - now.getTime() > (opts.maxSkewMs ?? DEFAULT_MAX_SKEW_MS)) {
     throw new S3Error("AccessDenied", "Request is not valid yet.");
   }
-  if (now.getTime() > date.getTime() + expires * 1000) {
-    throw new S3Error("AccessDenied", "Request has expired.", {
+  // A zero lifetime is spent by the time the request arrives.
+  if (expires === 0 || now.getTime() > date.getTime() + expires * 1000) {
+    throw new S3Error("AccessDenied", "Request has expired", {
       fields: { "X-Amz-Expires": expires, Expires: new Date(date.getTime() + expires * 1000).toISOString(), ServerTime: now.toISOString() },
     });
   }
@@ -222,11 +227,7 @@ export async function verifyPresignedV4(req: Request, url: URL, opts: AuthOption
   const expected = hmacSha256Hex(signingKeyFor(opts, secret, scope), stringToSignV4(datetime, scopeString(scope), canonical));
   if (!constantTimeEqual(expected, q.get("X-Amz-Signature")!.toLowerCase())) throw mismatch();
 
-  const payload: PayloadMode =
-    content.kind === "hash" ? { mode: "sha256", expected: content.hex }
-    : content.kind === "unsigned" ? { mode: "unsigned" }
-    : { mode: "streaming-unsigned-trailer" };
-  const streaming = content.kind === "streaming-unsigned-trailer" ? streamingHeaders(req.headers) : { trailerNames: [] };
+  const { payload, ...streaming } = unsignedChunksPayload(content, req.headers);
   return {
     kind: "signed", accessKey: scope.accessKey, version: 4, method: "presigned", region: scope.region,
     requestTime: date, securityToken: token, payload, ...streaming,
