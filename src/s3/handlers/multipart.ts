@@ -5,7 +5,7 @@ import { authorizeObject } from "../authorize.ts";
 import { emptyResponse, xmlResponse, type S3Context } from "../context.ts";
 import { S3Error } from "../errors.ts";
 import { storageClassFrom, userMetaFromHeaders } from "../object-headers.ts";
-import { checkPartChecksum, completeChecksum, copiedPartChecksum, listedPartChecksums, uploadChecksum, uploadChecksumMeta, type FinalChecksum } from "../multipart-checksum.ts";
+import { checkPartChecksum, completeChecksum, copiedPartChecksum, listedPartChecksums, storedChecksum, uploadChecksum, uploadChecksumMeta, type FinalChecksum } from "../multipart-checksum.ts";
 import { MAX_PART_SIZE, prepareBody, readXmlBody } from "../request-body.ts";
 import { parseMaxKeys, parsePartNumber, validateObjectPrefix, validateUploadId } from "../validate.ts";
 import { asArray, xmlText } from "../xml.ts";
@@ -101,6 +101,8 @@ export async function completeMultipartUpload(ctx: S3Context): Promise<Response>
     preconditions: writePreconditions(ctx.req.headers),
     finish: completeChecksum(listedChecksums, ctx.req.headers, (c) => (checksum = c)),
   });
+  // A retried Complete (the upload already finished) runs no finish step: answer from the version.
+  checksum ??= storedChecksum(info.checksumBlob);
   const h = new Headers();
   if (await showVersionHeader(ctx, info)) h.set("x-amz-version-id", info.versionId);
   const location = `${ctx.url.protocol}//${ctx.req.headers.get("host") ?? ctx.url.host}/${ctx.bucket}/${ctx.key}`;
