@@ -62,13 +62,20 @@ export async function completeMultipartUpload(
   const uploadUuid = parseUploadId(uploadId);
   const upload = await readUpload(ctx, bucket, key, uploadId).catch((err) => retriedOrThrow(ctx, bucket, key, uploadUuid, listed, err, "read"));
   if ("bucket" in upload) return upload; // a retry of a finished Complete
-  const release = await ctx.locker.lock([`${bucket}/${name}`, `${SYSTEM_VOLUME}/${upload.name}`], "write");
+  // The upload's lock first, alone, for the slow part (reading every part's meta); the
+  // object's lock only around the commit, so readers and writers of the key wait less.
+  const releaseUpload = await ctx.locker.lock([`${SYSTEM_VOLUME}/${upload.name}`], "write");
+  let release: (() => void) | undefined;
   try {
     // Completed (by a concurrent Complete of the same upload) or aborted while we waited?
-    const current = await readUpload(ctx, bucket, key, uploadId).catch((err) => retriedOrThrow(ctx, bucket, key, uploadUuid, listed, err, undefined));
+    const current = await readUpload(ctx, bucket, key, uploadId).catch((err) => retriedOrThrow(ctx, bucket, key, uploadUuid, listed, err, "read"));
     if ("bucket" in current) return current;
     const e = upload.erasure!;
-    const parts = validateParts(listed, await readParts(ctx, upload, e.dataBlocks));
+    const held = await readParts(ctx, upload, e.dataBlocks);
+    const parts = validateParts(listed, new Map([...held].map(([n, h]) => [n, h.meta])));
+    // Drives lacking the chosen copy of a listed part get no version (heal restores them).
+    const skip = new Set(ctx.drives.map((_, i) => i).filter((i) => parts.some((p) => !held.get(p.number)!.drives.includes(i))));
+    release = await ctx.locker.lock([`${bucket}/${name}`], "write");
     if (pre) await checkWritePreconditions(ctx, bucket, name, key, pre);
     const size = parts.reduce((n, p) => n + p.size, 0);
     const actual = parts.reduce((n, p) => n + p.actualSize, 0);
@@ -91,12 +98,13 @@ export async function completeMultipartUpload(
     };
     await pruneUploadDir(ctx, upload, new Set(parts.map((p) => p.number)));
     const layout = { d: e.dataBlocks, p: e.parityBlocks, blockSize: e.blockSize, distribution: e.distribution };
-    await commitVersion(ctx, SYSTEM_VOLUME, upload.name, fi, layout, null, new Set());
+    await commitVersion(ctx, SYSTEM_VOLUME, upload.name, fi, layout, null, skip);
     // Gone before the lock is released: a Complete waiting on it must find no upload half-removed.
     await fanOut(ctx, (d) => d.delete(SYSTEM_VOLUME, upload.name, { recursive: true }));
     return toObjectInfo(bucket, { ...fi, isLatest: true });
   } finally {
-    release();
+    release?.();
+    releaseUpload();
   }
 }
 
