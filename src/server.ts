@@ -95,6 +95,7 @@ export async function createServer(cfg: ServerConfig, opts: ServerOptions = {}):
     layer: store,
     auth,
     region: cfg.region,
+    regionConfigured: cfg.regionConfigured,
     domains: cfg.domains,
     rootAccessKey: cfg.rootUser,
     hostId,

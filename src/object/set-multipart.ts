@@ -94,8 +94,12 @@ export async function putObjectPart(ctx: SetContext, bucket: string, key: string
     const enc = await encodeBody(ctx, layout, body, { expectedSize: opts.size, inline: false, stagingPath: staged, signal: opts.signal });
     const checked = opts.check ? await opts.check({ md5: enc.md5, size: enc.size }, { userMeta: { ...upload.userMeta } }) : undefined;
     const meta: PartMeta = { etag: Buffer.from(enc.md5).toString("hex"), number: partNumber, size: enc.size, actualSize: enc.size, modTimeNs: ctx.clock.now(), checksums: checked ? checked.checksums : undefined };
+    // Shared with other parts of the upload, exclusive against Complete/Abort and against
+    // another commit of this part number: the drives then all end with the same (last) copy.
     const release = await ctx.locker.lock([`${SYSTEM_VOLUME}/${upload.name}`], "read");
+    let releasePart: (() => void) | undefined;
     try {
+      releasePart = await ctx.locker.lock([`${SYSTEM_VOLUME}/${upload.name}/part.${partNumber}`], "write");
       await readUpload(ctx, bucket, key, uploadId); // aborted or completed meanwhile?
       const dir = `${upload.name}/${upload.dataDir}`;
       const positions = ctx.drives.map((_, i) => i).filter((i) => !enc.failed.has(i));
@@ -107,10 +111,21 @@ export async function putObjectPart(ctx: SetContext, bucket: string, key: string
         },
         positions,
       );
+      // A drive that missed this copy must not offer an earlier one (or new data under old meta).
+      const missed = ctx.drives.map((_, i) => i).filter((i) => !positions.includes(i) || !results[i].ok);
+      await fanOut(
+        ctx,
+        async (d) => {
+          await d.delete(SYSTEM_VOLUME, `${dir}/part.${partNumber}.meta`, { recursive: false }).catch(() => {});
+          await d.delete(SYSTEM_VOLUME, `${dir}/part.${partNumber}`, { recursive: false }).catch(() => {});
+        },
+        missed,
+      );
       const ok = results.filter((r) => r.ok).length;
       const wq = writeQuorum(layout.d, layout.p);
       if (ok < wq) throw new ObjectError("WriteQuorum", `Only ${ok} of ${ctx.drives.length} drives stored part ${partNumber}; ${wq} needed`, { bucket, key });
     } finally {
+      releasePart?.();
       release();
     }
     return { partNumber, etag: meta.etag, size: enc.size, lastModified: nsToDate(meta.modTimeNs), checksums: meta.checksums };
@@ -119,8 +134,21 @@ export async function putObjectPart(ctx: SetContext, bucket: string, key: string
   }
 }
 
-/** Part numbers that at least `need` drives hold, each with the meta of one drive holding it. */
-export async function readParts(ctx: SetContext, upload: FileInfo, need: number): Promise<Map<number, PartMeta>> {
+/** One part as a quorum of drives holds it. */
+export interface HeldPart {
+  meta: PartMeta;
+  /** Drive positions whose part.N.meta is this copy (same ETag and time). */
+  drives: number[];
+}
+
+const PART_READS = 16;
+
+/**
+ * Part numbers for which at least `need` drives hold the same copy (ETag and upload time),
+ * with that copy's meta and holders. Drives holding another copy (one that missed a
+ * re-upload) are left out, so Complete never mixes shards of two uploads of a part.
+ */
+export async function readParts(ctx: SetContext, upload: FileInfo, need: number): Promise<Map<number, HeldPart>> {
   const dir = `${upload.name}/${upload.dataDir}`;
   const listings = await fanOut(ctx, (d) => d.listDir(SYSTEM_VOLUME, dir));
   const holders = new Map<number, number[]>();
@@ -131,24 +159,32 @@ export async function readParts(ctx: SetContext, upload: FileInfo, need: number)
       if (m) holders.set(Number(m[1]), [...(holders.get(Number(m[1])) ?? []), pos]);
     }
   });
-  const parts = new Map<number, PartMeta>();
-  for (const [num, positions] of [...holders.entries()].sort((a, b) => a[0] - b[0])) {
-    if (positions.length < need) continue;
-    for (const pos of positions) {
-      try {
-        parts.set(num, decodePartMeta(await callDrive(ctx, pos, (d) => d.readAll(SYSTEM_VOLUME, `${dir}/part.${num}.meta`))));
-        break;
-      } catch {
-        // try the next drive
-      }
+  const jobs = [...holders.entries()].filter(([, positions]) => positions.length >= need).sort((a, b) => a[0] - b[0]);
+  const found = new Map<number, HeldPart>();
+  let next = 0;
+  const worker = async () => {
+    while (next < jobs.length) {
+      const [num, positions] = jobs[next++];
+      const metas = await Promise.all(positions.map((pos) => callDrive(ctx, pos, (d) => d.readAll(SYSTEM_VOLUME, `${dir}/part.${num}.meta`)).then(decodePartMeta, () => null)));
+      const copies = new Map<string, HeldPart>();
+      metas.forEach((m, i) => {
+        if (!m) return;
+        const id = `${m.etag}/${m.modTimeNs}`;
+        const c = copies.get(id);
+        if (c) c.drives.push(positions[i]);
+        else copies.set(id, { meta: m, drives: [positions[i]] });
+      });
+      const best = [...copies.values()].filter((c) => c.drives.length >= need).sort((a, b) => b.drives.length - a.drives.length || Number(b.meta.modTimeNs - a.meta.modTimeNs))[0];
+      if (best) found.set(num, best);
     }
-  }
-  return parts;
+  };
+  await Promise.all(Array.from({ length: Math.min(PART_READS, jobs.length) }, worker));
+  return new Map([...found.entries()].sort((a, b) => a[0] - b[0]));
 }
 
 export async function listObjectParts(ctx: SetContext, bucket: string, key: string, uploadId: string, partNumberMarker: number, maxParts: number): Promise<ListPartsResult> {
   const upload = await readUpload(ctx, bucket, key, uploadId);
-  const all = [...(await readParts(ctx, upload, upload.erasure!.dataBlocks)).values()].filter((p) => p.number > partNumberMarker);
+  const all = [...(await readParts(ctx, upload, upload.erasure!.dataBlocks)).values()].map((p) => p.meta).filter((p) => p.number > partNumberMarker);
   const page = all.slice(0, maxParts);
   const userMeta = { ...upload.userMeta };
   const storageClass = userMeta["x-amz-storage-class"] || "STANDARD";

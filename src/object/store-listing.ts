@@ -142,7 +142,8 @@ export function pageUploads(all: UploadInfo[], opts: ListUploadsOptions): ListUp
       passedMarker = true;
     }
     const cp = commonPrefix(u.key, prefix, opts.delimiter ?? "");
-    if (cp !== null && cp === lastPrefix) continue;
+    // A common prefix at or before the key marker was on an earlier page (as in ListObjects).
+    if (cp !== null && (cp === lastPrefix || (opts.keyMarker && compareKeys(cp, opts.keyMarker) <= 0))) continue;
     if (out.uploads.length + out.prefixes.length >= opts.maxUploads) {
       out.isTruncated = true;
       break;

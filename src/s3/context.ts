@@ -25,6 +25,8 @@ export interface S3Deps {
   auth: Authenticator;
   /** Region reported by GetBucketLocation and expected in signatures. */
   region: string;
+  /** False when no region was configured: CreateBucket then takes any LocationConstraint (as MinIO). */
+  regionConfigured: boolean;
   /** Domains for virtual-host-style requests. */
   domains: readonly string[];
   /** The root access key: allowed everything. */

@@ -27,6 +27,7 @@ export const S3_ERRORS = {
   InvalidBucketState: { status: 409, message: "The request is not valid with the current state of the bucket." },
   InvalidDigest: { status: 400, message: "The Content-MD5 or checksum value you specified is not valid." },
   InvalidEncryptionAlgorithmError: { status: 400, message: "The encryption request you specified is not valid." },
+  IllegalLocationConstraintException: { status: 400, message: "The location constraint is incompatible for the region specific endpoint this request was sent to." },
   InvalidLocationConstraint: { status: 400, message: "The specified location constraint is not valid." },
   InvalidObjectState: { status: 403, message: "The operation is not valid for the current state of the object." },
   InvalidPart: { status: 400, message: "One or more of the specified parts could not be found, or its entity tag did not match." },

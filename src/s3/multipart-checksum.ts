@@ -9,6 +9,7 @@ import {
   compositeChecksum,
   createChecksummer,
   decodeChecksum,
+  decodeMinioChecksums,
   encodeMinioChecksums,
   isCrcAlgorithm,
   parseChecksumAlgorithm,
@@ -131,6 +132,14 @@ export function completeChecksum(
     const blob = encodeMinioChecksums([{ algorithm: want.algorithm, raw, fullObject: full, multipart: { count: parts.length, parts: raws } }]);
     return { sysMeta: { "x-minio-internal-crc": blob }, dropUserMeta: [MP_CHECKSUM, MP_CHECKSUM_TYPE] };
   };
+}
+
+/** The final checksum a completed version stored (a retried Complete answers with it again). */
+export function storedChecksum(blob: Uint8Array | undefined): FinalChecksum | undefined {
+  const e = blob ? decodeMinioChecksums(blob)[0] : undefined;
+  if (!e) return undefined;
+  const composite = !!e.multipart && !e.fullObject;
+  return { algorithm: e.algorithm, type: composite ? "COMPOSITE" : "FULL_OBJECT", value: composite ? `${toBase64(e.raw)}-${e.multipart!.count}` : toBase64(e.raw) };
 }
 
 /** Checksum<ALGO> elements of a part as the client listed them in CompleteMultipartUpload. */

@@ -7,6 +7,7 @@ import {
   isValidBucketName,
   parseMaxKeys,
   parsePartNumber,
+  prefixCanMatch,
   validateBucketName,
   validateMetadataHeaders,
   validateObjectKey,
@@ -98,6 +99,15 @@ describe("object keys", () => {
     expect(decodeObjectKey("100%")).toBe("100%");
     expect(codeOf(() => decodeObjectKey("%FF%FE"))).toBe("XMinioInvalidObjectName");
     expect(codeOf(() => decodeObjectKey("%C3"))).toBe("XMinioInvalidObjectName");
+  });
+});
+
+describe("listing prefixes", () => {
+  test("a prefix matches keys when some valid key can continue it", () => {
+    for (const p of ["", "a", "a/", "a/..", "a/.", "..", ".", "a/b c", "x".repeat(255), `${"s".repeat(255)}/`, `${"k/".repeat(511)}k`]) expect({ p, ok: prefixCanMatch(p) }).toEqual({ p, ok: true });
+    for (const p of ["/a", "a//", "../", "a/../b", "./", "a/./", "a\u0000", "x".repeat(256), `${"s".repeat(256)}/`, "é".repeat(513)]) expect({ p, ok: prefixCanMatch(p) }).toEqual({ p, ok: false });
+    expect(prefixCanMatch("a:b", { windows: true })).toBe(false);
+    expect(prefixCanMatch("a:b", { windows: false })).toBe(true);
   });
 });
 

@@ -87,6 +87,28 @@ export function validateObjectKey(key: string, rules: KeyRules = {}): void {
   checkPath(key, rules);
 }
 
+/**
+ * Whether some valid key starts with `prefix`: the key rules, except that the last segment may
+ * still be continued ("a/.." prefixes "a/..b"). A listing whose prefix names no possible key
+ * is simply empty (AWS takes any prefix), not an error.
+ */
+export function prefixCanMatch(prefix: string, rules: KeyRules = {}): boolean {
+  if (prefix === "") return true;
+  const cut = prefix.lastIndexOf("/");
+  const last = prefix.slice(cut + 1);
+  if (Buffer.byteLength(prefix, "utf8") > MAX_KEY_BYTES || Buffer.byteLength(last, "utf8") > MAX_SEGMENT_BYTES) return false;
+  if (prefix.includes("\u0000") || !isWellFormed(prefix)) return false;
+  if ((rules.windows ?? process.platform === "win32") && /[\\:*?"|<>]/.test(prefix)) return false;
+  if (cut < 0) return true;
+  try {
+    // The complete segments decide; a prefix ending in "/" may itself be a (directory) key.
+    checkPath(cut === prefix.length - 1 ? prefix : `${prefix.slice(0, cut + 1)}x`, { ...rules, windows: false });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** A listing prefix (or marker / start-after): the key rules, but empty is fine. */
 export function validateObjectPrefix(prefix: string, rules: KeyRules = {}): void {
   if (prefix !== "") checkPath(prefix, rules);

@@ -83,16 +83,14 @@ describe("create, head, list, delete", () => {
     await rejectsWith(s3.send(new DeleteBucketCommand({ Bucket: "to-delete" })), "NoSuchBucket", 404);
   });
 
-  test("LocationConstraint: the server's region is accepted, another is InvalidLocationConstraint", async () => {
+  test("LocationConstraint with no region configured: any region is accepted (MinIO), a malformed one is not", async () => {
     await s3.send(new CreateBucketCommand({ Bucket: "loc-ok", CreateBucketConfiguration: { LocationConstraint: "us-east-1" as never } }));
-    await rejectsWith(
-      s3.send(new CreateBucketCommand({ Bucket: "loc-bad", CreateBucketConfiguration: { LocationConstraint: "eu-west-1" } })),
-      "InvalidLocationConstraint",
-      400,
-    );
+    await s3.send(new CreateBucketCommand({ Bucket: "loc-eu", CreateBucketConfiguration: { LocationConstraint: "eu-west-1" } }));
+    const res = await h.signed({ method: "PUT", path: "/loc-bad", body: "<CreateBucketConfiguration><LocationConstraint>not a region!</LocationConstraint></CreateBucketConfiguration>" });
+    expect(await errorOf(res)).toMatchObject({ status: 400, code: "InvalidLocationConstraint" });
     await rejectsWith(s3.send(new HeadBucketCommand({ Bucket: "loc-bad" })), "NotFound", 404);
-    const loc = await s3.send(new GetBucketLocationCommand({ Bucket: "loc-ok" }));
-    expect(loc.LocationConstraint ?? "").toBe("");
+    // No region is recorded per bucket: the location is the server's, empty for none (as MinIO).
+    for (const Bucket of ["loc-ok", "loc-eu"]) expect((await s3.send(new GetBucketLocationCommand({ Bucket }))).LocationConstraint ?? "").toBe("");
   });
 
   test("a malformed CreateBucketConfiguration is MalformedXML and creates nothing", async () => {
@@ -159,5 +157,15 @@ describe("bucket tagging", () => {
     await rejectsWith(s3.send(new PutBucketTaggingCommand({ Bucket: "tagged", Tagging: { TagSet: [{ Key: "k".repeat(129), Value: "1" }] } })), "InvalidTag", 400);
     expect((await s3.send(new GetBucketTaggingCommand({ Bucket: "tagged" }))).TagSet).toEqual([{ Key: "keep", Value: "1" }]);
     await rejectsWith(s3.send(new PutBucketTaggingCommand({ Bucket: "nope-missing", Tagging: { TagSet: [] } })), "NoSuchBucket", 404);
+  });
+});
+
+describe("ListBuckets with no region configured", () => {
+  test("bucket-region does not filter (any region is this server's); BucketRegion is us-east-1", async () => {
+    const res = await h.signed({ path: "/", query: { "bucket-region": "eu-west-1", prefix: "loc-" } });
+    const xml = await res.text();
+    expect([...xml.matchAll(/<Name>([^<]*)<\/Name>/g)].map((m) => m[1])).toEqual(["loc-eu", "loc-ok"]);
+    expect(xml).toContain("<BucketRegion>us-east-1</BucketRegion>");
+    expect(xml).toContain("<Prefix>loc-</Prefix>");
   });
 });

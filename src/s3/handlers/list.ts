@@ -3,24 +3,33 @@
 import type { ObjectInfo } from "../../object/index.ts";
 import { rawXmlResponse, xmlResponse, type S3Context } from "../context.ts";
 import { S3Error } from "../errors.ts";
-import { parseMaxKeys, validateObjectPrefix, validateVersionId } from "../validate.ts";
+import { parseMaxKeys, prefixCanMatch, validateVersionId } from "../validate.ts";
 import { xmlElement } from "../xml.ts";
 import { OWNER } from "./bucket.ts";
 
-/** encoding-type=url: keys as S3 encodes them (query-escaped, spaces as %20). */
-function encoder(ctx: S3Context): (s: string) => string {
+/** AWS's encoding-type=url: RFC 3986 unreserved characters and "/" stay, the rest is %XX of UTF-8. */
+export function urlEncodeListed(s: string): string {
+  return encodeURIComponent(s).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`).replace(/%2F/g, "/");
+}
+
+/** The encoder the request asked for (identity, or encoding-type=url); anything else is InvalidArgument. */
+export function listEncoder(ctx: S3Context): (s: string) => string {
   const type = ctx.query.get("encoding-type");
   if (type === null || type === "") return (s) => s;
   if (type.toLowerCase() !== "url") throw new S3Error("InvalidArgument", "Invalid Encoding Method specified in Request", { fields: { ArgumentName: "encoding-type", ArgumentValue: type } });
-  return (s) => encodeURIComponent(s).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+  return urlEncodeListed;
 }
 
+/**
+ * Prefix, delimiter and max-keys. Markers and prefixes are only compared with keys, so any
+ * string is fine; a prefix no valid key can start with lists nothing (`maxKeys` 0 for the layer).
+ */
 function listParams(ctx: S3Context) {
   const q = ctx.query;
   const prefix = q.get("prefix") ?? "";
   const delimiter = q.get("delimiter") ?? "";
-  validateObjectPrefix(prefix);
-  return { prefix, delimiter, maxKeys: parseMaxKeys(q.get("max-keys")) };
+  const maxKeys = parseMaxKeys(q.get("max-keys"));
+  return { prefix, delimiter, maxKeys, layerMaxKeys: prefixCanMatch(prefix) ? maxKeys : 0 };
 }
 
 function contents(o: ObjectInfo, enc: (s: string) => string, owner: boolean) {
@@ -28,10 +37,10 @@ function contents(o: ObjectInfo, enc: (s: string) => string, owner: boolean) {
 }
 
 export async function listObjectsV1(ctx: S3Context): Promise<Response> {
-  const { prefix, delimiter, maxKeys } = listParams(ctx);
-  const enc = encoder(ctx);
+  const { prefix, delimiter, maxKeys, layerMaxKeys } = listParams(ctx);
+  const enc = listEncoder(ctx);
   const marker = ctx.query.get("marker") ?? "";
-  const page = await ctx.deps.layer.listObjects(ctx.bucket, { prefix, delimiter, after: marker || undefined, maxKeys });
+  const page = await ctx.deps.layer.listObjects(ctx.bucket, { prefix, delimiter, after: marker || undefined, maxKeys: layerMaxKeys });
   return xmlResponse("ListBucketResult", {
     Name: ctx.bucket,
     Prefix: enc(prefix),
@@ -49,21 +58,21 @@ export async function listObjectsV1(ctx: S3Context): Promise<Response> {
 /** Continuation tokens are opaque to clients: the resume key, base64url-encoded. */
 function decodeToken(token: string): string {
   const key = Buffer.from(token, "base64url").toString("utf8");
-  if (token === "" || Buffer.from(key, "utf8").toString("base64url") !== token.replace(/=+$/, "")) {
+  if (Buffer.from(key, "utf8").toString("base64url") !== token.replace(/=+$/, "")) {
     throw new S3Error("InvalidArgument", "The continuation token provided is incorrect", { fields: { ArgumentName: "continuation-token" } });
   }
   return key;
 }
 
 export async function listObjectsV2(ctx: S3Context): Promise<Response> {
-  const { prefix, delimiter, maxKeys } = listParams(ctx);
-  const enc = encoder(ctx);
-  const token = ctx.query.get("continuation-token");
+  const { prefix, delimiter, maxKeys, layerMaxKeys } = listParams(ctx);
+  const enc = listEncoder(ctx);
+  // An empty token is no token: the first page (SDK paginators send it so).
+  const token = ctx.query.get("continuation-token") || null;
   const startAfter = ctx.query.get("start-after") ?? "";
-  if (startAfter) validateObjectPrefix(startAfter);
   const after = token !== null ? decodeToken(token) : startAfter;
   const owner = (ctx.query.get("fetch-owner") ?? "").toLowerCase() === "true";
-  const page = await ctx.deps.layer.listObjects(ctx.bucket, { prefix, delimiter, after: after || undefined, maxKeys });
+  const page = await ctx.deps.layer.listObjects(ctx.bucket, { prefix, delimiter, after: after || undefined, maxKeys: layerMaxKeys });
   return xmlResponse("ListBucketResult", {
     Name: ctx.bucket,
     Prefix: enc(prefix),
@@ -81,15 +90,15 @@ export async function listObjectsV2(ctx: S3Context): Promise<Response> {
 }
 
 export async function listObjectVersions(ctx: S3Context): Promise<Response> {
-  const { prefix, delimiter, maxKeys } = listParams(ctx);
-  const enc = encoder(ctx);
+  const { prefix, delimiter, maxKeys, layerMaxKeys } = listParams(ctx);
+  const enc = listEncoder(ctx);
   const keyMarker = ctx.query.get("key-marker") ?? "";
   const versionIdMarker = ctx.query.get("version-id-marker") ?? "";
   if (versionIdMarker) {
     if (!keyMarker) throw new S3Error("InvalidArgument", "A version-id marker cannot be specified without a key marker.");
     validateVersionId(versionIdMarker);
   }
-  const page = await ctx.deps.layer.listObjectVersions(ctx.bucket, { prefix, delimiter, keyMarker: keyMarker || undefined, versionIdMarker: versionIdMarker || undefined, maxKeys });
+  const page = await ctx.deps.layer.listObjectVersions(ctx.bucket, { prefix, delimiter, keyMarker: keyMarker || undefined, versionIdMarker: versionIdMarker || undefined, maxKeys: layerMaxKeys });
   const head = [
     xmlElement("Name", ctx.bucket),
     xmlElement("Prefix", enc(prefix)),

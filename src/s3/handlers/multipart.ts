@@ -5,9 +5,10 @@ import { authorizeObject } from "../authorize.ts";
 import { emptyResponse, xmlResponse, type S3Context } from "../context.ts";
 import { S3Error } from "../errors.ts";
 import { storageClassFrom, userMetaFromHeaders } from "../object-headers.ts";
-import { checkPartChecksum, completeChecksum, copiedPartChecksum, listedPartChecksums, uploadChecksum, uploadChecksumMeta, type FinalChecksum } from "../multipart-checksum.ts";
+import { checkPartChecksum, completeChecksum, copiedPartChecksum, listedPartChecksums, storedChecksum, uploadChecksum, uploadChecksumMeta, type FinalChecksum } from "../multipart-checksum.ts";
 import { MAX_PART_SIZE, prepareBody, readXmlBody } from "../request-body.ts";
-import { parseMaxKeys, parsePartNumber, validateObjectPrefix, validateUploadId } from "../validate.ts";
+import { parseMaxKeys, parsePartNumber, validateUploadId } from "../validate.ts";
+import { listEncoder } from "./list.ts";
 import { asArray, xmlText } from "../xml.ts";
 import { OWNER } from "./bucket.ts";
 import { readPreconditions, withMarkerHeaders } from "./object-read.ts";
@@ -101,6 +102,8 @@ export async function completeMultipartUpload(ctx: S3Context): Promise<Response>
     preconditions: writePreconditions(ctx.req.headers),
     finish: completeChecksum(listedChecksums, ctx.req.headers, (c) => (checksum = c)),
   });
+  // A retried Complete (the upload already finished) runs no finish step: answer from the version.
+  checksum ??= storedChecksum(info.checksumBlob);
   const h = new Headers();
   if (await showVersionHeader(ctx, info)) h.set("x-amz-version-id", info.versionId);
   const location = `${ctx.url.protocol}//${ctx.req.headers.get("host") ?? ctx.url.host}/${ctx.bucket}/${ctx.key}`;
@@ -145,8 +148,9 @@ export async function listParts(ctx: S3Context): Promise<Response> {
 
 export async function listMultipartUploads(ctx: S3Context): Promise<Response> {
   const q = ctx.query;
+  // Uploads are filtered by string comparison only: any prefix or marker is fine.
   const prefix = q.get("prefix") ?? "";
-  validateObjectPrefix(prefix);
+  const enc = listEncoder(ctx);
   const delimiter = q.get("delimiter") ?? "";
   const keyMarker = q.get("key-marker") ?? "";
   const uploadIdMarker = q.get("upload-id-marker") ?? "";
@@ -154,15 +158,16 @@ export async function listMultipartUploads(ctx: S3Context): Promise<Response> {
   const res = await ctx.deps.layer.listMultipartUploads(ctx.bucket, { prefix, delimiter, keyMarker: keyMarker || undefined, uploadIdMarker: uploadIdMarker || undefined, maxUploads });
   return xmlResponse("ListMultipartUploadsResult", {
     Bucket: ctx.bucket,
-    KeyMarker: keyMarker,
+    KeyMarker: enc(keyMarker),
     UploadIdMarker: uploadIdMarker,
-    NextKeyMarker: res.nextKeyMarker ?? "",
+    NextKeyMarker: enc(res.nextKeyMarker ?? ""),
     NextUploadIdMarker: res.nextUploadIdMarker ?? "",
-    Prefix: prefix,
-    Delimiter: delimiter || undefined,
+    Prefix: enc(prefix),
+    Delimiter: delimiter ? enc(delimiter) : undefined,
     MaxUploads: maxUploads,
     IsTruncated: res.isTruncated,
-    Upload: res.uploads.map((u) => ({ Key: u.key, UploadId: u.uploadId, Initiator: OWNER, Owner: OWNER, StorageClass: u.storageClass, Initiated: u.initiated })),
-    CommonPrefixes: res.prefixes.map((p) => ({ Prefix: p })),
+    Upload: res.uploads.map((u) => ({ Key: enc(u.key), UploadId: u.uploadId, Initiator: OWNER, Owner: OWNER, StorageClass: u.storageClass, Initiated: u.initiated })),
+    CommonPrefixes: res.prefixes.map((p) => ({ Prefix: enc(p) })),
+    EncodingType: ctx.query.get("encoding-type") ? "url" : undefined,
   });
 }
