@@ -141,9 +141,9 @@ function codeForKind(kind: ObjectErrorKind): { code: S3ErrorCode; message?: stri
       return { code: "SlowDownRead" };
     case "WriteQuorum":
       return { code: "SlowDownWrite" };
-    // MinIO's code for an x-amz-checksum-* mismatch (AWS itself answers BadDigest).
+    // AWS answers an x-amz-checksum-* mismatch with BadDigest (MinIO: XAmzContentChecksumMismatch).
     case "ChecksumMismatch":
-      return { code: "XAmzContentChecksumMismatch" };
+      return { code: "BadDigest", message: "The checksum you specified did not match the calculated checksum." };
     // The object layer writes these messages for the client (which argument, which limit).
     case "InvalidArgument":
     case "LimitExceeded":
