@@ -40,23 +40,47 @@ export function storageClassFrom(headers: Headers): string | undefined {
   return sc;
 }
 
-/** Validates an x-amz-tagging query string (≤ 10 tags, key ≤ 128, value ≤ 256, no duplicates). */
+const BAD_TAGGING_HEADER = "The header 'x-amz-tagging' shall be encoded as UTF-8 then URLEncoded URL query parameters without tag name duplicates.";
+
+/** One form-encoded component ("+" is a space); malformed escapes refuse the header. */
+function decodeTagComponent(s: string): string {
+  try {
+    return decodeURIComponent(s.replace(/\+/g, " "));
+  } catch {
+    throw new S3Error("InvalidArgument", BAD_TAGGING_HEADER);
+  }
+}
+
+/**
+ * Reads an x-amz-tagging header as S3 does: "&"-separated pairs, a bare key holding the empty
+ * value, empty pairs skipped; a duplicate key or a pair with two "=" is InvalidArgument, more
+ * than 10 tags BadRequest, keys over 128 and values over 256 characters InvalidTag.
+ */
 export function normalizeTagging(query: string): string {
-  const params = new URLSearchParams(query);
-  const tags = parseTagPairs([...params.entries()]);
+  const tags = new Map<string, string>();
+  for (const pair of query.split("&")) {
+    if (pair === "") continue;
+    const parts = pair.split("=");
+    if (parts.length > 2) throw new S3Error("InvalidArgument", BAD_TAGGING_HEADER);
+    const k = decodeTagComponent(parts[0]);
+    const v = decodeTagComponent(parts[1] ?? "");
+    checkTag(k, v);
+    if (tags.has(k)) throw new S3Error("InvalidArgument", BAD_TAGGING_HEADER);
+    tags.set(k, v);
+  }
+  checkTagCount(tags.size);
   return encodeTags(tags);
 }
 
-export function parseTagPairs(pairs: [string, string][]): Map<string, string> {
-  const tags = new Map<string, string>();
-  for (const [k, v] of pairs) {
-    if (k.length === 0 || k.length > 128) throw new S3Error("InvalidTag", "The TagKey you have provided is invalid");
-    if (v.length > 256) throw new S3Error("InvalidTag", "The TagValue you have provided is invalid");
-    if (tags.has(k)) throw new S3Error("InvalidTag", "Cannot provide multiple Tags with the same key");
-    tags.set(k, v);
-  }
-  if (tags.size > 10) throw new S3Error("InvalidTag", "Object tags cannot be greater than 10");
-  return tags;
+/** Key and value lengths (UTF-16 units, as S3 counts them). */
+export function checkTag(k: string, v: string): void {
+  if (k.length === 0 || k.length > 128) throw new S3Error("InvalidTag", "The TagKey you have provided is invalid");
+  if (v.length > 256) throw new S3Error("InvalidTag", "The TagValue you have provided is invalid");
+}
+
+/** S3 answers more than 10 object tags (header or PutObjectTagging) with BadRequest. */
+export function checkTagCount(count: number): void {
+  if (count > 10) throw new S3Error("BadRequest", "Object tags cannot be greater than 10");
 }
 
 export function encodeTags(tags: Map<string, string>): string {

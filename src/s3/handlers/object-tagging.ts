@@ -1,7 +1,7 @@
 // Object tags (Get/Put/DeleteObjectTagging): stored as MinIO does, URL-encoded in the
 // X-Amz-Tagging metadata of the version, changed without touching the data.
 import { emptyResponse, type S3Context } from "../context.ts";
-import { decodeTags, encodeTags } from "../object-headers.ts";
+import { checkTagCount, decodeTags, encodeTags } from "../object-headers.ts";
 import { readXmlBody } from "../request-body.ts";
 import { validateVersionId } from "../validate.ts";
 import { parseTagSet, tagSetXml } from "./bucket-config.ts";
@@ -20,7 +20,8 @@ export async function getObjectTagging(ctx: S3Context): Promise<Response> {
 }
 
 export async function putObjectTagging(ctx: S3Context): Promise<Response> {
-  const tags = parseTagSet(await readXmlBody(ctx), 10);
+  const tags = parseTagSet(await readXmlBody(ctx), Infinity);
+  checkTagCount(tags.size);
   const info = await ctx.deps.layer
     .updateObjectMeta(ctx.bucket, ctx.key, versionOf(ctx), (m) => {
       const next = { ...m };
