@@ -52,17 +52,21 @@ async function writeAnswers(b: string) {
   const xml = `<CompleteMultipartUpload><Part><PartNumber>1</PartNumber><ETag>${part.ETag}</ETag></Part></CompleteMultipartUpload>`;
   const complete = await h.signed({ method: "POST", path: `/${b}/mp`, query: { uploadId: created.UploadId! }, body: xml });
   const head = await h.signed({ method: "HEAD", path: `/${b}/put` });
+  const tagXml = "<Tagging><TagSet><Tag><Key>a</Key><Value>1</Value></Tag></TagSet></Tagging>";
+  const putTags = await h.signed({ method: "PUT", path: `/${b}/put`, query: { tagging: "" }, body: tagXml, headers: { "content-md5": md5Base64(tagXml) } });
+  const getTags = await h.signed({ path: `/${b}/put`, query: { tagging: "" } });
+  const delTags = await h.signed({ method: "DELETE", path: `/${b}/put`, query: { tagging: "" } });
   const del = await h.signed({ method: "DELETE", path: `/${b}/copy` });
   const delXml = "<Delete><Object><Key>mp</Key></Object></Delete>";
   const multi = await h.signed({ method: "POST", path: `/${b}`, query: { delete: "" }, body: delXml, headers: { "content-md5": md5Base64(delXml) } });
-  for (const r of [put, copy, complete, head, del, multi]) expect(r.status).toBeLessThan(300);
-  return { put, copy, copyBody: await copy.text(), complete, completeBody: await complete.text(), head, del, multi: await multi.text() };
+  for (const r of [put, copy, complete, head, putTags, getTags, delTags, del, multi]) expect(r.status).toBeLessThan(300);
+  return { put, copy, copyBody: await copy.text(), complete, completeBody: await complete.text(), head, tagging: [putTags, getTags, delTags], del, multi: await multi.text() };
 }
 
 describe("x-amz-version-id", () => {
   test("a bucket that never had versioning: no version header on any write, read or delete answer", async () => {
     const a = await writeAnswers(await bucket("vh-never"));
-    for (const r of [a.put, a.copy, a.complete, a.head, a.del]) expect(r.headers.get("x-amz-version-id")).toBeNull();
+    for (const r of [a.put, a.copy, a.complete, a.head, ...a.tagging, a.del]) expect(r.headers.get("x-amz-version-id")).toBeNull();
     expect(a.copyBody).not.toContain("VersionId");
     expect(a.completeBody).not.toContain("VersionId");
     expect(a.del.headers.get("x-amz-delete-marker")).toBeNull();
@@ -71,7 +75,7 @@ describe("x-amz-version-id", () => {
 
   test("a suspended bucket answers \"null\" for writes and for the null delete marker", async () => {
     const a = await writeAnswers(await bucket("vh-suspended", "Enabled-then-Suspended"));
-    for (const r of [a.put, a.copy, a.complete, a.head, a.del]) expect(r.headers.get("x-amz-version-id")).toBe("null");
+    for (const r of [a.put, a.copy, a.complete, a.head, ...a.tagging, a.del]) expect(r.headers.get("x-amz-version-id")).toBe("null");
     expect(a.del.headers.get("x-amz-delete-marker")).toBe("true");
     expect(a.multi).toContain("<Deleted><Key>mp</Key><DeleteMarker>true</DeleteMarker><DeleteMarkerVersionId>null</DeleteMarkerVersionId></Deleted>");
   });
@@ -80,7 +84,7 @@ describe("x-amz-version-id", () => {
     const a = await writeAnswers(await bucket("vh-enabled", "Enabled"));
     const versions = await s3.send(new ListObjectVersionsCommand({ Bucket: "vh-enabled" }));
     const ids = new Set([...(versions.Versions ?? []), ...(versions.DeleteMarkers ?? [])].map((v) => v.VersionId));
-    for (const r of [a.put, a.copy, a.complete, a.head, a.del]) {
+    for (const r of [a.put, a.copy, a.complete, a.head, ...a.tagging, a.del]) {
       const id = r.headers.get("x-amz-version-id");
       expect(id).toMatch(/^[0-9a-f-]{36}$/);
       expect(ids.has(id!)).toBe(true);
