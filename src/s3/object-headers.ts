@@ -4,6 +4,7 @@
 import type { ObjectInfo } from "../object/index.ts";
 import { headerBytes, headerText } from "./auth/canonical.ts";
 import { S3Error } from "./errors.ts";
+import { decodeRfc2047, encodeRfc2047 } from "./rfc2047.ts";
 import { validateMetadataHeaders } from "./validate.ts";
 
 /** Standard headers stored with the object and returned on GET/HEAD. */
@@ -26,7 +27,8 @@ export function userMetaFromHeaders(headers: Headers): Record<string, string> {
   }
   headers.forEach((value, name) => {
     const lower = name.toLowerCase();
-    if (lower.startsWith("x-amz-meta-") && lower.length > "x-amz-meta-".length) meta[canonicalHeaderKey(lower)] = headerText(value);
+    // S3 stores the text an RFC 2047 encoded-word stands for (raw bytes: their UTF-8 text).
+    if (lower.startsWith("x-amz-meta-") && lower.length > "x-amz-meta-".length) meta[canonicalHeaderKey(lower)] = decodeRfc2047(headerText(value));
   });
   const tagging = headers.get("x-amz-tagging");
   if (tagging !== null) meta["X-Amz-Tagging"] = normalizeTagging(tagging);
@@ -109,7 +111,10 @@ export function objectHeaders(info: ObjectInfo, showVersion: boolean): Headers {
     if (lower === "x-amz-tagging") {
       const count = decodeTags(v).size;
       if (count > 0) h.set("x-amz-tagging-count", String(count));
-    } else if (STORED_HEADERS.includes(lower) || lower.startsWith("x-amz-meta-")) {
+    } else if (lower.startsWith("x-amz-meta-")) {
+      // Mail-safe, as S3 answers: a value that is not US-ASCII goes out as "=?UTF-8?B?…?=".
+      h.set(lower, encodeRfc2047(v));
+    } else if (STORED_HEADERS.includes(lower)) {
       h.set(lower, headerBytes(v));
     } else if (lower.startsWith("x-amz-object-lock-")) {
       h.set(lower, v);
