@@ -56,13 +56,14 @@ export class ObjectError extends Error {
   constructor(
     readonly kind: ObjectErrorKind,
     message: string,
-    options?: { cause?: unknown; bucket?: string; key?: string; versionId?: string; deleteMarker?: boolean },
+    options?: { cause?: unknown; bucket?: string; key?: string; versionId?: string; deleteMarker?: boolean; modTime?: Date },
   ) {
     super(message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.bucket = options?.bucket;
     this.key = options?.key;
     this.versionId = options?.versionId;
     this.deleteMarker = options?.deleteMarker;
+    this.modTime = options?.modTime;
   }
   readonly bucket?: string;
   readonly key?: string;
@@ -70,6 +71,8 @@ export class ObjectError extends Error {
   readonly versionId?: string;
   /** The answer is about a delete marker (S3 sets x-amz-delete-marker). */
   readonly deleteMarker?: boolean;
+  /** When the version concerned was written (S3 sends Last-Modified on a 405 for a delete marker). */
+  readonly modTime?: Date;
 }
 
 export function isObjectError(err: unknown, ...kinds: ObjectErrorKind[]): err is ObjectError {

@@ -145,6 +145,8 @@ export interface CopyObjectOptions {
   storageClass?: string;
   /** Conditions on the destination (conditional copy). */
   preconditions?: Preconditions;
+  /** Told which source version is being copied (S3 reports it as x-amz-copy-source-version-id). */
+  onSource?: (info: ObjectInfo) => void;
 }
 
 export interface MultipartOptions {

@@ -3,7 +3,7 @@
 // The read lock is held until the body ends; damaged or missing shards trigger a heal.
 import type { FileInfo } from "../disk/index.ts";
 import { CodecError, erasureDecode, type ShardSource } from "../ec/index.ts";
-import { markDisposable, pushStream } from "../util/index.ts";
+import { markDisposable, nsToDate, pushStream } from "../util/index.ts";
 import { ObjectError } from "./object-error.ts";
 import type { GetObjectOptions, GetObjectResult, ObjectInfo, RangeSpec } from "./object-layer.ts";
 import { decodeDirObject, encodeDirObject, sysValue, toObjectInfo } from "./object-info.ts";
@@ -18,7 +18,7 @@ async function readableVersion(ctx: SetContext, bucket: string, key: string, opt
   const versionId = opts.versionId ?? "";
   const v = resolveVersion(ctx, await readSetMeta(ctx, bucket, name), bucket, name, key, versionId, withData);
   if (v.fi.deleted) {
-    const extra = { bucket, key, versionId: v.fi.versionId, deleteMarker: true };
+    const extra = { bucket, key, versionId: v.fi.versionId, deleteMarker: true, modTime: nsToDate(v.fi.modTimeNs) };
     if (versionId !== "") throw new ObjectError("MethodNotAllowed", "The specified method is not allowed against this resource", extra);
     throw new ObjectError("NoSuchKey", `The key "${key}" does not exist`, extra);
   }

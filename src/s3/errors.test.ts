@@ -63,7 +63,7 @@ describe("toS3Error", () => {
     expect(code("ParentIsObject")).toBe("XMinioParentIsObject");
     expect(code("ReadQuorum")).toBe("SlowDownRead");
     expect(code("WriteQuorum")).toBe("SlowDownWrite");
-    expect(code("ChecksumMismatch")).toBe("XAmzContentChecksumMismatch");
+    expect(code("ChecksumMismatch")).toBe("BadDigest");
     expect(code("ObjectLockConfigurationNotFound")).toBe("ObjectLockConfigurationNotFoundError");
     expect(toS3Error(new ObjectError("NoSuchVersion", "x")).status).toBe(404);
     expect(toS3Error(new ObjectError("MethodNotAllowed", "x")).status).toBe(405);

@@ -32,7 +32,7 @@ export const S3_ERRORS = {
   InvalidObjectState: { status: 403, message: "The operation is not valid for the current state of the object." },
   InvalidPart: { status: 400, message: "One or more of the specified parts could not be found, or its entity tag did not match." },
   InvalidPartOrder: { status: 400, message: "The list of parts was not in ascending order by part number." },
-  InvalidPartNumber: { status: 416, message: "The requested part number is not satisfiable." },
+  InvalidPartNumber: { status: 416, message: "The requested partnumber is not satisfiable" },
   InvalidPolicyDocument: { status: 400, message: "The content of the form does not meet the conditions specified in the policy document." },
   InvalidRange: { status: 416, message: "The requested range is not satisfiable." },
   InvalidRequest: { status: 400, message: "Invalid request." },
@@ -144,9 +144,9 @@ function codeForKind(kind: ObjectErrorKind): { code: S3ErrorCode; message?: stri
       return { code: "SlowDownRead" };
     case "WriteQuorum":
       return { code: "SlowDownWrite" };
-    // MinIO's code for an x-amz-checksum-* mismatch (AWS itself answers BadDigest).
+    // AWS answers an x-amz-checksum-* mismatch with BadDigest (MinIO: XAmzContentChecksumMismatch).
     case "ChecksumMismatch":
-      return { code: "XAmzContentChecksumMismatch" };
+      return { code: "BadDigest", message: "The checksum you specified did not match the calculated checksum." };
     // The object layer writes these messages for the client (which argument, which limit).
     case "InvalidArgument":
     case "LimitExceeded":

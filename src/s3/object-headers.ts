@@ -4,6 +4,7 @@
 import type { ObjectInfo } from "../object/index.ts";
 import { headerBytes, headerText } from "./auth/canonical.ts";
 import { S3Error } from "./errors.ts";
+import { decodeRfc2047, encodeRfc2047 } from "./rfc2047.ts";
 import { validateMetadataHeaders } from "./validate.ts";
 
 /** Standard headers stored with the object and returned on GET/HEAD. */
@@ -26,7 +27,8 @@ export function userMetaFromHeaders(headers: Headers): Record<string, string> {
   }
   headers.forEach((value, name) => {
     const lower = name.toLowerCase();
-    if (lower.startsWith("x-amz-meta-") && lower.length > "x-amz-meta-".length) meta[canonicalHeaderKey(lower)] = headerText(value);
+    // S3 stores the text an RFC 2047 encoded-word stands for (raw bytes: their UTF-8 text).
+    if (lower.startsWith("x-amz-meta-") && lower.length > "x-amz-meta-".length) meta[canonicalHeaderKey(lower)] = decodeRfc2047(headerText(value));
   });
   const tagging = headers.get("x-amz-tagging");
   if (tagging !== null) meta["X-Amz-Tagging"] = normalizeTagging(tagging);
@@ -53,23 +55,47 @@ export function storageClassFrom(headers: Headers): string | undefined {
   return sc;
 }
 
-/** Validates an x-amz-tagging query string (≤ 10 tags, key ≤ 128, value ≤ 256, no duplicates). */
+const BAD_TAGGING_HEADER = "The header 'x-amz-tagging' shall be encoded as UTF-8 then URLEncoded URL query parameters without tag name duplicates.";
+
+/** One form-encoded component ("+" is a space); malformed escapes refuse the header. */
+function decodeTagComponent(s: string): string {
+  try {
+    return decodeURIComponent(s.replace(/\+/g, " "));
+  } catch {
+    throw new S3Error("InvalidArgument", BAD_TAGGING_HEADER);
+  }
+}
+
+/**
+ * Reads an x-amz-tagging header as S3 does: "&"-separated pairs, a bare key holding the empty
+ * value, empty pairs skipped; a duplicate key or a pair with two "=" is InvalidArgument, more
+ * than 10 tags BadRequest, keys over 128 and values over 256 characters InvalidTag.
+ */
 export function normalizeTagging(query: string): string {
-  const params = new URLSearchParams(query);
-  const tags = parseTagPairs([...params.entries()]);
+  const tags = new Map<string, string>();
+  for (const pair of query.split("&")) {
+    if (pair === "") continue;
+    const parts = pair.split("=");
+    if (parts.length > 2) throw new S3Error("InvalidArgument", BAD_TAGGING_HEADER);
+    const k = decodeTagComponent(parts[0]);
+    const v = decodeTagComponent(parts[1] ?? "");
+    checkTag(k, v);
+    if (tags.has(k)) throw new S3Error("InvalidArgument", BAD_TAGGING_HEADER);
+    tags.set(k, v);
+  }
+  checkTagCount(tags.size);
   return encodeTags(tags);
 }
 
-export function parseTagPairs(pairs: [string, string][]): Map<string, string> {
-  const tags = new Map<string, string>();
-  for (const [k, v] of pairs) {
-    if (k.length === 0 || k.length > 128) throw new S3Error("InvalidTag", "The TagKey you have provided is invalid");
-    if (v.length > 256) throw new S3Error("InvalidTag", "The TagValue you have provided is invalid");
-    if (tags.has(k)) throw new S3Error("InvalidTag", "Cannot provide multiple Tags with the same key");
-    tags.set(k, v);
-  }
-  if (tags.size > 10) throw new S3Error("InvalidTag", "Object tags cannot be greater than 10");
-  return tags;
+/** Key and value lengths (UTF-16 units, as S3 counts them). */
+export function checkTag(k: string, v: string): void {
+  if (k.length === 0 || k.length > 128) throw new S3Error("InvalidTag", "The TagKey you have provided is invalid");
+  if (v.length > 256) throw new S3Error("InvalidTag", "The TagValue you have provided is invalid");
+}
+
+/** S3 answers more than 10 object tags (header or PutObjectTagging) with BadRequest. */
+export function checkTagCount(count: number): void {
+  if (count > 10) throw new S3Error("BadRequest", "Object tags cannot be greater than 10");
 }
 
 export function encodeTags(tags: Map<string, string>): string {
@@ -98,7 +124,10 @@ export function objectHeaders(info: ObjectInfo, showVersion: boolean): Headers {
     if (lower === "x-amz-tagging") {
       const count = decodeTags(v).size;
       if (count > 0) h.set("x-amz-tagging-count", String(count));
-    } else if (STORED_HEADERS.includes(lower) || lower.startsWith("x-amz-meta-")) {
+    } else if (lower.startsWith("x-amz-meta-")) {
+      // Mail-safe, as S3 answers: a value that is not US-ASCII goes out as "=?UTF-8?B?…?=".
+      h.set(lower, encodeRfc2047(v));
+    } else if (STORED_HEADERS.includes(lower)) {
       h.set(lower, headerBytes(v));
     } else if (lower.startsWith("x-amz-object-lock-")) {
       h.set(lower, v);

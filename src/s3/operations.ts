@@ -11,6 +11,7 @@ import * as read from "./handlers/object-read.ts";
 import * as write from "./handlers/object-write.ts";
 import * as del from "./handlers/object-delete.ts";
 import * as tagging from "./handlers/object-tagging.ts";
+import * as attributes from "./handlers/object-attributes.ts";
 import * as mp from "./handlers/multipart.ts";
 import * as post from "./handlers/post-object.ts";
 
@@ -129,7 +130,8 @@ function objectOperation(method: string, q: URLSearchParams, headers: Headers): 
       if (q.has("uploadId")) return op("ListParts", mp.listParts);
       if (q.has("tagging")) return op("GetObjectTagging", tagging.getObjectTagging);
       if (q.has("acl")) return op("GetObjectAcl", config.getAcl);
-      if (has(q, "retention", "legal-hold", "attributes", "torrent")) throw new S3Error("NotImplemented");
+      if (q.has("attributes")) return op("GetObjectAttributes", attributes.getObjectAttributes);
+      if (has(q, "retention", "legal-hold", "torrent")) throw new S3Error("NotImplemented");
       return op("GetObject", read.getObject);
     case "HEAD":
       return op("HeadObject", read.headObject);

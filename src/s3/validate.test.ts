@@ -130,7 +130,10 @@ describe("ids and numbers", () => {
   test("part numbers 1..10000", () => {
     expect(parsePartNumber("1")).toBe(1);
     expect(parsePartNumber("10000")).toBe(10000);
-    for (const bad of ["0", "10001", "-1", "x", null, "1e3"]) expect(codeOf(() => parsePartNumber(bad))).toBe("InvalidArgument");
+    expect(parsePartNumber("010000")).toBe(10000);
+    expect(parsePartNumber("02")).toBe(2);
+    expect(parsePartNumber("0000000000010")).toBe(10);
+    for (const bad of ["0", "00", "10001", "-1", "x", null, "1e3", " 1", "1 ", "1.0", ""]) expect(codeOf(() => parsePartNumber(bad))).toBe("InvalidArgument");
   });
 
   test("upload ids outside the base64url alphabet are NoSuchUpload", () => {

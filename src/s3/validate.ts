@@ -141,11 +141,11 @@ export function parseMaxKeys(value: string | null, name = "max-keys"): number {
   return Math.min(Number(value), MAX_LIST_KEYS);
 }
 
-/** partNumber: an integer 1..10000. */
+/** partNumber: an integer 1..10000, digits only (S3 accepts leading zeros, not spaces or signs). */
 export function parsePartNumber(value: string | null): number {
-  const n = value !== null && /^\d{1,5}$/.test(value.trim()) ? Number(value) : NaN;
+  const n = value !== null && /^\d+$/.test(value) ? Number(value) : NaN;
   if (!(n >= 1 && n <= MAX_PART_NUMBER)) {
-    throw new S3Error("InvalidArgument", `Part number must be an integer between 1 and ${MAX_PART_NUMBER}, inclusive.`, {
+    throw new S3Error("InvalidArgument", `Part number must be an integer between 1 and ${MAX_PART_NUMBER}, inclusive`, {
       fields: { ArgumentName: "partNumber", ArgumentValue: value ?? "" },
     });
   }

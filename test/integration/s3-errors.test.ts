@@ -147,7 +147,7 @@ describe("unsupported operations answer NotImplemented or MethodNotAllowed, neve
     ["PUT", `/${B}`, { "object-lock": "" }, 501],
     ["DELETE", `/${B}`, { lifecycle: "" }, 501],
     ["GET", `/${B}/exists`, { retention: "" }, 501],
-    ["GET", `/${B}/exists`, { attributes: "" }, 501],
+    ["GET", `/${B}/exists`, { torrent: "" }, 501],
     ["PUT", `/${B}/exists`, { "legal-hold": "" }, 501],
     ["POST", `/${B}/exists`, { restore: "" }, 501],
     ["POST", `/${B}/exists`, { select: "", "select-type": "2" }, 501],

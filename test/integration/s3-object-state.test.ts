@@ -100,9 +100,9 @@ describe("object tagging", () => {
 
   test("too many tags or a tag on a missing key fail", async () => {
     const TagSet = Array.from({ length: 11 }, (_, i) => ({ Key: `k${i}`, Value: "v" }));
-    await rejectsWith(s3.send(new PutObjectTaggingCommand({ Bucket: B, Key: "data.bin", Tagging: { TagSet } })), "InvalidTag", 400);
+    await rejectsWith(s3.send(new PutObjectTaggingCommand({ Bucket: B, Key: "data.bin", Tagging: { TagSet } })), "BadRequest", 400);
     await rejectsWith(s3.send(new PutObjectTaggingCommand({ Bucket: B, Key: "missing", Tagging: { TagSet: [] } })), "NoSuchKey", 404);
-    await rejectsWith(s3.send(new PutObjectCommand({ Bucket: B, Key: "bad-tags", Body: "x", Tagging: "a=1&a=2" })), "InvalidTag", 400);
+    await rejectsWith(s3.send(new PutObjectCommand({ Bucket: B, Key: "bad-tags", Body: "x", Tagging: "a=1&a=2" })), "InvalidArgument", 400);
     await rejectsWith(s3.send(new HeadObjectCommand({ Bucket: B, Key: "bad-tags" })), "NotFound", 404);
   });
 });

@@ -39,7 +39,7 @@ export interface VerifiedPayload {
 }
 
 function invalidChecksum(algorithm: ChecksumAlgorithm): S3Error {
-  return new S3Error("InvalidRequest", `Value for x-amz-checksum-${algorithm.toLowerCase()} is invalid.`);
+  return new S3Error("InvalidRequest", `Value for x-amz-checksum-${algorithm.toLowerCase()} header is invalid.`);
 }
 
 /** The checksum to compute: the header's, or the one x-amz-trailer announces. */
@@ -147,7 +147,8 @@ function finishChecksum(
   }
   const raw = checksummer.digest();
   if (toBase64(raw) !== value) {
-    throw new S3Error("XAmzContentChecksumMismatch", undefined, { fields: { ChecksumAlgorithm: algorithm } });
+    // AWS's answer to a wrong value (MinIO's is XAmzContentChecksumMismatch); SDKs key on BadDigest.
+    throw new S3Error("BadDigest", `The ${algorithm} you specified did not match the calculated checksum.`);
   }
   return { algorithm, value, raw, trailing: trailerName !== undefined };
 }

@@ -79,7 +79,7 @@ export async function uploadPartCopy(ctx: S3Context): Promise<Response> {
   const sum = copiedPartChecksum(res.body);
   const part = await ctx.deps.layer.putObjectPart(ctx.bucket, ctx.key, uploadId, partNumber, sum.stream, { size, signal: ctx.req.signal, onUpload: sum.onUpload, check: sum.check });
   const h = new Headers();
-  if (src.versionId) h.set("x-amz-copy-source-version-id", src.versionId);
+  if (await showVersionHeader(ctx, res.info, src.bucket)) h.set("x-amz-copy-source-version-id", res.info.versionId);
   const c = sum.result();
   return xmlResponse("CopyPartResult", { LastModified: part.lastModified, ETag: `"${part.etag}"`, ...(c ? { [`Checksum${c.algorithm}`]: c.value } : {}) }, { headers: h });
 }

@@ -40,9 +40,18 @@ export function readPreconditions(h: Headers, prefix = ""): Preconditions {
 export function withMarkerHeaders(err: unknown): unknown {
   if (err instanceof ObjectError && err.deleteMarker) {
     const s3 = toS3Error(err);
-    return new S3Error(s3.code, s3.message, { fields: { ...s3.fields }, headers: { "x-amz-delete-marker": "true", "x-amz-version-id": err.versionId ?? "" }, cause: err });
+    const headers: Record<string, string> = { "x-amz-delete-marker": "true", "x-amz-version-id": err.versionId ?? "" };
+    // A 405 on a marker version tells when the marker was written, as S3 does.
+    if (err.kind === "MethodNotAllowed" && err.modTime) headers["last-modified"] = httpDate(err.modTime);
+    return new S3Error(s3.code, s3.message, { fields: { ...s3.fields }, headers, cause: err });
   }
   return err;
+}
+
+/** S3's 416 for a part the object does not have names the part asked for and how many there are. */
+async function partNotSatisfiable(ctx: S3Context, versionId: string | undefined, partNumber: number, err: ObjectError): Promise<S3Error> {
+  const info = await ctx.deps.layer.getObjectInfo(ctx.bucket, ctx.key, { versionId });
+  return new S3Error("InvalidPartNumber", undefined, { fields: { PartNumberRequested: partNumber, ActualPartCount: Math.max(1, info.parts.length) }, cause: err });
 }
 
 function checksumHeaders(h: Headers, info: ObjectInfo): void {
@@ -57,13 +66,15 @@ function checksumHeaders(h: Headers, info: ObjectInfo): void {
 async function open(ctx: S3Context): Promise<{ res: GetObjectResult; headers: Headers; status: number }> {
   const versionId = ctx.query.get("versionId") ?? undefined;
   if (versionId !== undefined) validateVersionId(versionId);
+  // S3 refuses a Range beside partNumber before it looks at the number itself.
+  if (ctx.query.has("partNumber") && ctx.req.headers.has("range")) throw new S3Error("InvalidRequest", "Cannot specify both Range header and partNumber query parameter");
   const partNumber = ctx.query.has("partNumber") ? parsePartNumber(ctx.query.get("partNumber")) : undefined;
   const range = partNumber === undefined ? parseRange(ctx.req.headers.get("range")) : undefined;
-  if (partNumber !== undefined && ctx.req.headers.has("range")) throw new S3Error("InvalidRequest", "Cannot specify both Range header and partNumber query parameter.");
   let res: GetObjectResult;
   try {
     res = await ctx.deps.layer.getObject(ctx.bucket, ctx.key, { versionId, range, partNumber });
   } catch (err) {
+    if (partNumber !== undefined && err instanceof ObjectError && err.kind === "InvalidPartNumber") throw await partNotSatisfiable(ctx, versionId, partNumber, err);
     throw withMarkerHeaders(err);
   }
   const headers = objectHeaders(res.info, await showVersionHeader(ctx, res.info));

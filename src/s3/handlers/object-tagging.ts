@@ -1,11 +1,20 @@
 // Object tags (Get/Put/DeleteObjectTagging): stored as MinIO does, URL-encoded in the
 // X-Amz-Tagging metadata of the version, changed without touching the data.
 import { emptyResponse, type S3Context } from "../context.ts";
-import { decodeTags, encodeTags } from "../object-headers.ts";
+import { checkTagCount, decodeTags, encodeTags } from "../object-headers.ts";
 import { readXmlBody } from "../request-body.ts";
 import { validateVersionId } from "../validate.ts";
 import { parseTagSet, tagSetXml } from "./bucket-config.ts";
 import { withMarkerHeaders } from "./object-read.ts";
+import { showVersionHeader } from "./versioning-state.ts";
+import type { ObjectInfo } from "../../object/index.ts";
+
+/** The version header, only where S3 sends it (never for a bucket that never had versioning). */
+async function versionHeaders(ctx: S3Context, info: ObjectInfo, extra: Record<string, string> = {}): Promise<Headers> {
+  const h = new Headers(extra);
+  if (await showVersionHeader(ctx, info)) h.set("x-amz-version-id", info.versionId);
+  return h;
+}
 
 function versionOf(ctx: S3Context): string {
   const v = ctx.query.get("versionId") ?? "";
@@ -15,12 +24,13 @@ function versionOf(ctx: S3Context): string {
 
 export async function getObjectTagging(ctx: S3Context): Promise<Response> {
   const info = await ctx.deps.layer.getObjectInfo(ctx.bucket, ctx.key, { versionId: versionOf(ctx) || undefined }).catch((e) => Promise.reject(withMarkerHeaders(e)));
-  const headers = new Headers({ "content-type": "application/xml", "x-amz-version-id": info.versionId });
+  const headers = await versionHeaders(ctx, info, { "content-type": "application/xml" });
   return new Response(tagSetXml(decodeTags(info.userMeta["X-Amz-Tagging"])), { headers });
 }
 
 export async function putObjectTagging(ctx: S3Context): Promise<Response> {
-  const tags = parseTagSet(await readXmlBody(ctx), 10);
+  const tags = parseTagSet(await readXmlBody(ctx), Infinity);
+  checkTagCount(tags.size);
   const info = await ctx.deps.layer
     .updateObjectMeta(ctx.bucket, ctx.key, versionOf(ctx), (m) => {
       const next = { ...m };
@@ -29,7 +39,7 @@ export async function putObjectTagging(ctx: S3Context): Promise<Response> {
       return next;
     })
     .catch((e) => Promise.reject(withMarkerHeaders(e)));
-  return emptyResponse(200, { "x-amz-version-id": info.versionId });
+  return emptyResponse(200, await versionHeaders(ctx, info));
 }
 
 export async function deleteObjectTagging(ctx: S3Context): Promise<Response> {
@@ -40,5 +50,5 @@ export async function deleteObjectTagging(ctx: S3Context): Promise<Response> {
       return next;
     })
     .catch((e) => Promise.reject(withMarkerHeaders(e)));
-  return emptyResponse(204, { "x-amz-version-id": info.versionId });
+  return emptyResponse(204, await versionHeaders(ctx, info));
 }

@@ -92,8 +92,10 @@ export async function copyObject(ctx: S3Context): Promise<Response> {
   }
   const effectiveDirective = directive === "REPLACE" || tagDirective === "REPLACE" ? "REPLACE" : "COPY";
   let info: ObjectInfo;
+  let copied: ObjectInfo | undefined;
   try {
     info = await ctx.deps.layer.copyObject(src.bucket, src.key, ctx.bucket, ctx.key, {
+      onSource: (i) => (copied = i),
       srcVersionId: src.versionId,
       srcPreconditions: readPreconditions(h, "x-amz-copy-source-"),
       metadataDirective: effectiveDirective,
@@ -106,6 +108,6 @@ export async function copyObject(ctx: S3Context): Promise<Response> {
   }
   const headers = await writeHeaders(ctx, info);
   headers.delete("etag");
-  if (src.versionId) headers.set("x-amz-copy-source-version-id", src.versionId);
+  if (copied && (await showVersionHeader(ctx, copied, src.bucket))) headers.set("x-amz-copy-source-version-id", copied.versionId);
   return xmlResponse("CopyObjectResult", { LastModified: info.modTime, ETag: `"${info.etag}"` }, { headers });
 }

@@ -108,6 +108,14 @@ describe("evaluate", () => {
     expect(evaluateCheck(p, actionsFor("DeleteObject", { versionId: true }), req)).toBe("default");
     expect(evaluateCheck(p, actionsFor("DeleteObject"), req)).toBe("allow");
   });
+
+  test("GetObjectAttributes needs s3:GetObjectAttributes; for a version s3:GetObjectVersionAttributes serves too", () => {
+    expect(actionsFor("GetObjectAttributes")).toEqual({ actions: ["s3:GetObjectAttributes"], mode: "all" });
+    const versionOnly = policy({ Effect: "Allow", Principal: "*", Action: "s3:GetObjectVersionAttributes", Resource: `arn:aws:s3:::${B}/*` });
+    const req = { principal: "*", resource: obj("x") };
+    expect(evaluateCheck(versionOnly, actionsFor("GetObjectAttributes", { versionId: true }), req)).toBe("allow");
+    expect(evaluateCheck(versionOnly, actionsFor("GetObjectAttributes"), req)).toBe("default");
+  });
 });
 
 describe("condition operators", () => {
