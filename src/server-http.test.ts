@@ -76,6 +76,25 @@ test("the raw path and query reach the handler; bodies arrive as plain Uint8Arra
   expect(seen).toBe(`PUT /b/k 127.0.0.1:${port} no-body`);
 });
 
+test("paths the URL parser would rewrite (backslash, dot segments, '#') reach the handler as sent, never resolved", async () => {
+  let seen = "";
+  const port = await serve(async (req) => ((seen = new URL(req.url).pathname + new URL(req.url).search), new Response("ok")));
+  const sent: [string, string][] = [
+    ["/bkt/..\\..\\x", "/bkt/..%5C..%5Cx"],
+    ["/bkt/a/../../x", "/bkt/a/..%00/..%00/x"],
+    ["/bkt/%2e%2E/x", "/bkt/%2e%2E%00/x"],
+    ["/bkt/./x?a=.", "/bkt/.%00/x?a=."],
+    ["/bkt/.", "/bkt/.%00"],
+    ["/../x", "/..%00/x"],
+    ["/bkt/a#b?c#d", "/bkt/a%23b?c%23d"],
+    ["/bkt/..a/b../.../a.b", "/bkt/..a/b../.../a.b"],
+  ];
+  for (const [target, want] of sent) {
+    await rawExchange(port, `GET ${target} HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n`, (g) => g.endsWith("ok"));
+    expect({ target, seen }).toEqual({ target, seen: want });
+  }
+});
+
 test("a Host header that would move the path is refused", async () => {
   let calls = 0;
   const port = await serve(async () => (calls++, new Response("ok")));

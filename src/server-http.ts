@@ -46,6 +46,24 @@ function bodyStream(req: http.IncomingMessage): ReadableStream<Uint8Array> | nul
   });
 }
 
+/**
+ * The URL standard rewrites some paths: "\\" becomes "/", "." and ".." segments (also spelled
+ * %2e) are resolved, "#" starts a fragment that is dropped. The client named something else
+ * than the rewritten URL would, so its bytes stay visible: "\\" and "#" are percent-encoded (the
+ * handler then judges the name the client sent), and a dot segment, which survives the parser in
+ * no spelling, gets a NUL appended: no bucket or key may hold one, so the request is refused
+ * (400) instead of being served for another resource.
+ */
+export function preserveTarget(target: string): string {
+  const q = target.indexOf("?");
+  const path = (q < 0 ? target : target.slice(0, q)).replace(/[\\#]/g, (c) => (c === "#" ? "%23" : "%5C"));
+  const kept = path
+    .split("/")
+    .map((seg) => (/^(\.|%2e){1,2}$/i.test(seg) ? `${seg}%00` : seg))
+    .join("/");
+  return q < 0 ? kept : kept + target.slice(q).replaceAll("#", "%23");
+}
+
 /** The Request a fetch handler expects; the URL as Bun.serve builds it: scheme://Host + the raw target. */
 function toRequest(req: http.IncomingMessage, scheme: string, fallbackHost: string, signal: AbortSignal): Request {
   const headers: [string, string][] = [];
@@ -57,7 +75,7 @@ function toRequest(req: http.IncomingMessage, scheme: string, fallbackHost: stri
   // A Host carrying "/", "?", "@"… would move the path the URL parser sees: refuse it.
   if (!/^[\w.:[\]-]+$/.test(host)) throw new Error(`Invalid Host header "${host}"`);
   const target = req.url ?? "/";
-  const url = target.startsWith("/") ? `${scheme}://${host}${target}` : target;
+  const url = target.startsWith("/") ? `${scheme}://${host}${preserveTarget(target)}` : target;
   const method = req.method ?? "GET";
   const body = method === "GET" || method === "HEAD" ? null : bodyStream(req);
   // Request parses the URL: a malformed target or Host throws, and the caller answers 400.
