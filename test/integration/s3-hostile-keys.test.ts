@@ -1,6 +1,7 @@
-// Object keys that could escape a drive root or name something a drive cannot store: every
-// operation that takes a key answers 400 (XMinioInvalidObjectName, KeyTooLongError) before any
-// drive is touched, nothing is stored, no file appears anywhere, and the server stays up.
+// Object keys that could escape a drive root, name something a drive cannot store, or land on a
+// name the on-disk format reserves (xl.meta, "__XLDIR__"): every operation that takes a key
+// answers 400 (XMinioInvalidObjectName, KeyTooLongError) before any drive is touched, nothing
+// is stored, no file appears anywhere, and the server stays up.
 // Raw sockets throughout: fetch() would resolve dot segments and backslashes before sending.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { existsSync, readdirSync } from "node:fs";
@@ -60,6 +61,9 @@ const HOSTILE: [string, string][] = [
   [`nul%00${MARK}9`, "XMinioInvalidObjectName"],
   [`${"s".repeat(256)}`, "XMinioInvalidObjectName"],
   [`${"k".repeat(1025)}`, "KeyTooLongError"],
+  // Names the on-disk format reserves: a directory object's encoded name, an object's metadata file.
+  [`dir__XLDIR__`, "XMinioInvalidObjectName"],
+  [`exists/xl.meta`, "XMinioInvalidObjectName"],
 ];
 
 beforeAll(async () => {
@@ -123,7 +127,7 @@ describe("hostile object keys are refused with 400 before any drive is touched",
 
   test("DeleteObjects answers each hostile key with its own Error entry and deletes nothing", async () => {
     // Keys as they appear in XML: decoded (the transport-only forms above collapse into these).
-    const keys = ["a\\b", `..\\..\\${MARK}1`, `a/../../${MARK}4`, ".", "..", `/${MARK}8`, "a//b", "s".repeat(256), "k".repeat(1025), "exists/../exists"];
+    const keys = ["dir__XLDIR__", "exists/xl.meta", "a\\b", `..\\..\\${MARK}1`, `a/../../${MARK}4`, ".", "..", `/${MARK}8`, "a//b", "s".repeat(256), "k".repeat(1025), "exists/../exists"];
     const body = `<Delete>${keys.map((k) => `<Object><Key>${k}</Key></Object>`).join("")}</Delete>`;
     const r = await send("POST", `/${B}`, { query: { delete: "" }, body, headers: { "content-md5": md5Base64(body) } });
     expect(r.status).toBe(200);
