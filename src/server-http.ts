@@ -176,7 +176,7 @@ export function listenHttp(opts: HttpListenOptions): Promise<HttpListener> {
       const onFirstRead = expectsContinue ? () => void (res.headersSent || res.writeContinue()) : undefined;
       request = toRequest(req, scheme, fallbackHost, aborted.signal, onFirstRead);
     } catch {
-      res.writeHead(400, { "content-type": "text/plain" }).end("Bad Request");
+      res.writeHead(400, { "content-type": "text/plain", connection: "close" }).end("Bad Request");
       return;
     }
     try {
