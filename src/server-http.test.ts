@@ -239,3 +239,24 @@ for (const [what, bad] of Object.entries(MALFORMED)) {
     expect(await (await fetch(`http://127.0.0.1:${port}/after`)).text()).toBe("/after");
   });
 }
+
+test("Expect: 100-continue: 100 goes out only when the handler reads the body; a refusal before that comes alone", async () => {
+  const port = await serve(async (req) => {
+    if (new URL(req.url).pathname === "/refuse") return new Response("no", { status: 403 });
+    return new Response(`got ${(await req.text()).length}`);
+  });
+  const head = (path: string) => `PUT ${path} HTTP/1.1\r\nHost: h\r\nContent-Length: 5\r\nExpect: 100-continue\r\n\r\n`;
+  const refused = await rawExchange(port, head("/refuse"), (g) => g.includes("no"));
+  expect(refused).toMatch(/^HTTP\/1\.1 403 [\s\S]*\r\nconnection: close\r\n/i);
+  const s = net.connect(port, "127.0.0.1", () => s.write(head("/read")));
+  let got = "";
+  await new Promise<void>((resolve) =>
+    s.on("data", (d) => {
+      got += d.toString("latin1");
+      if (got === "HTTP/1.1 100 Continue\r\n\r\n") s.write("hello");
+      if (got.endsWith("got 5")) resolve();
+    }),
+  );
+  s.destroy();
+  expect(got).toMatch(/^HTTP\/1\.1 100 Continue\r\n\r\nHTTP\/1\.1 200 /);
+});
