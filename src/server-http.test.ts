@@ -1,5 +1,6 @@
 // The node:http transport: Content-Length kept on streamed bodies, the raw path kept, request
-// bodies as plain Uint8Arrays, early answers leave the connection usable, disconnects abort.
+// bodies as plain Uint8Arrays, early answers leave the connection usable, disconnects abort,
+// pipelined requests keep their own answers when malformed bytes follow them.
 import { afterEach, expect, test } from "bun:test";
 import net from "node:net";
 import { listenHttp, type FetchHandler, type HttpListener } from "./server-http.ts";
@@ -74,6 +75,25 @@ test("the raw path and query reach the handler; bodies arrive as plain Uint8Arra
   expect(plain).toBe(true);
   await fetch(`http://127.0.0.1:${port}/b/k`, { method: "PUT" });
   expect(seen).toBe(`PUT /b/k 127.0.0.1:${port} no-body`);
+});
+
+test("paths the URL parser would rewrite (backslash, dot segments, '#') reach the handler as sent, never resolved", async () => {
+  let seen = "";
+  const port = await serve(async (req) => ((seen = new URL(req.url).pathname + new URL(req.url).search), new Response("ok")));
+  const sent: [string, string][] = [
+    ["/bkt/..\\..\\x", "/bkt/..%5C..%5Cx"],
+    ["/bkt/a/../../x", "/bkt/a/..%00/..%00/x"],
+    ["/bkt/%2e%2E/x", "/bkt/%2e%2E%00/x"],
+    ["/bkt/./x?a=.", "/bkt/.%00/x?a=."],
+    ["/bkt/.", "/bkt/.%00"],
+    ["/../x", "/..%00/x"],
+    ["/bkt/a#b?c#d", "/bkt/a%23b?c%23d"],
+    ["/bkt/..a/b../.../a.b", "/bkt/..a/b../.../a.b"],
+  ];
+  for (const [target, want] of sent) {
+    await rawExchange(port, `GET ${target} HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n`, (g) => g.endsWith("ok"));
+    expect({ target, seen }).toEqual({ target, seen: want });
+  }
 });
 
 test("a Host header that would move the path is refused", async () => {
@@ -163,4 +183,91 @@ test("a header sent on several lines arrives as one value joined by \",\" (as Si
   const text = "GET /b/k HTTP/1.1\r\nHost: h\r\nX-Amz-Meta-Who: fred\r\nx-amz-meta-who: barney\r\nConnection: close\r\n\r\n";
   expect(await rawExchange(port, text, (got) => got.endsWith("ok"))).toStartWith("HTTP/1.1 200");
   expect(seen).toBe("fred,barney");
+});
+
+/** Splits what came back into responses (Content-Length or chunked framing). */
+function responsesOf(text: string): { status: number; headers: Record<string, string>; body: string }[] {
+  const out: { status: number; headers: Record<string, string>; body: string }[] = [];
+  let rest = text;
+  while (rest.startsWith("HTTP/1.1 ")) {
+    const end = rest.indexOf("\r\n\r\n");
+    if (end < 0) break;
+    const [line, ...lines] = rest.slice(0, end).split("\r\n");
+    const headers = Object.fromEntries(lines.map((l) => [l.slice(0, l.indexOf(":")).toLowerCase(), l.slice(l.indexOf(":") + 1).trim()]));
+    rest = rest.slice(end + 4);
+    let body = "";
+    if (headers["transfer-encoding"] === "chunked") {
+      for (;;) {
+        const nl = rest.indexOf("\r\n");
+        const size = parseInt(rest.slice(0, nl), 16);
+        body += rest.slice(nl + 2, nl + 2 + size);
+        rest = rest.slice(nl + 2 + size + 2);
+        if (size === 0) break;
+      }
+    } else {
+      const n = Number(headers["content-length"] ?? 0);
+      body = rest.slice(0, n);
+      rest = rest.slice(n);
+    }
+    out.push({ status: Number(line.split(" ")[1]), headers, body });
+  }
+  if (rest !== "") out.push({ status: 0, headers: {}, body: rest });
+  return out;
+}
+
+/** A handler that answers with its path, the first request (/slow) late, reading any body. */
+async function pathEcho(req: Request): Promise<Response> {
+  if (new URL(req.url).pathname === "/slow") await Bun.sleep(30);
+  if (req.body) await new Response(req.body).arrayBuffer();
+  return new Response(new URL(req.url).pathname);
+}
+
+test("pipelined requests are answered in order, each with its own answer", async () => {
+  const port = await serve(pathEcho);
+  const got = await rawExchange(port, "GET /slow HTTP/1.1\r\nHost: h\r\n\r\nPUT /fast HTTP/1.1\r\nHost: h\r\nContent-Length: 3\r\nConnection: close\r\n\r\nabc", () => false);
+  expect(responsesOf(got).map((r) => `${r.status} ${r.body}`)).toEqual(["200 /slow", "200 /fast"]);
+});
+
+// The bytes after a good request that no parser may accept; each must get a 400 of its own,
+// after the good request's answer (never instead of it), and the connection must then close.
+const MALFORMED: Record<string, string> = {
+  "a line that is not HTTP": "GARBAGE\r\n\r\n",
+  "Content-Length with Transfer-Encoding": "POST /second HTTP/1.1\r\nHost: h\r\nContent-Length: 4\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n",
+  "two different Content-Lengths": "POST /second HTTP/1.1\r\nHost: h\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\nab",
+  "an obs-fold header line": "GET /second HTTP/1.1\r\nHost: h\r\nX-A: a\r\n  folded\r\n\r\n",
+  "an invalid chunk size": "POST /second HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\nzz\r\nmore\r\n0\r\n\r\n",
+  "bare LF line ends": "GET /second HTTP/1.1\nHost: h\n\n",
+};
+
+for (const [what, bad] of Object.entries(MALFORMED)) {
+  test(`after a good request, ${what} gets its own 400 and the connection closes`, async () => {
+    const port = await serve(pathEcho);
+    const got = await rawExchange(port, `GET /slow HTTP/1.1\r\nHost: h\r\n\r\n${bad}`, () => false);
+    const rs = responsesOf(got);
+    expect(rs.map((r) => `${r.status} ${r.status === 200 ? r.body : ""}`)).toEqual(["200 /slow", "400 "]);
+    expect(rs[1].headers.connection).toBe("close");
+    // The server is still there for the next connection.
+    expect(await (await fetch(`http://127.0.0.1:${port}/after`)).text()).toBe("/after");
+  });
+}
+
+test("Expect: 100-continue: 100 goes out only when the handler reads the body; a refusal before that comes alone", async () => {
+  const port = await serve(async (req) => {
+    if (new URL(req.url).pathname === "/refuse") return new Response("no", { status: 403 });
+    return new Response(`got ${(await req.text()).length}`);
+  });
+  const head = (path: string) => `PUT ${path} HTTP/1.1\r\nHost: h\r\nContent-Length: 5\r\nExpect: 100-continue\r\n\r\n`;
+  const refused = await rawExchange(port, head("/refuse"), (g) => g.includes("no"));
+  expect(refused).toMatch(/^HTTP\/1\.1 403 [\s\S]*\r\nconnection: close\r\n/i);
+  const s = net.connect(port, "127.0.0.1", () => s.write(head("/read")));
+  let got = "";
+  await new Promise<void>((resolve) =>
+    s.on("data", (d) => {
+      got += d.toString("latin1");
+      if (got === "HTTP/1.1 100 Continue\r\n\r\n") s.write("hello");
+      if (got.endsWith("got 5")) resolve();
+    }),
+  );
+  s.destroy();
+  expect(got).toMatch(/^HTTP\/1\.1 100 Continue\r\n\r\nHTTP\/1\.1 200 /);
 });

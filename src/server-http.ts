@@ -1,9 +1,11 @@
 // The HTTP transport: node:http (node:https with TLS) in front of the fetch-style handler.
 // Not Bun.serve: Bun 1.4 drops a handler's Content-Length when the body is a stream and sends
 // it chunked (oven-sh/bun#10507), and S3 clients need the length (s3cmd fails every GET).
+// Parse errors, pipelining and Expect: 100-continue need care here: docs/architecture-notes.md.
 import http from "node:http";
 import https from "node:https";
 import type { AddressInfo } from "node:net";
+import { ConnectionTable, type Exchange } from "./server-connections.ts";
 import { releaseIfDisposable } from "./util/index.ts";
 
 export type FetchHandler = (req: Request, remoteAddress?: string) => Promise<Response>;
@@ -25,29 +27,66 @@ export interface HttpListener {
 }
 
 
-/** Pull-based, so the socket is read only as fast as the handler consumes the body. */
-function bodyStream(req: http.IncomingMessage): ReadableStream<Uint8Array> | null {
+/**
+ * Pull-based, so the socket is read only as fast as the handler consumes the body. Fails once
+ * `signal` aborts: a body cut by a parse error would otherwise wait for bytes that never come.
+ */
+function bodyStream(req: http.IncomingMessage, signal: AbortSignal, onFirstRead?: () => void): ReadableStream<Uint8Array> | null {
   const length = req.headers["content-length"];
   if (req.headers["transfer-encoding"] === undefined && (length === undefined || length === "0")) return null;
   const it = req[Symbol.asyncIterator]();
-  return new ReadableStream<Uint8Array>({
-    async pull(controller) {
-      const next = await it.next();
-      if (next.done) return controller.close();
-      // A plain Uint8Array, not a Buffer: Buffer#slice is a view, and code that copies with
-      // slice() before transferring to a worker would detach the socket's chunk instead.
-      const chunk = next.value as Buffer;
-      controller.enqueue(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+  // Not Promise.race with one long-lived abort promise: every race would stay attached to it,
+  // holding its chunk, and a long upload would keep its whole body in memory.
+  const next = () =>
+    new Promise<IteratorResult<unknown>>((resolve, reject) => {
+      if (signal.aborted) return reject(signal.reason);
+      const onAbort = () => reject(signal.reason);
+      signal.addEventListener("abort", onAbort, { once: true });
+      it.next().then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
+    });
+  let first = onFirstRead;
+  return new ReadableStream<Uint8Array>(
+    {
+      async pull(controller) {
+        first?.();
+        first = undefined;
+        const got = await next();
+        if (got.done) return controller.close();
+        // A plain Uint8Array, not a Buffer: Buffer#slice is a view, and code that copies with
+        // slice() before transferring to a worker would detach the socket's chunk instead.
+        const chunk = got.value as Buffer;
+        controller.enqueue(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+      },
+      // A handler that answers early (an error) discards the rest, so the connection stays usable.
+      cancel() {
+        req.resume();
+      },
     },
-    // A handler that answers early (an error) discards the rest, so the connection stays usable.
-    cancel() {
-      req.resume();
-    },
-  });
+    // With a first-read hook nothing is pulled before the handler asks (the default reads ahead one chunk).
+    onFirstRead ? { highWaterMark: 0 } : undefined,
+  );
+}
+
+/**
+ * The URL standard rewrites some paths: "\\" becomes "/", "." and ".." segments (also spelled
+ * %2e) are resolved, "#" starts a fragment that is dropped. The client named something else
+ * than the rewritten URL would, so its bytes stay visible: "\\" and "#" are percent-encoded (the
+ * handler then judges the name the client sent), and a dot segment, which survives the parser in
+ * no spelling, gets a NUL appended: no bucket or key may hold one, so the request is refused
+ * (400) instead of being served for another resource.
+ */
+export function preserveTarget(target: string): string {
+  const q = target.indexOf("?");
+  const path = (q < 0 ? target : target.slice(0, q)).replace(/[\\#]/g, (c) => (c === "#" ? "%23" : "%5C"));
+  const kept = path
+    .split("/")
+    .map((seg) => (/^(\.|%2e){1,2}$/i.test(seg) ? `${seg}%00` : seg))
+    .join("/");
+  return q < 0 ? kept : kept + target.slice(q).replaceAll("#", "%23");
 }
 
 /** The Request a fetch handler expects; the URL as Bun.serve builds it: scheme://Host + the raw target. */
-function toRequest(req: http.IncomingMessage, scheme: string, fallbackHost: string, signal: AbortSignal): Request {
+function toRequest(req: http.IncomingMessage, scheme: string, fallbackHost: string, signal: AbortSignal, onFirstRead?: () => void): Request {
   // A name sent on several lines becomes one value joined by "," without spaces: what SigV2 and
   // SigV4 sign for repeated headers (Headers.append would join with ", " and break both).
   const joined = new Map<string, [string, string]>();
@@ -64,9 +103,9 @@ function toRequest(req: http.IncomingMessage, scheme: string, fallbackHost: stri
   // A Host carrying "/", "?", "@"… would move the path the URL parser sees: refuse it.
   if (!/^[\w.:[\]-]+$/.test(host)) throw new Error(`Invalid Host header "${host}"`);
   const target = req.url ?? "/";
-  const url = target.startsWith("/") ? `${scheme}://${host}${target}` : target;
+  const url = target.startsWith("/") ? `${scheme}://${host}${preserveTarget(target)}` : target;
   const method = req.method ?? "GET";
-  const body = method === "GET" || method === "HEAD" ? null : bodyStream(req);
+  const body = method === "GET" || method === "HEAD" ? null : bodyStream(req, signal, onFirstRead);
   // Request parses the URL: a malformed target or Host throws, and the caller answers 400.
   return new Request(url, { method, headers, body, signal, duplex: "half" } as RequestInit);
 }
@@ -127,33 +166,46 @@ export function listenHttp(opts: HttpListenOptions): Promise<HttpListener> {
   const scheme = opts.tls ? "https" : "http";
   const fallbackHost = `${opts.hostname.includes(":") ? `[${opts.hostname}]` : opts.hostname}:${opts.port}`;
   const inFlight = new Set<http.ServerResponse>();
-  const handle = async (req: http.IncomingMessage, res: http.ServerResponse) => {
+  const connections = new ConnectionTable();
+  const handle = async (req: http.IncomingMessage, res: http.ServerResponse, expectsContinue = false) => {
     inFlight.add(res);
     res.once("close", () => inFlight.delete(res));
     const aborted = new AbortController();
+    const exchange: Exchange = { req, res, malformed: false, abort: (reason) => aborted.abort(reason) };
+    const turn = connections.add(exchange);
     res.once("close", () => {
       if (!res.writableFinished) aborted.abort(new Error("client disconnected"));
     });
     let request: Request;
     try {
-      request = toRequest(req, scheme, fallbackHost, aborted.signal);
+      // Expect: 100-continue: the interim answer goes out when the handler first reads the body,
+      // so a request refused before that (signature, bucket, size) gets the refusal instead.
+      const onFirstRead = expectsContinue ? () => void (res.headersSent || res.writeContinue()) : undefined;
+      request = toRequest(req, scheme, fallbackHost, aborted.signal, onFirstRead);
     } catch {
-      res.writeHead(400, { "content-type": "text/plain" }).end("Bad Request");
+      res.writeHead(400, { "content-type": "text/plain", connection: "close" }).end("Bad Request");
       return;
     }
     try {
+      await turn;
+      if (exchange.malformed) return connections.answerMalformed(exchange);
       const response = await opts.fetch(request, req.socket.remoteAddress);
+      if (exchange.malformed) return connections.answerMalformed(exchange);
       // Answered before the body was read (an early refusal): the rest is drained but the client
       // must not reuse the connection, or its next request waits behind that body for ever.
       if (!req.complete) response.headers.set("connection", "close");
       await writeResponse(res, response);
     } catch (err) {
+      if (exchange.malformed) return connections.answerMalformed(exchange);
       opts.onError(err);
       if (!res.headersSent) res.writeHead(500, { "content-type": "text/plain" }).end("Internal Server Error");
       else res.destroy();
     }
   };
   const server = opts.tls ? https.createServer({ cert: opts.tls.cert, key: opts.tls.key }, handle) : http.createServer(handle);
+  // Without this listener node:http answers 100 Continue to every Expect before the handler runs.
+  server.on("checkContinue", (req: http.IncomingMessage, res: http.ServerResponse) => void handle(req, res, true));
+  server.on("clientError", (err: Error, socket) => connections.fail(err, socket as import("node:net").Socket));
   // Uploads of many GiB take longer than Node's default whole-request limit of 300 s.
   server.requestTimeout = 0;
   server.timeout = opts.idleTimeoutMs;

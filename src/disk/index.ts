@@ -7,3 +7,4 @@ export * from "./format-json.ts";
 export * from "./bucket-metadata.ts";
 export * from "./part-meta.ts";
 export { LocalDrive, type LocalDriveOptions, type FsyncPolicy } from "./local-drive.ts";
+export { checkPath } from "./drive-path.ts";

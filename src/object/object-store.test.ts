@@ -73,6 +73,32 @@ describe("buckets", () => {
   });
 });
 
+describe("keys no drive can store", () => {
+  test("are ObjectNameInvalid / KeyTooLong for every key operation, before any drive is asked", async () => {
+    await put("known", "x");
+    const before = t.drives.map((d) => new Map(d.calls));
+    const cases: [string, string][] = [["a\\b", "ObjectNameInvalid"], ["..\\..\\x", "ObjectNameInvalid"], ["a/../../x", "ObjectNameInvalid"], ["./x", "ObjectNameInvalid"], ["/x", "ObjectNameInvalid"], ["a//b", "ObjectNameInvalid"], ["nul\u0000", "ObjectNameInvalid"], ["", "ObjectNameInvalid"], ["s".repeat(256), "ObjectNameInvalid"], ["s".repeat(250) + "/", "ObjectNameInvalid"], ["k".repeat(1025), "KeyTooLong"], ["d__XLDIR__", "ObjectNameInvalid"], ["d__XLDIR__/x", "ObjectNameInvalid"], ["known/xl.meta", "ObjectNameInvalid"], ["a/xl.meta/b", "ObjectNameInvalid"]];
+    for (const [key, kind] of cases) {
+      const results = [
+        await kindOf(put(key, "x")),
+        await kindOf(store.getObject("bkt", key)),
+        await kindOf(store.getObjectInfo("bkt", key)),
+        await kindOf(store.deleteObject("bkt", key)),
+        await kindOf(store.newMultipartUpload("bkt", key, { userMeta: {} })),
+        await kindOf(store.copyObject("bkt", key, "bkt", "dst", { userMeta: {} } as never)),
+      ];
+      expect({ key, results }).toEqual({ key, results: results.map(() => kind) });
+    }
+    // The bucket is known already, so any drive call at all would be the key reaching a drive.
+    expect(t.drives.map((d) => [...d.calls])).toEqual(before.map((m) => [...m]));
+  });
+});
+
+test("names beside the reserved ones stay storable: a top-level xl.meta, a directory object named xl.meta/", async () => {
+  for (const key of ["xl.meta", "a/xl.meta/", "a/xl.meta.bak", "a/__XLDIR__x", "x/"]) expect({ key, r: await kindOf(put(key, "x")) }).toEqual({ key, r: "ok" });
+  expect(new TextDecoder().decode((await get("a/xl.meta/")).bytes)).toBe("x");
+});
+
 describe("put and get", () => {
   for (const size of [0, 1, 1000, 128 * 1024, 256 * 1024 + 1, 1 << 20, (1 << 20) + 7, 3 * (1 << 20) + 12345]) {
     test(`${size} bytes round-trip with MD5 ETag`, async () => {

@@ -14,6 +14,7 @@ import { ObjectError, isObjectError } from "./object-error.ts";
 import { refuseDefaultRetention } from "./object-lock.ts";
 import type * as L from "./object-layer.ts";
 import { encodeDirObject, toObjectInfo } from "./object-info.ts";
+import { checkObjectName, isStorableName } from "./object-name.ts";
 import { createSipHashMod, crcHashMod, defaultParity } from "./placement.ts";
 import type { SetContext, SetSettings } from "./set-context.ts";
 import { deleteObject } from "./set-delete.ts";
@@ -89,7 +90,9 @@ export class ObjectStore extends ObjectStoreMultipart implements L.ObjectLayer {
     return this.sets.length === 1 ? this.sets[0] : this.sets[this.#setIndex(name, this.sets.length)];
   }
 
+  /** The set holding `key`; a key no drive can store is refused here, before any drive sees it. */
   protected setOf(key: string): SetContext {
+    checkObjectName(key);
     return this.setFor(encodeDirObject(key));
   }
 
@@ -245,7 +248,7 @@ export class ObjectStore extends ObjectStoreMultipart implements L.ObjectLayer {
   /** Entries for a listing. A key ending in "/" lives one directory above its own prefix, so it is looked up on its own. */
   async *#safeEntries(walk: ReturnType<typeof walkOptionsFor>, bucket: string, prefix: string): AsyncGenerator<ListedEntry> {
     const after = walk.after;
-    if (prefix.endsWith("/") && (after === undefined || compareKeys(after, prefix) < 0 || (walk.includeAfter && after === prefix))) {
+    if (prefix.endsWith("/") && isStorableName(prefix) && (after === undefined || compareKeys(after, prefix) < 0 || (walk.includeAfter && after === prefix))) {
       const own = await entryFor(this.setOf(prefix), bucket, prefix);
       if (own) yield own;
     }

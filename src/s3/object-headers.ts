@@ -12,6 +12,29 @@ const STORED_HEADERS = ["content-type", "content-encoding", "content-disposition
 
 export const STORAGE_CLASSES = new Set(["STANDARD", "REDUCED_REDUNDANCY"]);
 
+/** Controls (TAB aside) and DEL: no header value may carry them, and CR/LF would split the answer. */
+const CONTROL = /[\x00-\x08\x0a-\x1f\x7f]/;
+/** AWS's limit for x-amz-website-redirect-location. */
+const MAX_REDIRECT_BYTES = 2048;
+
+/**
+ * A request value a response will echo as a header: no control characters; with `latin1`, no
+ * character beyond ISO-8859-1 either (AWS's rule for the response-* overrides, sent as is).
+ */
+export function checkHeaderValue(name: string, value: string, opts: { latin1?: boolean } = {}): void {
+  const why = CONTROL.test(value) ? `The value of ${name} contains a control character.` : opts.latin1 && /[^\x00-\xff]/.test(value) ? "Header value cannot be represented using ISO-8859-1." : "";
+  if (why) throw new S3Error("InvalidArgument", why, { fields: { ArgumentName: name, ArgumentValue: value } });
+}
+
+/** S3 stores a website redirect only as a path on this site or an http(s) URL. */
+function checkRedirectLocation(value: string): void {
+  if (!/^(\/|https?:\/\/)/.test(value) || Buffer.byteLength(value) > MAX_REDIRECT_BYTES) {
+    throw new S3Error("InvalidArgument", "The website redirect location must have a prefix of 'http://' or 'https://' or '/'.", {
+      fields: { ArgumentName: "x-amz-website-redirect-location", ArgumentValue: value },
+    });
+  }
+}
+
 /** Go's canonical header key ("x-amz-meta-my-key" → "X-Amz-Meta-My-Key"), how MinIO stores names. */
 export function canonicalHeaderKey(name: string): string {
   return name.toLowerCase().replace(/(^|-)([a-z])/g, (_, dash: string, c: string) => dash + c.toUpperCase());
@@ -22,13 +45,19 @@ export function userMetaFromHeaders(headers: Headers): Record<string, string> {
   validateMetadataHeaders(headers, { maxUserBytes: 2048, maxHeaderBytes: 8192 });
   const meta: Record<string, string> = {};
   for (const name of STORED_HEADERS) {
-    const v = name === "content-encoding" ? storedContentEncoding(headers.get(name)) : headers.get(name);
+    const raw = headers.get(name);
+    if (raw === null) continue;
+    checkHeaderValue(name, raw);
+    if (name === "x-amz-website-redirect-location") checkRedirectLocation(raw);
+    const v = name === "content-encoding" ? storedContentEncoding(raw) : raw;
     if (v !== null) meta[name] = headerText(v);
   }
   headers.forEach((value, name) => {
     const lower = name.toLowerCase();
+    if (!lower.startsWith("x-amz-meta-") || lower.length === "x-amz-meta-".length) return;
+    checkHeaderValue(lower, value);
     // S3 stores the text an RFC 2047 encoded-word stands for (raw bytes: their UTF-8 text).
-    if (lower.startsWith("x-amz-meta-") && lower.length > "x-amz-meta-".length) meta[canonicalHeaderKey(lower)] = decodeRfc2047(headerText(value));
+    meta[canonicalHeaderKey(lower)] = decodeRfc2047(headerText(value));
   });
   const tagging = headers.get("x-amz-tagging");
   if (tagging !== null) meta["X-Amz-Tagging"] = normalizeTagging(tagging);
@@ -116,7 +145,9 @@ export function objectHeaders(info: ObjectInfo, showVersion: boolean): Headers {
   const h = new Headers();
   h.set("etag", `"${info.etag}"`);
   h.set("last-modified", httpDate(info.modTime));
-  h.set("content-type", headerBytes(info.contentType));
+  // A stored value no header can carry (written by something else than S3 requests) is left out
+  // rather than failing every GET of the object.
+  if (!CONTROL.test(info.contentType)) h.set("content-type", headerBytes(info.contentType));
   h.set("accept-ranges", "bytes");
   if (showVersion) h.set("x-amz-version-id", info.versionId);
   for (const [k, v] of Object.entries(info.userMeta)) {
@@ -124,6 +155,8 @@ export function objectHeaders(info: ObjectInfo, showVersion: boolean): Headers {
     if (lower === "x-amz-tagging") {
       const count = decodeTags(v).size;
       if (count > 0) h.set("x-amz-tagging-count", String(count));
+    } else if (CONTROL.test(v)) {
+      continue;
     } else if (lower.startsWith("x-amz-meta-")) {
       // Mail-safe, as S3 answers: a value that is not US-ASCII goes out as "=?UTF-8?B?…?=".
       h.set(lower, encodeRfc2047(v));
@@ -148,10 +181,13 @@ const OVERRIDES: Record<string, string> = {
 
 /** GET's response-* query parameters replace the stored headers (signed requests only, as S3 requires). */
 export function applyResponseOverrides(h: Headers, query: URLSearchParams, signed: boolean): void {
+  const set: [string, string][] = [];
   for (const [param, header] of Object.entries(OVERRIDES)) {
     const v = query.get(param);
     if (v === null) continue;
     if (!signed) throw new S3Error("InvalidRequest", "Request specific response headers cannot be used for anonymous GET requests.");
-    h.set(header, v);
+    checkHeaderValue(param, v, { latin1: true });
+    set.push([header, v]);
   }
+  for (const [header, v] of set) h.set(header, v);
 }

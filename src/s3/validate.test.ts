@@ -49,7 +49,7 @@ describe("bucket names", () => {
 describe("object keys", () => {
   test.each([
     "a", "dir/file.txt", "trailing/", "a b+c%d", "日本語", "😀", ".hidden", "..dots", "a/.b/c", "a..b", "x".repeat(255),
-    "back\\slash", "tab\tand\nnewline",
+    "tab\tand\nnewline",
   ])("%j is accepted", (key) => {
     expect(codeOf(() => validateObjectKey(key, { windows: false }))).toBe("ok");
   });
@@ -68,6 +68,8 @@ describe("object keys", () => {
     ["nul\u0000byte", "XMinioInvalidObjectName"],
     ["lone\ud800surrogate", "XMinioInvalidObjectName"],
     ["y".repeat(256), "XMinioInvalidObjectName"],
+    ["back\\slash", "XMinioInvalidObjectName"],
+    ["..\\..\\etc", "XMinioInvalidObjectName"],
     ["k".repeat(1025), "KeyTooLongError"],
     ["é".repeat(513), "KeyTooLongError"],
   ])("%j → %s", (key, code) => {
@@ -75,7 +77,6 @@ describe("object keys", () => {
   });
 
   test("Windows rules refuse the characters NTFS cannot store", () => {
-    expect(codeOf(() => validateObjectKey("a\\b", { windows: true }))).toBe("XMinioInvalidObjectName");
     expect(codeOf(() => validateObjectKey("a:b", { windows: true }))).toBe("XMinioInvalidObjectName");
   });
 

@@ -71,7 +71,7 @@ function checkPath(key: string, rules: KeyRules): void {
   if (key.startsWith("/")) throw invalidName(key, "Object name contains a leading slash.");
   if (!isWellFormed(key)) throw invalidName(key);
   if (key.includes("\u0000") || key.includes("//") || hasBadPathComponent(key)) throw invalidName(key);
-  if ((rules.windows ?? process.platform === "win32") && /[\\:*?"|<>]/.test(key)) throw invalidName(key);
+  if ((rules.windows ?? process.platform === "win32") && /[:*?"|<>]/.test(key)) throw invalidName(key);
   for (const seg of key.split("/")) {
     if (Buffer.byteLength(seg, "utf8") > MAX_SEGMENT_BYTES) throw invalidName(key, "A path segment of the object name is longer than 255 bytes.");
   }
@@ -81,10 +81,14 @@ function checkPath(key: string, rules: KeyRules): void {
  * An object key as MinIO accepts it: non-empty, ≤ 1024 UTF-8 bytes, no leading "/", no "//",
  * no "." or ".." segment, no NUL, valid UTF-8, segments ≤ 255 bytes. Together these keep
  * `<drive>/<bucket>/<key>` inside the bucket directory whatever a lower layer does.
+ * No backslash either, on every platform: MinIO treats "\" as a separator when it looks for
+ * "..", our drives refuse it (a Windows drive would take it for one), and a key no drive
+ * can store is the client's mistake (400), not a quorum failure (503).
  */
 export function validateObjectKey(key: string, rules: KeyRules = {}): void {
   if (key === "") throw invalidName(key, "Object name cannot be empty.");
   checkPath(key, rules);
+  if (key.includes("\\")) throw invalidName(key, "Object name contains a backslash.");
 }
 
 /**

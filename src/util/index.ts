@@ -8,3 +8,4 @@ export * from "./checksum.ts";
 export * from "./metrics.ts";
 export * from "./metrics-requests.ts";
 export * from "./disposable.ts";
+export * from "./pull-through.ts";

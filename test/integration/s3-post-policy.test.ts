@@ -87,6 +87,13 @@ describe("accepted uploads", () => {
     expect(head.Metadata).toEqual({ origin: "form" });
   });
 
+  test("a metadata field holding non-Latin-1 text is stored as its text and sent back mail-safe (RFC 2047), as S3 answers", async () => {
+    const res = await post(v4Fields([{ key: "utf8-meta" }, { "x-amz-meta-name": "日本 café" }], { extra: [["key", "utf8-meta"], ["x-amz-meta-name", "日本 café"]] }));
+    expect(res.status).toBe(204);
+    const head = await h.signed({ method: "HEAD", path: `/${B}/utf8-meta` });
+    expect(head.headers.get("x-amz-meta-name")).toBe(`=?UTF-8?B?${Buffer.from("日本 café").toString("base64")}?=`);
+  });
+
   test("success_action_status 201 answers a PostResponse document", async () => {
     const res = await post(v4Fields([{ key: "doc" }, { success_action_status: "201" }], { extra: [["key", "doc"], ["success_action_status", "201"]] }));
     expect(res.status).toBe(201);
@@ -149,6 +156,14 @@ describe("refused uploads store nothing", () => {
     const noKey = await post(v4Fields([]));
     expect((await errorOf(noKey)).status).toBe(400);
     await absent("s");
+  });
+
+  test("a field GET would echo as a header (metadata, Content-Type) holding CR/LF is InvalidArgument", async () => {
+    for (const [field, value] of [["x-amz-meta-x", "a\r\nSet-Cookie: b=c"], ["Content-Type", "text/plain\r\nX-Injected: 1"], ["Cache-Control", "no\u0000cache"]]) {
+      const res = await post(v4Fields([{ key: "crlf" }, ["starts-with", `$${field}`, ""]], { extra: [["key", "crlf"], [field, value]] }));
+      expect({ field, ...(await errorOf(res)) }).toMatchObject({ field, status: 400, code: "InvalidArgument" });
+    }
+    await absent("crlf");
   });
 
   test("not multipart/form-data, or no file", async () => {

@@ -73,3 +73,65 @@ export async function rawExchange(host: string, method: string, target: string, 
   if (opts.halfClose) socket.shutdown(true);
   return promise;
 }
+
+/** One raw connection driven step by step: write, wait for what the server sent so far, close. */
+export interface RawConnection {
+  write(data: string | Uint8Array): Promise<void>;
+  /** Resolves with everything received once `until` holds or the server closed (bounded by 30 s). */
+  read(until: (received: string) => boolean): Promise<string>;
+  /** True once the server closed the connection. */
+  readonly closed: boolean;
+  end(): void;
+}
+
+export async function rawConnect(host: string): Promise<RawConnection> {
+  const [hostname, port] = host.split(":");
+  let received = "";
+  let closed = false;
+  let wake = () => {};
+  const socket = await Bun.connect({
+    hostname,
+    port: Number(port),
+    socket: {
+      data(_s, chunk) {
+        received += Buffer.from(chunk).toString("latin1");
+        wake();
+      },
+      close() {
+        closed = true;
+        wake();
+      },
+      error() {
+        closed = true;
+        wake();
+      },
+    },
+  });
+  return {
+    get closed() {
+      return closed;
+    },
+    async write(data) {
+      const payload = typeof data === "string" ? Buffer.from(data, "latin1") : Buffer.from(data);
+      let offset = 0;
+      while (offset < payload.length) {
+        const n = socket.write(payload.subarray(offset));
+        offset += n;
+        if (n === 0) await Bun.sleep(1);
+      }
+    },
+    async read(until) {
+      const deadline = Date.now() + 30_000;
+      while (!until(received) && !closed && Date.now() < deadline) {
+        await new Promise<void>((resolve) => {
+          wake = resolve;
+          setTimeout(resolve, 100);
+        });
+      }
+      return received;
+    },
+    end() {
+      socket.end();
+    },
+  };
+}

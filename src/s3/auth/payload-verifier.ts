@@ -7,7 +7,9 @@ import {
   algorithmOfChecksumHeader,
   createChecksummer,
   decodeChecksum,
+  pullThrough,
   toBase64,
+  type PullTransform,
   type ChecksumAlgorithm,
   type Checksummer,
 } from "../../util/index.ts";
@@ -74,19 +76,20 @@ export function createPayloadVerifier(
     return summary;
   };
   if (payload.mode === "unsigned" && !target) {
-    return { stream: source.pipeThrough(countingTransform((b) => (summary = { bytes: b, trailers: new Map() }))), summary: summaryOf };
+    return { stream: pullThrough(source, countingTransform((b) => (summary = { bytes: b, trailers: new Map() }))), summary: summaryOf };
   }
 
   const checksummer: Checksummer | undefined = target ? createChecksummer(target.algorithm) : undefined;
   const expectedSha = payload.mode === "sha256" ? payload.expected : payload.mode === "streaming-unsigned" ? payload.wireSha256 : undefined;
   const sha = expectedSha === undefined ? undefined : new Bun.CryptoHasher("sha256");
   const decoder = chunkedDecoder(auth);
-  const transform = new TransformStream<Uint8Array, Uint8Array>({
-    transform(chunk, c) {
+  // Pulled, not piped: the body is read only as the consumer reads (see util/pull-through.ts).
+  const transform: PullTransform = {
+    transform(chunk, out) {
       const emit = (data: Uint8Array) => {
         checksummer?.update(data);
         bytes += data.byteLength;
-        c.enqueue(data);
+        out(data);
       };
       sha?.update(chunk);
       if (decoder) decoder.push(chunk, emit);
@@ -101,22 +104,22 @@ export function createPayloadVerifier(
       trailers.delete("x-amz-trailer-signature");
       summary = { bytes, trailers, checksum: finishChecksum(checksummer, target?.fromTrailer, trailers, opts) };
     },
-  });
-  return { stream: source.pipeThrough(transform), summary: summaryOf };
+  };
+  return { stream: pullThrough(source, transform), summary: summaryOf };
 }
 
 /** Counts bytes on their way through; reports the total at the end. */
-function countingTransform(done: (bytes: number) => void): TransformStream<Uint8Array, Uint8Array> {
+function countingTransform(done: (bytes: number) => void): PullTransform {
   let bytes = 0;
-  return new TransformStream<Uint8Array, Uint8Array>({
-    transform(chunk, c) {
+  return {
+    transform(chunk, emit) {
       bytes += chunk.byteLength;
-      c.enqueue(chunk);
+      emit(chunk);
     },
     flush() {
       done(bytes);
     },
-  });
+  };
 }
 
 /** The aws-chunked decoder for streaming modes; undefined for whole-body modes. */

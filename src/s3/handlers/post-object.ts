@@ -6,7 +6,7 @@ import { authorizeObject } from "../authorize.ts";
 import { emptyResponse, xmlResponse, type S3Context } from "../context.ts";
 import { S3Error } from "../errors.ts";
 import { headerBytes } from "../auth/canonical.ts";
-import { encodeTags, storageClassFrom, userMetaFromHeaders } from "../object-headers.ts";
+import { checkHeaderValue, encodeTags, storageClassFrom, userMetaFromHeaders } from "../object-headers.ts";
 import { preparePostBody } from "../post-body.ts";
 import { readPostForm } from "../post-form.ts";
 import { verifyPostPolicy } from "../post-policy.ts";
@@ -41,18 +41,25 @@ async function refuseUnsupported(ctx: S3Context, fields: ReadonlyMap<string, str
   await refuseObjectLock(ctx, "PostObject", asked);
 }
 
-/** The stored-header fields and x-amz-meta-* as request headers (their values as UTF-8 bytes). */
+/**
+ * Form fields that become stored metadata, as request headers would. A form field is text and
+ * may hold what no header can (CR, LF): refused, since GET would echo it. Other text goes in as
+ * its UTF-8 bytes, which is how a header would have carried it.
+ */
 function metaHeaders(fields: ReadonlyMap<string, string>, fileType: string): Headers {
   const h = new Headers();
-  for (const [name, value] of fields) {
-    if (!HEADER_FIELDS.has(name) && !(name.startsWith("x-amz-meta-") && name.length > "x-amz-meta-".length)) continue;
+  const put = (name: string, value: string) => {
+    checkHeaderValue(name, value);
     try {
       h.set(name, headerBytes(value));
     } catch {
       throw new S3Error("InvalidArgument", `The form field "${name}" is not a valid header value.`);
     }
+  };
+  for (const [name, value] of fields) {
+    if (HEADER_FIELDS.has(name) || (name.startsWith("x-amz-meta-") && name.length > "x-amz-meta-".length)) put(name, value);
   }
-  if (!h.has("content-type") && fileType) h.set("content-type", fileType);
+  if (!h.has("content-type") && fileType) put("content-type", fileType);
   return h;
 }
 
