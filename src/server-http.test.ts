@@ -271,3 +271,13 @@ test("Expect: 100-continue: 100 goes out only when the handler reads the body; a
   s.destroy();
   expect(got).toMatch(/^HTTP\/1\.1 100 Continue\r\n\r\nHTTP\/1\.1 200 /);
 });
+
+// botocore (aws-cli v2.9, boto3 1.26) keeps an early final status of an Expect request and
+// reads the next Expect request's real status line on that connection as a header: aws-cli's
+// upload of an empty file followed by a part upload on the same connection timed out.
+test("Expect: 100-continue with an empty body, answered without 100 Continue, closes the connection", async () => {
+  const port = await serve(async () => new Response(null, { status: 200 }));
+  const got = await rawExchange(port, "PUT /empty HTTP/1.1\r\nHost: h\r\nContent-Length: 0\r\nExpect: 100-continue\r\n\r\n", () => false);
+  expect(got).toMatch(/^HTTP\/1\.1 200 [\s\S]*\r\nconnection: close\r\n/i);
+  expect(got).not.toContain("100 Continue");
+});

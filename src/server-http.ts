@@ -177,10 +177,11 @@ export function listenHttp(opts: HttpListenOptions): Promise<HttpListener> {
       if (!res.writableFinished) aborted.abort(new Error("client disconnected"));
     });
     let request: Request;
+    let continued = false;
     try {
       // Expect: 100-continue: the interim answer goes out when the handler first reads the body,
       // so a request refused before that (signature, bucket, size) gets the refusal instead.
-      const onFirstRead = expectsContinue ? () => void (res.headersSent || res.writeContinue()) : undefined;
+      const onFirstRead = expectsContinue ? () => void (res.headersSent || ((continued = true), res.writeContinue())) : undefined;
       request = toRequest(req, scheme, fallbackHost, aborted.signal, onFirstRead);
     } catch {
       res.writeHead(400, { "content-type": "text/plain", connection: "close" }).end("Bad Request");
@@ -193,7 +194,11 @@ export function listenHttp(opts: HttpListenOptions): Promise<HttpListener> {
       if (exchange.malformed) return connections.answerMalformed(exchange);
       // Answered before the body was read (an early refusal): the rest is drained but the client
       // must not reuse the connection, or its next request waits behind that body for ever.
-      if (!req.complete) response.headers.set("connection", "close");
+      // So is an Expect request answered without its 100 Continue, even one with an empty body:
+      // botocore keeps that early final status and applies it to the connection's next
+      // Expect request too (it reads that request's real status line as a header), so the
+      // connection must not be reused.
+      if (!req.complete || (expectsContinue && !continued)) response.headers.set("connection", "close");
       await writeResponse(res, response);
     } catch (err) {
       if (exchange.malformed) return connections.answerMalformed(exchange);
