@@ -178,3 +178,23 @@ describe("object lock on writes", () => {
     expect(await (await send({ path: `/${RULED}`, query: { "object-lock": "" } })).text()).toContain("<DefaultRetention>");
   });
 });
+
+describe("values S3 does not know are refused, not ignored", () => {
+  test("CreateBucket with an unknown x-amz-object-ownership is InvalidArgument and makes no bucket; the three S3 settings are accepted", async () => {
+    await expectError(await send({ method: "PUT", path: "/owned-bad", headers: { "x-amz-object-ownership": "Everyone" } }), 400, "InvalidArgument");
+    expect((await send({ method: "HEAD", path: "/owned-bad" })).status).toBe(404);
+    for (const [i, value] of ["BucketOwnerEnforced", "BucketOwnerPreferred", "ObjectWriter"].entries()) {
+      expect((await send({ method: "PUT", path: `/owned-${i}`, headers: { "x-amz-object-ownership": value } })).status).toBe(200);
+    }
+  });
+
+  test("GET/HEAD with an x-amz-checksum-mode other than ENABLED is InvalidRequest", async () => {
+    expect((await send({ method: "PUT", path: `/${B}/mode`, body: "x" })).status).toBe(200);
+    for (const method of ["GET", "HEAD"]) {
+      const res = await send({ method, path: `/${B}/mode`, headers: { "x-amz-checksum-mode": "DISABLED" } });
+      expect(res.status).toBe(400);
+      if (method === "GET") expect((await errorOf(res)).code).toBe("InvalidRequest");
+    }
+    expect((await send({ path: `/${B}/mode`, headers: { "x-amz-checksum-mode": "ENABLED" } })).status).toBe(200);
+  });
+});

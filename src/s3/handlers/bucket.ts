@@ -50,6 +50,9 @@ function serverRegion(ctx: S3Context): string {
   return ctx.deps.regionConfigured && ctx.deps.region ? ctx.deps.region : "us-east-1";
 }
 
+/** S3's object ownership settings (x-amz-object-ownership on CreateBucket). */
+const OWNERSHIPS = new Set(["BucketOwnerEnforced", "BucketOwnerPreferred", "ObjectWriter"]);
+
 /** A region name as AWS spells them (letters, digits, dashes), not e.g. free text. */
 const REGION_NAME = /^[a-zA-Z][a-zA-Z0-9_-]{0,62}$/;
 
@@ -67,6 +70,12 @@ export async function createBucket(ctx: S3Context): Promise<Response> {
   }
   const lock = (ctx.req.headers.get("x-amz-bucket-object-lock-enabled") ?? "").toLowerCase();
   if (lock !== "" && lock !== "true" && lock !== "false") throw new S3Error("InvalidArgument", "x-amz-bucket-object-lock-enabled must be true or false.");
+  // One account owns every bucket and object here, so each ownership setting already holds;
+  // a value S3 does not know is refused before the bucket exists.
+  const ownership = ctx.req.headers.get("x-amz-object-ownership");
+  if (ownership !== null && !OWNERSHIPS.has(ownership)) {
+    throw new S3Error("InvalidArgument", "Invalid x-amz-object-ownership header.", { fields: { ArgumentName: "x-amz-object-ownership", ArgumentValue: ownership } });
+  }
   await ctx.deps.layer.makeBucket(ctx.bucket, { lockEnabled: lock === "true" });
   return emptyResponse(200, { location: `/${ctx.bucket}` });
 }

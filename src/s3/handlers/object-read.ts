@@ -69,6 +69,8 @@ async function open(ctx: S3Context): Promise<{ res: GetObjectResult; headers: He
   // S3 refuses a Range beside partNumber before it looks at the number itself.
   if (ctx.query.has("partNumber") && ctx.req.headers.has("range")) throw new S3Error("InvalidRequest", "Cannot specify both Range header and partNumber query parameter");
   const partNumber = ctx.query.has("partNumber") ? parsePartNumber(ctx.query.get("partNumber")) : undefined;
+  const checksumMode = ctx.req.headers.get("x-amz-checksum-mode");
+  if (checksumMode !== null && checksumMode.toUpperCase() !== "ENABLED") throw new S3Error("InvalidRequest", "Value for x-amz-checksum-mode header is invalid.");
   const range = partNumber === undefined ? parseRange(ctx.req.headers.get("range")) : undefined;
   let res: GetObjectResult;
   try {
@@ -94,7 +96,7 @@ async function open(ctx: S3Context): Promise<{ res: GetObjectResult; headers: He
   }
   if (res.partsCount !== undefined) headers.set("x-amz-mp-parts-count", String(res.partsCount));
   const whole = !res.range || (res.range.start === 0 && res.range.end === res.info.size - 1 && !range);
-  if ((ctx.req.headers.get("x-amz-checksum-mode") ?? "").toUpperCase() === "ENABLED" && whole) checksumHeaders(headers, res.info);
+  if (checksumMode !== null && whole) checksumHeaders(headers, res.info);
   let status = 200;
   let length = res.info.size;
   if (res.range) {
