@@ -1,7 +1,8 @@
 // The file-cycle finder behind check-layers: every cycle in the import graph is reported once,
 // as a closed path of real edges; an acyclic graph reports nothing.
 import { expect, test } from "bun:test";
-import { findFileCycles, importsOf } from "./check-layers.ts";
+import { sep } from "node:path";
+import { findFileCycles, importsOf, isSidewaysHandlerImport } from "./check-layers.ts";
 
 function graph(edges: Record<string, string[]>): Map<string, Set<string>> {
   return new Map(Object.entries(edges).map(([from, to]) => [from, new Set(to)]));
@@ -50,4 +51,11 @@ test("separate cycles are each reported, and a file importing itself is a cycle"
 test("type-only and re-export specifiers are imports too", () => {
   const src = 'import type { Env } from "./config.ts";\nexport { FLAGS } from "./config-flags.ts";\n// import "./not-me.ts"\n';
   expect(importsOf(src)).toEqual(["./config.ts", "./config-flags.ts"]);
+});
+
+test("an s3 handler importing another handler is sideways; importing an s3/ module is not", () => {
+  const p = (...parts: string[]) => parts.join(sep);
+  expect(isSidewaysHandlerImport(p("s3", "handlers", "list.ts"), p("s3", "handlers", "bucket.ts"))).toBe(true);
+  expect(isSidewaysHandlerImport(p("s3", "handlers", "list.ts"), p("s3", "request-helpers.ts"))).toBe(false);
+  expect(isSidewaysHandlerImport(p("s3", "operations.ts"), p("s3", "handlers", "list.ts"))).toBe(false);
 });

@@ -48,6 +48,12 @@ export function importsOf(source: string): string[] {
   return specs;
 }
 
+/** An S3 handler file importing another: shared request helpers belong in an s3/ module instead. */
+export function isSidewaysHandlerImport(from: string, to: string): boolean {
+  const dir = ["s3", "handlers", ""].join(sep);
+  return from.startsWith(dir) && to.startsWith(dir) && from !== to;
+}
+
 /** The source file an import specifier names: as written, with ".ts" added, or the folder's index.ts. */
 function resolveFile(target: string): string {
   if (/\.tsx?$/.test(target)) return target;
@@ -76,6 +82,9 @@ export function check(files = listSources(SRC)): string[] {
         continue;
       }
       const targetFile = resolveFile(target);
+      if (isSidewaysHandlerImport(relative(SRC, file), relative(SRC, targetFile))) {
+        problems.push(`${relative(ROOT, file)}: imports "${spec}"; handlers share helpers through an s3/ module, not each other`);
+      }
       if (sources.has(targetFile)) {
         if (!fileEdges.has(file)) fileEdges.set(file, new Set());
         fileEdges.get(file)!.add(targetFile);
