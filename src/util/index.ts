@@ -12,3 +12,4 @@ export * from "./metrics-requests.ts";
 export * from "./disposable.ts";
 export * from "./pull-through.ts";
 export * from "./default-parity.ts";
+export * from "./deadline.ts";
