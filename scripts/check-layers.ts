@@ -1,20 +1,20 @@
 // Architecture guard (DESIGN.md §1): every relative import in src/ must follow an allowed
-// layer edge, cross a folder boundary only through that folder's index.ts, and the folder
-// graph must stay acyclic. Exits non-zero with one line per violation.
-import { readdirSync, readFileSync, statSync } from "node:fs";
+// layer edge, cross a folder boundary only through that folder's index.ts, and neither the
+// folder graph nor the file graph may have a cycle. Exits non-zero with one line per violation.
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { dirname, join, relative, resolve, sep } from "node:path";
 
 const ROOT = resolve(import.meta.dir, "..");
 const SRC = join(ROOT, "src");
 
-/** Which layers each layer may import from. `server` and `config` are the top-level files. */
+/** Which layers each layer may import from (DESIGN.md §1); `server` is the top-level files. */
 export const ALLOWED: Record<string, readonly string[]> = {
   server: ["config", "s3", "admin", "service", "object", "ec", "disk", "cluster", "util"],
-  config: ["cluster", "util"],
+  config: ["util"],
   s3: ["object", "util"],
   admin: ["object", "cluster", "util"],
-  object: ["ec", "disk", "cluster", "util"],
-  cluster: ["disk", "util"],
+  object: ["ec", "disk", "util"],
+  cluster: ["object", "disk", "util"],
   disk: ["util"],
   ec: ["util"],
   util: [],
@@ -32,10 +32,10 @@ function listSources(dir: string): string[] {
   return out;
 }
 
-/** The layer a file under src/ belongs to: its top folder, or `server`/`config` for top files (server-*.ts belong to server). */
+/** The layer a file under src/ belongs to: its top folder, or `server` for top files (server-*.ts belong to server). */
 export function layerOf(file: string): string {
   const rel = relative(SRC, file).split(sep);
-  if (rel.length === 1) return rel[0].replace(/\.tsx?$/, "").replace(/^server-.*$/, "server").replace(/^config-.*$/, "config");
+  if (rel.length === 1) return rel[0].replace(/\.tsx?$/, "").replace(/^server-.*$/, "server");
   return rel[0];
 }
 
@@ -48,9 +48,26 @@ export function importsOf(source: string): string[] {
   return specs;
 }
 
+/** An S3 handler file importing another: shared request helpers belong in an s3/ module instead. */
+export function isSidewaysHandlerImport(from: string, to: string): boolean {
+  const dir = ["s3", "handlers", ""].join(sep);
+  return from.startsWith(dir) && to.startsWith(dir) && from !== to;
+}
+
+/** The source file an import specifier names: as written, with ".ts" added, or the folder's index.ts. */
+function resolveFile(target: string): string {
+  if (/\.tsx?$/.test(target)) return target;
+  if (existsSync(target + ".ts")) return target + ".ts";
+  if (existsSync(join(target, "index.ts"))) return join(target, "index.ts");
+  return target + ".ts";
+}
+
 export function check(files = listSources(SRC)): string[] {
   const problems: string[] = [];
   const edges = new Map<string, Set<string>>();
+  // Type-only imports count: a cycle of types still ties the files into one unit.
+  const fileEdges = new Map<string, Set<string>>();
+  const sources = new Set(files);
   for (const file of files) {
     const from = layerOf(file);
     if (!(from in ALLOWED)) {
@@ -63,6 +80,14 @@ export function check(files = listSources(SRC)): string[] {
       if (!target.startsWith(SRC + sep)) {
         problems.push(`${relative(ROOT, file)}: imports "${spec}" from outside src/`);
         continue;
+      }
+      const targetFile = resolveFile(target);
+      if (isSidewaysHandlerImport(relative(SRC, file), relative(SRC, targetFile))) {
+        problems.push(`${relative(ROOT, file)}: imports "${spec}"; handlers share helpers through an s3/ module, not each other`);
+      }
+      if (sources.has(targetFile)) {
+        if (!fileEdges.has(file)) fileEdges.set(file, new Set());
+        fileEdges.get(file)!.add(targetFile);
       }
       const to = layerOf(target.endsWith(".ts") ? target : target + ".ts");
       if (to === from) continue;
@@ -78,7 +103,66 @@ export function check(files = listSources(SRC)): string[] {
   }
   const cycle = findCycle(edges);
   if (cycle) problems.push(`layer cycle: ${cycle.join(" → ")}`);
+  for (const c of findFileCycles(fileEdges)) problems.push(`file cycle: ${c.map((f) => relative(ROOT, f)).join(" → ")}`);
   return problems;
+}
+
+/**
+ * One cycle per strongly connected component of the file graph that has more than one file (or
+ * a file importing itself), each as a path that starts and ends at the same node. Tarjan's SCC,
+ * then a breadth-first search inside the component for the shortest way back to its first node.
+ */
+export function findFileCycles(edges: Map<string, Set<string>>): string[][] {
+  const index = new Map<string, number>();
+  const low = new Map<string, number>();
+  const onStack = new Set<string>();
+  const stack: string[] = [];
+  const components: string[][] = [];
+  let next = 0;
+  const strongConnect = (v: string): void => {
+    index.set(v, next);
+    low.set(v, next++);
+    stack.push(v);
+    onStack.add(v);
+    for (const w of edges.get(v) ?? []) {
+      if (!index.has(w)) {
+        strongConnect(w);
+        low.set(v, Math.min(low.get(v)!, low.get(w)!));
+      } else if (onStack.has(w)) low.set(v, Math.min(low.get(v)!, index.get(w)!));
+    }
+    if (low.get(v) !== index.get(v)) return;
+    const component: string[] = [];
+    let w: string;
+    do {
+      w = stack.pop()!;
+      onStack.delete(w);
+      component.push(w);
+    } while (w !== v);
+    if (component.length > 1 || edges.get(v)?.has(v)) components.push(component);
+  };
+  for (const v of [...edges.keys()].sort()) if (!index.has(v)) strongConnect(v);
+  return components.map((component) => {
+    const members = new Set(component);
+    const start = [...component].sort()[0];
+    const cameFrom = new Map<string, string>();
+    const queue = [start];
+    while (queue.length > 0) {
+      const v = queue.shift()!;
+      for (const w of edges.get(v) ?? []) {
+        if (!members.has(w)) continue;
+        if (w === start) {
+          const path = [v];
+          while (path[0] !== start) path.unshift(cameFrom.get(path[0])!);
+          return [...path, start];
+        }
+        if (!cameFrom.has(w)) {
+          cameFrom.set(w, v);
+          queue.push(w);
+        }
+      }
+    }
+    return [start, start];
+  });
 }
 
 function findCycle(edges: Map<string, Set<string>>): string[] | null {

@@ -2,9 +2,16 @@
 // when it starts (the banner). Split from server.ts, which owns building the layers.
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import type { ServerConfig } from "./config.ts";
-import type { BunkerServer } from "./server.ts";
+import type { ServerConfig } from "./config/index.ts";
+import type { ObjectStore, PoolFormat } from "./object/index.ts";
 import { listenHttp, type HttpListener } from "./server-http.ts";
+
+/** What listening and the banner use of the server; server.ts's BunkerServer fits (no import back). */
+export interface ListenedServer {
+  fetch(req: Request, remoteAddress?: string): Promise<Response>;
+  readonly store: ObjectStore;
+  readonly formats: readonly PoolFormat[];
+}
 
 export function tlsFiles(certsDir: string): { cert: string; key: string } | undefined {
   const cert = join(certsDir, "public.crt");
@@ -13,7 +20,7 @@ export function tlsFiles(certsDir: string): { cert: string; key: string } | unde
 }
 
 /** Starts the HTTP(S) listener on the configured address (node:http: see server-http.ts for why). */
-export function listen(cfg: ServerConfig, server: BunkerServer): Promise<HttpListener> {
+export function listen(cfg: ServerConfig, server: ListenedServer): Promise<HttpListener> {
   const tls = tlsFiles(cfg.certsDir);
   return listenHttp({
     hostname: cfg.address.host || "0.0.0.0",
@@ -26,7 +33,7 @@ export function listen(cfg: ServerConfig, server: BunkerServer): Promise<HttpLis
   });
 }
 
-function layoutLine(server: BunkerServer): string {
+function layoutLine(server: ListenedServer): string {
   const store = server.store;
   const sets = store.sets.length;
   const n = store.sets[0].drives.length;
@@ -35,7 +42,7 @@ function layoutLine(server: BunkerServer): string {
   return n === 1 ? `1 drive (single-drive mode, no parity)` : `${online}/${sets * n} drives online in ${sets} erasure set(s) of ${n} (EC ${n - p}+${p})`;
 }
 
-export function printBanner(cfg: ServerConfig, server: BunkerServer, port: number): void {
+export function printBanner(cfg: ServerConfig, server: ListenedServer, port: number): void {
   const scheme = tlsFiles(cfg.certsDir) ? "https" : "http";
   const hosts = cfg.address.host && cfg.address.host !== "0.0.0.0" ? [cfg.address.host] : ["127.0.0.1"];
   const lines = [

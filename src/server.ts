@@ -1,7 +1,7 @@
 // Entry point: argv/env → Config → layers built bottom-up (drives → format → object store →
 // S3 and admin handlers) → the HTTP listener. `createServer(cfg)` is what tests use in-process; `main`
 // adds the listener, the banner and graceful shutdown.
-import { loadConfig, commandLine, ConfigError, type ServerConfig } from "./config.ts";
+import { loadConfig, commandLine, ConfigError, type ServerConfig } from "./config/index.ts";
 import { DriveError, LocalDrive, type Drive, type FsyncPolicy } from "./disk/index.ts";
 import { ErasurePool } from "./ec/index.ts";
 import { ObjectError, ObjectStore, loadPoolFormat, type PoolFormat } from "./object/index.ts";

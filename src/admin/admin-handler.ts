@@ -1,7 +1,6 @@
 // The operator endpoints MinIO serves under /minio/: health probes (live, ready, cluster,
 // cluster/read) and Prometheus v2 metrics (cluster, node, bucket; the legacy path answers as
 // cluster). createAdminHandler returns null for any other path so the S3 router can take it.
-import type { VolumeLayout } from "../cluster/index.ts";
 import { EXPOSITION_CONTENT_TYPE, renderExposition, type MetricFamily, type RequestMetrics } from "../util/index.ts";
 import { probeDrives, type AdminStore } from "./admin-store.ts";
 import { bucketFamilies, clusterFamilies, type ScrapeInput } from "./cluster-metrics.ts";
@@ -21,7 +20,17 @@ export interface AdminConfig {
   /** STANDARD unset means MinIO's default parity (x-minio-storage-class-defaults: true). */
   readonly storageClass: { readonly standard?: string };
   /** Tells which drives this process serves; all of them when absent. */
-  readonly layout?: VolumeLayout;
+  readonly layout?: AdminLayout;
+}
+
+/** What admin/ reads of the drive layout: config's VolumeLayout fits, admin/ does not import config/. */
+export interface AdminLayout {
+  readonly pools: readonly {
+    /** Drives in layout order, each served here or not. */
+    readonly endpoints: readonly { readonly isLocal: boolean }[];
+    /** sets[i] = indices into `endpoints` of erasure set i's drives, in set position order. */
+    readonly sets: readonly (readonly number[])[];
+  }[];
 }
 
 export interface AdminDeps {

@@ -2,6 +2,7 @@
 // counters, buckets and version listings — typed structurally so ObjectStore fits as it is and
 // tests can pass small fakes. Also probes every drive (with a deadline) for its state.
 import type { BucketInfo, DriveInfo, ListVersionsOptions, ListVersionsResult } from "../object/index.ts";
+import { withDeadline } from "../util/index.ts";
 
 /** What Drive.info() reports. */
 export type DriveStats = DriveInfo;
@@ -50,15 +51,6 @@ export interface ProbeOptions {
   isLocal?: (pool: number, set: number, position: number) => boolean;
 }
 
-function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what}: no answer within ${ms} ms`)), ms);
-  });
-  p.catch(() => {}); // a late failure must not become an unhandled rejection
-  return Promise.race([p, deadline]).finally(() => clearTimeout(timer));
-}
-
 /** Asks every drive of every set for its info, in parallel, each with a deadline. */
 export async function probeDrives(store: AdminStore, opts: ProbeOptions): Promise<DriveState[]> {
   const jobs: Promise<DriveState>[] = [];
@@ -76,7 +68,7 @@ export async function probeDrives(store: AdminStore, opts: ProbeOptions): Promis
         return;
       }
       jobs.push(
-        withTimeout(drive.info(), opts.timeoutMs, drive.endpoint).then(
+        withDeadline(drive.info(), opts.timeoutMs, () => new Error(`${drive.endpoint}: no answer within ${opts.timeoutMs} ms`)).then(
           (stats) => (stats.id === "" ? { ...base, online: false, stats, error: "unformatted" } : { ...base, online: true, stats }),
           (err: unknown) => ({ ...base, online: false, error: err instanceof Error ? err.message : String(err) }),
         ),

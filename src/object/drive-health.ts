@@ -2,22 +2,10 @@
 // is taken out of service, so later requests skip it at once instead of each waiting out the
 // timeout. A probe (Drive.info with the same deadline) puts it back once it answers again.
 import { DriveError, type Drive } from "../disk/index.ts";
+import { withDeadline } from "../util/index.ts";
 
 /** Runs one call on one drive under the deadline (see DriveHealth.guardFor). */
 export type Guard = <T>(call: Promise<T>, what: () => string) => Promise<T>;
-
-export function withDeadline<T>(p: Promise<T>, ms: number, what: () => string, onTimeout?: () => void): Promise<T> {
-  if (!Number.isFinite(ms) || ms <= 0) return p;
-  let timer: ReturnType<typeof setTimeout>;
-  const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
-      onTimeout?.();
-      reject(new DriveError("Faulty", what()));
-    }, ms);
-  });
-  p.catch(() => {}); // a late failure after the deadline must not become an unhandled rejection
-  return Promise.race([p, deadline]).finally(() => clearTimeout(timer));
-}
 
 export class DriveHealth {
   readonly #down: boolean[];
@@ -51,7 +39,10 @@ export class DriveHealth {
         call.catch(() => {});
         return Promise.reject(new DriveError("Faulty", `${this.drives[pos]?.endpoint ?? `drive ${pos}`} is out of service after missing a deadline`));
       }
-      return withDeadline(call, this.timeoutMs, what, () => this.#markDown(pos));
+      return withDeadline(call, this.timeoutMs, () => {
+        this.#markDown(pos);
+        return new DriveError("Faulty", what());
+      });
     };
   }
 
@@ -73,7 +64,7 @@ export class DriveHealth {
     const back = await Promise.all(
       down.map(async (pos) => {
         const drive = this.drives[pos]!;
-        const ok = await withDeadline(drive.info(), this.timeoutMs, () => `${drive.endpoint}: probe timed out`).then(() => true, () => false);
+        const ok = await withDeadline(drive.info(), this.timeoutMs, () => new DriveError("Faulty", `${drive.endpoint}: probe timed out`)).then(() => true, () => false);
         if (ok) this.#down[pos] = false;
         return ok ? pos : -1;
       }),

@@ -7,7 +7,6 @@ import {
   defaultParity,
   deploymentKey,
   hashOrder,
-  parseStorageClass,
   sipHash64,
   sipHashMod,
 } from "./placement.ts";
@@ -115,7 +114,6 @@ describe("SipHash-2-4", () => {
   });
 });
 
-test("storage-class helpers are re-exported for the object layer", () => {
+test("the default parity is re-exported for the object layer", () => {
   expect(defaultParity(16)).toBe(4);
-  expect(parseStorageClass("EC:2", 4)).toBe(2);
 });

@@ -1,15 +1,8 @@
 // Object placement, pure and byte-for-byte MinIO's (SPEC §1.3, §3.1, §3.3): the erasure set of an
 // object (SipHash-2-4 keyed by the deployment id, or CRCMOD), the shard order (hashOrder), parity
 // defaults. SipHash runs on every request, so it works on 32-bit halves instead of BigInt.
-export {
-  defaultParity,
-  defaultRrsParity,
-  parseStorageClass,
-  resolveParity,
-  resolveStorageClasses,
-  type ParityChoice,
-  type StorageClassSettings,
-} from "../cluster/index.ts";
+// The default parity for a set size is shared with config/ through util/.
+export { defaultParity, defaultRrsParity } from "../util/index.ts";
 
 /** An object name as text, or raw bytes (names that are not valid UTF-8). */
 export type PlacementKey = string | Uint8Array;

@@ -9,8 +9,6 @@ import { settleAll, type DriveResult } from "./quorum.ts";
 import type { DriveHealth } from "./drive-health.ts";
 import type { Md5Offload } from "./md5-offload.ts";
 
-export { withDeadline } from "./drive-health.ts";
-
 export interface SetSettings {
   /** Parity for STANDARD objects. */
   standardParity: number;

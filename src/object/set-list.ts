@@ -2,10 +2,10 @@
 // each key the versions a quorum of drives agree on are elected — exactly as single-object
 // reads do, so a listing never shows what a GET would refuse.
 import { XlMeta, type FileInfo, type WalkEntry, type WalkOptions } from "../disk/index.ts";
+import { withStepDeadline } from "../util/index.ts";
 import { mergeSorted } from "./merge-sorted.ts";
 import { electVersions, tallyVersions } from "./quorum.ts";
 import { fanOut, type SetContext } from "./set-context.ts";
-import type { Guard } from "./drive-health.ts";
 import { readSetMeta, requiredFor } from "./set-meta.ts";
 import { encodeDirObject } from "./object-info.ts";
 
@@ -47,29 +47,11 @@ export async function* walkNames(ctx: SetContext, opts: WalkOptions): AsyncGener
 function driveWalks(ctx: SetContext, opts: WalkOptions): { positions: number[]; streams: AsyncIterable<WalkEntry>[] } {
   const positions = ctx.drives.map((d, i) => (d && ctx.health.isUp(i) ? i : -1)).filter((i) => i >= 0);
   const what = (i: number) => () => `${ctx.drives[i]!.endpoint}: walk of "${opts.volume}/${opts.baseDir}" gave no entry within the drive deadline`;
-  return { positions, streams: positions.map((i) => withStepDeadline(ctx.drives[i]!.walk(opts), ctx.health.guardFor(i), what(i))) };
-}
-
-/**
- * Each step of a drive's walk gets the drive deadline: a hung drive fails its stream (the merge
- * drops it) instead of stalling the listing.
- */
-async function* withStepDeadline<T>(stream: AsyncIterable<T>, guard: Guard, what: () => string): AsyncGenerator<T> {
-  const it = stream[Symbol.asyncIterator]();
-  let finished = false;
-  try {
-    for (;;) {
-      const r = await guard(it.next(), what);
-      if (r.done) {
-        finished = true;
-        return;
-      }
-      yield r.value;
-    }
-  } finally {
-    // A timed-out next() may still be pending: return() would queue behind it, so do not wait.
-    if (!finished) void Promise.resolve(it.return?.()).catch(() => {});
-  }
+  const walk = (i: number) => {
+    const guard = ctx.health.guardFor(i);
+    return withStepDeadline(ctx.drives[i]!.walk(opts), (next) => guard(next, what(i)));
+  };
+  return { positions, streams: positions.map(walk) };
 }
 
 /** The listing entry of one exact key (quorum-elected versions), or null. */

@@ -3,9 +3,8 @@
 // no explicit Deny. Copy sources and DeleteObjects keys are checked per object.
 import { isObjectError } from "../object/index.ts";
 import { authConditions } from "./auth/authenticate.ts";
-import type { S3Context } from "./context.ts";
+import type { Operation, S3Context } from "./context.ts";
 import { S3Error } from "./errors.ts";
-import type { Operation } from "./operations.ts";
 import { actionsFor, resourceArn, type S3Operation } from "./policy/actions.ts";
 import { evaluateCheck } from "./policy/evaluate.ts";
 import { parsePolicy } from "./policy/policy.ts";

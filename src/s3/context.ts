@@ -2,6 +2,7 @@
 // small helpers every handler uses to answer: XML documents and empty responses.
 import type { ObjectLayer } from "../object/index.ts";
 import type { AuthResult, Authenticator } from "./auth/authenticate.ts";
+import type { S3Operation } from "./policy/actions.ts";
 import { S3_XMLNS, XML_DECLARATION, xmlDocument, type XmlObject } from "./xml.ts";
 
 type HeaderInit = Headers | Record<string, string>;
@@ -54,6 +55,13 @@ export interface S3Context {
 }
 
 export type Handler = (ctx: S3Context) => Promise<Response>;
+
+/** A resolved request: its S3 API name and the handler that serves it. */
+export interface Operation {
+  /** The S3 API name, e.g. "GetObject"; policy/actions.ts maps it to the actions it needs. */
+  name: S3Operation;
+  handler: Handler;
+}
 
 export function xmlResponse(root: string, content: XmlObject, opts: { status?: number; headers?: HeaderInit; namespace?: string | false } = {}): Response {
   const headers = new Headers(opts.headers);

@@ -76,6 +76,21 @@ describe("toS3Error", () => {
     );
   });
 
+  test("an answer about a delete marker carries its headers; Last-Modified only on the 405", () => {
+    const modTime = new Date("2024-05-06T07:08:09.123Z");
+    const marker = { bucket: "b", key: "k", versionId: "0b5e0a52-1c6f-4bd4-9c3e-9c7c1b1d2a11", deleteMarker: true, modTime };
+    const current = toS3Error(new ObjectError("NoSuchKey", "x", marker));
+    expect([current.code, current.status]).toEqual(["NoSuchKey", 404]);
+    expect(current.headers).toEqual({ "x-amz-delete-marker": "true", "x-amz-version-id": marker.versionId });
+    expect(current.fields).toEqual({ BucketName: "b", Key: "k" });
+    const named = toS3Error(new ObjectError("MethodNotAllowed", "x", marker));
+    expect(named.status).toBe(405);
+    expect(named.headers).toEqual({ "x-amz-delete-marker": "true", "x-amz-version-id": marker.versionId, "last-modified": "Mon, 06 May 2024 07:08:09 GMT" });
+    // No marker, no marker headers (a plain missing key, or a 405 that is not about a marker).
+    expect(toS3Error(new ObjectError("NoSuchKey", "x", { bucket: "b", key: "k", modTime })).headers).toEqual({});
+    expect(toS3Error(new ObjectError("MethodNotAllowed", "x", { modTime })).headers).toEqual({});
+  });
+
   test("S3Error passes through and anything else is InternalError", () => {
     const s3 = new S3Error("NoSuchBucket");
     expect(toS3Error(s3)).toBe(s3);

@@ -183,7 +183,7 @@ export function toS3Error(err: unknown): S3Error {
   if (err instanceof ObjectError) {
     const { code, message } = codeForKind(err.kind);
     const text = CLIENT_MESSAGE_KINDS.has(err.kind) && err.message ? err.message : message;
-    return new S3Error(code, text, { cause: err, fields: { BucketName: err.bucket, Key: err.key } });
+    return new S3Error(code, text, { cause: err, fields: { BucketName: err.bucket, Key: err.key }, headers: markerHeaders(err, code) });
   }
   // The request body stream fails this way when the client hangs up mid-upload (Bun.serve's
   // AbortError, node:http's "aborted" ECONNRESET).
@@ -191,6 +191,18 @@ export function toS3Error(err: unknown): S3Error {
     return new S3Error("ClientDisconnected", undefined, { cause: err });
   }
   return new S3Error("InternalError", undefined, { cause: err });
+}
+
+/**
+ * An answer about a delete marker (404 for the current version, 405 for a named one) says so
+ * with x-amz-delete-marker and the marker's version id; the 405 also tells when the marker was
+ * written (Last-Modified), as S3 does.
+ */
+function markerHeaders(err: ObjectError, code: S3ErrorCode): Record<string, string> | undefined {
+  if (!err.deleteMarker) return undefined;
+  const headers: Record<string, string> = { "x-amz-delete-marker": "true", "x-amz-version-id": err.versionId ?? "" };
+  if (code === "MethodNotAllowed" && err.modTime) headers["last-modified"] = err.modTime.toUTCString();
+  return headers;
 }
 
 export interface RenderErrorContext {

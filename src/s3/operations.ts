@@ -1,7 +1,7 @@
 // Which S3 operation a request is (method + bucket/key presence + sub-resource query) and its
 // API name (metrics, logs, authorization). Unknown combinations, and any S3/MinIO sub-resource
 // the resolved operation does not serve, are NotImplemented, never a wrong success. The policy actions each name needs live in policy/actions.ts.
-import type { Handler } from "./context.ts";
+import type { Handler, Operation } from "./context.ts";
 import { S3Error } from "./errors.ts";
 import type { S3Operation } from "./policy/actions.ts";
 import * as bucket from "./handlers/bucket.ts";
@@ -15,11 +15,7 @@ import * as attributes from "./handlers/object-attributes.ts";
 import * as mp from "./handlers/multipart.ts";
 import * as post from "./handlers/post-object.ts";
 
-export interface Operation {
-  /** The S3 API name, e.g. "GetObject"; policy/actions.ts maps it to the actions it needs. */
-  name: S3Operation;
-  handler: Handler;
-}
+export type { Operation } from "./context.ts";
 
 const op = (name: S3Operation, handler: Handler): Operation => ({ name, handler });
 

@@ -6,7 +6,7 @@
 import { checkAclHeaders } from "./acl.ts";
 import type { S3Context } from "./context.ts";
 import { S3Error } from "./errors.ts";
-import { OWNER } from "./handlers/bucket.ts";
+import { OWNER } from "./request-helpers.ts";
 import type { S3Operation } from "./policy/actions.ts";
 
 const SSE = "x-amz-server-side-encryption";

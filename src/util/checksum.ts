@@ -3,9 +3,6 @@
 // FULL_OBJECT CRC combination). MinIO's stored blob lives in checksum-blob.ts.
 import { crc32cUpdate, crc32Update, crc64nvmeUpdate, crcCombine, type CrcKind } from "./checksum-crc.ts";
 
-export * from "./checksum-crc.ts";
-export * from "./checksum-blob.ts";
-
 export type ChecksumAlgorithm = "CRC32" | "CRC32C" | "CRC64NVME" | "SHA1" | "SHA256";
 
 export const CHECKSUM_ALGORITHMS: readonly ChecksumAlgorithm[] = ["CRC32", "CRC32C", "CRC64NVME", "SHA1", "SHA256"];

@@ -4,7 +4,7 @@
 import { afterAll, expect, test } from "bun:test";
 import { existsSync, mkdirSync, readdirSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { loadConfig } from "../../src/config.ts";
+import { loadConfig } from "../../src/config/index.ts";
 import { createServer } from "../../src/server.ts";
 import { TempDirs } from "../support/temp-dirs.ts";
 

@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { TempDirs } from "../support/temp-dirs.ts";
 import { errorOf, startS3, type RawRequest, type S3Harness } from "../support/s3-harness.ts";
-import { OWNER } from "../../src/s3/handlers/bucket.ts";
+import { OWNER } from "../../src/s3/request-helpers.ts";
 
 const temp = new TempDirs();
 let h: S3Harness;

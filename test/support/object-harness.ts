@@ -1,7 +1,7 @@
 // A real ObjectStore on real temp drives for object-layer tests: drives laid out by the same
 // code the server uses (ellipses → sets → format.json), each wrapped in a FaultyDrive.
 import { join } from "node:path";
-import { parseVolumes } from "../../src/cluster/index.ts";
+import { parseVolumes } from "../../src/config/index.ts";
 import { LocalDrive } from "../../src/disk/index.ts";
 import { ErasurePool } from "../../src/ec/index.ts";
 import { ObjectStore, loadPoolFormat, type PoolFormat, type SetSettings } from "../../src/object/index.ts";

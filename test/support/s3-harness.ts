@@ -4,7 +4,7 @@
 import { createHash, createHmac } from "node:crypto";
 import { S3Client, type S3ClientConfig } from "@aws-sdk/client-s3";
 import { SignatureV4 } from "@smithy/signature-v4";
-import { loadConfig, type ServerConfig } from "../../src/config.ts";
+import { loadConfig, type ServerConfig } from "../../src/config/index.ts";
 import { createServer, type BunkerServer } from "../../src/server.ts";
 import { listenHttp } from "../../src/server-http.ts";
 import type { TempDirs } from "./temp-dirs.ts";

@@ -6,8 +6,8 @@ import { S3Error, type S3ErrorCode } from "../errors.ts";
 import { checkAclBody, checkAclHeaders } from "../acl.ts";
 import { MAX_POLICY_BYTES, parsePolicy } from "../policy/policy.ts";
 import { readSmallBody, readXmlBody } from "../request-body.ts";
-import { asArray, escapeXml, xmlDocument, xmlText } from "../xml.ts";
-import { OWNER } from "./bucket.ts";
+import { escapeXml, xmlDocument, xmlText } from "../xml.ts";
+import { OWNER, parseTagSet, tagSetXml } from "../request-helpers.ts";
 
 const utf8 = new TextEncoder();
 const text = new TextDecoder();
@@ -33,28 +33,6 @@ export async function putBucketVersioning(ctx: S3Context): Promise<Response> {
   const xml = xmlDocument("VersioningConfiguration", { Status: status });
   await ctx.deps.layer.setBucketConfig(ctx.bucket, "versioning", utf8.encode(xml));
   return emptyResponse(200);
-}
-
-/** Parses <Tagging><TagSet><Tag><Key/><Value/></Tag>…; `max` tags at most, unique keys. */
-export function parseTagSet(doc: Record<string, unknown>, max: number): Map<string, string> {
-  const tagging = doc.Tagging as Record<string, unknown> | undefined;
-  const set = tagging?.TagSet as Record<string, unknown> | undefined;
-  if (!tagging || set === undefined) throw new S3Error("MalformedXML");
-  const tags = new Map<string, string>();
-  for (const t of asArray(set?.Tag as Record<string, unknown> | Record<string, unknown>[] | undefined)) {
-    const k = xmlText(t.Key);
-    const v = xmlText(t.Value) ?? "";
-    if (k === undefined || k.length === 0 || k.length > 128) throw new S3Error("InvalidTag", "The TagKey you have provided is invalid");
-    if (v.length > 256) throw new S3Error("InvalidTag", "The TagValue you have provided is invalid");
-    if (tags.has(k)) throw new S3Error("InvalidTag", "Cannot provide multiple Tags with the same key");
-    tags.set(k, v);
-  }
-  if (tags.size > max) throw new S3Error("InvalidTag", `Tags cannot be more than ${max}`);
-  return tags;
-}
-
-export function tagSetXml(tags: Map<string, string>): string {
-  return xmlDocument("Tagging", { TagSet: { Tag: [...tags].map(([Key, Value]) => ({ Key, Value })) } });
 }
 
 export async function getBucketTagging(ctx: S3Context): Promise<Response> {

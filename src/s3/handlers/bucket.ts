@@ -2,12 +2,10 @@
 // DeleteBucket and GetBucketLocation.
 import { emptyResponse, xmlResponse, type S3Context } from "../context.ts";
 import { S3Error } from "../errors.ts";
+import { OWNER } from "../request-helpers.ts";
 import { readXmlBody } from "../request-body.ts";
 import { isValidBucketName, validateBucketName } from "../validate.ts";
 import { S3_XMLNS, XML_DECLARATION, escapeXml, xmlText } from "../xml.ts";
-
-/** The owner every listing shows (single-tenant: the deployment's root). */
-export const OWNER = { ID: "02d6176db174dc93cb1b899f7c6078f08654445fe8cf1b6ce98d8855f66bdbf4", DisplayName: "minio" };
 
 /** Pages of ListBuckets: AWS's default (and largest) page when paginating. */
 const MAX_BUCKETS = 10_000;

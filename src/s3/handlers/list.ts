@@ -5,20 +5,7 @@ import { rawXmlResponse, xmlResponse, type S3Context } from "../context.ts";
 import { S3Error } from "../errors.ts";
 import { parseMaxKeys, prefixCanMatch, validateVersionId } from "../validate.ts";
 import { xmlElement } from "../xml.ts";
-import { OWNER } from "./bucket.ts";
-
-/** AWS's encoding-type=url: RFC 3986 unreserved characters and "/" stay, the rest is %XX of UTF-8. */
-export function urlEncodeListed(s: string): string {
-  return encodeURIComponent(s).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`).replace(/%2F/g, "/");
-}
-
-/** The encoder the request asked for (identity, or encoding-type=url); anything else is InvalidArgument. */
-export function listEncoder(ctx: S3Context): (s: string) => string {
-  const type = ctx.query.get("encoding-type");
-  if (type === null || type === "") return (s) => s;
-  if (type.toLowerCase() !== "url") throw new S3Error("InvalidArgument", "Invalid Encoding Method specified in Request", { fields: { ArgumentName: "encoding-type", ArgumentValue: type } });
-  return urlEncodeListed;
-}
+import { OWNER, listEncoder } from "../request-helpers.ts";
 
 /**
  * Prefix, delimiter and max-keys. Markers and prefixes are only compared with keys, so any

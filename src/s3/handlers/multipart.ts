@@ -8,12 +8,9 @@ import { storageClassFrom, userMetaFromHeaders } from "../object-headers.ts";
 import { checkPartChecksum, completeChecksum, copiedPartChecksum, listedPartChecksums, storedChecksum, uploadChecksum, uploadChecksumMeta, type FinalChecksum } from "../multipart-checksum.ts";
 import { MAX_PART_SIZE, prepareBody, readXmlBody } from "../request-body.ts";
 import { parseMaxKeys, parsePartNumber, validateUploadId } from "../validate.ts";
-import { listEncoder } from "./list.ts";
 import { asArray, xmlText } from "../xml.ts";
-import { OWNER } from "./bucket.ts";
-import { readPreconditions, withMarkerHeaders } from "./object-read.ts";
-import { parseCopySource, writePreconditions } from "./object-write.ts";
-import { showVersionHeader } from "./versioning-state.ts";
+import { OWNER, listEncoder, parseCopySource, readPreconditions, writePreconditions } from "../request-helpers.ts";
+import { showVersionHeader } from "../versioning-state.ts";
 
 function uploadIdOf(ctx: S3Context): string {
   const id = ctx.query.get("uploadId") ?? "";
@@ -65,7 +62,7 @@ export async function uploadPartCopy(ctx: S3Context): Promise<Response> {
   const src = parseCopySource(ctx.req.headers.get("x-amz-copy-source"));
   const range = parseCopyRange(ctx.req.headers.get("x-amz-copy-source-range"));
   await authorizeObject(ctx, "GetObject", src.bucket, src.key, src.versionId !== undefined);
-  const res = await ctx.deps.layer.getObject(src.bucket, src.key, { versionId: src.versionId, range, preconditions: undefined }).catch((e) => Promise.reject(withMarkerHeaders(e)));
+  const res = await ctx.deps.layer.getObject(src.bucket, src.key, { versionId: src.versionId, range, preconditions: undefined });
   try {
     if (range && range.end >= res.info.size) throw new S3Error("InvalidRange", "The requested range is not satisfiable");
     checkPreconditions(res.info, readPreconditions(ctx.req.headers, "x-amz-copy-source-"), src.key, "copy-source");

@@ -7,8 +7,7 @@ import { S3Error } from "../errors.ts";
 import { httpDate } from "../object-headers.ts";
 import { parseMaxKeys, validateVersionId } from "../validate.ts";
 import type { XmlObject } from "../xml.ts";
-import { withMarkerHeaders } from "./object-read.ts";
-import { showVersionHeader } from "./versioning-state.ts";
+import { showVersionHeader } from "../versioning-state.ts";
 
 const ATTRIBUTES = ["ETag", "Checksum", "ObjectParts", "StorageClass", "ObjectSize"] as const;
 type Attribute = (typeof ATTRIBUTES)[number];
@@ -72,7 +71,7 @@ export async function getObjectAttributes(ctx: S3Context): Promise<Response> {
   // S3 names a missing bucket before a missing attribute list, and that before a missing key.
   await ctx.deps.layer.getBucketInfo(ctx.bucket);
   if (wanted.size === 0) throw new S3Error("InvalidRequest", "The x-amz-object-attributes header specifying the attributes to be retrieved is either missing or empty");
-  const info = await ctx.deps.layer.getObjectInfo(ctx.bucket, ctx.key, { versionId }).catch((e) => Promise.reject(withMarkerHeaders(e)));
+  const info = await ctx.deps.layer.getObjectInfo(ctx.bucket, ctx.key, { versionId });
   const entry = info.checksumBlob ? decodeMinioChecksums(info.checksumBlob)[0] : undefined;
   const headers = new Headers({ "last-modified": httpDate(info.modTime) });
   if (await showVersionHeader(ctx, info)) headers.set("x-amz-version-id", info.versionId);

@@ -1,14 +1,14 @@
 // GetObject and HeadObject: version, Range and partNumber, conditional headers (304/412),
-// response-* overrides, checksums on request, and delete-marker answers with their headers.
-import { ObjectError, checkPreconditions, type GetObjectResult, type ObjectInfo, type Preconditions, type RangeSpec } from "../../object/index.ts";
+// response-* overrides and checksums on request (delete-marker headers are added by toS3Error).
+import { ObjectError, checkPreconditions, type GetObjectResult, type ObjectInfo, type RangeSpec } from "../../object/index.ts";
 import { decodeMinioChecksums, checksumHeaderName, toBase64 } from "../../util/index.ts";
-import { parseHttpDate } from "../auth/canonical.ts";
 import type { S3Context } from "../context.ts";
-import { S3Error, toS3Error } from "../errors.ts";
+import { S3Error } from "../errors.ts";
 import { applyResponseOverrides, httpDate, objectHeaders } from "../object-headers.ts";
 import { parsePartNumber, validateVersionId } from "../validate.ts";
 import { refuseKeyOnPlaintext } from "../unsupported-headers.ts";
-import { showVersionHeader } from "./versioning-state.ts";
+import { readPreconditions } from "../request-helpers.ts";
+import { showVersionHeader } from "../versioning-state.ts";
 
 /** Parses a single-range Range header; anything S3 would ignore (syntax, several ranges) gives undefined. */
 export function parseRange(header: string | null): RangeSpec | undefined {
@@ -20,32 +20,6 @@ export function parseRange(header: string | null): RangeSpec | undefined {
   const end = m[2] === "" ? undefined : Number(m[2]);
   if (!Number.isSafeInteger(start) || (end !== undefined && (!Number.isSafeInteger(end) || end < start))) return undefined;
   return { start, end };
-}
-
-function dateHeader(h: Headers, name: string): Date | undefined {
-  const v = h.get(name);
-  return v === null ? undefined : parseHttpDate(v);
-}
-
-export function readPreconditions(h: Headers, prefix = ""): Preconditions {
-  return {
-    ifMatch: h.get(`${prefix}if-match`) ?? undefined,
-    ifNoneMatch: h.get(`${prefix}if-none-match`) ?? undefined,
-    ifModifiedSince: dateHeader(h, `${prefix}if-modified-since`),
-    ifUnmodifiedSince: dateHeader(h, `${prefix}if-unmodified-since`),
-  };
-}
-
-/** Delete markers answer 404/405 with x-amz-delete-marker and the marker's version id. */
-export function withMarkerHeaders(err: unknown): unknown {
-  if (err instanceof ObjectError && err.deleteMarker) {
-    const s3 = toS3Error(err);
-    const headers: Record<string, string> = { "x-amz-delete-marker": "true", "x-amz-version-id": err.versionId ?? "" };
-    // A 405 on a marker version tells when the marker was written, as S3 does.
-    if (err.kind === "MethodNotAllowed" && err.modTime) headers["last-modified"] = httpDate(err.modTime);
-    return new S3Error(s3.code, s3.message, { fields: { ...s3.fields }, headers, cause: err });
-  }
-  return err;
 }
 
 /** S3's 416 for a part the object does not have names the part asked for and how many there are. */
@@ -77,7 +51,7 @@ async function open(ctx: S3Context): Promise<{ res: GetObjectResult; headers: He
     res = await ctx.deps.layer.getObject(ctx.bucket, ctx.key, { versionId, range, partNumber });
   } catch (err) {
     if (partNumber !== undefined && err instanceof ObjectError && err.kind === "InvalidPartNumber") throw await partNotSatisfiable(ctx, versionId, partNumber, err);
-    throw withMarkerHeaders(err);
+    throw err;
   }
   const headers = objectHeaders(res.info, await showVersionHeader(ctx, res.info));
   try {

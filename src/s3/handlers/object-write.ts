@@ -7,18 +7,8 @@ import { emptyResponse, xmlResponse, type S3Context } from "../context.ts";
 import { S3Error } from "../errors.ts";
 import { normalizeTagging, storageClassFrom, userMetaFromHeaders } from "../object-headers.ts";
 import { MAX_OBJECT_SIZE, prepareBody } from "../request-body.ts";
-import { decodeObjectKey, validateObjectKey, validateVersionId } from "../validate.ts";
-import { checkBucketName } from "../request-target.ts";
-import { readPreconditions, withMarkerHeaders } from "./object-read.ts";
-import { showVersionHeader } from "./versioning-state.ts";
-
-/** Write conditions S3 accepts on PUT: If-Match and If-None-Match ("*"). */
-export function writePreconditions(h: Headers) {
-  const ifNoneMatch = h.get("if-none-match") ?? undefined;
-  if (ifNoneMatch !== undefined && ifNoneMatch.trim() !== "*") throw new S3Error("NotImplemented", "If-None-Match on writes supports only \"*\".");
-  const ifMatch = h.get("if-match") ?? undefined;
-  return ifMatch === undefined && ifNoneMatch === undefined ? undefined : { ifMatch, ifNoneMatch };
-}
+import { parseCopySource, readPreconditions, writePreconditions } from "../request-helpers.ts";
+import { showVersionHeader } from "../versioning-state.ts";
 
 async function writeHeaders(ctx: S3Context, info: ObjectInfo, bucket = ctx.bucket): Promise<Headers> {
   const h = new Headers({ etag: `"${info.etag}"` });
@@ -42,28 +32,6 @@ export async function putObject(ctx: S3Context): Promise<Response> {
   return emptyResponse(200, h);
 }
 
-export interface CopySource {
-  bucket: string;
-  key: string;
-  versionId?: string;
-}
-
-/** Parses x-amz-copy-source: "[/]bucket/key[?versionId=…]", the key URL-encoded. */
-export function parseCopySource(raw: string | null): CopySource {
-  if (!raw) throw new S3Error("InvalidArgument", "Copy Source must mention the source bucket and key: sourcebucket/sourcekey");
-  const [pathPart, query = ""] = raw.split("?", 2);
-  const path = pathPart.replace(/^\/+/, "");
-  const slash = path.indexOf("/");
-  if (slash <= 0 || slash === path.length - 1) throw new S3Error("InvalidArgument", "Copy Source must mention the source bucket and key: sourcebucket/sourcekey");
-  const bucket = decodeObjectKey(path.slice(0, slash));
-  checkBucketName(bucket, false);
-  const key = decodeObjectKey(path.slice(slash + 1));
-  validateObjectKey(key);
-  const versionId = new URLSearchParams(query).get("versionId") ?? undefined;
-  if (versionId !== undefined) validateVersionId(versionId);
-  return { bucket, key, versionId };
-}
-
 export async function copyObject(ctx: S3Context): Promise<Response> {
   const src = parseCopySource(ctx.req.headers.get("x-amz-copy-source"));
   const h = ctx.req.headers;
@@ -81,7 +49,7 @@ export async function copyObject(ctx: S3Context): Promise<Response> {
   let userMeta: Record<string, string> = directive === "REPLACE" ? userMetaFromHeaders(h) : {};
   if (directive !== tagDirective) {
     // One directive copies, the other replaces: the copied half comes from the source's metadata.
-    const srcInfo = await ctx.deps.layer.getObjectInfo(src.bucket, src.key, { versionId: src.versionId }).catch((e) => Promise.reject(withMarkerHeaders(e)));
+    const srcInfo = await ctx.deps.layer.getObjectInfo(src.bucket, src.key, { versionId: src.versionId });
     if (directive === "COPY") userMeta = { ...srcInfo.userMeta, "content-type": srcInfo.contentType };
     else if (srcInfo.userMeta["X-Amz-Tagging"]) userMeta["X-Amz-Tagging"] = srcInfo.userMeta["X-Amz-Tagging"];
   }
@@ -91,21 +59,16 @@ export async function copyObject(ctx: S3Context): Promise<Response> {
     if (t) userMeta["X-Amz-Tagging"] = normalizeTagging(t);
   }
   const effectiveDirective = directive === "REPLACE" || tagDirective === "REPLACE" ? "REPLACE" : "COPY";
-  let info: ObjectInfo;
   let copied: ObjectInfo | undefined;
-  try {
-    info = await ctx.deps.layer.copyObject(src.bucket, src.key, ctx.bucket, ctx.key, {
-      onSource: (i) => (copied = i),
-      srcVersionId: src.versionId,
-      srcPreconditions: readPreconditions(h, "x-amz-copy-source-"),
-      metadataDirective: effectiveDirective,
-      userMeta,
-      storageClass,
-      preconditions: writePreconditions(h),
-    });
-  } catch (err) {
-    throw withMarkerHeaders(err);
-  }
+  const info = await ctx.deps.layer.copyObject(src.bucket, src.key, ctx.bucket, ctx.key, {
+    onSource: (i) => (copied = i),
+    srcVersionId: src.versionId,
+    srcPreconditions: readPreconditions(h, "x-amz-copy-source-"),
+    metadataDirective: effectiveDirective,
+    userMeta,
+    storageClass,
+    preconditions: writePreconditions(h),
+  });
   const headers = await writeHeaders(ctx, info);
   headers.delete("etag");
   if (copied && (await showVersionHeader(ctx, copied, src.bucket))) headers.set("x-amz-copy-source-version-id", copied.versionId);

@@ -13,8 +13,8 @@ import { verifyPostPolicy } from "../post-policy.ts";
 import { refuseAcl, refuseEncryption, refuseObjectLock } from "../unsupported-headers.ts";
 import { parseXml } from "../xml.ts";
 import { validateObjectKey } from "../validate.ts";
-import { parseTagSet } from "./bucket-config.ts";
-import { showVersionHeader } from "./versioning-state.ts";
+import { parseTagSet } from "../request-helpers.ts";
+import { showVersionHeader } from "../versioning-state.ts";
 
 /** Form fields stored as the object's headers, as the same request headers of a PUT would be. */
 const HEADER_FIELDS = new Set(["content-type", "cache-control", "content-disposition", "content-encoding", "content-language", "expires", "x-amz-website-redirect-location", "x-amz-storage-class", "x-amz-tagging"]);

@@ -4,16 +4,12 @@
 import { existsSync, readFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { basename, join, resolve } from "node:path";
-import { ConfigError, DEFAULT_INLINE_BLOCK, localAddresses, parseByteSize, parseListenAddress } from "./cluster/index.ts";
-import { parseVolumes, resolveStorageClasses, type ListenAddress, type ParityChoice, type VolumeLayout } from "./cluster/index.ts";
-import { FLAGS, goDurationMs, mergeFlags, optsArgs, parseArgs, parseBool, type ParsedArgs } from "./config-flags.ts";
-
-export { FLAGS, goDurationMs } from "./config-flags.ts";
-
-export { ConfigError, type ListenAddress } from "./cluster/index.ts";
-
-/** Environment variables as given (e.g. process.env). */
-export type Env = Readonly<Record<string, string | undefined>>;
+import { ConfigError } from "./config-error.ts";
+import { goDurationMs, mergeFlags, optsArgs, parseArgs, parseBool, type Env } from "./config-flags.ts";
+import { parseVolumes } from "./endpoints.ts";
+import { localAddresses, parseListenAddress, type ListenAddress } from "./host-port.ts";
+import { DEFAULT_INLINE_BLOCK, parseByteSize, resolveStorageClasses, type ParityChoice } from "./storage-class.ts";
+import type { VolumeLayout } from "./volume-layout.ts";
 
 /** Storage-class settings with their parity already checked against every pool. */
 export interface StorageClassConfig {

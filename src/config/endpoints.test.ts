@@ -2,7 +2,8 @@
 // parsing and locality (loopback only), and the rejected mixes — each a one-line ConfigError.
 import { describe, expect, test } from "bun:test";
 import { ConfigError } from "./config-error.ts";
-import { parseVolumes, type ParseVolumesOptions, type VolumeLayout } from "./endpoints.ts";
+import { parseVolumes, type ParseVolumesOptions } from "./endpoints.ts";
+import type { VolumeLayout } from "./volume-layout.ts";
 
 const opts: ParseVolumesOptions = { cwd: "/srv", serverPort: 9000, localAddresses: new Set(["localhost", "node1"]) };
 const parse = (args: string[], extra: ParseVolumesOptions = {}) => parseVolumes(args, { ...opts, ...extra });

@@ -3,7 +3,7 @@
 // addresses (see host-port.ts); a name that only DNS maps to this machine counts as remote.
 import { isIP } from "node:net";
 import { ConfigError } from "./config-error.ts";
-import type { Endpoint, EndpointContext } from "./endpoints.ts";
+import type { Endpoint, EndpointContext } from "./volume-layout.ts";
 import { isLocalHost, normalizeHost, parsePort, splitHostPort } from "./host-port.ts";
 
 /** Parses `http(s)://host[:port]/path`; the port defaults to the server's own port. */

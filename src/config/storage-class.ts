@@ -1,8 +1,9 @@
-// Parity per storage class with MinIO's defaults and rules ("EC:<parity>", at most half the set,
-// RRS not above STANDARD). In cluster/ because it depends on the set layout and both config.ts
-// and object/ need it.
+// Parity per storage class with MinIO's rules ("EC:<parity>", at most half the set, RRS not
+// above STANDARD), checked against the set layout. The default parity for a set size is in
+// util/ because the object layer, which never imports config/, falls back on it too.
+import { defaultParity, defaultRrsParity } from "../util/index.ts";
 import { ConfigError } from "./config-error.ts";
-import type { VolumeLayout } from "./endpoints.ts";
+import type { VolumeLayout } from "./volume-layout.ts";
 
 /** Storage class names as S3 clients send them. */
 export const STANDARD = "STANDARD";
@@ -25,20 +26,6 @@ export interface ParityChoice {
   standard: number;
   /** Parity drives for REDUCED_REDUNDANCY. */
   rrs: number;
-}
-
-/** MinIO's default STANDARD parity for `setDriveCount` drives per set. */
-export function defaultParity(setDriveCount: number): number {
-  if (setDriveCount <= 1) return 0;
-  if (setDriveCount <= 3) return 1;
-  if (setDriveCount <= 5) return 2;
-  if (setDriveCount <= 7) return 3;
-  return 4;
-}
-
-/** MinIO's default REDUCED_REDUNDANCY parity. */
-export function defaultRrsParity(setDriveCount: number): number {
-  return setDriveCount === 1 ? 0 : 1;
 }
 
 /**

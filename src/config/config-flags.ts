@@ -1,8 +1,10 @@
 // The command-line flags of `minio`/`minio server` and what Bunker does with each, and the
 // parser: minio's CLI rules (-x or --x, =value or the next argument, flags anywhere after the
 // command, `--`), Go durations, and the MINIO_OPTS/BUNKER_OPTS flag strings a unit file passes.
-import { ConfigError } from "./cluster/index.ts";
-import type { Env } from "./config.ts";
+import { ConfigError } from "./config-error.ts";
+
+/** Environment variables as given (e.g. process.env). */
+export type Env = Readonly<Record<string, string | undefined>>;
 
 export type FlagKind = "string" | "bool" | "int" | "duration" | "list";
 

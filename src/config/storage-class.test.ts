@@ -2,10 +2,9 @@
 import { describe, expect, test } from "bun:test";
 import { ConfigError } from "./config-error.ts";
 import { parseVolumes } from "./endpoints.ts";
+import { defaultParity, defaultRrsParity } from "../util/index.ts";
 import {
   DEFAULT_INLINE_BLOCK,
-  defaultParity,
-  defaultRrsParity,
   parseByteSize,
   parseStorageClass,
   resolveParity,

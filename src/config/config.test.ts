@@ -1,7 +1,9 @@
 // loadConfig: every flag, every variable and its precedence, help/version, and that every
 // error is a one-line ConfigError. No real files, network or process.env: all injected.
 import { describe, expect, test } from "bun:test";
-import { commandLine, ConfigError, loadConfig, type Config, type Env, type LoadConfigOptions, type ServerConfig } from "./config.ts";
+import { ConfigError } from "./config-error.ts";
+import type { Env } from "./config-flags.ts";
+import { commandLine, loadConfig, type Config, type LoadConfigOptions, type ServerConfig } from "./config.ts";
 
 const FILES: Record<string, string> = {
   "/run/secrets/minio_pw": "from-docker-secret\n",
