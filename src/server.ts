@@ -3,7 +3,7 @@
 // adds the listener, the banner and graceful shutdown.
 import { loadConfig, commandLine, ConfigError, type ServerConfig } from "./config.ts";
 import { DriveError, LocalDrive, type Drive, type FsyncPolicy } from "./disk/index.ts";
-import { ErasurePool } from "./ec/index.ts";
+import { ErasurePool, Md5Offload } from "./ec/index.ts";
 import { ObjectError, ObjectStore, loadPoolFormat, type PoolFormat } from "./object/index.ts";
 import { Authenticator, createS3Handler } from "./s3/index.ts";
 import { listen, printBanner } from "./server-listen.ts";
@@ -77,12 +77,15 @@ export async function createServer(cfg: ServerConfig, opts: ServerOptions = {}):
     formats.push(await loadPoolFormat({ drives: poolDrives[i].drives, sets: pool.sets, openErrors: poolDrives[i].errors }, { poolIndex: i, deploymentId: formats[0]?.deploymentId }));
   }
   const codec = new ErasurePool({ workers: opts.codecWorkers });
+  // MD5 of request bodies: half the cores, the rest are the codec's and the main thread's.
+  const md5 = new Md5Offload(Math.max(1, Math.floor((navigator.hardwareConcurrency ?? 2) / 2)));
   const parity = cfg.storageClass.parity[0];
   const store = new ObjectStore({
     pools: formats.map((f) => ({ sets: f.sets })),
     deploymentId: formats[0].deploymentId,
     distributionAlgo: formats[0].distributionAlgo,
     codec,
+    md5,
     settings: { standardParity: parity.standard, rrsParity: parity.rrs, inlineBlock: cfg.storageClass.inlineBlock, driveTimeoutMs: opts.driveTimeoutMs },
   });
   const auth = new Authenticator({
@@ -118,6 +121,7 @@ export async function createServer(cfg: ServerConfig, opts: ServerOptions = {}):
       await admin.close();
       await store.close();
       await codec.close();
+      md5.close();
       for (const pool of poolDrives) for (const d of pool.drives) await d?.close();
     },
   };

@@ -1,12 +1,12 @@
 // ObjectLayer contract on a real 4-drive (EC 2+2) store: buckets, PUT/GET of every size class,
 // ranges, conditions, versions, delete markers, copy, multipart and bucket configuration.
 import { afterAll, beforeAll, beforeEach, afterEach, describe, expect, test } from "bun:test";
-import { ErasurePool } from "../ec/index.ts";
-import { ObjectError } from "./object-error.ts";
+import { ErasurePool } from "../../ec/index.ts";
+import { ObjectError } from "../object-error.ts";
 import type { ObjectStore } from "./object-store.ts";
-import { TempDirs } from "../../test/support/temp-dirs.ts";
-import { bodyOf, md5hex, openTestStore, randomBytes, readAllBody, type TestStore } from "../../test/support/object-harness.ts";
-import { MIN_PART_SIZE, multipartEtag } from "./set-complete.ts";
+import { TempDirs } from "../../../test/support/temp-dirs.ts";
+import { bodyOf, md5hex, openTestStore, randomBytes, readAllBody, type TestStore } from "../../../test/support/object-harness.ts";
+import { MIN_PART_SIZE, multipartEtag } from "../set/complete.ts";
 
 const temp = new TempDirs();
 let codec: ErasurePool;

@@ -1,15 +1,15 @@
 // GET and HEAD on one erasure set: elect the version, check conditions, resolve the range or
 // part, then stream only the blocks that cover it, verified and reconstructed as needed.
 // The read lock is held until the body ends; damaged or missing shards trigger a heal.
-import type { FileInfo } from "../disk/index.ts";
-import { CodecError, erasureDecode, type ShardSource } from "../ec/index.ts";
-import { markDisposable, nsToDate, pushStream } from "../util/index.ts";
-import { ObjectError } from "./object-error.ts";
-import type { GetObjectOptions, GetObjectResult, ObjectInfo, RangeSpec } from "./object-layer.ts";
-import { decodeDirObject, encodeDirObject, sysValue, toObjectInfo } from "./object-info.ts";
-import { checkPreconditions } from "./preconditions.ts";
-import type { SetContext } from "./set-context.ts";
-import { readSetMeta, resolveVersion, type ResolvedVersion } from "./set-meta.ts";
+import type { FileInfo } from "../../disk/index.ts";
+import { CodecError, erasureDecode, type ShardSource } from "../../ec/index.ts";
+import { markDisposable, nsToDate, pushStream } from "../../util/index.ts";
+import { ObjectError } from "../object-error.ts";
+import type { GetObjectOptions, GetObjectResult, ObjectInfo, RangeSpec } from "../object-layer.ts";
+import { decodeDirObject, encodeDirObject, sysValue, toObjectInfo } from "../object-info.ts";
+import { checkPreconditions } from "../preconditions.ts";
+import type { SetContext } from "./context.ts";
+import { readSetMeta, resolveVersion, type ResolvedVersion } from "./meta.ts";
 import { driveShardSource, inlineShardSource } from "./shard-io.ts";
 
 /** Resolves the version for a read and turns delete markers into the S3 answers. */
