@@ -26,16 +26,17 @@ export function listen(cfg: ServerConfig, server: BunkerServer): Promise<HttpLis
   });
 }
 
-function layoutLine(server: BunkerServer): string {
-  const store = server.store;
-  const sets = store.sets.length;
-  const n = store.sets[0].drives.length;
-  const p = store.sets[0].settings.standardParity;
-  const online = store.sets.reduce((a, s) => a + s.drives.filter((d) => d !== null).length, 0);
+async function layoutLine(server: BunkerServer): Promise<string> {
+  // A drive that does not answer within 2 s is counted offline rather than holding the banner back.
+  const all = (await server.store.storageInfo({ timeoutMs: 2_000 })).pools.flatMap((pool) => pool.sets);
+  const sets = all.length;
+  const n = all[0].driveCount;
+  const p = all[0].standardParity;
+  const online = all.reduce((a, s) => a + s.drives.filter((d) => d.state !== "offline").length, 0);
   return n === 1 ? `1 drive (single-drive mode, no parity)` : `${online}/${sets * n} drives online in ${sets} erasure set(s) of ${n} (EC ${n - p}+${p})`;
 }
 
-export function printBanner(cfg: ServerConfig, server: BunkerServer, port: number): void {
+export async function printBanner(cfg: ServerConfig, server: BunkerServer, port: number): Promise<void> {
   const scheme = tlsFiles(cfg.certsDir) ? "https" : "http";
   const hosts = cfg.address.host && cfg.address.host !== "0.0.0.0" ? [cfg.address.host] : ["127.0.0.1"];
   const lines = [
@@ -44,7 +45,7 @@ export function printBanner(cfg: ServerConfig, server: BunkerServer, port: numbe
     `RootUser: ${cfg.rootUser}`,
     // The console address is accepted (scripts and unit files pass it) but nothing listens there yet.
     `Console: not served yet${cfg.consoleAddress && cfg.consoleAddress.port !== 0 ? ` (--console-address ${cfg.consoleAddress.raw} is accepted for compatibility)` : ""}`,
-    `Drives: ${layoutLine(server)}`,
+    `Drives: ${await layoutLine(server)}`,
     `Deployment: ${server.formats[0].deploymentId}${server.formats.some((f) => f.created) ? " (newly formatted)" : ""}`,
   ];
   for (const w of cfg.warnings) lines.push(`WARNING: ${w}`);

@@ -16,6 +16,7 @@
 // object-info.ts (FileInfo → ObjectInfo), preconditions.ts, ns-lock.ts, format.ts.
 export * from "./object-error.ts";
 export * from "./object-layer.ts";
+export type * from "./storage-info.ts";
 export * from "./placement.ts";
 export { ObjectStore, type ObjectStoreConfig } from "./store/object-store.ts";
 export type { ErasureSet } from "./set/erasure-set.ts";

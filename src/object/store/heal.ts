@@ -15,6 +15,8 @@ export interface HealAllOptions {
   deep?: boolean;
   /** Stop early (the scanner's shutdown). */
   signal?: AbortSignal;
+  /** Drives this run refills (replaced drives): storageInfo reports them "healing" until it ends. */
+  refill?: readonly { pool: number; set: number; position: number }[];
 }
 
 export interface HealAllResult {

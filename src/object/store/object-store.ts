@@ -17,12 +17,16 @@ import { createSipHashMod, crcHashMod, defaultParity } from "../placement.ts";
 import type { SetSettings } from "../set/context.ts";
 import { ErasureSet } from "../set/erasure-set.ts";
 import { healAll, type HealAllOptions, type HealAllResult } from "./heal.ts";
+import { describeSet, type DrivePlace } from "./storage.ts";
+import type { StorageInfo, StorageInfoOptions } from "../storage-info.ts";
 import type { ListedEntry } from "../set/list.ts";
 import type { VersioningState } from "../set/put.ts";
 import { deleteBucketDirs, listBucketDirs, makeBucketDirs, statBucket } from "./buckets.ts";
 import { pageObjects, pageVersions, walkOptionsFor } from "./listing.ts";
 import { Multipart } from "./multipart.ts";
 import { copyObject, updateObjectMeta } from "./copy.ts";
+
+const VERSIONING_NAMES = { unversioned: "Unversioned", enabled: "Enabled", suspended: "Suspended" } as const satisfies Record<VersioningState, L.BucketVersioning>;
 
 export interface ObjectStoreConfig {
   /** Each pool's drives by erasure set and position (null: offline). */
@@ -47,6 +51,8 @@ export class ObjectStore implements L.ObjectLayer {
   readonly #known = new Set<string>();
   readonly #md5: Md5Offload;
   readonly #ownMd5: boolean;
+  /** Drives being refilled by a running healAll, as "pool/set/position". */
+  readonly #refilling = new Map<string, number>();
 
   constructor(readonly config: ObjectStoreConfig) {
     const n = config.pools[0].sets[0].length;
@@ -152,7 +158,18 @@ export class ObjectStore implements L.ObjectLayer {
     const dirCreated = await statBucket(this.sets, bucket);
     this.#known.add(bucket);
     const meta = await this.bucketMeta.get(bucket, dirCreated);
-    return { name: bucket, created: meta.created > 0n ? nsToDate(meta.created) : dirCreated, lockEnabled: (await this.versioning(bucket)) === "enabled" && (await this.bucketMeta.getConfig(bucket, "objectLock")) !== null };
+    const versioning = await this.versioning(bucket);
+    return {
+      name: bucket,
+      created: meta.created > 0n ? nsToDate(meta.created) : dirCreated,
+      lockEnabled: versioning === "enabled" && (await this.bucketMeta.getConfig(bucket, "objectLock")) !== null,
+      versioning: VERSIONING_NAMES[versioning],
+    };
+  }
+
+  async bucketVersioning(bucket: string): Promise<L.BucketVersioning> {
+    await this.requireBucket(bucket);
+    return VERSIONING_NAMES[await this.versioning(bucket)];
   }
 
   async listBuckets(): Promise<L.BucketInfo[]> {
@@ -161,7 +178,8 @@ export class ObjectStore implements L.ObjectLayer {
     for (const d of dirs) {
       this.#known.add(d.name);
       const meta = await this.bucketMeta.get(d.name, d.created).catch(() => null);
-      out.push({ name: d.name, created: meta && meta.created > 0n ? nsToDate(meta.created) : d.created, lockEnabled: false });
+      const versioning = meta ? await this.versioning(d.name).catch(() => "unversioned" as const) : "unversioned";
+      out.push({ name: d.name, created: meta && meta.created > 0n ? nsToDate(meta.created) : d.created, lockEnabled: false, versioning: VERSIONING_NAMES[versioning] });
     }
     return out.sort((a, b) => (a.name < b.name ? -1 : 1));
   }
@@ -302,7 +320,25 @@ export class ObjectStore implements L.ObjectLayer {
    * a replaced drive (PoolFormat.freshDrives) and the background scanner.
    */
   async healAll(opts: HealAllOptions = {}): Promise<HealAllResult> {
-    return healAll(this.sets, opts);
+    const keys = (opts.refill ?? []).map(placeKey);
+    for (const k of keys) this.#refilling.set(k, (this.#refilling.get(k) ?? 0) + 1);
+    try {
+      return await healAll(this.sets, opts);
+    } finally {
+      for (const k of keys) {
+        const n = (this.#refilling.get(k) ?? 1) - 1;
+        if (n > 0) this.#refilling.set(k, n);
+        else this.#refilling.delete(k);
+      }
+    }
+  }
+
+  async storageInfo(opts: StorageInfoOptions = {}): Promise<StorageInfo> {
+    const timeoutMs = opts.timeoutMs ?? this.sets[0].settings.driveTimeoutMs;
+    const refilling = new Set(this.#refilling.keys()); // as of the call, not of each drive's answer
+    const sets = await Promise.all(this.sets.map((s) => describeSet(s, timeoutMs, (p) => refilling.has(placeKey(p)))));
+    // Only pool 0 is served today (see the constructor).
+    return { pools: [{ index: 0, sets }], heals: { started: this.heals.started, failed: this.heals.failed } };
   }
 
   /**
@@ -319,4 +355,8 @@ export class ObjectStore implements L.ObjectLayer {
     await this.heals.close();
     if (this.#ownMd5) this.#md5.close();
   }
+}
+
+function placeKey(p: DrivePlace): string {
+  return `${p.pool}/${p.set}/${p.position}`;
 }
