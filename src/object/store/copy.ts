@@ -42,7 +42,7 @@ export async function updateObjectMeta(ctx: SetContext, bucket: string, key: str
   const release = await ctx.locker.lock([`${bucket}/${name}`], "write");
   try {
     const v = resolveVersion(ctx, await readSetMeta(ctx, bucket, name), bucket, name, key, versionId, false);
-    if (v.fi.deleted) throw new ObjectError("MethodNotAllowed", "The specified method is not allowed against a delete marker", { bucket, key, versionId: v.fi.versionId, deleteMarker: true, modTime: nsToDate(v.fi.modTimeNs) });
+    if (v.fi.deleted) throw new ObjectError("DeleteMarker", "The specified method is not allowed against a delete marker", { bucket, key, versionId: v.fi.versionId, deleteMarker: true, modTime: nsToDate(v.fi.modTimeNs) });
     const userMeta = keepLockFields(v.fi.userMeta, update({ ...v.fi.userMeta }));
     const holders = v.perDrive.flatMap((f, i) => (f ? [i] : []));
     const next = (i: number): FileInfo => ({ ...v.perDrive[i]!, userMeta, data: undefined });

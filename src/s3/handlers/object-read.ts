@@ -42,7 +42,7 @@ export function withMarkerHeaders(err: unknown): unknown {
     const s3 = toS3Error(err);
     const headers: Record<string, string> = { "x-amz-delete-marker": "true", "x-amz-version-id": err.versionId ?? "" };
     // A 405 on a marker version tells when the marker was written, as S3 does.
-    if (err.kind === "MethodNotAllowed" && err.modTime) headers["last-modified"] = httpDate(err.modTime);
+    if (err.kind === "DeleteMarker" && err.modTime) headers["last-modified"] = httpDate(err.modTime);
     return new S3Error(s3.code, s3.message, { fields: { ...s3.fields }, headers, cause: err });
   }
   return err;
@@ -85,7 +85,7 @@ async function open(ctx: S3Context): Promise<{ res: GetObjectResult; headers: He
     applyResponseOverrides(headers, ctx.query, ctx.auth.kind === "signed");
   } catch (err) {
     await res.body.cancel().catch(() => {});
-    if (err instanceof ObjectError && err.kind === "NotModified") {
+    if (err instanceof ObjectError && err.kind === "Unmodified") {
       const h = new Headers({ etag: headers.get("etag")!, "last-modified": headers.get("last-modified")! });
       if (headers.has("x-amz-version-id")) h.set("x-amz-version-id", headers.get("x-amz-version-id")!);
       throw new S3Error("NotModified", undefined, { headers: Object.fromEntries(h) });
