@@ -3,26 +3,25 @@
 // merges listings across sets, keeps bucket configuration, and heals in the background.
 import { SYSTEM_VOLUME, type Drive } from "../../disk/index.ts";
 import { Md5Offload, type ErasurePool } from "../../ec/index.ts";
-import { NsClock, compareKeys, nsToDate } from "../../util/index.ts";
+import { NsClock, nsToDate } from "../../util/index.ts";
 import { BucketMetaStore } from "./bucket-meta-store.ts";
 import { HealQueue } from "./heal-queue.ts";
-import { mergeSorted } from "../merge-sorted.ts";
 import { LocalLocker, type NamespaceLocker } from "../ns-lock.ts";
 import { ObjectError, isObjectError } from "../object-error.ts";
 import { refuseDefaultRetention } from "../object-lock.ts";
 import type * as L from "../object-layer.ts";
 import { encodeDirObject } from "../object-info.ts";
-import { checkObjectName, isStorableName } from "../object-name.ts";
+import { checkObjectName } from "../object-name.ts";
 import { createSipHashMod, crcHashMod, defaultParity } from "../placement.ts";
 import type { SetSettings } from "../set/context.ts";
 import { ErasureSet } from "../set/erasure-set.ts";
 import { healAll, type HealAllOptions, type HealAllResult } from "./heal.ts";
-import { describeSet, type DrivePlace } from "./storage.ts";
+import { Refills, describeSet } from "./storage.ts";
 import type { StorageInfo, StorageInfoOptions } from "../storage-info.ts";
-import type { ListedEntry } from "../set/list.ts";
 import type { VersioningState } from "../set/put.ts";
 import { deleteBucketDirs, listBucketDirs, makeBucketDirs, statBucket } from "./buckets.ts";
 import { pageObjects, pageVersions, walkOptionsFor } from "./listing.ts";
+import { anythingBelow, listingEntries } from "./merged-listing.ts";
 import { Multipart } from "./multipart.ts";
 import { copyObject, updateObjectMeta } from "./copy.ts";
 
@@ -51,8 +50,8 @@ export class ObjectStore implements L.ObjectLayer {
   readonly #known = new Set<string>();
   readonly #md5: Md5Offload;
   readonly #ownMd5: boolean;
-  /** Drives being refilled by a running healAll, as "pool/set/position". */
-  readonly #refilling = new Map<string, number>();
+  /** Drives being refilled by a running healAll (reported "healing"). */
+  readonly #refills = new Refills();
 
   constructor(readonly config: ObjectStoreConfig) {
     const n = config.pools[0].sets[0].length;
@@ -260,50 +259,18 @@ export class ObjectStore implements L.ObjectLayer {
     return this.multipart.listUploads(bucket, opts);
   }
 
-  /** Entries of every set merged in key order (each key lives in one set; prefixes in many). */
-  async *#entries(opts: ReturnType<typeof walkOptionsFor>): AsyncGenerator<ListedEntry> {
-    const streams = this.sets.map((s) => s.list(opts));
-    if (streams.length === 1) return yield* streams[0];
-    for await (const group of mergeSorted<ListedEntry>(streams)) {
-      const obj = group.items.find((i) => i.item.kind === "object");
-      if (obj) yield obj.item;
-      if (group.items.some((i) => i.item.kind === "prefix")) yield { kind: "prefix", name: group.name };
-    }
-  }
-
   async listObjects(bucket: string, opts: L.ListObjectsOptions): Promise<L.ListObjectsResult> {
     await this.requireBucket(bucket);
     const prefix = opts.prefix ?? "";
     const walk = walkOptionsFor(bucket, prefix, opts.delimiter ?? "", opts.after);
-    return pageObjects(this.#safeEntries(walk, bucket, prefix), bucket, opts, (p, v) => this.#anythingBelow(bucket, p, v));
+    return pageObjects(listingEntries(this.sets, (k) => this.setOf(k), walk, bucket, prefix), bucket, opts, (p, v) => anythingBelow(this.sets, bucket, p, v));
   }
 
   async listObjectVersions(bucket: string, opts: L.ListVersionsOptions): Promise<L.ListVersionsResult> {
     await this.requireBucket(bucket);
     const prefix = opts.prefix ?? "";
     const walk = walkOptionsFor(bucket, prefix, opts.delimiter ?? "", opts.keyMarker, !!opts.versionIdMarker);
-    return pageVersions(this.#safeEntries(walk, bucket, prefix), bucket, opts, (p, v) => this.#anythingBelow(bucket, p, v));
-  }
-
-  /** True once one listable object (a visible one, unless listing versions) is found below `dir` (ends with "/"). */
-  async #anythingBelow(bucket: string, dir: string, versions: boolean): Promise<boolean> {
-    const walk = this.#entries({ volume: bucket, baseDir: dir, recursive: true });
-    try {
-      for await (const e of walk) if (e.kind === "object" && (versions || !e.versions[0].deleted)) return true;
-      return false;
-    } finally {
-      await walk.return(undefined);
-    }
-  }
-
-  /** Entries for a listing. A key ending in "/" lives one directory above its own prefix, so it is looked up on its own. */
-  async *#safeEntries(walk: ReturnType<typeof walkOptionsFor>, bucket: string, prefix: string): AsyncGenerator<ListedEntry> {
-    const after = walk.after;
-    if (prefix.endsWith("/") && isStorableName(prefix) && (after === undefined || compareKeys(after, prefix) < 0 || (walk.includeAfter && after === prefix))) {
-      const own = await this.setOf(prefix).entry(bucket, prefix);
-      if (own) yield own;
-    }
-    yield* this.#entries(walk);
+    return pageVersions(listingEntries(this.sets, (k) => this.setOf(k), walk, bucket, prefix), bucket, opts, (p, v) => anythingBelow(this.sets, bucket, p, v));
   }
 
   async healObject(bucket: string, key: string, opts: { versionId?: string; deep?: boolean } = {}): Promise<L.HealResult> {
@@ -320,23 +287,13 @@ export class ObjectStore implements L.ObjectLayer {
    * a replaced drive (PoolFormat.freshDrives) and the background scanner.
    */
   async healAll(opts: HealAllOptions = {}): Promise<HealAllResult> {
-    const keys = (opts.refill ?? []).map(placeKey);
-    for (const k of keys) this.#refilling.set(k, (this.#refilling.get(k) ?? 0) + 1);
-    try {
-      return await healAll(this.sets, opts);
-    } finally {
-      for (const k of keys) {
-        const n = (this.#refilling.get(k) ?? 1) - 1;
-        if (n > 0) this.#refilling.set(k, n);
-        else this.#refilling.delete(k);
-      }
-    }
+    return this.#refills.during(opts.refill ?? [], () => healAll(this.sets, opts));
   }
 
   async storageInfo(opts: StorageInfoOptions = {}): Promise<StorageInfo> {
     const timeoutMs = opts.timeoutMs ?? this.sets[0].settings.driveTimeoutMs;
-    const refilling = new Set(this.#refilling.keys()); // as of the call, not of each drive's answer
-    const sets = await Promise.all(this.sets.map((s) => describeSet(s, timeoutMs, (p) => refilling.has(placeKey(p)))));
+    const refilling = this.#refills.snapshot(); // as of the call, not of each drive's answer
+    const sets = await Promise.all(this.sets.map((s) => describeSet(s, timeoutMs, refilling)));
     // Only pool 0 is served today (see the constructor).
     return { pools: [{ index: 0, sets }], heals: { started: this.heals.started, failed: this.heals.failed } };
   }
@@ -355,8 +312,4 @@ export class ObjectStore implements L.ObjectLayer {
     await this.heals.close();
     if (this.#ownMd5) this.#md5.close();
   }
-}
-
-function placeKey(p: DrivePlace): string {
-  return `${p.pool}/${p.set}/${p.position}`;
 }

@@ -12,6 +12,36 @@ export interface DrivePlace {
   position: number;
 }
 
+/** Drives being refilled (counted, as two runs may refill the same drive), keyed "pool/set/position". */
+export class Refills {
+  readonly #running = new Map<string, number>();
+
+  /** Runs `run` with `drives` reported as being refilled until it settles. */
+  async during<T>(drives: readonly DrivePlace[], run: () => Promise<T>): Promise<T> {
+    const keys = drives.map(placeKey);
+    for (const k of keys) this.#running.set(k, (this.#running.get(k) ?? 0) + 1);
+    try {
+      return await run();
+    } finally {
+      for (const k of keys) {
+        const n = (this.#running.get(k) ?? 1) - 1;
+        if (n > 0) this.#running.set(k, n);
+        else this.#running.delete(k);
+      }
+    }
+  }
+
+  /** Whether a drive is being refilled, frozen as of now. */
+  snapshot(): (p: DrivePlace) => boolean {
+    const now = new Set(this.#running.keys());
+    return (p) => now.has(placeKey(p));
+  }
+}
+
+function placeKey(p: DrivePlace): string {
+  return `${p.pool}/${p.set}/${p.position}`;
+}
+
 /** Read and write quorum of a STANDARD object on a set of `drives` drives with `parity` parity drives. */
 export function setQuorums(drives: number, parity: number): { read: number; write: number } {
   const data = drives - parity;
