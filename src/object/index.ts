@@ -7,11 +7,12 @@
 //   DELETE            ObjectStore.deleteObject            → ErasureSet.delete            (set/delete.ts)
 //   multipart         ObjectStore.completeMultipartUpload → store.multipart (store/multipart.ts)
 //                       → ErasureSet.completeMultipart (set/complete.ts); parts: set/multipart.ts
-//   listing           ObjectStore.listObjects / listObjectVersions → ErasureSet.list (set/list.ts),
-//                       merged across sets and paged in store/listing.ts
+//   listing           ObjectStore.listObjects / listObjectVersions → ErasureSet.list (set/list.ts)
+//                       on every set, merged in store/merged-listing.ts, paged in store/listing.ts
 //   heal              ObjectStore.healObject              → ErasureSet.heal              (set/heal.ts);
 //                       every object: ObjectStore.healAll → store/heal.ts → ErasureSet.heal
 //   buckets           ObjectStore.makeBucket / deleteBucket … → store/buckets.ts, store/bucket-meta-store.ts
+//   storage view      ObjectStore.storageInfo → store/storage.ts (drives, set quorums, healing)
 // Shared by both folders: quorum.ts (quorum arithmetic), placement.ts (key → set, parity),
 // object-info.ts (FileInfo → ObjectInfo), preconditions.ts, ns-lock.ts, format.ts.
 export * from "./object-error.ts";
