@@ -3,13 +3,13 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { ServerConfig } from "./config/index.ts";
-import type { ObjectStore, PoolFormat } from "./object/index.ts";
+import type { ObjectLayer, PoolFormat } from "./object/index.ts";
 import { listenHttp, type HttpListener } from "./server-http.ts";
 
 /** What listening and the banner use of the server; server.ts's BunkerServer fits (no import back). */
 export interface ListenedServer {
   fetch(req: Request, remoteAddress?: string): Promise<Response>;
-  readonly store: ObjectStore;
+  readonly store: ObjectLayer;
   readonly formats: readonly PoolFormat[];
 }
 
@@ -33,16 +33,17 @@ export function listen(cfg: ServerConfig, server: ListenedServer): Promise<HttpL
   });
 }
 
-function layoutLine(server: ListenedServer): string {
-  const store = server.store;
-  const sets = store.sets.length;
-  const n = store.sets[0].drives.length;
-  const p = store.sets[0].settings.standardParity;
-  const online = store.sets.reduce((a, s) => a + s.drives.filter((d) => d !== null).length, 0);
+async function layoutLine(server: ListenedServer): Promise<string> {
+  // A drive that does not answer within 2 s is counted offline rather than holding the banner back.
+  const all = (await server.store.storageInfo({ timeoutMs: 2_000 })).pools.flatMap((pool) => pool.sets);
+  const sets = all.length;
+  const n = all[0].driveCount;
+  const p = all[0].standardParity;
+  const online = all.reduce((a, s) => a + s.drives.filter((d) => d.state !== "offline").length, 0);
   return n === 1 ? `1 drive (single-drive mode, no parity)` : `${online}/${sets * n} drives online in ${sets} erasure set(s) of ${n} (EC ${n - p}+${p})`;
 }
 
-export function printBanner(cfg: ServerConfig, server: ListenedServer, port: number): void {
+export async function printBanner(cfg: ServerConfig, server: ListenedServer, port: number): Promise<void> {
   const scheme = tlsFiles(cfg.certsDir) ? "https" : "http";
   const hosts = cfg.address.host && cfg.address.host !== "0.0.0.0" ? [cfg.address.host] : ["127.0.0.1"];
   const lines = [
@@ -51,7 +52,7 @@ export function printBanner(cfg: ServerConfig, server: ListenedServer, port: num
     `RootUser: ${cfg.rootUser}`,
     // The console address is accepted (scripts and unit files pass it) but nothing listens there yet.
     `Console: not served yet${cfg.consoleAddress && cfg.consoleAddress.port !== 0 ? ` (--console-address ${cfg.consoleAddress.raw} is accepted for compatibility)` : ""}`,
-    `Drives: ${layoutLine(server)}`,
+    `Drives: ${await layoutLine(server)}`,
     `Deployment: ${server.formats[0].deploymentId}${server.formats.some((f) => f.created) ? " (newly formatted)" : ""}`,
   ];
   for (const w of cfg.warnings) lines.push(`WARNING: ${w}`);

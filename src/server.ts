@@ -3,11 +3,11 @@
 // adds the listener, the banner and graceful shutdown.
 import { loadConfig, commandLine, ConfigError, type ServerConfig } from "./config/index.ts";
 import { DriveError, LocalDrive, type Drive, type FsyncPolicy } from "./disk/index.ts";
-import { ErasurePool } from "./ec/index.ts";
-import { ObjectError, ObjectStore, loadPoolFormat, type PoolFormat } from "./object/index.ts";
+import { ErasurePool, Md5Offload } from "./ec/index.ts";
+import { ObjectError, ObjectStore, loadPoolFormat, type ObjectLayer, type PoolFormat } from "./object/index.ts";
 import { Authenticator, createS3Handler } from "./s3/index.ts";
 import { listen, printBanner } from "./server-listen.ts";
-import { createAdminHandler, type DrivePosition } from "./admin/index.ts";
+import { createAdminHandler } from "./admin/index.ts";
 import { RequestMetrics } from "./util/index.ts";
 import type { WindowsService } from "./service/index.ts";
 
@@ -25,7 +25,8 @@ export interface ServerOptions {
 export interface BunkerServer {
   /** Answers one HTTP request (S3 and /minio/* admin paths). */
   fetch(req: Request, remoteAddress?: string): Promise<Response>;
-  store: ObjectStore;
+  /** The object layer the S3 and admin handlers call (tests reach objects through it directly). */
+  store: ObjectLayer;
   /** Formats per pool, as found or created at start. */
   formats: PoolFormat[];
   /** Stops background work and releases drives and workers. */
@@ -77,12 +78,15 @@ export async function createServer(cfg: ServerConfig, opts: ServerOptions = {}):
     formats.push(await loadPoolFormat({ drives: poolDrives[i].drives, sets: pool.sets, openErrors: poolDrives[i].errors }, { poolIndex: i, deploymentId: formats[0]?.deploymentId }));
   }
   const codec = new ErasurePool({ workers: opts.codecWorkers });
+  // MD5 of request bodies: half the cores, the rest are the codec's and the main thread's.
+  const md5 = new Md5Offload(Math.max(1, Math.floor((navigator.hardwareConcurrency ?? 2) / 2)));
   const parity = cfg.storageClass.parity[0];
   const store = new ObjectStore({
     pools: formats.map((f) => ({ sets: f.sets })),
     deploymentId: formats[0].deploymentId,
     distributionAlgo: formats[0].distributionAlgo,
     codec,
+    md5,
     settings: { standardParity: parity.standard, rrsParity: parity.rrs, inlineBlock: cfg.storageClass.inlineBlock, driveTimeoutMs: opts.driveTimeoutMs },
   });
   const auth = new Authenticator({
@@ -103,7 +107,7 @@ export async function createServer(cfg: ServerConfig, opts: ServerOptions = {}):
     logError: (requestId, err) => console.error(`[${requestId}] internal error:`, err),
   });
   const refill = refillFreshDrives(cfg, store, formats);
-  const admin = createAdminHandler({ config: cfg, store, requests, healing: refill.healing, nodeName: `${cfg.address.host || "127.0.0.1"}:${cfg.address.port}` });
+  const admin = createAdminHandler({ config: cfg, store, requests, nodeName: `${cfg.address.host || "127.0.0.1"}:${cfg.address.port}` });
   return {
     async fetch(req, remoteAddress) {
       const url = new URL(req.url);
@@ -118,6 +122,7 @@ export async function createServer(cfg: ServerConfig, opts: ServerOptions = {}):
       await admin.close();
       await store.close();
       await codec.close();
+      md5.close();
       for (const pool of poolDrives) for (const d of pool.drives) await d?.close();
     },
   };
@@ -127,20 +132,19 @@ export async function createServer(cfg: ServerConfig, opts: ServerOptions = {}):
  * Drives that format.json had to write now (a replaced, empty drive in an existing deployment)
  * are refilled in the background: every bucket and object is healed onto them.
  */
-function refillFreshDrives(cfg: ServerConfig, store: ObjectStore, formats: PoolFormat[]): { healing(): DrivePosition[]; stop(): Promise<void> } {
-  // The drives being refilled, reported as healing (health header, metrics) until the heal ends.
-  let healing: DrivePosition[] = formats.flatMap((f, pool) => f.freshDrives.map((d) => ({ pool, set: d.set, position: d.position })));
-  const fresh = healing.length;
-  if (fresh === 0) return { healing: () => [], stop: async () => {} };
+function refillFreshDrives(cfg: ServerConfig, store: ObjectStore, formats: PoolFormat[]): { stop(): Promise<void> } {
+  // The drives being refilled: the store reports them healing (health header, metrics) until the heal ends.
+  const refill = formats.flatMap((f, pool) => f.freshDrives.map((d) => ({ pool, set: d.set, position: d.position })));
+  const fresh = refill.length;
+  if (fresh === 0) return { stop: async () => {} };
   const abort = new AbortController();
   const log = (m: string) => void (cfg.quiet ? undefined : console.log(m));
   log(`Healing ${fresh} replaced drive(s) in the background…`);
-  const done = store.healAll({ signal: abort.signal }).then(
+  const done = store.healAll({ signal: abort.signal, refill }).then(
     (r) => log(`Healing done: ${r.objects} objects checked, ${r.healed} rewritten, ${r.failed.length} failed${r.failed[0] ? ` (first: ${r.failed[0].bucket}/${r.failed[0].key}: ${r.failed[0].error})` : ""}`),
     (err) => void (abort.signal.aborted ? undefined : console.error(`Healing stopped: ${err instanceof Error ? err.message : String(err)}`)),
-  ).finally(() => (healing = []));
+  );
   return {
-    healing: () => healing,
     async stop() {
       abort.abort();
       await done;
@@ -200,7 +204,7 @@ async function main(): Promise<void> {
     await failed(code === "EADDRINUSE" ? new Error(`Cannot listen on ${cfg.address.raw}: the port is already in use (choose another with --address)`) : err);
   }
   service?.running();
-  if (!cfg.quiet) printBanner(cfg, server!, listener!.port);
+  if (!cfg.quiet) await printBanner(cfg, server!, listener!.port);
   const onSignal = (signal: string) => {
     if (!cfg.quiet && !draining) console.log(`Received ${signal}: finishing in-flight requests…`);
     void drain().then(() => process.exit(0));

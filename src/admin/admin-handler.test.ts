@@ -207,7 +207,7 @@ describe("metrics", () => {
 
   test("cluster health status drops to 0 without write quorum; heal counters appear after heals", async () => {
     const heals = { started: 3, failed: 1 };
-    const store = { sets: t.store.sets, heals, listBuckets: () => t.store.listBuckets(), listObjectVersions: t.store.listObjectVersions.bind(t.store) };
+    const store = { storageInfo: async (o?: { timeoutMs?: number }) => ({ ...(await t.store.storageInfo(o)), heals }), listBuckets: () => t.store.listBuckets(), listObjectVersions: t.store.listObjectVersions.bind(t.store) };
     const h = admin({ store });
     t.drives[0].faults.offline = true;
     t.drives[1].faults.offline = true;

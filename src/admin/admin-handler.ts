@@ -45,7 +45,7 @@ export interface AdminDeps {
   usage?: UsageCache;
   /** Servers of the cluster answering or not (default: just this one, online). */
   nodes?: () => { online: number; offline: number };
-  /** Drives being healed right now (replaced drives being refilled); default none. */
+  /** Drives being healed that the storage view does not report itself (it reports refills by healAll); default none. */
   healing?: () => readonly DrivePosition[];
   /** Source revision for minio_software_commit_info (default ""). */
   commit?: string;
@@ -92,9 +92,13 @@ export function createAdminHandler(deps: AdminDeps): AdminHandler {
     if (!store) return empty(503, { "x-minio-server-status": "offline" });
     const healing = deps.healing?.() ?? [];
     // Ready: this node can serve a write now, i.e. every set has write quorum of drives online.
-    if (path === "/minio/health/ready") return empty(evaluateHealth(store.sets, await probe(store), { healing }).healthy ? 200 : 503);
+    if (path === "/minio/health/ready") {
+      const view = await probe(store);
+      return empty(evaluateHealth(view.sets, view.states, { healing }).healthy ? 200 : 503);
+    }
     const maintenance = url.searchParams.get("maintenance") === "true";
-    const h = evaluateHealth(store.sets, await probe(store), { maintenance, healing });
+    const view = await probe(store);
+    const h = evaluateHealth(view.sets, view.states, { maintenance, healing });
     const read = path.endsWith("/read");
     const headers: Record<string, string> = {
       [read ? "x-minio-read-quorum" : "x-minio-write-quorum"]: String(read ? h.readQuorum : h.writeQuorum),
@@ -107,8 +111,7 @@ export function createAdminHandler(deps: AdminDeps): AdminHandler {
   }
 
   async function gather(store: AdminStore | null): Promise<ScrapeInput> {
-    const states = store ? await probe(store) : [];
-    const sets = store?.sets ?? [];
+    const { sets, states, heals } = store ? await probe(store) : { sets: [], states: [], heals: { started: 0, failed: 0 } };
     if (store && !usage) usage = new UsageCache(store);
     const bucketCount = store ? await store.listBuckets().then((b) => b.length, () => null) : null;
     return {
@@ -117,7 +120,7 @@ export function createAdminHandler(deps: AdminDeps): AdminHandler {
       health: evaluateHealth(sets, states, { healing: store ? (deps.healing?.() ?? []) : [] }),
       bucketCount,
       usage: usage?.snapshot() ?? null,
-      heals: store?.heals ?? { started: 0, failed: 0 },
+      heals,
       nodes: deps.nodes?.() ?? { online: 1, offline: 0 },
       process: readProcessStats(deps.proc),
       requests: deps.requests,

@@ -1,32 +1,15 @@
-// The slice of the object store that admin/ reads — sets and their drives, the heal queue's
-// counters, buckets and version listings — typed structurally so ObjectStore fits as it is and
-// tests can pass small fakes. Also probes every drive (with a deadline) for its state.
-import type { BucketInfo, DriveInfo, ListVersionsOptions, ListVersionsResult } from "../object/index.ts";
-import { withDeadline } from "../util/index.ts";
+// The slice of the object layer that admin/ reads — its storage view (pools, sets with their
+// quorums, drives with their state; heal counters), buckets and version listings — typed as a
+// Pick of ObjectLayer so tests can pass small fakes; flattens the view for health and metrics.
+import type { DriveInfo, ObjectLayer, SetStorageInfo } from "../object/index.ts";
 
 /** What Drive.info() reports. */
 export type DriveStats = DriveInfo;
 
-export interface AdminDrive {
-  readonly endpoint: string;
-  info(): Promise<DriveStats>;
-}
+/** One erasure set: drive count, parity, read and write quorum (ObjectLayer.storageInfo). */
+export type AdminSet = SetStorageInfo;
 
-export interface AdminSet {
-  /** Drives by set position; null where no drive could be opened. */
-  readonly drives: readonly (AdminDrive | null)[];
-  readonly poolIndex: number;
-  readonly setIndex: number;
-  readonly settings: { readonly standardParity: number; readonly rrsParity: number };
-}
-
-export interface AdminStore {
-  readonly sets: readonly AdminSet[];
-  /** Background heal counters (heals started, heals that failed). */
-  readonly heals: { readonly started: number; readonly failed: number };
-  listBuckets(): Promise<BucketInfo[]>;
-  listObjectVersions(bucket: string, opts: ListVersionsOptions): Promise<ListVersionsResult>;
-}
+export type AdminStore = Pick<ObjectLayer, "storageInfo" | "listBuckets" | "listObjectVersions">;
 
 /** One drive as seen right now. */
 export interface DriveState {
@@ -39,6 +22,8 @@ export interface DriveState {
   local: boolean;
   /** Answered info() in time and is formatted. */
   online: boolean;
+  /** Online and being refilled by the object layer's heal (a replaced drive). */
+  healing?: boolean;
   stats?: DriveStats;
   /** Why it is offline. */
   error?: string;
@@ -51,29 +36,31 @@ export interface ProbeOptions {
   isLocal?: (pool: number, set: number, position: number) => boolean;
 }
 
-/** Asks every drive of every set for its info, in parallel, each with a deadline. */
-export async function probeDrives(store: AdminStore, opts: ProbeOptions): Promise<DriveState[]> {
-  const jobs: Promise<DriveState>[] = [];
-  for (const set of store.sets) {
-    set.drives.forEach((drive, position) => {
-      const base = {
-        pool: set.poolIndex,
-        set: set.setIndex,
-        position,
-        endpoint: drive?.endpoint ?? "",
-        local: opts.isLocal?.(set.poolIndex, set.setIndex, position) ?? true,
-      };
-      if (!drive) {
-        jobs.push(Promise.resolve({ ...base, online: false, error: "not connected" }));
-        return;
-      }
-      jobs.push(
-        withDeadline(drive.info(), opts.timeoutMs, () => new Error(`${drive.endpoint}: no answer within ${opts.timeoutMs} ms`)).then(
-          (stats) => (stats.id === "" ? { ...base, online: false, stats, error: "unformatted" } : { ...base, online: true, stats }),
-          (err: unknown) => ({ ...base, online: false, error: err instanceof Error ? err.message : String(err) }),
-        ),
-      );
-    });
-  }
-  return Promise.all(jobs);
+/** The storage view flattened for health and metrics: sets, one state per drive, heal counters. */
+export interface StorageView {
+  sets: AdminSet[];
+  states: DriveState[];
+  heals: { started: number; failed: number };
+}
+
+/** Asks the object layer for every drive's state (each drive answers under `timeoutMs`). */
+export async function probeDrives(store: AdminStore, opts: ProbeOptions): Promise<StorageView> {
+  const info = await store.storageInfo({ timeoutMs: opts.timeoutMs });
+  const sets = info.pools.flatMap((p) => p.sets);
+  const states = sets.flatMap((s) =>
+    s.drives.map(
+      (d): DriveState => ({
+        pool: d.pool,
+        set: d.set,
+        position: d.position,
+        endpoint: d.endpoint,
+        local: opts.isLocal?.(d.pool, d.set, d.position) ?? true,
+        online: d.state !== "offline",
+        healing: d.state === "healing",
+        ...(d.info ? { stats: d.info } : {}),
+        ...(d.error !== undefined ? { error: d.error } : {}),
+      }),
+    ),
+  );
+  return { sets, states, heals: info.heals };
 }

@@ -32,11 +32,11 @@ function capacityFamilies(sets: readonly AdminSet[], states: readonly DriveState
   let usableTotal = 0;
   let usableFree = 0;
   for (const s of sets) {
-    const online = states.filter((d) => d.pool === s.poolIndex && d.set === s.setIndex && d.online && d.stats);
+    const online = states.filter((d) => d.pool === s.pool && d.set === s.set && d.online && d.stats);
     const total = online.reduce((n, d) => n + d.stats!.total, 0);
     const free = online.reduce((n, d) => n + d.stats!.free, 0);
     // Only the data share of a set holds object bytes; parity is overhead.
-    const dataShare = (s.drives.length - s.settings.standardParity) / s.drives.length;
+    const dataShare = (s.driveCount - s.standardParity) / s.driveCount;
     rawTotal += total;
     rawFree += free;
     usableTotal += total * dataShare;

@@ -1,22 +1,18 @@
-// Quorum arithmetic and the health verdict, as MinIO computes them per erasure set.
+// The health verdict, as MinIO computes it per erasure set (the quorums come from the object
+// layer's storage view; their arithmetic is tested in object/store/storage.test.ts).
 import { expect, test } from "bun:test";
 import type { AdminSet, DriveState } from "./admin-store.ts";
-import { evaluateHealth, setQuorums } from "./health.ts";
-
-test("write quorum is the data drive count, one more when data equals parity", () => {
-  expect(setQuorums(4, 2)).toEqual({ read: 2, write: 3 });
-  expect(setQuorums(6, 3)).toEqual({ read: 3, write: 4 });
-  expect(setQuorums(6, 2)).toEqual({ read: 4, write: 4 });
-  expect(setQuorums(16, 4)).toEqual({ read: 12, write: 12 });
-  expect(setQuorums(2, 1)).toEqual({ read: 1, write: 2 });
-  expect(setQuorums(1, 0)).toEqual({ read: 1, write: 1 });
-});
+import { evaluateHealth } from "./health.ts";
 
 const set = (setIndex: number, n: number, parity: number): AdminSet => ({
-  drives: Array.from({ length: n }, () => null),
-  poolIndex: 0,
-  setIndex,
-  settings: { standardParity: parity, rrsParity: 1 },
+  pool: 0,
+  set: setIndex,
+  driveCount: n,
+  standardParity: parity,
+  rrsParity: 1,
+  readQuorum: n - parity,
+  writeQuorum: n - parity === parity ? n - parity + 1 : n - parity,
+  drives: [],
 });
 const drive = (s: number, position: number, online: boolean, local = true): DriveState => ({ pool: 0, set: s, position, endpoint: `/d${s}-${position}`, local, online });
 

@@ -1,14 +1,9 @@
 // Cluster health as MinIO computes it: per erasure set, drives online against the read quorum
 // (data drives) and write quorum (data drives, one more when data equals parity); maintenance
 // mode asks "would we stay healthy without this node's drives?". Drives being healed (a replaced
-// drive refilled in the background) are counted per set, as MinIO reports them.
+// drive refilled in the background) are counted per set, as MinIO reports them. The quorums
+// themselves come from the object layer's storage view.
 import type { AdminSet, DriveState } from "./admin-store.ts";
-
-/** Read and write quorum of a set of `drives` drives with `parity` parity drives. */
-export function setQuorums(drives: number, parity: number): { read: number; write: number } {
-  const data = drives - parity;
-  return { read: data, write: data === parity ? data + 1 : data };
-}
 
 export interface SetHealth {
   pool: number;
@@ -44,14 +39,22 @@ export interface HealthResult {
   sets: SetHealth[];
 }
 
+/** Drives of set `s` being healed: those the storage view reports, and those the caller names. */
+function healingPositions(s: AdminSet, states: readonly DriveState[], named: readonly DrivePosition[]): number {
+  const positions = new Set<number>();
+  for (const d of states) if (d.healing && d.pool === s.pool && d.set === s.set) positions.add(d.position);
+  for (const d of named) if (d.pool === s.pool && d.set === s.set) positions.add(d.position);
+  return positions.size;
+}
+
 /** Pure: the health verdict for `sets` given probed drive states. */
 export function evaluateHealth(sets: readonly AdminSet[], states: readonly DriveState[], opts: { maintenance?: boolean; healing?: readonly DrivePosition[] } = {}): HealthResult {
   const result: HealthResult = { healthy: true, healthyRead: true, writeQuorum: 0, readQuorum: 0, healingDrives: 0, sets: [] };
   for (const s of sets) {
-    const q = setQuorums(s.drives.length, s.settings.standardParity);
-    const online = states.filter((d) => d.pool === s.poolIndex && d.set === s.setIndex && d.online && !(opts.maintenance && d.local)).length;
-    const healing = (opts.healing ?? []).filter((d) => d.pool === s.poolIndex && d.set === s.setIndex).length;
-    const h: SetHealth = { pool: s.poolIndex, set: s.setIndex, online, readQuorum: q.read, writeQuorum: q.write, healthy: online >= q.write, healthyRead: online >= q.read, healing };
+    const q = { read: s.readQuorum, write: s.writeQuorum };
+    const online = states.filter((d) => d.pool === s.pool && d.set === s.set && d.online && !(opts.maintenance && d.local)).length;
+    const healing = healingPositions(s, states, opts.healing ?? []);
+    const h: SetHealth = { pool: s.pool, set: s.set, online, readQuorum: q.read, writeQuorum: q.write, healthy: online >= q.write, healthyRead: online >= q.read, healing };
     result.healingDrives += healing;
     result.sets.push(h);
     result.healthy &&= h.healthy;

@@ -2,8 +2,8 @@
 // object store; server.ts routes /minio/health/* and /minio/v2/metrics/* (and the legacy
 // /minio/prometheus/metrics) here before the S3 router.
 export { createAdminHandler, type AdminConfig, type AdminDeps, type AdminHandler } from "./admin-handler.ts";
-export type { AdminDrive, AdminSet, AdminStore, DriveState, DriveStats } from "./admin-store.ts";
-export { evaluateHealth, setQuorums, type DrivePosition, type HealthResult, type SetHealth } from "./health.ts";
+export type { AdminSet, AdminStore, DriveState, DriveStats, StorageView } from "./admin-store.ts";
+export { evaluateHealth, type DrivePosition, type HealthResult, type SetHealth } from "./health.ts";
 export { bearerToken, signPrometheusToken, verifyPrometheusToken, PROMETHEUS_TOKEN_LIFETIME_S, type TokenCheck } from "./prometheus-auth.ts";
 export { readProcessStats, type ProcReader, type ProcessStats } from "./process-stats.ts";
 export { UsageCache, type BucketUsage, type UsageCacheOptions, type UsageSnapshot } from "./usage-cache.ts";

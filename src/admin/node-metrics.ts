@@ -11,7 +11,7 @@ function localDriveFamilies(x: ScrapeInput): MetricFamily[] {
   const measured = local.filter((d) => d.stats);
   const per = (pick: (s: NonNullable<(typeof measured)[number]["stats"]>) => number) =>
     measured.map((d) => [{ drive: d.stats!.endpoint || d.endpoint }, pick(d.stats!)] as [Record<string, string>, number]);
-  const parity = x.sets[0]?.settings;
+  const parity = x.sets[0];
   return [
     gauge("minio_node_drive_used_bytes", "Bytes used on the drive", per((s) => s.used)),
     gauge("minio_node_drive_free_bytes", "Bytes free on the drive", per((s) => s.free)),

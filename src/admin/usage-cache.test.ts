@@ -11,11 +11,10 @@ const version = (key: string, n: number, o: Partial<ObjectInfo> = {}): ObjectInf
 function fakeStore(data: Record<string, ObjectInfo[]>, gone = new Set<string>()) {
   const calls = { list: 0, pages: 0 };
   const store: AdminStore = {
-    sets: [],
-    heals: { started: 0, failed: 0 },
+    storageInfo: async () => ({ pools: [], heals: { started: 0, failed: 0 } }),
     async listBuckets() {
       calls.list++;
-      return Object.keys(data).map((name) => ({ name, created: new Date(0), lockEnabled: false }));
+      return Object.keys(data).map((name) => ({ name, created: new Date(0), lockEnabled: false, versioning: "Unversioned" as const }));
     },
     async listObjectVersions(bucket: string, o: ListVersionsOptions): Promise<ListVersionsResult> {
       calls.pages++;

@@ -23,6 +23,7 @@ export { type ByteSource, type ShardSink, type StreamOptions, erasureEncode } fr
 export { erasureDecode } from "./erasure-decode.ts";
 export { erasureHeal } from "./erasure-heal.ts";
 export type { ShardSource } from "./shard-reader.ts";
+export { Md5Offload, type Md5Stream } from "./md5-offload.ts";
 
 /**
  * The worker entry point ErasurePool starts. `bun build --compile` must be given it as an

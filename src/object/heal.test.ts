@@ -10,7 +10,7 @@ import { TempDirs } from "../../test/support/temp-dirs.ts";
 import { bodyOf, md5hex, openTestStore, randomBytes, type TestStore } from "../../test/support/object-harness.ts";
 import { combinations, damagedPositions, md5WithOnly } from "../../test/support/shard-check.ts";
 import type { FaultyDrive } from "../../test/support/faulty-drive.ts";
-import { MIN_PART_SIZE } from "./set-complete.ts";
+import { MIN_PART_SIZE } from "./set/complete.ts";
 import { encodeDirObject } from "./object-info.ts";
 
 const temp = new TempDirs();

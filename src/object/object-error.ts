@@ -1,5 +1,6 @@
 // ObjectError: the one error type of the object layer; s3/errors.ts maps each kind to an
-// S3 error code exactly once. Lower-layer errors are attached as `cause`.
+// S3 error code exactly once. Lower-layer errors are attached as `cause`. Kinds say what
+// happened to the object, never which HTTP answer to give (that is toS3Error's job).
 
 export type ObjectErrorKind =
   | "NoSuchBucket"
@@ -10,8 +11,8 @@ export type ObjectErrorKind =
   | "NoSuchVersion"
   /** The version id is not "null" and not a UUID. */
   | "InvalidVersionId"
-  /** GET/HEAD of a specific version that is a delete marker (S3 answers 405). */
-  | "MethodNotAllowed"
+  /** A read (GET/HEAD, copy source) of a version that is a delete marker: there are no bytes to read. */
+  | "DeleteMarker"
   | "ObjectNameInvalid"
   | "KeyTooLong"
   /** A prefix of the key is already an object (MinIO: XMinioParentIsObject). */
@@ -30,7 +31,8 @@ export type ObjectErrorKind =
   /** An x-amz-checksum-* value did not match. */
   | "ChecksumMismatch"
   | "PreconditionFailed"
-  | "NotModified"
+  /** A read precondition (If-None-Match, If-Modified-Since) says the caller's copy is still current. */
+  | "Unmodified"
   | "InvalidRange"
   /** GET/HEAD ?partNumber= beyond the object's parts. */
   | "InvalidPartNumber"
@@ -43,7 +45,8 @@ export type ObjectErrorKind =
   | "NoSuchLifecycleConfiguration"
   | "ObjectLockConfigurationNotFound"
   | "ServerSideEncryptionConfigurationNotFound"
-  | "NotImplemented"
+  /** Data or a rule this server cannot handle (compressed or encrypted objects, default retention). */
+  | "Unsupported"
   /** The operation would exceed a limit we enforce (e.g. too many parts). */
   | "LimitExceeded"
   /** A lock or a drive did not answer in time; the client may retry. */

@@ -1,11 +1,17 @@
 // The ObjectLayer interface: every object-store operation s3/ and admin/ may call, in plain
 // data (no Request/Response). Implemented by ObjectStore over pools → sets → drives.
+import type { StorageInfo, StorageInfoOptions } from "./storage-info.ts";
+
+/** A bucket's versioning state, as S3 names it ("Unversioned": never turned on). */
+export type BucketVersioning = "Unversioned" | "Enabled" | "Suspended";
 
 export interface BucketInfo {
   name: string;
   created: Date;
   /** Object lock was enabled at creation (versioning is then always on). */
   lockEnabled: boolean;
+  /** Versioning state (always "Enabled" for an object-lock bucket). */
+  versioning: BucketVersioning;
 }
 
 /** A version (object or delete marker) as S3 describes it. */
@@ -261,6 +267,8 @@ export interface HealResult {
 export interface ObjectLayer {
   makeBucket(bucket: string, opts?: { lockEnabled?: boolean }): Promise<void>;
   getBucketInfo(bucket: string): Promise<BucketInfo>;
+  /** BucketInfo.versioning alone, without asking the drives again for a bucket already known (the per-request read). */
+  bucketVersioning(bucket: string): Promise<BucketVersioning>;
   listBuckets(): Promise<BucketInfo[]>;
   deleteBucket(bucket: string, opts?: { force?: boolean }): Promise<void>;
   getBucketConfig(bucket: string, kind: BucketConfigKind): Promise<Uint8Array | null>;
@@ -286,6 +294,9 @@ export interface ObjectLayer {
 
   healObject(bucket: string, key: string, opts?: { versionId?: string; deep?: boolean }): Promise<HealResult>;
   healBucket(bucket: string): Promise<void>;
+
+  /** Every pool, set and drive as seen now (each drive asked for its info, with a deadline). */
+  storageInfo(opts?: StorageInfoOptions): Promise<StorageInfo>;
 
   /** Stops background work and waits for it. */
   close(): Promise<void>;

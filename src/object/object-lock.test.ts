@@ -24,6 +24,6 @@ test("refuseDefaultRetention throws NotImplemented naming the bucket and the rul
     err = e;
   }
   expect(err).toBeInstanceOf(ObjectError);
-  expect([(err as ObjectError).kind, (err as ObjectError).message]).toEqual(["NotImplemented", expect.stringContaining('"b" has a default object-lock retention rule (GOVERNANCE 30 days)')]);
+  expect([(err as ObjectError).kind, (err as ObjectError).message]).toEqual(["Unsupported", expect.stringContaining('"b" has a default object-lock retention rule (GOVERNANCE 30 days)')]);
   expect(() => refuseDefaultRetention("b", null)).not.toThrow();
 });

@@ -50,7 +50,7 @@ export function refuseDefaultRetention(bucket: string, configXml: Uint8Array | n
   const rule = defaultRetentionOf(configXml);
   if (rule === undefined) return;
   throw new ObjectError(
-    "NotImplemented",
+    "Unsupported",
     `Bucket "${bucket}" has a default object-lock retention rule (${rule}) that this server cannot apply yet; writes to it are refused so no object is stored unprotected`,
     { bucket },
   );

@@ -37,7 +37,7 @@ export function checkPreconditions(current: ObjectInfo | null, pre: Precondition
   if (!current) throw new ObjectError("NoSuchKey", `The key "${key}" does not exist`, { key });
   const notModified = (why: string): never => {
     if (mode === "copy-source") failed(why);
-    throw new ObjectError("NotModified", "Not Modified", { key });
+    throw new ObjectError("Unmodified", "Not Modified", { key });
   };
   if (pre.ifMatch !== undefined) {
     if (!etagMatches(pre.ifMatch, current.etag)) failed("If-Match");

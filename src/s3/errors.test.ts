@@ -14,7 +14,7 @@ const ALL_KINDS: Record<ObjectErrorKind, true> = {
   NoSuchKey: true,
   NoSuchVersion: true,
   InvalidVersionId: true,
-  MethodNotAllowed: true,
+  DeleteMarker: true,
   ObjectNameInvalid: true,
   KeyTooLong: true,
   ParentIsObject: true,
@@ -29,7 +29,7 @@ const ALL_KINDS: Record<ObjectErrorKind, true> = {
   BadDigest: true,
   ChecksumMismatch: true,
   PreconditionFailed: true,
-  NotModified: true,
+  Unmodified: true,
   InvalidRange: true,
   InvalidPartNumber: true,
   InvalidArgument: true,
@@ -40,7 +40,7 @@ const ALL_KINDS: Record<ObjectErrorKind, true> = {
   NoSuchLifecycleConfiguration: true,
   ObjectLockConfigurationNotFound: true,
   ServerSideEncryptionConfigurationNotFound: true,
-  NotImplemented: true,
+  Unsupported: true,
   LimitExceeded: true,
   OperationTimedOut: true,
   Aborted: true,
@@ -66,7 +66,17 @@ describe("toS3Error", () => {
     expect(code("ChecksumMismatch")).toBe("BadDigest");
     expect(code("ObjectLockConfigurationNotFound")).toBe("ObjectLockConfigurationNotFoundError");
     expect(toS3Error(new ObjectError("NoSuchVersion", "x")).status).toBe(404);
-    expect(toS3Error(new ObjectError("MethodNotAllowed", "x")).status).toBe(405);
+    expect(toS3Error(new ObjectError("DeleteMarker", "x")).status).toBe(405);
+  });
+
+  test("object-layer outcomes get the S3 answers they had as HTTP-named kinds: 405, 304, 501 (with its message)", () => {
+    const answer = (k: ObjectErrorKind, m = "x") => {
+      const e = toS3Error(new ObjectError(k, m));
+      return [e.code, e.status, e.message];
+    };
+    expect(answer("DeleteMarker")).toEqual(["MethodNotAllowed", 405, S3_ERRORS.MethodNotAllowed.message]);
+    expect(answer("Unmodified")).toEqual(["NotModified", 304, S3_ERRORS.NotModified.message]);
+    expect(answer("Unsupported", '"k" is stored compressed; reading compressed objects is not supported yet')).toEqual(["NotImplemented", 501, '"k" is stored compressed; reading compressed objects is not supported yet']);
   });
 
   test("internal messages are not shown to clients, argument messages are", () => {
@@ -83,12 +93,12 @@ describe("toS3Error", () => {
     expect([current.code, current.status]).toEqual(["NoSuchKey", 404]);
     expect(current.headers).toEqual({ "x-amz-delete-marker": "true", "x-amz-version-id": marker.versionId });
     expect(current.fields).toEqual({ BucketName: "b", Key: "k" });
-    const named = toS3Error(new ObjectError("MethodNotAllowed", "x", marker));
+    const named = toS3Error(new ObjectError("DeleteMarker", "x", marker));
     expect(named.status).toBe(405);
     expect(named.headers).toEqual({ "x-amz-delete-marker": "true", "x-amz-version-id": marker.versionId, "last-modified": "Mon, 06 May 2024 07:08:09 GMT" });
     // No marker, no marker headers (a plain missing key, or a 405 that is not about a marker).
     expect(toS3Error(new ObjectError("NoSuchKey", "x", { bucket: "b", key: "k", modTime })).headers).toEqual({});
-    expect(toS3Error(new ObjectError("MethodNotAllowed", "x", { modTime })).headers).toEqual({});
+    expect(toS3Error(new ObjectError("DeleteMarker", "x", { modTime })).headers).toEqual({});
   });
 
   test("S3Error passes through and anything else is InternalError", () => {

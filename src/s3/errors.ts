@@ -125,12 +125,20 @@ export class S3Error extends Error {
 function codeForKind(kind: ObjectErrorKind): { code: S3ErrorCode; message?: string } {
   switch (kind) {
     case "NoSuchBucket": case "BucketAlreadyOwnedByYou": case "BucketNotEmpty": case "InvalidBucketName":
-    case "NoSuchKey": case "NoSuchVersion": case "MethodNotAllowed": case "NoSuchUpload": case "InvalidPart":
+    case "NoSuchKey": case "NoSuchVersion": case "NoSuchUpload": case "InvalidPart":
     case "InvalidPartOrder": case "EntityTooSmall": case "EntityTooLarge": case "IncompleteBody": case "BadDigest":
-    case "PreconditionFailed": case "NotModified": case "InvalidRange": case "InvalidPartNumber":
+    case "PreconditionFailed": case "InvalidRange": case "InvalidPartNumber":
     case "InvalidObjectState": case "NoSuchTagSet": case "NoSuchBucketPolicy": case "NoSuchLifecycleConfiguration":
-    case "NotImplemented":
       return { code: kind };
+    // S3 answers a read of a delete-marker version with 405 (x-amz-delete-marker says why).
+    case "DeleteMarker":
+      return { code: "MethodNotAllowed" };
+    // A read precondition that holds the client's copy current: 304, no body.
+    case "Unmodified":
+      return { code: "NotModified" };
+    // What we cannot handle yet is S3's 501, with our message saying what (CLIENT_MESSAGE_KINDS).
+    case "Unsupported":
+      return { code: "NotImplemented" };
     case "InvalidVersionId":
       return { code: "InvalidArgument", message: "Invalid version id specified." };
     case "ObjectNameInvalid":
@@ -171,7 +179,7 @@ function codeForKind(kind: ObjectErrorKind): { code: S3ErrorCode; message?: stri
 }
 
 /** Kinds whose ObjectError message is written for the client and may be shown as is. */
-const CLIENT_MESSAGE_KINDS: ReadonlySet<ObjectErrorKind> = new Set(["InvalidArgument", "LimitExceeded", "NotImplemented"]);
+const CLIENT_MESSAGE_KINDS: ReadonlySet<ObjectErrorKind> = new Set(["InvalidArgument", "LimitExceeded", "Unsupported"]);
 
 /**
  * Any thrown value as an S3Error: S3Error passes through, ObjectError maps by kind (with

@@ -4,8 +4,7 @@ import type { ObjectInfo } from "../object/index.ts";
 import type { S3Context } from "./context.ts";
 
 export async function bucketVersioned(ctx: S3Context, bucket = ctx.bucket): Promise<boolean> {
-  const stored = await ctx.deps.layer.getBucketConfig(bucket, "versioning");
-  return stored !== null && /<Status>\s*(Enabled|Suspended)\s*<\/Status>/.test(new TextDecoder().decode(stored));
+  return (await ctx.deps.layer.bucketVersioning(bucket)) !== "Unversioned";
 }
 
 export async function showVersionHeader(ctx: S3Context, info: ObjectInfo, bucket = ctx.bucket): Promise<boolean> {

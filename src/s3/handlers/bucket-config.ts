@@ -17,9 +17,8 @@ function storedXml(body: string): Response {
 }
 
 export async function getBucketVersioning(ctx: S3Context): Promise<Response> {
-  const stored = await ctx.deps.layer.getBucketConfig(ctx.bucket, "versioning");
-  const status = stored ? /<Status>\s*(Enabled|Suspended)\s*<\/Status>/.exec(text.decode(stored))?.[1] : undefined;
-  return xmlResponse("VersioningConfiguration", status ? { Status: status } : {});
+  const status = await ctx.deps.layer.bucketVersioning(ctx.bucket);
+  return xmlResponse("VersioningConfiguration", status !== "Unversioned" ? { Status: status } : {});
 }
 
 export async function putBucketVersioning(ctx: S3Context): Promise<Response> {

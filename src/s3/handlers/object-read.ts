@@ -61,7 +61,7 @@ async function open(ctx: S3Context): Promise<{ res: GetObjectResult; headers: He
     applyResponseOverrides(headers, ctx.query, ctx.auth.kind === "signed");
   } catch (err) {
     await res.body.cancel().catch(() => {});
-    if (err instanceof ObjectError && err.kind === "NotModified") {
+    if (err instanceof ObjectError && err.kind === "Unmodified") {
       const h = new Headers({ etag: headers.get("etag")!, "last-modified": headers.get("last-modified")! });
       if (headers.has("x-amz-version-id")) h.set("x-amz-version-id", headers.get("x-amz-version-id")!);
       throw new S3Error("NotModified", undefined, { headers: Object.fromEntries(h) });

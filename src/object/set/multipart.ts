@@ -1,16 +1,16 @@
 // Multipart uploads on one erasure set, in MinIO's layout: .minio.sys/multipart/<sha256 of
 // "bucket/object">/<uuid>x<ns>/ holds the upload's xl.meta, and <dataDir>/part.N plus
 // part.N.meta per uploaded part. Upload ids are base64url("<deploymentId>.<uuid>x<ns>").
-import { SYSTEM_VOLUME, decodePartMeta, encodePartMeta, type FileInfo, type PartMeta } from "../disk/index.ts";
-import { ObjectError } from "./object-error.ts";
-import type { ListPartsResult, MultipartOptions, PartInfo, PutPartOptions } from "./object-layer.ts";
-import { DEFAULT_CONTENT_TYPE, encodeDirObject } from "./object-info.ts";
-import { writeQuorum } from "./quorum.ts";
-import { callDrive, fanOut, type SetContext } from "./set-context.ts";
-import { nsToDate } from "../util/index.ts";
-import { encodeBody } from "./set-encode.ts";
-import { readSetMeta, resolveVersion } from "./set-meta.ts";
-import { WRITTEN_BY, chooseLayout, type VersioningState } from "./set-put.ts";
+import { SYSTEM_VOLUME, decodePartMeta, encodePartMeta, type FileInfo, type PartMeta } from "../../disk/index.ts";
+import { ObjectError } from "../object-error.ts";
+import type { ListPartsResult, MultipartOptions, PartInfo, PutPartOptions } from "../object-layer.ts";
+import { DEFAULT_CONTENT_TYPE, encodeDirObject } from "../object-info.ts";
+import { writeQuorum } from "../quorum.ts";
+import { callDrive, fanOut, type SetContext } from "./context.ts";
+import { nsToDate } from "../../util/index.ts";
+import { encodeBody } from "./encode.ts";
+import { readSetMeta, resolveVersion } from "./meta.ts";
+import { WRITTEN_BY, chooseLayout, type VersioningState } from "./put.ts";
 
 /** MetaSys key in an upload's xl.meta naming its object, so uploads can be listed by key. */
 export const SYS_UPLOAD_OBJECT = "x-minio-internal-bunker-upload-object";

@@ -1,32 +1,31 @@
 // ObjectStore: the ObjectLayer over pools → erasure sets → drives. Routes each key to its set
 // (SipHash of the name with the deployment id), runs bucket operations across every drive,
 // merges listings across sets, keeps bucket configuration, and heals in the background.
-import { SYSTEM_VOLUME, type Drive } from "../disk/index.ts";
-import type { ErasurePool } from "../ec/index.ts";
-import { NsClock, compareKeys, nsToDate } from "../util/index.ts";
+import { SYSTEM_VOLUME, type Drive } from "../../disk/index.ts";
+import { Md5Offload, type ErasurePool } from "../../ec/index.ts";
+import { NsClock, nsToDate } from "../../util/index.ts";
 import { BucketMetaStore } from "./bucket-meta-store.ts";
-import { DriveHealth } from "./drive-health.ts";
-import { Md5Offload } from "./md5-offload.ts";
 import { HealQueue } from "./heal-queue.ts";
-import { mergeSorted } from "./merge-sorted.ts";
-import { LocalLocker, type NamespaceLocker } from "./ns-lock.ts";
-import { ObjectError, isObjectError } from "./object-error.ts";
-import { refuseDefaultRetention } from "./object-lock.ts";
-import type * as L from "./object-layer.ts";
-import { encodeDirObject, toObjectInfo } from "./object-info.ts";
-import { checkObjectName, isStorableName } from "./object-name.ts";
-import { createSipHashMod, crcHashMod, defaultParity } from "./placement.ts";
-import type { SetContext, SetSettings } from "./set-context.ts";
-import { deleteObject } from "./set-delete.ts";
-import { getObject, getObjectInfo } from "./set-get.ts";
-import { healObject } from "./set-heal.ts";
-import { healAll, type HealAllOptions, type HealAllResult } from "./store-heal.ts";
-import { entryFor, walkSet, type ListedEntry } from "./set-list.ts";
-import { putObject, type VersioningState } from "./set-put.ts";
-import { deleteBucketDirs, listBucketDirs, makeBucketDirs, statBucket } from "./store-buckets.ts";
-import { pageObjects, pageVersions, walkOptionsFor } from "./store-listing.ts";
-import { ObjectStoreMultipart } from "./store-multipart.ts";
-import { copyObject, updateObjectMeta } from "./store-copy.ts";
+import { LocalLocker, type NamespaceLocker } from "../ns-lock.ts";
+import { ObjectError, isObjectError } from "../object-error.ts";
+import { refuseDefaultRetention } from "../object-lock.ts";
+import type * as L from "../object-layer.ts";
+import { encodeDirObject } from "../object-info.ts";
+import { checkObjectName } from "../object-name.ts";
+import { createSipHashMod, crcHashMod, defaultParity } from "../placement.ts";
+import type { SetSettings } from "../set/context.ts";
+import { ErasureSet } from "../set/erasure-set.ts";
+import { healAll, type HealAllOptions, type HealAllResult } from "./heal.ts";
+import { Refills, describeSet } from "./storage.ts";
+import type { StorageInfo, StorageInfoOptions } from "../storage-info.ts";
+import type { VersioningState } from "../set/put.ts";
+import { deleteBucketDirs, listBucketDirs, makeBucketDirs, statBucket } from "./buckets.ts";
+import { pageObjects, pageVersions, walkOptionsFor } from "./listing.ts";
+import { anythingBelow, listingEntries } from "./merged-listing.ts";
+import { Multipart } from "./multipart.ts";
+import { copyObject, updateObjectMeta } from "./copy.ts";
+
+const VERSIONING_NAMES = { unversioned: "Unversioned", enabled: "Enabled", suspended: "Suspended" } as const satisfies Record<VersioningState, L.BucketVersioning>;
 
 export interface ObjectStoreConfig {
   /** Each pool's drives by erasure set and position (null: offline). */
@@ -37,18 +36,24 @@ export interface ObjectStoreConfig {
   codec: ErasurePool;
   settings?: Partial<SetSettings>;
   locker?: NamespaceLocker;
+  /** MD5 of request bodies (large ones in workers); server.ts injects it like the codec and closes it. Without one the store makes and closes its own. */
+  md5?: Md5Offload;
 }
 
-export class ObjectStore extends ObjectStoreMultipart implements L.ObjectLayer {
-  readonly sets: SetContext[];
+export class ObjectStore implements L.ObjectLayer {
+  readonly sets: ErasureSet[];
+  /** Multipart uploads: routed to the object's set, listed across sets (store/multipart.ts). */
+  readonly multipart: Multipart;
   readonly heals: HealQueue;
   readonly bucketMeta: BucketMetaStore;
   readonly #setIndex: (name: string, count: number) => number;
   readonly #known = new Set<string>();
   readonly #md5: Md5Offload;
+  readonly #ownMd5: boolean;
+  /** Drives being refilled by a running healAll (reported "healing"). */
+  readonly #refills = new Refills();
 
   constructor(readonly config: ObjectStoreConfig) {
-    super();
     const n = config.pools[0].sets[0].length;
     const settings: SetSettings = {
       standardParity: defaultParity(n),
@@ -60,45 +65,54 @@ export class ObjectStore extends ObjectStoreMultipart implements L.ObjectLayer {
       ...config.settings,
     };
     const locker = config.locker ?? new LocalLocker();
-    this.#md5 = new Md5Offload(Math.max(1, Math.floor((navigator.hardwareConcurrency ?? 2) / 2)));
+    this.#ownMd5 = !config.md5;
+    this.#md5 = config.md5 ?? new Md5Offload(Math.max(1, Math.floor((navigator.hardwareConcurrency ?? 2) / 2)));
     const clock = new NsClock();
     this.heals = new HealQueue((volume, name, versionId) => this.#healNow(volume, name, versionId));
     // Only pool 0 is served today; more pools are validated at start-up but not yet placed into.
-    this.sets = config.pools[0].sets.map((drives, setIndex) => ({
-      drives,
-      poolIndex: 0,
-      setIndex,
-      deploymentId: config.deploymentId,
-      codec: config.codec,
-      locker,
-      clock,
-      settings,
-      health: new DriveHealth(drives, settings.driveTimeoutMs, settings.driveProbeMs),
-      md5: this.#md5,
-      requestHeal: (v, name, id) => this.heals.request(v, name, id),
-    }));
+    this.sets = config.pools[0].sets.map(
+      (drives, setIndex) =>
+        new ErasureSet({
+          drives,
+          poolIndex: 0,
+          setIndex,
+          deploymentId: config.deploymentId,
+          codec: config.codec,
+          locker,
+          clock,
+          settings,
+          md5: this.#md5,
+          requestHeal: (v, name, id) => this.heals.request(v, name, id),
+        }),
+    );
     this.#setIndex = config.distributionAlgo === "CRCMOD" ? (name, c) => crcHashMod(name, c) : createSipHashMod(config.deploymentId);
     this.bucketMeta = new BucketMetaStore({
       read: (name) => this.#readSystem(name),
       write: (name, data) => this.#writeSystem(name, data),
-      remove: async (name) => void (await deleteObject(this.setFor(name), SYSTEM_VOLUME, name, {}, "unversioned")),
+      remove: async (name) => void (await this.setFor(name).delete(SYSTEM_VOLUME, name, {}, "unversioned")),
+    });
+    this.multipart = new Multipart({
+      sets: this.sets,
+      setOf: (key) => this.setOf(key),
+      requireBucket: (bucket) => this.requireBucket(bucket),
+      writeVersioning: (bucket) => this.writeVersioning(bucket),
     });
   }
 
   /** The erasure set holding `name` (an encoded object name, without the bucket). */
-  setFor(name: string): SetContext {
+  setFor(name: string): ErasureSet {
     return this.sets.length === 1 ? this.sets[0] : this.sets[this.#setIndex(name, this.sets.length)];
   }
 
   /** The set holding `key`; a key no drive can store is refused here, before any drive sees it. */
-  protected setOf(key: string): SetContext {
+  setOf(key: string): ErasureSet {
     checkObjectName(key);
     return this.setFor(encodeDirObject(key));
   }
 
   async #readSystem(name: string): Promise<Uint8Array | null> {
     try {
-      const res = await getObject(this.setFor(name), SYSTEM_VOLUME, name, {});
+      const res = await this.setFor(name).get(SYSTEM_VOLUME, name, {});
       return new Uint8Array(await new Response(res.body).arrayBuffer());
     } catch (err) {
       if (isObjectError(err, "NoSuchKey")) return null;
@@ -107,25 +121,25 @@ export class ObjectStore extends ObjectStoreMultipart implements L.ObjectLayer {
   }
 
   async #writeSystem(name: string, data: Uint8Array): Promise<void> {
-    await putObject(this.setFor(name), SYSTEM_VOLUME, name, new Response(data).body!, { size: data.length, userMeta: {} }, "unversioned");
+    await this.setFor(name).put(SYSTEM_VOLUME, name, new Response(data).body!, { size: data.length, userMeta: {} }, "unversioned");
   }
 
   async #healNow(volume: string, name: string, versionId: string): Promise<void> {
-    await healObject(this.setFor(name), volume, name, { versionId: versionId || undefined, deep: true });
+    await this.setFor(name).heal(volume, name, { versionId: versionId || undefined, deep: true });
   }
 
-  protected async requireBucket(bucket: string): Promise<void> {
+  private async requireBucket(bucket: string): Promise<void> {
     if (this.#known.has(bucket)) return;
     await statBucket(this.sets, bucket);
     this.#known.add(bucket);
   }
 
-  protected async versioning(bucket: string): Promise<VersioningState> {
+  private async versioning(bucket: string): Promise<VersioningState> {
     return this.bucketMeta.versioning(bucket);
   }
 
   /** The versioning state for a write that creates a version; refuses buckets whose lock rules we cannot apply. */
-  protected async writeVersioning(bucket: string): Promise<VersioningState> {
+  private async writeVersioning(bucket: string): Promise<VersioningState> {
     refuseDefaultRetention(bucket, await this.bucketMeta.getConfig(bucket, "objectLock"));
     return this.bucketMeta.versioning(bucket);
   }
@@ -143,7 +157,18 @@ export class ObjectStore extends ObjectStoreMultipart implements L.ObjectLayer {
     const dirCreated = await statBucket(this.sets, bucket);
     this.#known.add(bucket);
     const meta = await this.bucketMeta.get(bucket, dirCreated);
-    return { name: bucket, created: meta.created > 0n ? nsToDate(meta.created) : dirCreated, lockEnabled: (await this.versioning(bucket)) === "enabled" && (await this.bucketMeta.getConfig(bucket, "objectLock")) !== null };
+    const versioning = await this.versioning(bucket);
+    return {
+      name: bucket,
+      created: meta.created > 0n ? nsToDate(meta.created) : dirCreated,
+      lockEnabled: versioning === "enabled" && (await this.bucketMeta.getConfig(bucket, "objectLock")) !== null,
+      versioning: VERSIONING_NAMES[versioning],
+    };
+  }
+
+  async bucketVersioning(bucket: string): Promise<L.BucketVersioning> {
+    await this.requireBucket(bucket);
+    return VERSIONING_NAMES[await this.versioning(bucket)];
   }
 
   async listBuckets(): Promise<L.BucketInfo[]> {
@@ -152,7 +177,8 @@ export class ObjectStore extends ObjectStoreMultipart implements L.ObjectLayer {
     for (const d of dirs) {
       this.#known.add(d.name);
       const meta = await this.bucketMeta.get(d.name, d.created).catch(() => null);
-      out.push({ name: d.name, created: meta && meta.created > 0n ? nsToDate(meta.created) : d.created, lockEnabled: false });
+      const versioning = meta ? await this.versioning(d.name).catch(() => "unversioned" as const) : "unversioned";
+      out.push({ name: d.name, created: meta && meta.created > 0n ? nsToDate(meta.created) : d.created, lockEnabled: false, versioning: VERSIONING_NAMES[versioning] });
     }
     return out.sort((a, b) => (a.name < b.name ? -1 : 1));
   }
@@ -180,22 +206,22 @@ export class ObjectStore extends ObjectStoreMultipart implements L.ObjectLayer {
 
   async putObject(bucket: string, key: string, body: ReadableStream<Uint8Array>, opts: L.PutObjectOptions): Promise<L.ObjectInfo> {
     await this.requireBucket(bucket);
-    return putObject(this.setOf(key), bucket, key, body, opts, await this.writeVersioning(bucket));
+    return this.setOf(key).put(bucket, key, body, opts, await this.writeVersioning(bucket));
   }
 
   async getObject(bucket: string, key: string, opts: L.GetObjectOptions = {}): Promise<L.GetObjectResult> {
     await this.requireBucket(bucket);
-    return getObject(this.setOf(key), bucket, key, opts);
+    return this.setOf(key).get(bucket, key, opts);
   }
 
   async getObjectInfo(bucket: string, key: string, opts: L.GetObjectOptions = {}): Promise<L.ObjectInfo> {
     await this.requireBucket(bucket);
-    return getObjectInfo(this.setOf(key), bucket, key, opts);
+    return this.setOf(key).getInfo(bucket, key, opts);
   }
 
   async deleteObject(bucket: string, key: string, opts: L.DeleteObjectOptions = {}): Promise<L.DeleteObjectResult> {
     await this.requireBucket(bucket);
-    return deleteObject(this.setOf(key), bucket, key, opts, await this.versioning(bucket));
+    return this.setOf(key).delete(bucket, key, opts, await this.versioning(bucket));
   }
 
   async copyObject(srcBucket: string, srcKey: string, dstBucket: string, dstKey: string, opts: L.CopyObjectOptions): Promise<L.ObjectInfo> {
@@ -209,55 +235,47 @@ export class ObjectStore extends ObjectStoreMultipart implements L.ObjectLayer {
     return updateObjectMeta(this.setOf(key), bucket, key, versionId, update);
   }
 
-  /** Entries of every set merged in key order (each key lives in one set; prefixes in many). */
-  async *#entries(opts: ReturnType<typeof walkOptionsFor>): AsyncGenerator<ListedEntry> {
-    const streams = this.sets.map((s) => walkSet(s, opts));
-    if (streams.length === 1) return yield* streams[0];
-    for await (const group of mergeSorted<ListedEntry>(streams)) {
-      const obj = group.items.find((i) => i.item.kind === "object");
-      if (obj) yield obj.item;
-      if (group.items.some((i) => i.item.kind === "prefix")) yield { kind: "prefix", name: group.name };
-    }
+  newMultipartUpload(bucket: string, key: string, opts: L.MultipartOptions): Promise<string> {
+    return this.multipart.create(bucket, key, opts);
+  }
+
+  putObjectPart(bucket: string, key: string, uploadId: string, partNumber: number, body: ReadableStream<Uint8Array>, opts: L.PutPartOptions): Promise<L.PartInfo> {
+    return this.multipart.putPart(bucket, key, uploadId, partNumber, body, opts);
+  }
+
+  listObjectParts(bucket: string, key: string, uploadId: string, opts: { partNumberMarker: number; maxParts: number }): Promise<L.ListPartsResult> {
+    return this.multipart.listParts(bucket, key, uploadId, opts);
+  }
+
+  completeMultipartUpload(bucket: string, key: string, uploadId: string, parts: L.CompletePart[], opts: L.CompleteOptions = {}): Promise<L.ObjectInfo> {
+    return this.multipart.complete(bucket, key, uploadId, parts, opts);
+  }
+
+  abortMultipartUpload(bucket: string, key: string, uploadId: string): Promise<void> {
+    return this.multipart.abort(bucket, key, uploadId);
+  }
+
+  listMultipartUploads(bucket: string, opts: L.ListUploadsOptions): Promise<L.ListUploadsResult> {
+    return this.multipart.listUploads(bucket, opts);
   }
 
   async listObjects(bucket: string, opts: L.ListObjectsOptions): Promise<L.ListObjectsResult> {
     await this.requireBucket(bucket);
     const prefix = opts.prefix ?? "";
     const walk = walkOptionsFor(bucket, prefix, opts.delimiter ?? "", opts.after);
-    return pageObjects(this.#safeEntries(walk, bucket, prefix), bucket, opts, (p, v) => this.#anythingBelow(bucket, p, v));
+    return pageObjects(listingEntries(this.sets, (k) => this.setOf(k), walk, bucket, prefix), bucket, opts, (p, v) => anythingBelow(this.sets, bucket, p, v));
   }
 
   async listObjectVersions(bucket: string, opts: L.ListVersionsOptions): Promise<L.ListVersionsResult> {
     await this.requireBucket(bucket);
     const prefix = opts.prefix ?? "";
     const walk = walkOptionsFor(bucket, prefix, opts.delimiter ?? "", opts.keyMarker, !!opts.versionIdMarker);
-    return pageVersions(this.#safeEntries(walk, bucket, prefix), bucket, opts, (p, v) => this.#anythingBelow(bucket, p, v));
-  }
-
-  /** True once one listable object (a visible one, unless listing versions) is found below `dir` (ends with "/"). */
-  async #anythingBelow(bucket: string, dir: string, versions: boolean): Promise<boolean> {
-    const walk = this.#entries({ volume: bucket, baseDir: dir, recursive: true });
-    try {
-      for await (const e of walk) if (e.kind === "object" && (versions || !e.versions[0].deleted)) return true;
-      return false;
-    } finally {
-      await walk.return(undefined);
-    }
-  }
-
-  /** Entries for a listing. A key ending in "/" lives one directory above its own prefix, so it is looked up on its own. */
-  async *#safeEntries(walk: ReturnType<typeof walkOptionsFor>, bucket: string, prefix: string): AsyncGenerator<ListedEntry> {
-    const after = walk.after;
-    if (prefix.endsWith("/") && isStorableName(prefix) && (after === undefined || compareKeys(after, prefix) < 0 || (walk.includeAfter && after === prefix))) {
-      const own = await entryFor(this.setOf(prefix), bucket, prefix);
-      if (own) yield own;
-    }
-    yield* this.#entries(walk);
+    return pageVersions(listingEntries(this.sets, (k) => this.setOf(k), walk, bucket, prefix), bucket, opts, (p, v) => anythingBelow(this.sets, bucket, p, v));
   }
 
   async healObject(bucket: string, key: string, opts: { versionId?: string; deep?: boolean } = {}): Promise<L.HealResult> {
     const name = encodeDirObject(key);
-    return healObject(this.setFor(name), bucket, name, opts);
+    return this.setFor(name).heal(bucket, name, opts);
   }
 
   async healBucket(bucket: string): Promise<void> {
@@ -269,7 +287,15 @@ export class ObjectStore extends ObjectStoreMultipart implements L.ObjectLayer {
    * a replaced drive (PoolFormat.freshDrives) and the background scanner.
    */
   async healAll(opts: HealAllOptions = {}): Promise<HealAllResult> {
-    return healAll(this.sets, opts);
+    return this.#refills.during(opts.refill ?? [], () => healAll(this.sets, opts));
+  }
+
+  async storageInfo(opts: StorageInfoOptions = {}): Promise<StorageInfo> {
+    const timeoutMs = opts.timeoutMs ?? this.sets[0].settings.driveTimeoutMs;
+    const refilling = this.#refills.snapshot(); // as of the call, not of each drive's answer
+    const sets = await Promise.all(this.sets.map((s) => describeSet(s, timeoutMs, refilling)));
+    // Only pool 0 is served today (see the constructor).
+    return { pools: [{ index: 0, sets }], heals: { started: this.heals.started, failed: this.heals.failed } };
   }
 
   /**
@@ -277,16 +303,13 @@ export class ObjectStore extends ObjectStoreMultipart implements L.ObjectLayer {
    * background); returns how many are back.
    */
   async probeDrives(): Promise<number> {
-    const back = await Promise.all(this.sets.map((s) => s.health.probe()));
+    const back = await Promise.all(this.sets.map((s) => s.probeDrives()));
     return back.reduce((n, b) => n + b.length, 0);
   }
 
   async close(): Promise<void> {
-    for (const s of this.sets) s.health.close();
+    for (const s of this.sets) s.close();
     await this.heals.close();
-    this.#md5.close();
+    if (this.#ownMd5) this.#md5.close();
   }
-
-  /** Converts a FileInfo-based answer for the s3 layer (shared with the mixins). */
-  protected info = toObjectInfo;
 }

@@ -1,12 +1,12 @@
 // ObjectLayer contract on a real 4-drive (EC 2+2) store: buckets, PUT/GET of every size class,
 // ranges, conditions, versions, delete markers, copy, multipart and bucket configuration.
 import { afterAll, beforeAll, beforeEach, afterEach, describe, expect, test } from "bun:test";
-import { ErasurePool } from "../ec/index.ts";
-import { ObjectError } from "./object-error.ts";
+import { ErasurePool } from "../../ec/index.ts";
+import { ObjectError } from "../object-error.ts";
 import type { ObjectStore } from "./object-store.ts";
-import { TempDirs } from "../../test/support/temp-dirs.ts";
-import { bodyOf, md5hex, openTestStore, randomBytes, readAllBody, type TestStore } from "../../test/support/object-harness.ts";
-import { MIN_PART_SIZE, multipartEtag } from "./set-complete.ts";
+import { TempDirs } from "../../../test/support/temp-dirs.ts";
+import { bodyOf, md5hex, openTestStore, randomBytes, readAllBody, type TestStore } from "../../../test/support/object-harness.ts";
+import { MIN_PART_SIZE, multipartEtag } from "../set/complete.ts";
 
 const temp = new TempDirs();
 let codec: ErasurePool;
@@ -179,8 +179,8 @@ describe("put and get", () => {
     const info = await put("c", "content");
     expect(await kindOf(store.getObjectInfo("bkt", "c", { preconditions: { ifMatch: `"${info.etag}"` } }))).toBe("ok");
     expect(await kindOf(store.getObjectInfo("bkt", "c", { preconditions: { ifMatch: '"00"' } }))).toBe("PreconditionFailed");
-    expect(await kindOf(store.getObjectInfo("bkt", "c", { preconditions: { ifNoneMatch: info.etag } }))).toBe("NotModified");
-    expect(await kindOf(store.getObjectInfo("bkt", "c", { preconditions: { ifModifiedSince: new Date(Date.now() + 60_000) } }))).toBe("NotModified");
+    expect(await kindOf(store.getObjectInfo("bkt", "c", { preconditions: { ifNoneMatch: info.etag } }))).toBe("Unmodified");
+    expect(await kindOf(store.getObjectInfo("bkt", "c", { preconditions: { ifModifiedSince: new Date(Date.now() + 60_000) } }))).toBe("Unmodified");
     expect(await kindOf(store.getObjectInfo("bkt", "c", { preconditions: { ifUnmodifiedSince: new Date(2000, 1, 1) } }))).toBe("PreconditionFailed");
     expect(await kindOf(store.putObject("bkt", "c", bodyOf("x"), { size: 1, userMeta: {}, preconditions: { ifNoneMatch: "*" } }))).toBe("PreconditionFailed");
     expect(await kindOf(store.putObject("bkt", "new", bodyOf("x"), { size: 1, userMeta: {}, preconditions: { ifNoneMatch: "*" } }))).toBe("ok");
@@ -207,7 +207,7 @@ describe("versioning", () => {
     const err = await store.getObject("bkt", "v").catch((e) => e);
     expect(err.kind).toBe("NoSuchKey");
     expect(err.deleteMarker).toBe(true);
-    expect(await kindOf(store.getObject("bkt", "v", { versionId: del.versionId }))).toBe("MethodNotAllowed");
+    expect(await kindOf(store.getObject("bkt", "v", { versionId: del.versionId }))).toBe("DeleteMarker");
     const list = await store.listObjectVersions("bkt", { maxKeys: 100 });
     expect(list.versions.map((v) => [v.versionId, v.deleteMarker, v.isLatest])).toEqual([
       [del.versionId, true, true],

@@ -1,14 +1,14 @@
 // CompleteMultipartUpload on one erasure set: validate the client's part list against what
 // the drives hold, build the final version (MinIO's multipart ETag, part sizes), drop part
 // metadata and unlisted parts, then commit it like a PUT and remove the upload.
-import { SYSTEM_VOLUME, type FileInfo, type PartMeta } from "../disk/index.ts";
-import { ObjectError } from "./object-error.ts";
-import type { CompleteFinishResult, CompleteOptions, CompletePart, ObjectInfo, Preconditions } from "./object-layer.ts";
-import { SYS_ACTUAL_SIZE, encodeDirObject, sysValue, toObjectInfo } from "./object-info.ts";
-import { fanOut, type SetContext } from "./set-context.ts";
-import { checkWritePreconditions, commitVersion, type VersioningState } from "./set-put.ts";
-import { readSetMeta, resolveVersion } from "./set-meta.ts";
-import { SYS_UPLOAD_OBJECT, parseUploadId, readParts, readUpload } from "./set-multipart.ts";
+import { SYSTEM_VOLUME, type FileInfo, type PartMeta } from "../../disk/index.ts";
+import { ObjectError } from "../object-error.ts";
+import type { CompleteFinishResult, CompleteOptions, CompletePart, ObjectInfo, Preconditions } from "../object-layer.ts";
+import { SYS_ACTUAL_SIZE, encodeDirObject, sysValue, toObjectInfo } from "../object-info.ts";
+import { fanOut, type SetContext } from "./context.ts";
+import { checkWritePreconditions, commitVersion, type VersioningState } from "./put.ts";
+import { readSetMeta, resolveVersion } from "./meta.ts";
+import { SYS_UPLOAD_OBJECT, parseUploadId, readParts, readUpload } from "./multipart.ts";
 
 /** Smallest size of every part but the last. */
 export const MIN_PART_SIZE = 5 * 1024 * 1024;

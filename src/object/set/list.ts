@@ -1,13 +1,14 @@
 // Listing one erasure set: every drive is walked in key order, the walks are merged, and for
 // each key the versions a quorum of drives agree on are elected — exactly as single-object
 // reads do, so a listing never shows what a GET would refuse.
-import { XlMeta, type FileInfo, type WalkEntry, type WalkOptions } from "../disk/index.ts";
-import { withStepDeadline } from "../util/index.ts";
-import { mergeSorted } from "./merge-sorted.ts";
-import { electVersions, tallyVersions } from "./quorum.ts";
-import { fanOut, type SetContext } from "./set-context.ts";
-import { readSetMeta, requiredFor } from "./set-meta.ts";
-import { encodeDirObject } from "./object-info.ts";
+import { XlMeta, type FileInfo, type WalkEntry, type WalkOptions } from "../../disk/index.ts";
+import { withStepDeadline } from "../../util/index.ts";
+import { mergeSorted } from "../merge-sorted.ts";
+import { electVersions, tallyVersions } from "../quorum.ts";
+import { fanOut, type SetContext } from "./context.ts";
+import type { Guard } from "./drive-health.ts";
+import { readSetMeta, requiredFor } from "./meta.ts";
+import { encodeDirObject } from "../object-info.ts";
 
 export type ListedEntry =
   /** An object key with its elected versions, newest first (delete markers included, free versions not). */

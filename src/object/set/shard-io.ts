@@ -2,8 +2,8 @@
 // framed segments into Drive.createFile (zero-copy, paced by the drive, with a deadline per
 // write), a sink that collects an inline shard in memory, and sources over a part file or
 // inline bytes.
-import { DriveError, type Drive } from "../disk/index.ts";
-import type { ShardSink, ShardSource } from "../ec/index.ts";
+import { DriveError, type Drive } from "../../disk/index.ts";
+import type { ShardSink, ShardSource } from "../../ec/index.ts";
 import type { Guard } from "./drive-health.ts";
 
 /**

@@ -1,15 +1,15 @@
 // Healing one object on one erasure set: every version a quorum agrees on is rewritten onto
 // the online drives that lack it or whose shards fail verification (rebuilt from the good
 // shards), and versions that can never reach quorum are removed once every drive has answered.
-import { SYSTEM_VOLUME, type FileInfo } from "../disk/index.ts";
-import { HASH_SIZE, bitrotFileSize, erasureHeal, highwayHash256, shardSize, type ShardSink, type ShardSource } from "../ec/index.ts";
-import type { HealResult } from "./object-layer.ts";
-import { SYS_INLINE_DATA, decodeDirObject, sysValue } from "./object-info.ts";
-import { callDrive, fanOut, type SetContext } from "./set-context.ts";
-import { readSetMeta, resolveVersion, type ResolvedVersion, type SetMeta } from "./set-meta.ts";
+import { SYSTEM_VOLUME, type FileInfo } from "../../disk/index.ts";
+import { HASH_SIZE, bitrotFileSize, erasureHeal, highwayHash256, shardSize, type ShardSink, type ShardSource } from "../../ec/index.ts";
+import type { HealResult } from "../object-layer.ts";
+import { SYS_INLINE_DATA, decodeDirObject, sysValue } from "../object-info.ts";
+import { callDrive, fanOut, type SetContext } from "./context.ts";
+import { readSetMeta, resolveVersion, type ResolvedVersion, type SetMeta } from "./meta.ts";
 import { DriveShardWriter, InlineShardCollector, driveShardSource, inlineShardSource } from "./shard-io.ts";
-import type { XlVersionHeader } from "../disk/index.ts";
-import type { ElectedVersion } from "./quorum.ts";
+import type { XlVersionHeader } from "../../disk/index.ts";
+import type { ElectedVersion } from "../quorum.ts";
 
 export async function healObject(ctx: SetContext, volume: string, name: string, opts: { versionId?: string; deep?: boolean }): Promise<HealResult> {
   const release = await ctx.locker.lock([`${volume}/${name}`], "write");

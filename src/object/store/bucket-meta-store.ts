@@ -1,10 +1,10 @@
 // Bucket configuration (.minio.sys/buckets/<bucket>/.metadata.bin, MinIO's format): loaded
 // lazily, cached, and written back as an erasure-coded system object. Also answers the one
 // question the object layer itself needs: the bucket's versioning state.
-import { decodeBucketMetadata, encodeBucketMetadata, newBucketMetadata, type BucketMetadata } from "../disk/index.ts";
-import type { BucketConfigKind } from "./object-layer.ts";
-import type { VersioningState } from "./set-put.ts";
-import { dateToNs } from "../util/index.ts";
+import { decodeBucketMetadata, encodeBucketMetadata, newBucketMetadata, type BucketMetadata } from "../../disk/index.ts";
+import type { BucketConfigKind } from "../object-layer.ts";
+import type { VersioningState } from "../set/put.ts";
+import { dateToNs } from "../../util/index.ts";
 
 /** How the store reads and writes system objects (provided by ObjectStore). */
 export interface SystemObjectIo {

@@ -1,17 +1,17 @@
 // PUT of a whole object on one erasure set: choose the layout, stage the shards, run the
 // integrity checks, then under the object's write lock evaluate conditions and commit on
 // every drive (renameData). Fewer than write-quorum commits are undone and reported.
-import { SYSTEM_VOLUME, XL_META, type FileInfo, type RenameDataResult } from "../disk/index.ts";
-import { shardFileSize } from "../ec/index.ts";
-import { ObjectError } from "./object-error.ts";
-import type { ObjectInfo, Preconditions, PutObjectOptions } from "./object-layer.ts";
-import { DEFAULT_CONTENT_TYPE, SYS_ERASURE_UPGRADED, SYS_INLINE_DATA, encodeDirObject, toObjectInfo } from "./object-info.ts";
-import { hashOrder } from "./placement.ts";
-import { callDrive, fanOut, type SetContext } from "./set-context.ts";
-import { encodeBody, type Layout } from "./set-encode.ts";
-import { readSetMeta, resolveVersion } from "./set-meta.ts";
-import { countErrors, writeQuorum } from "./quorum.ts";
-import { checkPreconditions } from "./preconditions.ts";
+import { SYSTEM_VOLUME, XL_META, type FileInfo, type RenameDataResult } from "../../disk/index.ts";
+import { shardFileSize } from "../../ec/index.ts";
+import { ObjectError } from "../object-error.ts";
+import type { ObjectInfo, Preconditions, PutObjectOptions } from "../object-layer.ts";
+import { DEFAULT_CONTENT_TYPE, SYS_ERASURE_UPGRADED, SYS_INLINE_DATA, encodeDirObject, toObjectInfo } from "../object-info.ts";
+import { hashOrder } from "../placement.ts";
+import { callDrive, fanOut, type SetContext } from "./context.ts";
+import { encodeBody, type Layout } from "./encode.ts";
+import { readSetMeta, resolveVersion } from "./meta.ts";
+import { countErrors, writeQuorum } from "../quorum.ts";
+import { checkPreconditions } from "../preconditions.ts";
 
 export type VersioningState = "unversioned" | "enabled" | "suspended";
 

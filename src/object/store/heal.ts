@@ -1,12 +1,11 @@
 // Healing everything a deployment holds: every bucket directory on every drive, then every
 // object any drive of any set knows — user buckets and the configuration under .minio.sys —
 // one object at a time. Run after a drive is replaced; the background scanner will call it too.
-import { SYSTEM_VOLUME } from "../disk/index.ts";
-import { encodeDirObject } from "./object-info.ts";
-import type { SetContext } from "./set-context.ts";
-import { healObject } from "./set-heal.ts";
-import { walkNames } from "./set-list.ts";
-import { listBucketDirs, makeBucketDirs } from "./store-buckets.ts";
+import { SYSTEM_VOLUME } from "../../disk/index.ts";
+import { encodeDirObject } from "../object-info.ts";
+import type { ErasureSet } from "../set/erasure-set.ts";
+import { walkNames } from "../set/list.ts";
+import { listBucketDirs, makeBucketDirs } from "./buckets.ts";
 
 /** Parts of .minio.sys that hold erasure-coded objects worth healing (not tmp, not uploads). */
 export const SYSTEM_HEAL_DIRS = ["buckets/", "config/"];
@@ -16,6 +15,8 @@ export interface HealAllOptions {
   deep?: boolean;
   /** Stop early (the scanner's shutdown). */
   signal?: AbortSignal;
+  /** Drives this run refills (replaced drives): storageInfo reports them "healing" until it ends. */
+  refill?: readonly { pool: number; set: number; position: number }[];
 }
 
 export interface HealAllResult {
@@ -30,14 +31,14 @@ export interface HealAllResult {
 }
 
 /** Heals every object of `volume` under `baseDir` on one set; folds outcomes into `out`. */
-async function healVolume(ctx: SetContext, volume: string, baseDir: string, opts: HealAllOptions, out: HealAllResult): Promise<void> {
-  const walk = walkNames(ctx, { volume, baseDir, recursive: true });
+async function healVolume(set: ErasureSet, volume: string, baseDir: string, opts: HealAllOptions, out: HealAllResult): Promise<void> {
+  const walk = walkNames(set, { volume, baseDir, recursive: true });
   try {
     for await (const key of walk) {
       if (opts.signal?.aborted) return;
       out.objects++;
       try {
-        const res = await healObject(ctx, volume, encodeDirObject(key), { deep: opts.deep });
+        const res = await set.heal(volume, encodeDirObject(key), { deep: opts.deep });
         if (res.healedDrives.length > 0) out.healed++;
       } catch (err) {
         out.failed.push({ bucket: volume, key, error: err instanceof Error ? err.message : String(err) });
@@ -52,7 +53,7 @@ async function healVolume(ctx: SetContext, volume: string, baseDir: string, opts
   }
 }
 
-export async function healAll(sets: SetContext[], opts: HealAllOptions = {}): Promise<HealAllResult> {
+export async function healAll(sets: readonly ErasureSet[], opts: HealAllOptions = {}): Promise<HealAllResult> {
   const out: HealAllResult = { buckets: [], objects: 0, healed: 0, failed: [] };
   const buckets = (await listBucketDirs(sets)).map((b) => b.name).sort();
   for (const bucket of buckets) {
@@ -61,9 +62,9 @@ export async function healAll(sets: SetContext[], opts: HealAllOptions = {}): Pr
       (err) => out.failed.push({ bucket, key: "", error: err instanceof Error ? err.message : String(err) }),
     );
   }
-  for (const ctx of sets) {
-    for (const dir of SYSTEM_HEAL_DIRS) await healVolume(ctx, SYSTEM_VOLUME, dir, opts, out);
-    for (const bucket of buckets) await healVolume(ctx, bucket, "", opts, out);
+  for (const set of sets) {
+    for (const dir of SYSTEM_HEAL_DIRS) await healVolume(set, SYSTEM_VOLUME, dir, opts, out);
+    for (const bucket of buckets) await healVolume(set, bucket, "", opts, out);
   }
   return out;
 }

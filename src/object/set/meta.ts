@@ -1,10 +1,10 @@
 // Reading an object's xl.meta from every drive of its set and deciding, by quorum, which
 // versions exist and which drives hold each one. Drives that lack a version (or whose
 // xl.meta is unreadable) are reported so the caller can heal them.
-import { DriveError, XlMeta, type FileInfo, type XlVersionHeader } from "../disk/index.ts";
-import { ObjectError } from "./object-error.ts";
-import { fanOut, type SetContext } from "./set-context.ts";
-import { electVersions, errorKind, mightReachQuorum, type ElectedVersion } from "./quorum.ts";
+import { DriveError, XlMeta, type FileInfo, type XlVersionHeader } from "../../disk/index.ts";
+import { ObjectError } from "../object-error.ts";
+import { fanOut, type SetContext } from "./context.ts";
+import { electVersions, errorKind, mightReachQuorum, type ElectedVersion } from "../quorum.ts";
 import { recoverSplitVersions, type Borrowed } from "./split-recovery.ts";
 
 export interface SetMeta {

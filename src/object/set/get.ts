@@ -1,15 +1,15 @@
 // GET and HEAD on one erasure set: elect the version, check conditions, resolve the range or
 // part, then stream only the blocks that cover it, verified and reconstructed as needed.
 // The read lock is held until the body ends; damaged or missing shards trigger a heal.
-import type { FileInfo } from "../disk/index.ts";
-import { CodecError, erasureDecode, type ShardSource } from "../ec/index.ts";
-import { markDisposable, nsToDate, pushStream } from "../util/index.ts";
-import { ObjectError } from "./object-error.ts";
-import type { GetObjectOptions, GetObjectResult, ObjectInfo, RangeSpec } from "./object-layer.ts";
-import { decodeDirObject, encodeDirObject, sysValue, toObjectInfo } from "./object-info.ts";
-import { checkPreconditions } from "./preconditions.ts";
-import type { SetContext } from "./set-context.ts";
-import { readSetMeta, resolveVersion, type ResolvedVersion } from "./set-meta.ts";
+import type { FileInfo } from "../../disk/index.ts";
+import { CodecError, erasureDecode, type ShardSource } from "../../ec/index.ts";
+import { markDisposable, nsToDate, pushStream } from "../../util/index.ts";
+import { ObjectError } from "../object-error.ts";
+import type { GetObjectOptions, GetObjectResult, ObjectInfo, RangeSpec } from "../object-layer.ts";
+import { decodeDirObject, encodeDirObject, sysValue, toObjectInfo } from "../object-info.ts";
+import { checkPreconditions } from "../preconditions.ts";
+import type { SetContext } from "./context.ts";
+import { readSetMeta, resolveVersion, type ResolvedVersion } from "./meta.ts";
 import { driveShardSource, inlineShardSource } from "./shard-io.ts";
 
 /** Resolves the version for a read and turns delete markers into the S3 answers. */
@@ -19,7 +19,7 @@ async function readableVersion(ctx: SetContext, bucket: string, key: string, opt
   const v = resolveVersion(ctx, await readSetMeta(ctx, bucket, name), bucket, name, key, versionId, withData);
   if (v.fi.deleted) {
     const extra = { bucket, key, versionId: v.fi.versionId, deleteMarker: true, modTime: nsToDate(v.fi.modTimeNs) };
-    if (versionId !== "") throw new ObjectError("MethodNotAllowed", "The specified method is not allowed against this resource", extra);
+    if (versionId !== "") throw new ObjectError("DeleteMarker", "The specified method is not allowed against this resource", extra);
     throw new ObjectError("NoSuchKey", `The key "${key}" does not exist`, extra);
   }
   refuseUnsupported(v.fi, key);
@@ -30,9 +30,9 @@ async function readableVersion(ctx: SetContext, bucket: string, key: string, opt
 
 /** Objects MinIO compressed or encrypted need codecs we do not have yet: never serve their raw bytes. */
 function refuseUnsupported(fi: FileInfo, key: string): void {
-  if (sysValue(fi.sysMeta, "X-Minio-Internal-compression")) throw new ObjectError("NotImplemented", `"${key}" is stored compressed; reading compressed objects is not supported yet`, { key });
+  if (sysValue(fi.sysMeta, "X-Minio-Internal-compression")) throw new ObjectError("Unsupported", `"${key}" is stored compressed; reading compressed objects is not supported yet`, { key });
   if (Object.keys(fi.sysMeta).some((k) => k.toLowerCase().startsWith("x-minio-internal-server-side-encryption"))) {
-    throw new ObjectError("NotImplemented", `"${key}" is stored encrypted; reading encrypted objects is not supported yet`, { key });
+    throw new ObjectError("Unsupported", `"${key}" is stored encrypted; reading encrypted objects is not supported yet`, { key });
   }
 }
 

@@ -1,15 +1,15 @@
 // CopyObject (a read of the source streamed into a write of the destination, or a metadata
 // rewrite when an object is copied onto itself) and metadata-only updates of a version.
-import type { FileInfo } from "../disk/index.ts";
-import { ObjectError } from "./object-error.ts";
-import type { CopyObjectOptions, GetObjectResult, ObjectInfo, ObjectLayer } from "./object-layer.ts";
-import { encodeDirObject, toObjectInfo } from "./object-info.ts";
-import { checkPreconditions } from "./preconditions.ts";
-import { fanOut, type SetContext } from "./set-context.ts";
-import { readSetMeta, resolveVersion } from "./set-meta.ts";
-import type { VersioningState } from "./set-put.ts";
-import { writeQuorum, majority } from "./quorum.ts";
-import { nsToDate } from "../util/index.ts";
+import type { FileInfo } from "../../disk/index.ts";
+import { ObjectError } from "../object-error.ts";
+import type { CopyObjectOptions, GetObjectResult, ObjectInfo, ObjectLayer } from "../object-layer.ts";
+import { encodeDirObject, toObjectInfo } from "../object-info.ts";
+import { checkPreconditions } from "../preconditions.ts";
+import { fanOut, type SetContext } from "../set/context.ts";
+import { readSetMeta, resolveVersion } from "../set/meta.ts";
+import type { VersioningState } from "../set/put.ts";
+import { writeQuorum, majority } from "../quorum.ts";
+import { nsToDate } from "../../util/index.ts";
 
 export async function copyObject(store: ObjectLayer, srcBucket: string, srcKey: string, dstBucket: string, dstKey: string, opts: CopyObjectOptions, versioning: VersioningState): Promise<ObjectInfo> {
   const src: GetObjectResult = await store.getObject(srcBucket, srcKey, { versionId: opts.srcVersionId, range: opts.srcRange });
@@ -42,7 +42,7 @@ export async function updateObjectMeta(ctx: SetContext, bucket: string, key: str
   const release = await ctx.locker.lock([`${bucket}/${name}`], "write");
   try {
     const v = resolveVersion(ctx, await readSetMeta(ctx, bucket, name), bucket, name, key, versionId, false);
-    if (v.fi.deleted) throw new ObjectError("MethodNotAllowed", "The specified method is not allowed against a delete marker", { bucket, key, versionId: v.fi.versionId, deleteMarker: true, modTime: nsToDate(v.fi.modTimeNs) });
+    if (v.fi.deleted) throw new ObjectError("DeleteMarker", "The specified method is not allowed against a delete marker", { bucket, key, versionId: v.fi.versionId, deleteMarker: true, modTime: nsToDate(v.fi.modTimeNs) });
     const userMeta = keepLockFields(v.fi.userMeta, update({ ...v.fi.userMeta }));
     const holders = v.perDrive.flatMap((f, i) => (f ? [i] : []));
     const next = (i: number): FileInfo => ({ ...v.perDrive[i]!, userMeta, data: undefined });

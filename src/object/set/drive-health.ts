@@ -1,8 +1,8 @@
 // Per-set drive health: every drive call runs against a deadline, and a drive that misses one
 // is taken out of service, so later requests skip it at once instead of each waiting out the
 // timeout. A probe (Drive.info with the same deadline) puts it back once it answers again.
-import { DriveError, type Drive } from "../disk/index.ts";
-import { withDeadline } from "../util/index.ts";
+import { DriveError, type Drive } from "../../disk/index.ts";
+import { withDeadline } from "../../util/index.ts";
 
 /** Runs one call on one drive under the deadline (see DriveHealth.guardFor). */
 export type Guard = <T>(call: Promise<T>, what: () => string) => Promise<T>;

@@ -1,13 +1,12 @@
 // What every operation on one erasure set needs: its drives by position, the codec pool,
 // locks, clock, settings and drive health, plus the fan-out helper that calls drives in
 // parallel with a deadline, so one hung drive costs one timeout, never a hang.
-import { DriveError, type Drive } from "../disk/index.ts";
-import type { ErasurePool } from "../ec/index.ts";
-import type { NsClock } from "../util/index.ts";
-import type { NamespaceLocker } from "./ns-lock.ts";
-import { settleAll, type DriveResult } from "./quorum.ts";
+import { DriveError, type Drive } from "../../disk/index.ts";
+import type { ErasurePool, Md5Offload } from "../../ec/index.ts";
+import type { NsClock } from "../../util/index.ts";
+import type { NamespaceLocker } from "../ns-lock.ts";
+import { settleAll, type DriveResult } from "../quorum.ts";
 import type { DriveHealth } from "./drive-health.ts";
-import type { Md5Offload } from "./md5-offload.ts";
 
 export interface SetSettings {
   /** Parity for STANDARD objects. */

@@ -1,9 +1,9 @@
 // Bucket operations across every drive of every set: a bucket is a directory on (a quorum of)
 // all drives. Creation, existence, listing and removal are decided per erasure set by majority.
-import { SYSTEM_VOLUME, type Drive } from "../disk/index.ts";
-import { ObjectError } from "./object-error.ts";
-import { countErrors, errorKind, majority, type DriveResult } from "./quorum.ts";
-import { fanOut, type SetContext } from "./set-context.ts";
+import { SYSTEM_VOLUME, type Drive } from "../../disk/index.ts";
+import { ObjectError } from "../object-error.ts";
+import { countErrors, errorKind, majority, type DriveResult } from "../quorum.ts";
+import { fanOut, type SetContext } from "../set/context.ts";
 
 /** Names that can never be buckets (system, hidden, or shorter than any valid bucket name). */
 export function isBucketDirName(name: string): boolean {
@@ -11,11 +11,11 @@ export function isBucketDirName(name: string): boolean {
 }
 
 /** Calls `fn` on every drive of every set, each call with the set's drive deadline. */
-async function onEverySet<T>(sets: SetContext[], fn: (d: Drive) => Promise<T>): Promise<DriveResult<T>[][]> {
+async function onEverySet<T>(sets: readonly SetContext[], fn: (d: Drive) => Promise<T>): Promise<DriveResult<T>[][]> {
   return Promise.all(sets.map((s) => fanOut(s, (d) => fn(d))));
 }
 
-export async function makeBucketDirs(sets: SetContext[], bucket: string): Promise<void> {
+export async function makeBucketDirs(sets: readonly SetContext[], bucket: string): Promise<void> {
   const perSet = await onEverySet(sets, (d) => d.makeVol(bucket));
   for (const results of perSet) {
     const done = results.filter((r) => r.ok).length + countErrors(results, "VolumeExists");
@@ -26,7 +26,7 @@ export async function makeBucketDirs(sets: SetContext[], bucket: string): Promis
 }
 
 /** Creation time if the bucket exists on a majority of the answering drives of every set. */
-export async function statBucket(sets: SetContext[], bucket: string): Promise<Date> {
+export async function statBucket(sets: readonly SetContext[], bucket: string): Promise<Date> {
   const perSet = await onEverySet(sets, (d) => d.statVol(bucket));
   let created = Infinity;
   for (const results of perSet) {
@@ -42,7 +42,7 @@ export async function statBucket(sets: SetContext[], bucket: string): Promise<Da
 }
 
 /** Buckets present on at least half of the drives that answered, in every set. */
-export async function listBucketDirs(sets: SetContext[]): Promise<{ name: string; created: Date }[]> {
+export async function listBucketDirs(sets: readonly SetContext[]): Promise<{ name: string; created: Date }[]> {
   const perSet = await onEverySet(sets, (d) => d.listVols());
   const counts = new Map<string, { sets: number; created: number }>();
   for (const results of perSet) {
@@ -66,7 +66,7 @@ export async function listBucketDirs(sets: SetContext[]): Promise<{ name: string
   return [...counts.entries()].filter(([, c]) => c.sets === sets.length).map(([name, c]) => ({ name, created: new Date(c.created) }));
 }
 
-export async function deleteBucketDirs(sets: SetContext[], bucket: string): Promise<void> {
+export async function deleteBucketDirs(sets: readonly SetContext[], bucket: string): Promise<void> {
   const perSet = await onEverySet(sets, (d) => d.deleteVol(bucket, true));
   for (const results of perSet) {
     const done = results.filter((r) => r.ok).length + countErrors(results, "VolumeNotFound");

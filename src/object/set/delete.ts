@@ -1,15 +1,15 @@
 // DELETE on one erasure set: remove a specific version, or (without a version id) remove the
 // null version / add a delete marker as the bucket's versioning state requires.
-import type { FileInfo } from "../disk/index.ts";
-import { ObjectError, isObjectError } from "./object-error.ts";
-import { checkRemovable } from "./object-lock.ts";
-import type { DeleteObjectOptions, DeleteObjectResult } from "./object-layer.ts";
-import { encodeDirObject, toObjectInfo } from "./object-info.ts";
-import { checkPreconditions } from "./preconditions.ts";
-import { countErrors, majority, writeQuorum, type DriveResult } from "./quorum.ts";
-import { fanOut, type SetContext } from "./set-context.ts";
-import { readSetMeta, resolveVersion } from "./set-meta.ts";
-import { WRITTEN_BY, type VersioningState } from "./set-put.ts";
+import type { FileInfo } from "../../disk/index.ts";
+import { ObjectError, isObjectError } from "../object-error.ts";
+import { checkRemovable } from "../object-lock.ts";
+import type { DeleteObjectOptions, DeleteObjectResult } from "../object-layer.ts";
+import { encodeDirObject, toObjectInfo } from "../object-info.ts";
+import { checkPreconditions } from "../preconditions.ts";
+import { countErrors, majority, writeQuorum, type DriveResult } from "../quorum.ts";
+import { fanOut, type SetContext } from "./context.ts";
+import { readSetMeta, resolveVersion } from "./meta.ts";
+import { WRITTEN_BY, type VersioningState } from "./put.ts";
 
 export async function deleteObject(ctx: SetContext, bucket: string, key: string, opts: DeleteObjectOptions, versioning: VersioningState): Promise<DeleteObjectResult> {
   const name = encodeDirObject(key);

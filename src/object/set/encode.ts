@@ -1,13 +1,12 @@
 // Erasure-codes one request body onto the drives of a set (a PUT body or a multipart part):
 // MD5 and length are taken on the way through, each drive gets its shard as a staged file
 // (or in memory for inline objects), and failing drives are dropped while write quorum holds.
-import { SYSTEM_VOLUME } from "../disk/index.ts";
-import { CodecError, bitrotFileSize, erasureEncode, type ShardSink } from "../ec/index.ts";
-import { ObjectError } from "./object-error.ts";
-import type { SetContext } from "./set-context.ts";
-import type { Md5Stream } from "./md5-offload.ts";
+import { SYSTEM_VOLUME } from "../../disk/index.ts";
+import { CodecError, bitrotFileSize, erasureEncode, type Md5Stream, type ShardSink } from "../../ec/index.ts";
+import { ObjectError } from "../object-error.ts";
+import type { SetContext } from "./context.ts";
 import { DriveShardWriter, InlineShardCollector } from "./shard-io.ts";
-import { writeQuorum } from "./quorum.ts";
+import { writeQuorum } from "../quorum.ts";
 
 export interface Layout {
   /** Data shards. */

@@ -4,10 +4,10 @@
 // Drives that already took the new variant still keep the old one's data dir (it is removed
 // only once a write has quorum; inline shards are spilled there first, see renameData), so
 // they are counted for the old variant, with that drive's shard, and the set is healed.
-import { bitrotFileSize } from "../ec/index.ts";
-import type { FileInfo, XlMeta, XlVersionHeader } from "../disk/index.ts";
-import { callDrive, type SetContext } from "./set-context.ts";
-import { compareVersionsNewestFirst, tallyVersions, type ElectedVersion } from "./quorum.ts";
+import { bitrotFileSize } from "../../ec/index.ts";
+import type { FileInfo, XlMeta, XlVersionHeader } from "../../disk/index.ts";
+import { callDrive, type SetContext } from "./context.ts";
+import { compareVersionsNewestFirst, tallyVersions, type ElectedVersion } from "../quorum.ts";
 
 /** Per version id: drive position → the older variant as that drive's copy (read from its data dir). */
 export type Borrowed = Map<string, Map<number, FileInfo>>;

@@ -1,10 +1,10 @@
 // Turning merged, quorum-elected walk entries into S3 listing pages: prefix and delimiter
 // roll-up, markers, max-keys and truncation for objects, versions and multipart uploads.
-import type { WalkOptions } from "../disk/index.ts";
-import { compareKeys } from "../util/index.ts";
-import type { ListObjectsOptions, ListObjectsResult, ListUploadsOptions, ListUploadsResult, ListVersionsOptions, ListVersionsResult, ObjectInfo, UploadInfo } from "./object-layer.ts";
-import { toObjectInfo } from "./object-info.ts";
-import type { ListedEntry } from "./set-list.ts";
+import type { WalkOptions } from "../../disk/index.ts";
+import { compareKeys } from "../../util/index.ts";
+import type { ListObjectsOptions, ListObjectsResult, ListUploadsOptions, ListUploadsResult, ListVersionsOptions, ListVersionsResult, ObjectInfo, UploadInfo } from "../object-layer.ts";
+import { toObjectInfo } from "../object-info.ts";
+import type { ListedEntry } from "../set/list.ts";
 
 /** Walk options for a listing: with "/" as delimiter only the prefix's directory is read. */
 export function walkOptionsFor(bucket: string, prefix: string, delimiter: string, after?: string, includeAfter = false): WalkOptions {
