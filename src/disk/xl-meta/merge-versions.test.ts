@@ -2,7 +2,7 @@
 // and on synthetic disagreements between drives.
 import { describe, expect, test } from "bun:test";
 import { mergeVersions, XlMeta, type XlVersionHeader } from "./index.ts";
-import { readFixture } from "./test-support.ts";
+import { readFixture } from "../../../test/support/xl-meta-fixtures.ts";
 
 const load = async (rel: string) => XlMeta.parse(await readFixture(rel)).versions;
 
