@@ -25,21 +25,25 @@ const temp = new TempDirs();
 let codec: ErasurePool;
 let t: TestStore;
 
-beforeAll(async () => {
+beforeAll(() => {
   codec = new ErasurePool({ workers: 2 });
-  t = await openTestStore(temp, codec, { drives: DRIVES, settings: PARITY === undefined ? undefined : { standardParity: PARITY } });
+});
+
+/** Fresh drives holding the crash buckets, closed again (the child opens them first). */
+async function openFresh(wire: boolean): Promise<void> {
+  t = await openTestStore(temp, codec, { drives: DRIVES, settings: PARITY === undefined ? undefined : { standardParity: PARITY }, wire });
   for (const b of CRASH_BUCKETS) await t.store.makeBucket(b);
   await t.store.setBucketConfig("crashv", "versioning", enc.encode("<VersioningConfiguration><Status>Enabled</Status></VersioningConfiguration>"));
   await t.close();
-});
+}
 afterAll(async () => {
   await codec.close();
   temp.cleanup();
 });
 
 /** Runs the child until a random moment, kills it with SIGKILL, returns its announcements. */
-async function runAndKill(seed: number, killAfterMs: number): Promise<string[]> {
-  const proc = Bun.spawn([process.execPath, CHILD, JSON.stringify({ roots: t.roots, seed, parity: PARITY })], { stdout: "pipe", stderr: "pipe" });
+async function runAndKill(seed: number, killAfterMs: number, wire: boolean): Promise<string[]> {
+  const proc = Bun.spawn([process.execPath, CHILD, JSON.stringify({ roots: t.roots, seed, parity: PARITY, wire })], { stdout: "pipe", stderr: "pipe" });
   const lines: string[] = [];
   let buf = "";
   let ready: () => void = () => {};
@@ -100,12 +104,13 @@ async function observe(): Promise<Map<string, string>> {
   return seen;
 }
 
-test(`SIGKILL during writes, ${ITERATIONS} times: every key old or new, whole, never broken`, async () => {
+test.each([false, true])(`SIGKILL during writes, ${ITERATIONS} times (WireDrive: %p): every key old or new, whole, never broken`, async (wire) => {
+  await openFresh(wire);
   let state = new Map(CRASH_BUCKETS.flatMap((b) => CRASH_KEYS.map((k) => [`${b}/${k}`, ABSENT] as [string, string])));
   let landedUnacked = 0;
   let inFlight = 0;
   for (let i = 0; i < ITERATIONS; i++) {
-    const lines = await runAndKill(1000 + i, 150 + ((i * 389) % 1100));
+    const lines = await runAndKill(1000 + i, 150 + ((i * 389) % 1100), wire);
     const allowed = allowedStates(state, lines);
     inFlight += [...allowed.values()].filter((s) => s.size > 1).length;
     await t.reopen();

@@ -26,6 +26,8 @@ interface Config {
   n: number;
   d: number;
   p: number;
+  /** Drives behind a WireDrive (every call crosses as plain data, as over RPC). */
+  wire?: boolean;
 }
 
 const CONFIGS: Config[] = [
@@ -44,7 +46,7 @@ const DRIVE_TIMEOUT_MS = 10_000;
 
 async function openStore(c: Config, kind: FaultKind): Promise<{ t: TestStore; ledger: Ledger; drives: FaultyDrive[] }> {
   const driveTimeoutMs = kind === "hang" ? HANG_TIMEOUT_MS : DRIVE_TIMEOUT_MS;
-  const t = await openTestStore(temp, codec, { drives: c.n, settings: { standardParity: c.p, driveTimeoutMs } });
+  const t = await openTestStore(temp, codec, { drives: c.n, settings: { standardParity: c.p, driveTimeoutMs }, wire: c.wire });
   await t.store.makeBucket("bkt");
   const ledger = new Ledger(() => t.store, "bkt");
   return { t, ledger, drives: t.store.sets[0].drives as FaultyDrive[] };
@@ -85,8 +87,8 @@ async function restoreAndVerify(t: TestStore, ledger: Ledger, drives: FaultyDriv
   await ledger.expectListingExact();
 }
 
-for (const c of CONFIGS) {
-  describe(`${c.n} drives, EC ${c.d}+${c.p}`, () => {
+for (const c of [...CONFIGS, ...CONFIGS.map((c) => ({ ...c, wire: true }))]) {
+  describe(`${c.wire ? "WireDrive: " : ""}${c.n} drives, EC ${c.d}+${c.p}`, () => {
     for (const kind of KINDS) {
       for (let k = 1; k <= c.p; k++) {
         test(`${k} drive(s) ${kind}: reads correct, writes as quorum allows, heal restores redundancy`, async () => {

@@ -84,13 +84,15 @@ async function expectEveryShardEverywhere(t: TestStore, acked: Acked): Promise<v
   }
 }
 
-for (const { n, parity } of [
+for (const { n, parity, wire } of [
   { n: 4, parity: 2 },
   { n: 6, parity: 2 },
+  { n: 4, parity: 2, wire: true },
+  { n: 6, parity: 2, wire: true },
 ]) {
-  describe(`replaced drive, ${n} drives EC ${n - parity}+${parity}`, () => {
+  describe(`${wire ? "WireDrive: " : ""}replaced drive, ${n} drives EC ${n - parity}+${parity}`, () => {
     test("wiped drive: formatted into its slot, healed on read and by healAll, then holds every shard", async () => {
-      const t = await openTestStore(temp, codec, { drives: n, settings: { standardParity: parity } });
+      const t = await openTestStore(temp, codec, { drives: n, settings: { standardParity: parity }, wire });
       try {
         const acked = await populate(t);
         const victim = 1;
@@ -130,9 +132,9 @@ for (const { n, parity } of [
   });
 }
 
-describe("healAll cleans up", () => {
+describe.each([false, true])("healAll cleans up (WireDrive: %p)", (wire) => {
   test("a version that reached only one drive (a crashed write) is removed; nothing else is touched", async () => {
-    const t = await openTestStore(temp, codec, { drives: 4 });
+    const t = await openTestStore(temp, codec, { drives: 4, wire });
     try {
       await t.store.makeBucket("bkt");
       const data = randomBytes(300_000, 5);

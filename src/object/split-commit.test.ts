@@ -40,17 +40,19 @@ async function halfOverwrite(t: TestStore, key: string, size: number, reached: n
   for (const d of drives) d.faults = {};
 }
 
-for (const { n, parity } of [
+for (const { n, parity, wire } of [
   { n: 6, parity: 2 },
   { n: 16, parity: 4 },
+  { n: 6, parity: 2, wire: true },
+  { n: 16, parity: 4, wire: true },
 ]) {
-  describe(`EC ${n - parity}+${parity}: an overwrite that reached too few drives to win, too many for the old version to keep quorum`, () => {
+  describe(`${wire ? "WireDrive: " : ""}EC ${n - parity}+${parity}: an overwrite that reached too few drives to win, too many for the old version to keep quorum`, () => {
     for (const [label, size] of [
       ["part-file object", 700_000],
       ["inline object", 5_000],
     ] as const) {
       test(`${label}: the old object is served whole, and heal makes it consistent`, async () => {
-        const t = await openTestStore(temp, codec, { drives: n, settings: { standardParity: parity } });
+        const t = await openTestStore(temp, codec, { drives: n, settings: { standardParity: parity }, wire });
         try {
           await t.store.makeBucket("bkt");
           const old = randomBytes(size, 1);
