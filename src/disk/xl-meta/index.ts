@@ -1,6 +1,5 @@
 // disk/xl-meta: MinIO's per-object metadata file (xl.meta), decoded and encoded byte-exactly.
 export { XlMeta, type FileInfoOptions } from "./xl-meta.ts";
-export { mergeVersions } from "./merge-versions.ts";
 export { signature, headerFromBody, META_INLINE_DATA, META_FREE_VERSION } from "./signature.ts";
 export {
   compareHeaders, headersEqual, FLAG_FREE_VERSION, FLAG_INLINE_DATA, FLAG_USES_DATA_DIR,
