@@ -5,10 +5,9 @@
 // one; the listing must agree; healAll must keep that answer and restore full redundancy.
 // CRASH_ITERATIONS raises the number of kills (default 16); CRASH_DRIVES / CRASH_PARITY pick
 // another layout (default 4 drives, EC 2+2).
-import { afterAll, beforeAll, expect, test } from "bun:test";
+import { expect, test } from "bun:test";
 import { join } from "node:path";
-import { ErasurePool } from "../ec/index.ts";
-import { TempDirs } from "../../test/support/temp-dirs.ts";
+import { useCodec } from "../../test/support/use-codec.ts";
 import { md5hex, openTestStore, readAllBody, type TestStore } from "../../test/support/object-harness.ts";
 import { CRASH_BUCKETS, CRASH_KEYS } from "../../test/support/crash-child.ts";
 import { damagedPositions } from "../../test/support/shard-check.ts";
@@ -21,13 +20,8 @@ const CHILD = join(import.meta.dir, "../../test/support/crash-child.ts");
 const ABSENT = "absent";
 const enc = new TextEncoder();
 
-const temp = new TempDirs();
-let codec: ErasurePool;
+const { codec, temp } = useCodec();
 let t: TestStore;
-
-beforeAll(() => {
-  codec = new ErasurePool({ workers: 2 });
-});
 
 /** Fresh drives holding the crash buckets, closed again (the child opens them first). */
 async function openFresh(wire: boolean): Promise<void> {
@@ -36,10 +30,6 @@ async function openFresh(wire: boolean): Promise<void> {
   await t.store.setBucketConfig("crashv", "versioning", enc.encode("<VersioningConfiguration><Status>Enabled</Status></VersioningConfiguration>"));
   await t.close();
 }
-afterAll(async () => {
-  await codec.close();
-  temp.cleanup();
-});
 
 /** Runs the child until a random moment, kills it with SIGKILL, returns its announcements. */
 async function runAndKill(seed: number, killAfterMs: number, wire: boolean): Promise<string[]> {

@@ -3,24 +3,14 @@
 // → every read is correct, writes succeed while write quorum holds, and heal (on read and
 // explicit) restores full redundancy. p+1 failures → clean quorum errors, nothing half-written
 // visible. Every case ends by checking that no acknowledged object was lost.
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { ErasurePool } from "../ec/index.ts";
-import { TempDirs } from "../../test/support/temp-dirs.ts";
+import { describe, expect, test } from "bun:test";
+import { useCodec } from "../../test/support/use-codec.ts";
 import { openTestStore, type TestStore } from "../../test/support/object-harness.ts";
 import { Ledger, SIZES, blocksReads, blocksWrites, clearFaults, faultsFor, pickPositions, type FaultKind } from "../../test/support/fault-scenario.ts";
 import type { FaultyDrive } from "../../test/support/faulty-drive.ts";
 import { writeQuorum } from "./quorum.ts";
 
-const temp = new TempDirs();
-let codec: ErasurePool;
-
-beforeAll(() => {
-  codec = new ErasurePool({ workers: 2 });
-});
-afterAll(async () => {
-  await codec.close();
-  temp.cleanup();
-});
+const { codec, temp } = useCodec();
 
 interface Config {
   n: number;

@@ -2,27 +2,17 @@
 // into its slot and reported fresh), heal-on-read repairs what is read, healAll repairs the
 // rest — versions, delete markers, directory objects, multipart objects, bucket metadata —
 // and the drive is then shown to hold every shard (verified on disk and by reading through it).
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import { rmSync } from "node:fs";
-import { ErasurePool } from "../ec/index.ts";
 import { SYSTEM_VOLUME, XlMeta } from "../disk/index.ts";
-import { TempDirs } from "../../test/support/temp-dirs.ts";
+import { useCodec } from "../../test/support/use-codec.ts";
 import { bodyOf, md5hex, openTestStore, randomBytes, type TestStore } from "../../test/support/object-harness.ts";
 import { combinations, damagedPositions, md5WithOnly } from "../../test/support/shard-check.ts";
 import type { FaultyDrive } from "../../test/support/faulty-drive.ts";
 import { MIN_PART_SIZE } from "./set-complete.ts";
 import { encodeDirObject } from "./object-info.ts";
 
-const temp = new TempDirs();
-let codec: ErasurePool;
-
-beforeAll(() => {
-  codec = new ErasurePool({ workers: 2 });
-});
-afterAll(async () => {
-  await codec.close();
-  temp.cleanup();
-});
+const { codec, temp } = useCodec();
 
 const enc = new TextEncoder();
 const VERSIONING_ON = enc.encode("<VersioningConfiguration><Status>Enabled</Status></VersioningConfiguration>");

@@ -2,23 +2,13 @@
 // drives (and could not be undone), the others still hold the old one. With more data than
 // parity shards (EC 4+2, 12+4) neither side can have read quorum on its own, yet the old
 // object must still be served — whole — and heal must make the set consistent again.
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { ErasurePool } from "../ec/index.ts";
-import { TempDirs } from "../../test/support/temp-dirs.ts";
+import { describe, expect, test } from "bun:test";
+import { useCodec } from "../../test/support/use-codec.ts";
 import { bodyOf, md5hex, openTestStore, randomBytes, readAllBody, type TestStore } from "../../test/support/object-harness.ts";
 import { damagedPositions } from "../../test/support/shard-check.ts";
 import type { FaultyDrive } from "../../test/support/faulty-drive.ts";
 
-const temp = new TempDirs();
-let codec: ErasurePool;
-
-beforeAll(() => {
-  codec = new ErasurePool({ workers: 2 });
-});
-afterAll(async () => {
-  await codec.close();
-  temp.cleanup();
-});
+const { codec, temp } = useCodec();
 
 async function md5Of(t: TestStore, key: string): Promise<string> {
   try {
