@@ -1,29 +1,20 @@
 // The admin endpoints on a real 4-drive store (EC 2+2: read quorum 2, write quorum 3): health
 // probes as drives go offline or hang, maintenance mode, metrics auth, and the metric names,
 // labels and values of the cluster, node and bucket endpoints.
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from "bun:test";
-import { ErasurePool } from "../ec/index.ts";
+import { afterEach, beforeEach, describe, expect, test } from "bun:test";
 import { RequestMetrics } from "../util/index.ts";
-import { TempDirs } from "../../test/support/temp-dirs.ts";
+import { useCodec } from "../../test/support/use-codec.ts";
 import { bodyOf, openTestStore, type TestStore } from "../../test/support/object-harness.ts";
 import { createAdminHandler, type AdminDeps, type AdminHandler } from "./admin-handler.ts";
 import { signPrometheusToken } from "./prometheus-auth.ts";
 import { UsageCache } from "./usage-cache.ts";
 
-const temp = new TempDirs();
-let codec: ErasurePool;
+const { codec, temp } = useCodec();
 let t: TestStore;
 let handlers: AdminHandler[] = [];
 const config = { prometheusAuthType: "jwt" as const, rootUser: "admin", rootPassword: "admin-secret", version: "0.1.0", storageClass: {} };
 const token = signPrometheusToken({ accessKey: "admin", secretKey: "admin-secret" });
 
-beforeAll(() => {
-  codec = new ErasurePool({ workers: 2 });
-});
-afterAll(async () => {
-  await codec.close();
-  temp.cleanup();
-});
 beforeEach(async () => {
   t = await openTestStore(temp, codec, { drives: 4 });
   await t.store.makeBucket("bkt");

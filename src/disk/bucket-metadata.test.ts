@@ -4,7 +4,7 @@ import { describe, expect, test } from "bun:test";
 import { MsgpackWriter } from "../util/index.ts";
 import { decodeBucketMetadata, encodeBucketMetadata, GO_ZERO_TIME_NS, newBucketMetadata } from "./bucket-metadata.ts";
 import { XlMeta } from "./xl-meta/index.ts";
-import { readFixture, hex } from "./xl-meta/test-support.ts";
+import { readFixture, hex } from "../../test/support/xl-meta-fixtures.ts";
 
 const FIXTURE = "rustfs-captured-minio/bucket-interop.metadata.bin";
 const text = (b: Uint8Array) => new TextDecoder().decode(b);

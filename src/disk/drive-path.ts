@@ -3,9 +3,9 @@
 import { DriveError } from "./drive-error.ts";
 
 /** Longest relative path we accept: a 1024-byte key plus room for "/<uuid>/part.10000.meta". */
-export const MAX_PATH_BYTES = 1024 + 128;
+const MAX_PATH_BYTES = 1024 + 128;
 /** Longest single path segment (NAME_MAX on Linux file systems). */
-export const MAX_SEGMENT_BYTES = 255;
+const MAX_SEGMENT_BYTES = 255;
 
 const encoder = new TextEncoder();
 

@@ -7,7 +7,6 @@ import type { FileInfo } from "./file-info.ts";
 export const SYSTEM_VOLUME = ".minio.sys";
 export const TMP_DIR = "tmp";
 export const TRASH_DIR = "tmp/.trash";
-export const MULTIPART_DIR = "multipart";
 export const XL_META = "xl.meta";
 
 export interface DriveInfo {

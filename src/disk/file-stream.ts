@@ -42,7 +42,7 @@ export async function writeStreamToFile(file: string, size: number, body: Readab
 }
 
 /** Largest single read we hand to the OS when streaming a file. */
-export const STREAM_CHUNK = 1 << 20;
+const STREAM_CHUNK = 1 << 20;
 
 /** Streams [offset, offset+length) of `fh`, which it owns from now on. */
 export function fileRangeStream(fh: fsp.FileHandle, offset: number, length: number, shortMessage: () => string): ReadableStream<Uint8Array> {

@@ -1,8 +1,9 @@
 import { afterAll, describe, expect, test } from "bun:test";
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
-import { driveContract } from "../../test/cases/drive.cases.ts";
+import { driveContract, expectChunkOwnership } from "../../test/cases/drive.cases.ts";
 import { FaultyDrive } from "../../test/support/faulty-drive.ts";
 import { TempDirs } from "../../test/support/temp-dirs.ts";
+import { WireDrive } from "../../test/support/wire-drive.ts";
 import { LocalDrive } from "./local-drive.ts";
 import { DriveError } from "./drive-error.ts";
 import { MsgpackReader } from "../util/index.ts";
@@ -18,6 +19,63 @@ driveContract("LocalDrive", async () => {
 driveContract("FaultyDrive(LocalDrive) passing through", async () => {
   const inner = await LocalDrive.open(temp.make(), { fsync: "always" });
   return { drive: new FaultyDrive(inner), cleanup: () => inner.close() };
+});
+
+driveContract("WireDrive(LocalDrive): every argument, result and error structured-cloned", async () => {
+  const inner = await LocalDrive.open(temp.make(), { fsync: "none" });
+  return { drive: new WireDrive(inner), cleanup: () => inner.close() };
+});
+
+/** A LocalDrive whose createFile sees the producer's chunks through `adapt` (a rule breaker). */
+async function breaking(adapt: (body: ReadableStream<Uint8Array>, size: number) => ReadableStream<Uint8Array>, resolveEarly = false): Promise<LocalDrive> {
+  const drive = await LocalDrive.open(temp.make(), { fsync: "none" });
+  const createFile = drive.createFile.bind(drive);
+  drive.createFile = async (v, p, size, body) => {
+    if (!resolveEarly) return createFile(v, p, size, adapt(body, size));
+    // Acknowledges once it has every chunk, and writes the chunks it kept afterwards.
+    const kept: Uint8Array[] = [];
+    for await (const c of body) kept.push(c);
+    setTimeout(() => void createFile(v, p, size, new Response(Buffer.concat(kept)).body!).catch(() => {}), 0);
+  };
+  return drive;
+}
+
+/** Passes chunks on, except that the one completing `size` waits until the stream is seen to end. */
+function peekAtEnd(body: ReadableStream<Uint8Array>, size: number): ReadableStream<Uint8Array> {
+  const reader = body.getReader();
+  let seen = 0;
+  return new ReadableStream<Uint8Array>(
+    {
+      async pull(c) {
+        const r = await reader.read();
+        if (r.done) return c.close();
+        seen += r.value.length;
+        if (seen === size && !(await reader.read()).done) return c.error(new Error("stream runs long"));
+        c.enqueue(r.value);
+      },
+    },
+    { highWaterMark: 0 },
+  );
+}
+
+describe("the createFile chunk-ownership case fails against drives that break the rule", () => {
+  const cases: [string, () => Promise<LocalDrive>][] = [
+    ["reads ahead (keeps chunks the producer already reused)", () => breaking((b) => b.pipeThrough(new TransformStream(undefined, { highWaterMark: 4 })))],
+    ["takes the producer's buffer (transfers it)", () => breaking((b) => b.pipeThrough(new TransformStream({ transform: (c, ctl) => ctl.enqueue(structuredClone(c, { transfer: [c.buffer as ArrayBuffer] })) })))],
+    ["resolves before it is done with the chunks", () => breaking((b) => b, true)],
+    ["reads past the last chunk before writing it (to refuse a long stream first)", () => breaking(peekAtEnd)],
+  ];
+  for (const [what, open] of cases) {
+    test(what, async () => {
+      const drive = await open();
+      await drive.makeVol("b1");
+      let failed = false;
+      await expectChunkOwnership(drive, "b1").catch(() => (failed = true));
+      expect(failed).toBe(true);
+      await Bun.sleep(20); // let the late writer finish before the drive closes
+      await drive.close();
+    });
+  }
 });
 
 describe("LocalDrive specifics", () => {

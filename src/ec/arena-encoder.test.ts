@@ -8,7 +8,7 @@ import { BlockCodec, type HashChoice } from "./block-codec.ts";
 import { EcKernel } from "./ec-kernel.ts";
 import { ARENA_DATA, EncodeBatch, kernelGeometry } from "./encode-batch.ts";
 import { importSharedMemory } from "./kernel-module.ts";
-import { hex, rng } from "./test-support.ts";
+import { hex, rng } from "../../test/support/ec-vectors.ts";
 
 /** Writes `data` into `batch` in random pieces, as a network stream would deliver it. */
 function writeInPieces(batch: EncodeBatch, data: Uint8Array, r: ReturnType<typeof rng>): void {

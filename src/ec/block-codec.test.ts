@@ -5,7 +5,7 @@ import { BlockCodec, planBlocks } from "./block-codec.ts";
 import { CodecError } from "./codec-error.ts";
 import { ReedSolomonReference } from "./reed-solomon-reference.ts";
 import { BLOCK_SIZE, HASH_SIZE, bitrotFileSize, shardFileSize, shardSize } from "./layout.ts";
-import { hex, pattern, readFixture, readVector, rng, sha256 } from "./test-support.ts";
+import { hex, pattern, readFixture, readVector, rng, sha256 } from "../../test/support/ec-vectors.ts";
 
 const CORPUS = "fixtures/minio-cicd-corpus";
 /** part.1 of each drive, placed at EcIndex-1 (fixtures/README.md §1). */

@@ -28,7 +28,7 @@ const IN_PTRS = 9216; // 256 × i32
 const OUT_PTRS = 10240; // 4 × i32 (one output group)
 const GROUP_TABLES = 12288; // ≤ 256 inputs × 4 outputs × 32
 /** First byte callers may use for shard data. */
-export const DATA_BASE = 45056;
+const DATA_BASE = 45056;
 /** Position chunk when several output groups re-read the inputs (keeps them in L2). */
 const CHUNK = 32768;
 

@@ -14,7 +14,7 @@ export function atBlock(e: CodecError, b: number): CodecError {
 }
 
 /** Decodes block b: d shards first; on failure, again with every usable shard. */
-export async function decodeBlock(pool: ErasurePool, reader: ShardReader, layout: Layout, b: number, dataLength: number): Promise<Uint8Array> {
+async function decodeBlock(pool: ErasurePool, reader: ShardReader, layout: Layout, b: number, dataLength: number): Promise<Uint8Array> {
   const { d, p, blockSize } = layout;
   for (let attempt = 0; ; attempt++) {
     const segments = await reader.readBlock(b, attempt === 0 ? d : Infinity);

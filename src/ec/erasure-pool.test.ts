@@ -8,9 +8,9 @@ import { ErasurePool } from "./erasure-pool.ts";
 import { ReedSolomonReference } from "./reed-solomon-reference.ts";
 import { HASH_SIZE } from "./layout.ts";
 import { splitBlock } from "./shards.ts";
-import { hex, rng, sha256 } from "./test-support.ts";
+import { hex, rng, sha256 } from "../../test/support/ec-vectors.ts";
 
-const FAULTY = new URL("./test-faulty-worker.ts", import.meta.url);
+const FAULTY = new URL("../../test/support/faulty-worker.ts", import.meta.url);
 
 async function rejection(p: Promise<unknown>): Promise<CodecError> {
   try {

@@ -84,7 +84,7 @@ const IN_PLACE_BYTES = 256 * 1024;
  * the decode itself (2+2, native HighwayHash, calling-thread CPU per job in-thread vs through a
  * worker: 4 KiB 10 vs 33 µs, 64 KiB 37 vs 71 µs, 256 KiB 111 vs 178 µs), and it adds latency.
  */
-export const IN_THREAD_DECODE_BYTES = 256 * 1024;
+const IN_THREAD_DECODE_BYTES = 256 * 1024;
 
 /** Consecutive crashes without a finished job after which the pool stops respawning. */
 const CRASH_LIMIT = 8;

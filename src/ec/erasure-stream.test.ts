@@ -8,7 +8,7 @@ import { erasureHeal } from "./erasure-heal.ts";
 import { ErasurePool } from "./erasure-pool.ts";
 import { HASH_SIZE, type Layout, bitrotFileSize } from "./layout.ts";
 import type { ShardSource } from "./shard-reader.ts";
-import { hex, pattern, readVector, rng, sha256 } from "./test-support.ts";
+import { hex, pattern, readVector, rng, sha256 } from "../../test/support/ec-vectors.ts";
 
 const pool = new ErasurePool({ workers: 2 });
 afterAll(() => pool.close());

@@ -35,14 +35,14 @@ export function gfMul(a: number, b: number): number {
   return t.exp[t.log[a] + t.log[b]];
 }
 
-export function gfInv(a: number): number {
+function gfInv(a: number): number {
   if (a === 0) throw new CodecError("InvalidLayout", "Cannot invert zero in GF(2^8)");
   const t = gfTables();
   return t.exp[255 - t.log[a]];
 }
 
 /** a^n with 0^0 = 1, as the Vandermonde matrix needs. */
-export function gfPow(a: number, n: number): number {
+function gfPow(a: number, n: number): number {
   if (n === 0) return 1;
   if (a === 0) return 0;
   const t = gfTables();
@@ -52,7 +52,7 @@ export function gfPow(a: number, n: number): number {
 /** Row-major matrix of GF(2^8) elements. */
 export type Matrix = Uint8Array[];
 
-export function matMul(a: Matrix, b: Matrix): Matrix {
+function matMul(a: Matrix, b: Matrix): Matrix {
   const cols = b[0].length;
   return a.map((row) => {
     const out = new Uint8Array(cols);
@@ -66,7 +66,7 @@ export function matMul(a: Matrix, b: Matrix): Matrix {
 }
 
 /** Inverse by Gauss-Jordan elimination; throws if the matrix is singular. */
-export function matInvert(m: Matrix): Matrix {
+function matInvert(m: Matrix): Matrix {
   const n = m.length;
   const w = m.map((row, r) => {
     const ext = new Uint8Array(2 * n);

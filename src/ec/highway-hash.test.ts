@@ -4,7 +4,7 @@ import { expect, test } from "bun:test";
 import { EcKernel } from "./ec-kernel.ts";
 import { HighwayHash256, bitrotSelfTest, hashImplementation, highwayHash256, loadNativeHighway } from "./highway-hash.ts";
 import { BITROT_KEY, BITROT_KEY_HEX } from "./layout.ts";
-import { fromHex, hex, pattern, readVector, rng, sha256 } from "./test-support.ts";
+import { fromHex, hex, pattern, readVector, rng, sha256 } from "../../test/support/ec-vectors.ts";
 
 interface Case {
   key: Uint8Array;

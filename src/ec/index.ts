@@ -1,25 +1,12 @@
 // ec/: bytes in, bytes out — MinIO-compatible Reed-Solomon (own WASM SIMD kernel), HighwayHash
 // bitrot framing, the worker pool and the streaming encode/decode/heal on top. No fs, no net.
-export { CodecError, type CodecErrorKind } from "./codec-error.ts";
-export {
-  BITROT_KEY,
-  BITROT_KEY_HEX,
-  BLOCK_SIZE,
-  HASH_SIZE,
-  type Layout,
-  bitrotFileSize,
-  blockCount,
-  shardFileSize,
-  shardSize,
-} from "./layout.ts";
+export { CodecError } from "./codec-error.ts";
+export { BITROT_KEY, BLOCK_SIZE, HASH_SIZE, bitrotFileSize, shardFileSize, shardSize } from "./layout.ts";
 export { type ErasureCodec, type ReconstructOptions, splitBlock } from "./shards.ts";
 export { ReedSolomon } from "./reed-solomon.ts";
-export { ReedSolomonReference } from "./reed-solomon-reference.ts";
-export { HighwayHash256, hashImplementation, highwayHash256 } from "./highway-hash.ts";
-export { BlockCodec, type DecodeResult, type HashChoice } from "./block-codec.ts";
-export { ErasurePool, type ErasurePoolOptions, type PoolDecodeOptions } from "./erasure-pool.ts";
-export type { EncodeBatch } from "./encode-batch.ts";
-export { type ByteSource, type ShardSink, type StreamOptions, erasureEncode } from "./erasure-encode.ts";
+export { hashImplementation, highwayHash256 } from "./highway-hash.ts";
+export { ErasurePool, type ErasurePoolOptions } from "./erasure-pool.ts";
+export { type ShardSink, erasureEncode } from "./erasure-encode.ts";
 export { erasureDecode } from "./erasure-decode.ts";
 export { erasureHeal } from "./erasure-heal.ts";
 export type { ShardSource } from "./shard-reader.ts";

@@ -54,8 +54,3 @@ export function blockCount(totalLength: number, blockSize: number): number {
 export function blockLength(b: number, totalLength: number, blockSize: number): number {
   return Math.min(blockSize, totalLength - b * blockSize);
 }
-
-/** Framed bytes of block `b` in every shard file: hash + ceil(blockLength / d). */
-export function framedBlockSize(b: number, totalLength: number, l: Layout): number {
-  return HASH_SIZE + Math.ceil(blockLength(b, totalLength, l.blockSize) / l.d);
-}

@@ -107,7 +107,7 @@ function codecFor(state: WorkerState, hash: HashChoice): BlockCodec {
   return codec;
 }
 
-export function runJob(state: WorkerState, job: JobRequest): { reply: JobReply; transfer: ArrayBuffer[] } {
+function runJob(state: WorkerState, job: JobRequest): { reply: JobReply; transfer: ArrayBuffer[] } {
   if (job.op === "encode") return { reply: runEncode(state, job), transfer: [] };
   const codec = codecFor(state, job.hash);
   const r = codec.decode(job.d, job.p, job.blockSize, job.segments, job.dataLength, job.rebuild);

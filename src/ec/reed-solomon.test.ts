@@ -1,15 +1,21 @@
-// Runs the Reed-Solomon contract suite against the WASM kernel and the TS reference, and
-// checks them against each other on thousands of random codes on the same instances.
-import { expect, test } from "bun:test";
+// Runs the Reed-Solomon contract suite against the WASM kernel, the TS reference and the worker
+// pool, and checks kernel and reference against each other on thousands of random codes.
+import { afterAll, expect, test } from "bun:test";
 import { ReedSolomon } from "./reed-solomon.ts";
 import { ReedSolomonReference } from "./reed-solomon-reference.ts";
-import { reedSolomonCases } from "./reed-solomon.cases.ts";
+import { reedSolomonCases } from "../../test/cases/reed-solomon.cases.ts";
 import { encodingMatrix } from "./gf256.ts";
 import { EcKernel } from "./ec-kernel.ts";
-import { readVector, rng } from "./test-support.ts";
+import { ErasurePool } from "./erasure-pool.ts";
+import { readVector, rng } from "../../test/support/ec-vectors.ts";
+import { PoolCodec } from "../../test/support/pool-codec.ts";
 
 reedSolomonCases("ReedSolomon (WASM)", (d, p) => new ReedSolomon(d, p));
 reedSolomonCases("ReedSolomonReference", (d, p) => new ReedSolomonReference(d, p));
+// Every decode through a worker (inThreadBytes 0), none on this thread.
+const pool = new ErasurePool({ workers: 2, hash: "wasm", inThreadBytes: 0 });
+afterAll(() => pool.close());
+reedSolomonCases("ErasurePool", (d, p) => new PoolCodec(pool, d, p));
 
 test("encoding matrices: parity rows equal the vectors' for every listed d+p", () => {
   const rows = readVector("fixtures/vectors/reedsolomon.json").parity_rows.matrices as Record<string, number[][]>;

@@ -5,10 +5,9 @@
 // one; the listing must agree; healAll must keep that answer and restore full redundancy.
 // CRASH_ITERATIONS raises the number of kills (default 16); CRASH_DRIVES / CRASH_PARITY pick
 // another layout (default 4 drives, EC 2+2).
-import { afterAll, beforeAll, expect, test } from "bun:test";
+import { expect, test } from "bun:test";
 import { join } from "node:path";
-import { ErasurePool } from "../ec/index.ts";
-import { TempDirs } from "../../test/support/temp-dirs.ts";
+import { useCodec } from "../../test/support/use-codec.ts";
 import { md5hex, openTestStore, readAllBody, type TestStore } from "../../test/support/object-harness.ts";
 import { CRASH_BUCKETS, CRASH_KEYS } from "../../test/support/crash-child.ts";
 import { damagedPositions } from "../../test/support/shard-check.ts";
@@ -21,25 +20,20 @@ const CHILD = join(import.meta.dir, "../../test/support/crash-child.ts");
 const ABSENT = "absent";
 const enc = new TextEncoder();
 
-const temp = new TempDirs();
-let codec: ErasurePool;
+const { codec, temp } = useCodec();
 let t: TestStore;
 
-beforeAll(async () => {
-  codec = new ErasurePool({ workers: 2 });
-  t = await openTestStore(temp, codec, { drives: DRIVES, settings: PARITY === undefined ? undefined : { standardParity: PARITY } });
+/** Fresh drives holding the crash buckets, closed again (the child opens them first). */
+async function openFresh(wire: boolean): Promise<void> {
+  t = await openTestStore(temp, codec, { drives: DRIVES, settings: PARITY === undefined ? undefined : { standardParity: PARITY }, wire });
   for (const b of CRASH_BUCKETS) await t.store.makeBucket(b);
   await t.store.setBucketConfig("crashv", "versioning", enc.encode("<VersioningConfiguration><Status>Enabled</Status></VersioningConfiguration>"));
   await t.close();
-});
-afterAll(async () => {
-  await codec.close();
-  temp.cleanup();
-});
+}
 
 /** Runs the child until a random moment, kills it with SIGKILL, returns its announcements. */
-async function runAndKill(seed: number, killAfterMs: number): Promise<string[]> {
-  const proc = Bun.spawn([process.execPath, CHILD, JSON.stringify({ roots: t.roots, seed, parity: PARITY })], { stdout: "pipe", stderr: "pipe" });
+async function runAndKill(seed: number, killAfterMs: number, wire: boolean): Promise<string[]> {
+  const proc = Bun.spawn([process.execPath, CHILD, JSON.stringify({ roots: t.roots, seed, parity: PARITY, wire })], { stdout: "pipe", stderr: "pipe" });
   const lines: string[] = [];
   let buf = "";
   let ready: () => void = () => {};
@@ -100,12 +94,13 @@ async function observe(): Promise<Map<string, string>> {
   return seen;
 }
 
-test(`SIGKILL during writes, ${ITERATIONS} times: every key old or new, whole, never broken`, async () => {
+test.each([false, true])(`SIGKILL during writes, ${ITERATIONS} times (WireDrive: %p): every key old or new, whole, never broken`, async (wire) => {
+  await openFresh(wire);
   let state = new Map(CRASH_BUCKETS.flatMap((b) => CRASH_KEYS.map((k) => [`${b}/${k}`, ABSENT] as [string, string])));
   let landedUnacked = 0;
   let inFlight = 0;
   for (let i = 0; i < ITERATIONS; i++) {
-    const lines = await runAndKill(1000 + i, 150 + ((i * 389) % 1100));
+    const lines = await runAndKill(1000 + i, 150 + ((i * 389) % 1100), wire);
     const allowed = allowedStates(state, lines);
     inFlight += [...allowed.values()].filter((s) => s.size > 1).length;
     await t.reopen();

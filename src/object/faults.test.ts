@@ -3,29 +3,21 @@
 // → every read is correct, writes succeed while write quorum holds, and heal (on read and
 // explicit) restores full redundancy. p+1 failures → clean quorum errors, nothing half-written
 // visible. Every case ends by checking that no acknowledged object was lost.
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { ErasurePool } from "../ec/index.ts";
-import { TempDirs } from "../../test/support/temp-dirs.ts";
+import { describe, expect, test } from "bun:test";
+import { useCodec } from "../../test/support/use-codec.ts";
 import { openTestStore, type TestStore } from "../../test/support/object-harness.ts";
 import { Ledger, SIZES, blocksReads, blocksWrites, clearFaults, faultsFor, pickPositions, type FaultKind } from "../../test/support/fault-scenario.ts";
 import type { FaultyDrive } from "../../test/support/faulty-drive.ts";
 import { writeQuorum } from "./quorum.ts";
 
-const temp = new TempDirs();
-let codec: ErasurePool;
-
-beforeAll(() => {
-  codec = new ErasurePool({ workers: 2 });
-});
-afterAll(async () => {
-  await codec.close();
-  temp.cleanup();
-});
+const { codec, temp } = useCodec();
 
 interface Config {
   n: number;
   d: number;
   p: number;
+  /** Drives behind a WireDrive (every call crosses as plain data, as over RPC). */
+  wire?: boolean;
 }
 
 const CONFIGS: Config[] = [
@@ -44,7 +36,7 @@ const DRIVE_TIMEOUT_MS = 10_000;
 
 async function openStore(c: Config, kind: FaultKind): Promise<{ t: TestStore; ledger: Ledger; drives: FaultyDrive[] }> {
   const driveTimeoutMs = kind === "hang" ? HANG_TIMEOUT_MS : DRIVE_TIMEOUT_MS;
-  const t = await openTestStore(temp, codec, { drives: c.n, settings: { standardParity: c.p, driveTimeoutMs } });
+  const t = await openTestStore(temp, codec, { drives: c.n, settings: { standardParity: c.p, driveTimeoutMs }, wire: c.wire });
   await t.store.makeBucket("bkt");
   const ledger = new Ledger(() => t.store, "bkt");
   return { t, ledger, drives: t.store.sets[0].drives as FaultyDrive[] };
@@ -85,8 +77,8 @@ async function restoreAndVerify(t: TestStore, ledger: Ledger, drives: FaultyDriv
   await ledger.expectListingExact();
 }
 
-for (const c of CONFIGS) {
-  describe(`${c.n} drives, EC ${c.d}+${c.p}`, () => {
+for (const c of [...CONFIGS, ...CONFIGS.map((c) => ({ ...c, wire: true }))]) {
+  describe(`${c.wire ? "WireDrive: " : ""}${c.n} drives, EC ${c.d}+${c.p}`, () => {
     for (const kind of KINDS) {
       for (let k = 1; k <= c.p; k++) {
         test(`${k} drive(s) ${kind}: reads correct, writes as quorum allows, heal restores redundancy`, async () => {

@@ -2,27 +2,17 @@
 // into its slot and reported fresh), heal-on-read repairs what is read, healAll repairs the
 // rest — versions, delete markers, directory objects, multipart objects, bucket metadata —
 // and the drive is then shown to hold every shard (verified on disk and by reading through it).
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import { rmSync } from "node:fs";
-import { ErasurePool } from "../ec/index.ts";
 import { SYSTEM_VOLUME, XlMeta } from "../disk/index.ts";
-import { TempDirs } from "../../test/support/temp-dirs.ts";
+import { useCodec } from "../../test/support/use-codec.ts";
 import { bodyOf, md5hex, openTestStore, randomBytes, type TestStore } from "../../test/support/object-harness.ts";
 import { combinations, damagedPositions, md5WithOnly } from "../../test/support/shard-check.ts";
 import type { FaultyDrive } from "../../test/support/faulty-drive.ts";
 import { MIN_PART_SIZE } from "./set/complete.ts";
 import { encodeDirObject } from "./object-info.ts";
 
-const temp = new TempDirs();
-let codec: ErasurePool;
-
-beforeAll(() => {
-  codec = new ErasurePool({ workers: 2 });
-});
-afterAll(async () => {
-  await codec.close();
-  temp.cleanup();
-});
+const { codec, temp } = useCodec();
 
 const enc = new TextEncoder();
 const VERSIONING_ON = enc.encode("<VersioningConfiguration><Status>Enabled</Status></VersioningConfiguration>");
@@ -84,13 +74,15 @@ async function expectEveryShardEverywhere(t: TestStore, acked: Acked): Promise<v
   }
 }
 
-for (const { n, parity } of [
+for (const { n, parity, wire } of [
   { n: 4, parity: 2 },
   { n: 6, parity: 2 },
+  { n: 4, parity: 2, wire: true },
+  { n: 6, parity: 2, wire: true },
 ]) {
-  describe(`replaced drive, ${n} drives EC ${n - parity}+${parity}`, () => {
+  describe(`${wire ? "WireDrive: " : ""}replaced drive, ${n} drives EC ${n - parity}+${parity}`, () => {
     test("wiped drive: formatted into its slot, healed on read and by healAll, then holds every shard", async () => {
-      const t = await openTestStore(temp, codec, { drives: n, settings: { standardParity: parity } });
+      const t = await openTestStore(temp, codec, { drives: n, settings: { standardParity: parity }, wire });
       try {
         const acked = await populate(t);
         const victim = 1;
@@ -130,9 +122,9 @@ for (const { n, parity } of [
   });
 }
 
-describe("healAll cleans up", () => {
+describe.each([false, true])("healAll cleans up (WireDrive: %p)", (wire) => {
   test("a version that reached only one drive (a crashed write) is removed; nothing else is touched", async () => {
-    const t = await openTestStore(temp, codec, { drives: 4 });
+    const t = await openTestStore(temp, codec, { drives: 4, wire });
     try {
       await t.store.makeBucket("bkt");
       const data = randomBytes(300_000, 5);

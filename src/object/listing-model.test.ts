@@ -4,14 +4,12 @@
 // with small max-keys over prefix / delimiter (incl. non-"/") / marker / version-id-marker
 // combinations, every page compared with the model.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { ErasurePool } from "../ec/index.ts";
-import { TempDirs } from "../../test/support/temp-dirs.ts";
+import { useCodec } from "../../test/support/use-codec.ts";
 import { bodyOf, md5hex, openTestStore, randomBytes, type TestStore } from "../../test/support/object-harness.ts";
 import { ListingModel, compareUtf8, type ModelItem } from "../../test/support/listing-model.ts";
 import type { ObjectInfo } from "./object-layer.ts";
 
-const temp = new TempDirs();
-let codec: ErasurePool;
+const { codec, temp } = useCodec();
 let t: TestStore;
 const model = new ListingModel();
 const enc = new TextEncoder();
@@ -76,7 +74,6 @@ async function buildNamespace(): Promise<void> {
 }
 
 beforeAll(async () => {
-  codec = new ErasurePool({ workers: 2 });
   // 8 drives as 2 sets of 4: listings merge across sets. A fixed deployment id fixes which set
   // each key lands in, so the namespace (and which keys are refused below an object) repeats.
   t = await openTestStore(temp, codec, { drives: 8, setDriveCount: 4, deploymentId: "5b0e7e5c-5d4e-4a55-9c1c-6f0c1d2b3a49" });
@@ -84,8 +81,6 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(async () => {
   await t.close();
-  await codec.close();
-  temp.cleanup();
 });
 
 const objKey = (o: ObjectInfo) => `${o.key}|${o.versionId}|${o.deleteMarker}|${o.isLatest}|${o.etag}|${o.size}`;

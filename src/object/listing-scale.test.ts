@@ -3,22 +3,19 @@
 // comes back after the drives handed out a few dozen entries, not 20,000. Counted, not timed.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { mkdirSync, writeFileSync } from "node:fs";
-import { ErasurePool } from "../ec/index.ts";
-import { TempDirs } from "../../test/support/temp-dirs.ts";
+import { useCodec } from "../../test/support/use-codec.ts";
 import { bodyOf, openTestStore, type TestStore } from "../../test/support/object-harness.ts";
 import type { FaultyDrive } from "../../test/support/faulty-drive.ts";
 
 const DIRS = 100;
 const PER_DIR = 200;
-const temp = new TempDirs();
-let codec: ErasurePool;
+const { codec, temp } = useCodec();
 let t: TestStore;
 
 const dirName = (i: number) => `dir${String(i).padStart(3, "0")}`;
 const objName = (j: number) => `obj${String(j).padStart(4, "0")}`;
 
 beforeAll(async () => {
-  codec = new ErasurePool({ workers: 2 });
   const parent = temp.makeInMemory("bunker-scale-");
   t = await openTestStore(temp, codec, { drives: 4, roots: [1, 2, 3, 4].map((i) => `${parent}/d${i}`) });
   await t.store.makeBucket("big");
@@ -40,8 +37,6 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(async () => {
   await t.close();
-  await codec.close();
-  temp.cleanup();
 });
 
 /** Entries all drives handed out while `fn` ran. */

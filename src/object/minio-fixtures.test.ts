@@ -1,11 +1,11 @@
 // Real MinIO drive directories served as they are: the cicd corpus (5 drives, EC 3+2, stored
 // EcDist, one drive without xl.meta, a newer version below read quorum) and the inline/
 // not-inline fixture (4 drives, two empty), then healed and read back from every d drives.
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { ErasurePool } from "../ec/index.ts";
-import { FIXTURES, TempDirs } from "../../test/support/temp-dirs.ts";
+import { useCodec } from "../../test/support/use-codec.ts";
+import { FIXTURES } from "../../test/support/temp-dirs.ts";
 import { md5hex, openTestStore, readAllBody, type TestStore } from "../../test/support/object-harness.ts";
 import { combinations, damagedPositions, md5WithOnly } from "../../test/support/shard-check.ts";
 import type { FaultyDrive } from "../../test/support/faulty-drive.ts";
@@ -15,16 +15,7 @@ const OLD_VERSION = "50051050-62bc-4928-b0d3-65f4f828a0c7";
 const NEW_VERSION = "163c7c9d-e856-41ed-93ae-2adccecc8211";
 const INLINE_MD5 = "fffb6377948ebea75ad2b8058e849ef5";
 
-const temp = new TempDirs();
-let codec: ErasurePool;
-
-beforeAll(() => {
-  codec = new ErasurePool({ workers: 2 });
-});
-afterAll(async () => {
-  await codec.close();
-  temp.cleanup();
-});
+const { codec, temp } = useCodec();
 
 async function getMd5(t: TestStore, bucket: string, key: string, versionId?: string): Promise<string> {
   const r = await t.store.getObject(bucket, key, { versionId });

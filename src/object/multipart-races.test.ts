@@ -1,23 +1,14 @@
 // Multipart uploads racing themselves on a 4-drive (EC 2+2) store: the same part number
 // uploaded twice with the commits overlapping, and a drive that misses a re-upload. The part
 // that answered last must be the one every drive holds and the one Complete assembles.
-import { afterAll, afterEach, beforeAll, beforeEach, expect, test } from "bun:test";
-import { ErasurePool } from "../ec/index.ts";
+import { afterEach, beforeEach, expect, test } from "bun:test";
 import { ObjectError } from "./object-error.ts";
-import { TempDirs } from "../../test/support/temp-dirs.ts";
+import { useCodec } from "../../test/support/use-codec.ts";
 import { bodyOf, md5hex, openTestStore, randomBytes, readAllBody, type TestStore } from "../../test/support/object-harness.ts";
 
-const temp = new TempDirs();
-let codec: ErasurePool;
+const { codec, temp } = useCodec();
 let t: TestStore;
 
-beforeAll(() => {
-  codec = new ErasurePool({ workers: 2 });
-});
-afterAll(async () => {
-  await codec.close();
-  temp.cleanup();
-});
 beforeEach(async () => {
   t = await openTestStore(temp, codec, { drives: 4 });
   await t.store.makeBucket("bkt");

@@ -2,23 +2,13 @@
 // drives (and could not be undone), the others still hold the old one. With more data than
 // parity shards (EC 4+2, 12+4) neither side can have read quorum on its own, yet the old
 // object must still be served — whole — and heal must make the set consistent again.
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { ErasurePool } from "../ec/index.ts";
-import { TempDirs } from "../../test/support/temp-dirs.ts";
+import { describe, expect, test } from "bun:test";
+import { useCodec } from "../../test/support/use-codec.ts";
 import { bodyOf, md5hex, openTestStore, randomBytes, readAllBody, type TestStore } from "../../test/support/object-harness.ts";
 import { damagedPositions } from "../../test/support/shard-check.ts";
 import type { FaultyDrive } from "../../test/support/faulty-drive.ts";
 
-const temp = new TempDirs();
-let codec: ErasurePool;
-
-beforeAll(() => {
-  codec = new ErasurePool({ workers: 2 });
-});
-afterAll(async () => {
-  await codec.close();
-  temp.cleanup();
-});
+const { codec, temp } = useCodec();
 
 async function md5Of(t: TestStore, key: string): Promise<string> {
   try {
@@ -40,17 +30,19 @@ async function halfOverwrite(t: TestStore, key: string, size: number, reached: n
   for (const d of drives) d.faults = {};
 }
 
-for (const { n, parity } of [
+for (const { n, parity, wire } of [
   { n: 6, parity: 2 },
   { n: 16, parity: 4 },
+  { n: 6, parity: 2, wire: true },
+  { n: 16, parity: 4, wire: true },
 ]) {
-  describe(`EC ${n - parity}+${parity}: an overwrite that reached too few drives to win, too many for the old version to keep quorum`, () => {
+  describe(`${wire ? "WireDrive: " : ""}EC ${n - parity}+${parity}: an overwrite that reached too few drives to win, too many for the old version to keep quorum`, () => {
     for (const [label, size] of [
       ["part-file object", 700_000],
       ["inline object", 5_000],
     ] as const) {
       test(`${label}: the old object is served whole, and heal makes it consistent`, async () => {
-        const t = await openTestStore(temp, codec, { drives: n, settings: { standardParity: parity } });
+        const t = await openTestStore(temp, codec, { drives: n, settings: { standardParity: parity }, wire });
         try {
           await t.store.makeBucket("bkt");
           const old = randomBytes(size, 1);

@@ -18,13 +18,11 @@ export const ServiceControl = {
 } as const;
 
 /** SERVICE_ACCEPT_STOP | SERVICE_ACCEPT_SHUTDOWN. */
-export const ACCEPT_STOP_AND_SHUTDOWN = 0x1 | 0x4;
+const ACCEPT_STOP_AND_SHUTDOWN = 0x1 | 0x4;
 /** SERVICE_WIN32_OWN_PROCESS: one service in this process. */
-export const SERVICE_WIN32_OWN_PROCESS = 0x10;
+const SERVICE_WIN32_OWN_PROCESS = 0x10;
 /** Win32 error meaning "look at dwServiceSpecificExitCode". */
-export const ERROR_SERVICE_SPECIFIC_ERROR = 1066;
-/** StartServiceCtrlDispatcherW's error when the process was not started by the SCM. */
-export const ERROR_FAILED_SERVICE_CONTROLLER_CONNECT = 1063;
+const ERROR_SERVICE_SPECIFIC_ERROR = 1066;
 
 /** The SERVICE_STATUS structure, field for field. */
 export interface ServiceStatus {

@@ -18,8 +18,3 @@ export function compareKeys(a: string, b: string): number {
 function fixup(c: number): number {
   return c >= 0xe000 ? c - 0x800 : c + 0x2000;
 }
-
-/** Sorts in place in UTF-8 byte order and returns the array. */
-export function sortKeys<T extends string>(keys: T[]): T[] {
-  return keys.sort(compareKeys);
-}

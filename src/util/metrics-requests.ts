@@ -4,7 +4,7 @@
 import { Counter, Gauge, Histogram, formatValue, type MetricFamily } from "./metrics.ts";
 
 /** MinIO's TTFB bucket bounds in seconds. */
-export const TTFB_BUCKETS: readonly number[] = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+const TTFB_BUCKETS: readonly number[] = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
 /** Why a request was refused before reaching a handler (minio_s3_requests_rejected_<reason>_total). */
 export type RejectReason = "auth" | "header" | "timestamp" | "invalid";
@@ -17,7 +17,7 @@ const REJECT_HELP: Record<RejectReason, string> = {
 };
 
 /** HTTP status that means the client went away before the answer (nginx's and MinIO's 499). */
-export const CLIENT_CLOSED_STATUS = 499;
+const CLIENT_CLOSED_STATUS = 499;
 
 /**
  * S3 request metrics. API names are lowercased into the `api` label as MinIO does

@@ -59,6 +59,46 @@ async function putInline(drive: Drive, volume: string, name: string, over: Parti
   return fi;
 }
 
+/**
+ * The createFile chunk-ownership rule (src/disk/drive.ts): a chunk is the drive's only from
+ * the read that hands it out until the next read (or the end of the call); from then on the
+ * producer reuses its memory. Chunks here are views into one shared buffer, as the pool's
+ * segments are: overwritten the moment the drive asks for the next one, all of it overwritten
+ * once createFile resolves, and the buffer must never be taken away (transferred/detached).
+ * Throws when `drive` breaks the rule.
+ */
+export async function expectChunkOwnership(drive: Drive, volume: string): Promise<void> {
+  const SLOT = 16 * 1024;
+  const SLOTS = 3;
+  const CHUNKS = 9;
+  const arena = new ArrayBuffer(64 + SLOTS * SLOT + 64);
+  const slot = (i: number) => new Uint8Array(arena, 64 + (i % SLOTS) * SLOT, SLOT);
+  const expected = new Uint8Array(CHUNKS * SLOT);
+  let n = 0;
+  let handedOut: Uint8Array | null = null;
+  const body = new ReadableStream<Uint8Array>(
+    {
+      pull(c) {
+        // Asking for the next chunk gives the last one back: the producer reuses it at once.
+        handedOut?.fill(0xee);
+        if (n === CHUNKS) return c.close();
+        const chunk = slot(n);
+        chunk.fill(n + 1);
+        expected.fill(n + 1, n * SLOT, (n + 1) * SLOT);
+        handedOut = chunk;
+        n++;
+        c.enqueue(chunk);
+      },
+    },
+    { highWaterMark: 0 },
+  );
+  await drive.createFile(volume, "obj/owned", expected.length, body);
+  expect(arena.detached).toBe(false);
+  new Uint8Array(arena).fill(0xdd); // resolved: every chunk is the producer's again
+  const stored = await drive.readFile(volume, "obj/owned", 0, expected.length);
+  expect(Buffer.from(stored).equals(Buffer.from(expected))).toBe(true);
+}
+
 export function driveContract(label: string, make: () => Promise<DriveHarness>): void {
   describe(`Drive contract: ${label}`, () => {
     let h: DriveHarness;
@@ -144,6 +184,11 @@ export function driveContract(label: string, make: () => Promise<DriveHarness>):
       );
       await d.createFile("b1", "obj/reused", expected.length, body);
       expect(Buffer.from(await d.readAll("b1", "obj/reused")).equals(Buffer.from(expected))).toBe(true);
+    });
+
+    test("createFile chunk ownership: views into one shared buffer, reused once the next is read or the call resolves, never detached", async () => {
+      await d.makeVol("b1");
+      await expectChunkOwnership(d, "b1");
     });
 
     test("renameData replacing a version returns the previous xl.meta, which writes back exactly", async () => {

@@ -2,28 +2,20 @@
 // PAYLOAD, clock skew, wrong keys), presigned URLs (expiry, not-yet-valid), aws-chunked bodies
 // with every chunk signed (and the signed-trailer variant), unsigned trailers, SigV2 header and
 // presigned forms, anonymous refusal. A failed upload must leave nothing behind.
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import { createHmac } from "node:crypto";
-import { CreateBucketCommand, GetObjectCommand, HeadBucketCommand, HeadObjectCommand, PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
+import { GetObjectCommand, HeadBucketCommand, HeadObjectCommand, PutObjectCommand } from "@aws-sdk/client-s3";
 import { checksumOf, toBase64 } from "../../src/util/index.ts";
-import { TempDirs } from "../support/temp-dirs.ts";
-import { errorOf, md5Base64, pattern, ROOT_PASSWORD, ROOT_USER, startS3, type S3Harness } from "../support/s3-harness.ts";
+import { errorOf, md5Base64, pattern, ROOT_PASSWORD, ROOT_USER } from "../support/s3-harness.ts";
 import { signedChunkedBody, unsignedChunkedBody } from "../support/aws-chunked.ts";
 import { bytesOf, rejectsWith } from "../support/s3-expect.ts";
+import { useS3Bucket } from "../support/use-s3-bucket.ts";
 
-const temp = new TempDirs();
-let h: S3Harness;
-let s3: S3Client;
 const B = "auth";
-beforeAll(async () => {
-  h = await startS3(temp);
-  s3 = h.client();
-  await s3.send(new CreateBucketCommand({ Bucket: B }));
-  await s3.send(new PutObjectCommand({ Bucket: B, Key: "readable", Body: "secret data" }));
-});
-afterAll(async () => {
-  await h.close();
-  temp.cleanup();
+const { h, s3 } = useS3Bucket(B, {
+  setup: async () => {
+    await s3.send(new PutObjectCommand({ Bucket: B, Key: "readable", Body: "secret data" }));
+  },
 });
 
 const absent = async (key: string) => rejectsWith(s3.send(new HeadObjectCommand({ Bucket: B, Key: key })), "NotFound", 404);

@@ -4,32 +4,21 @@
 // presigned and SigV2 auth, with and without a trailing checksum. The stored object is the
 // decoded data, its Content-Encoding has the aws-chunked token removed, and a wrong length or
 // checksum stores nothing.
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { CompleteMultipartUploadCommand, CreateBucketCommand, CreateMultipartUploadCommand, GetObjectCommand, HeadObjectCommand, type S3Client } from "@aws-sdk/client-s3";
+import { describe, expect, test } from "bun:test";
+import { CompleteMultipartUploadCommand, CreateMultipartUploadCommand, GetObjectCommand, HeadObjectCommand } from "@aws-sdk/client-s3";
 import { checksumOf, toBase64 } from "../../src/util/index.ts";
-import { TempDirs } from "../support/temp-dirs.ts";
-import { errorOf, pattern, ROOT_PASSWORD, ROOT_USER, sha256Hex, startS3, type S3Harness } from "../support/s3-harness.ts";
+import { errorOf, pattern, ROOT_PASSWORD, ROOT_USER, sha256Hex } from "../support/s3-harness.ts";
 import { unsignedChunkedBody } from "../support/aws-chunked.ts";
 import { bytesOf, rejectsWith } from "../support/s3-expect.ts";
 import { signedV2Headers } from "../support/sigv2-signer.ts";
+import { useS3Bucket } from "../support/use-s3-bucket.ts";
 
-const temp = new TempDirs();
-let h: S3Harness;
-let s3: S3Client;
 const B = "chunked";
 const DATA = pattern(150_000, 7);
 const CHUNKS = [DATA.subarray(0, 65_536), DATA.subarray(65_536, 131_072), DATA.subarray(131_072)];
 const CRC32 = toBase64(checksumOf("CRC32", DATA));
 
-beforeAll(async () => {
-  h = await startS3(temp);
-  s3 = h.client();
-  await s3.send(new CreateBucketCommand({ Bucket: B }));
-});
-afterAll(async () => {
-  await h.close();
-  temp.cleanup();
-});
+const { h, s3 } = useS3Bucket(B);
 
 const absent = (k: string) => rejectsWith(s3.send(new HeadObjectCommand({ Bucket: B, Key: k })), "NotFound", 404);
 async function stored(k: string): Promise<{ data: Buffer; encoding: string | undefined; length: number | undefined }> {

@@ -1,23 +1,18 @@
 // Bucket policies stored through the SDK and enforced for unsigned requests: Allow and explicit
 // Deny, actions and wildcard resources, conditions (s3:prefix, aws:SourceIp, aws:Referer),
 // per-key checks in DeleteObjects and copy sources; policy documents validated on PUT.
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import {
-  CreateBucketCommand,
   DeleteBucketPolicyCommand,
   GetBucketPolicyCommand,
   GetBucketPolicyStatusCommand,
   PutBucketPolicyCommand,
   PutObjectCommand,
-  type S3Client,
 } from "@aws-sdk/client-s3";
-import { TempDirs } from "../support/temp-dirs.ts";
-import { errorOf, md5Base64, startS3, type S3Harness } from "../support/s3-harness.ts";
+import { errorOf, md5Base64 } from "../support/s3-harness.ts";
 import { rejectsWith } from "../support/s3-expect.ts";
+import { useS3Bucket } from "../support/use-s3-bucket.ts";
 
-const temp = new TempDirs();
-let h: S3Harness;
-let s3: S3Client;
 const B = "pub";
 
 const POLICY = {
@@ -31,15 +26,10 @@ const POLICY = {
   ],
 };
 
-beforeAll(async () => {
-  h = await startS3(temp);
-  s3 = h.client();
-  await s3.send(new CreateBucketCommand({ Bucket: B }));
-  for (const k of ["public/a.txt", "public/secret.txt", "private/x", "site/page", "uploads/old"]) await s3.send(new PutObjectCommand({ Bucket: B, Key: k, Body: `body of ${k}` }));
-});
-afterAll(async () => {
-  await h.close();
-  temp.cleanup();
+const { h, s3 } = useS3Bucket(B, {
+  setup: async () => {
+    for (const k of ["public/a.txt", "public/secret.txt", "private/x", "site/page", "uploads/old"]) await s3.send(new PutObjectCommand({ Bucket: B, Key: k, Body: `body of ${k}` }));
+  },
 });
 
 const status = async (path: string, init?: RequestInit) => {

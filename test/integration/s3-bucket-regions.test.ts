@@ -1,25 +1,19 @@
 // Buckets and regions, and ListBuckets pagination: CreateBucket's LocationConstraint against
 // a configured region (MINIO_REGION), GetBucketLocation and HeadBucket's region, and
 // max-buckets / continuation-token / prefix / bucket-region with the result's echo fields.
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { CreateBucketCommand, GetBucketLocationCommand, HeadBucketCommand, ListBucketsCommand, type S3Client } from "@aws-sdk/client-s3";
-import { TempDirs } from "../support/temp-dirs.ts";
-import { errorOf, startS3, type S3Harness } from "../support/s3-harness.ts";
+import { describe, expect, test } from "bun:test";
+import { CreateBucketCommand, GetBucketLocationCommand, HeadBucketCommand, ListBucketsCommand } from "@aws-sdk/client-s3";
+import { errorOf } from "../support/s3-harness.ts";
 import { rejectsWith } from "../support/s3-expect.ts";
+import { useS3Bucket } from "../support/use-s3-bucket.ts";
 
-const temp = new TempDirs();
-let h: S3Harness;
-let s3: S3Client;
 const REGION = "eu-central-1";
 const NAMES = ["page-a", "page-b", "page-c", "page-d", "zeta-1"];
-beforeAll(async () => {
-  h = await startS3(temp, { env: { MINIO_REGION: REGION } });
-  s3 = h.client();
-  for (const Bucket of NAMES) await s3.send(new CreateBucketCommand({ Bucket, CreateBucketConfiguration: { LocationConstraint: REGION } }));
-});
-afterAll(async () => {
-  await h.close();
-  temp.cleanup();
+const { h, s3 } = useS3Bucket(null, {
+  env: { MINIO_REGION: REGION },
+  setup: async () => {
+    for (const Bucket of NAMES) await s3.send(new CreateBucketCommand({ Bucket, CreateBucketConfiguration: { LocationConstraint: REGION } }));
+  },
 });
 
 describe("a configured region", () => {

@@ -1,6 +1,6 @@
 // Bucket operations through the AWS SDK against the in-process server: create (location
 // constraint, object lock), head, list, delete (not empty), location, versioning, tagging.
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import {
   CreateBucketCommand,
   DeleteBucketCommand,
@@ -15,23 +15,12 @@ import {
   PutBucketVersioningCommand,
   PutObjectCommand,
   DeleteObjectCommand,
-  type S3Client,
 } from "@aws-sdk/client-s3";
-import { TempDirs } from "../support/temp-dirs.ts";
-import { errorOf, startS3, type S3Harness } from "../support/s3-harness.ts";
+import { errorOf } from "../support/s3-harness.ts";
 import { rejectsWith } from "../support/s3-expect.ts";
+import { useS3Bucket } from "../support/use-s3-bucket.ts";
 
-const temp = new TempDirs();
-let h: S3Harness;
-let s3: S3Client;
-beforeAll(async () => {
-  h = await startS3(temp);
-  s3 = h.client();
-});
-afterAll(async () => {
-  await h.close();
-  temp.cleanup();
-});
+const { h, s3 } = useS3Bucket(null);
 
 describe("create, head, list, delete", () => {
   test("a new bucket is listed with its creation date and answers HEAD", async () => {

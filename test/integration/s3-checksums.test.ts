@@ -1,12 +1,11 @@
 // Additional checksums (x-amz-checksum-*): every algorithm in headers and in aws-chunked
 // trailers (the SDK's ChecksumAlgorithm), verified (a mismatch stores nothing), returned on PUT
 // and on GET/HEAD with ChecksumMode ENABLED; multipart COMPOSITE and FULL_OBJECT checksums.
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import { createHash } from "node:crypto";
 import { Readable } from "node:stream";
 import {
   CompleteMultipartUploadCommand,
-  CreateBucketCommand,
   CreateMultipartUploadCommand,
   GetObjectCommand,
   HeadObjectCommand,
@@ -15,7 +14,6 @@ import {
   UploadPartCommand,
   UploadPartCopyCommand,
   type ChecksumAlgorithm,
-  type S3Client,
 } from "@aws-sdk/client-s3";
 import {
   checksumOf,
@@ -27,28 +25,17 @@ import {
   toBase64,
   type ChecksumAlgorithm as Algo,
 } from "../../src/util/index.ts";
-import { TempDirs } from "../support/temp-dirs.ts";
-import { errorOf, pattern, startS3, type S3Harness } from "../support/s3-harness.ts";
+import { errorOf, pattern } from "../support/s3-harness.ts";
 import { bytesOf, rejectsWith } from "../support/s3-expect.ts";
+import { useS3Bucket } from "../support/use-s3-bucket.ts";
 
-const temp = new TempDirs();
-let h: S3Harness;
-let s3: S3Client;
 const B = "checksums";
 const ALGOS: Algo[] = ["CRC32", "CRC32C", "CRC64NVME", "SHA1", "SHA256"];
 const field = (a: Algo) => `Checksum${a}` as const;
 /** The checksum field of an SDK output for one algorithm. */
 const sum = (out: object, a: Algo) => (out as Record<string, unknown>)[field(a)];
 const b64 = (a: Algo, data: Uint8Array) => toBase64(checksumOf(a, data));
-beforeAll(async () => {
-  h = await startS3(temp);
-  s3 = h.client();
-  await s3.send(new CreateBucketCommand({ Bucket: B }));
-});
-afterAll(async () => {
-  await h.close();
-  temp.cleanup();
-});
+const { h, s3 } = useS3Bucket(B);
 
 describe("single PUT", () => {
   const data = pattern(200_000, 5);

@@ -1,6 +1,6 @@
 // CopyObject (metadata and tagging directives, copy-source conditions and versions, self-copy
 // rules) and DeleteObjects (quiet mode, versions, key limits, Content-MD5) through the SDK.
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import {
   CopyObjectCommand,
   CreateBucketCommand,
@@ -12,28 +12,19 @@ import {
   ListObjectVersionsCommand,
   PutBucketVersioningCommand,
   PutObjectCommand,
-  type S3Client,
 } from "@aws-sdk/client-s3";
-import { TempDirs } from "../support/temp-dirs.ts";
-import { errorOf, esc, md5Base64, startS3, type S3Harness } from "../support/s3-harness.ts";
+import { errorOf, esc, md5Base64 } from "../support/s3-harness.ts";
 import { bytesOf, rejectsWith } from "../support/s3-expect.ts";
+import { useS3Bucket } from "../support/use-s3-bucket.ts";
 
-const temp = new TempDirs();
-let h: S3Harness;
-let s3: S3Client;
 const B = "copies";
-beforeAll(async () => {
-  h = await startS3(temp);
-  s3 = h.client();
-  await s3.send(new CreateBucketCommand({ Bucket: B }));
-  await s3.send(new CreateBucketCommand({ Bucket: "other-bucket" }));
-  await s3.send(
-    new PutObjectCommand({ Bucket: B, Key: "src key+é", Body: "source body", ContentType: "text/x-src", Metadata: { origin: "src" }, Tagging: "t=1", CacheControl: "no-cache" }),
-  );
-});
-afterAll(async () => {
-  await h.close();
-  temp.cleanup();
+const { h, s3 } = useS3Bucket(B, {
+  setup: async () => {
+    await s3.send(new CreateBucketCommand({ Bucket: "other-bucket" }));
+    await s3.send(
+      new PutObjectCommand({ Bucket: B, Key: "src key+é", Body: "source body", ContentType: "text/x-src", Metadata: { origin: "src" }, Tagging: "t=1", CacheControl: "no-cache" }),
+    );
+  },
 });
 
 const text = async (bucket: string, key: string) => (await bytesOf((await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }))).Body)).toString();

@@ -2,21 +2,16 @@
 // presigned), x-amz-website-redirect-location (PUT and CopyObject REPLACE). A value that cannot
 // be a header (CR, LF, NUL, other controls, characters beyond ISO-8859-1) is 400 InvalidArgument
 // as AWS answers, never a 500, never an injected header; nothing is stored.
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { TempDirs } from "../support/temp-dirs.ts";
-import { errorOf, startS3, type S3Harness } from "../support/s3-harness.ts";
+import { describe, expect, test } from "bun:test";
+import { errorOf } from "../support/s3-harness.ts";
+import { useS3Bucket } from "../support/use-s3-bucket.ts";
 
-const temp = new TempDirs();
-let h: S3Harness;
 const B = "echoes";
-beforeAll(async () => {
-  h = await startS3(temp);
-  expect((await h.signed({ method: "PUT", path: `/${B}` })).status).toBe(200);
-  expect((await h.signed({ method: "PUT", path: `/${B}/obj`, body: "body", headers: { "content-type": "text/plain" } })).status).toBe(200);
-});
-afterAll(async () => {
-  await h.close();
-  temp.cleanup();
+const { h } = useS3Bucket(null, {
+  setup: async () => {
+    expect((await h.signed({ method: "PUT", path: `/${B}` })).status).toBe(200);
+    expect((await h.signed({ method: "PUT", path: `/${B}/obj`, body: "body", headers: { "content-type": "text/plain" } })).status).toBe(200);
+  },
 });
 
 const PARAMS = ["response-content-type", "response-content-language", "response-expires", "response-cache-control", "response-content-disposition", "response-content-encoding"];

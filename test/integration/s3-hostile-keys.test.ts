@@ -3,15 +3,13 @@
 // answers 400 (XMinioInvalidObjectName, KeyTooLongError) before any drive is touched, nothing
 // is stored, no file appears anywhere, and the server stays up.
 // Raw sockets throughout: fetch() would resolve dot segments and backslashes before sending.
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import { existsSync, readdirSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { TempDirs } from "../support/temp-dirs.ts";
-import { md5Base64, startS3, type S3Harness } from "../support/s3-harness.ts";
+import { md5Base64 } from "../support/s3-harness.ts";
 import { rawExchange, type RawReply } from "../support/raw-http.ts";
+import { useS3Bucket } from "../support/use-s3-bucket.ts";
 
-const temp = new TempDirs();
-let h: S3Harness;
 const B = "hostile";
 /** Marks every file name a hostile key could create, so a stray one is found wherever it lands. */
 const MARK = `evil${process.pid}x`;
@@ -66,15 +64,12 @@ const HOSTILE: [string, string][] = [
   [`exists/xl.meta`, "XMinioInvalidObjectName"],
 ];
 
-beforeAll(async () => {
-  h = await startS3(temp);
-  expect((await send("PUT", `/${B}`)).status).toBe(200);
-  expect((await send("PUT", `/${B}/exists`, { body: "here" })).status).toBe(200);
-  before = tree();
-});
-afterAll(async () => {
-  await h.close();
-  temp.cleanup();
+const { h } = useS3Bucket(null, {
+  setup: async () => {
+    expect((await send("PUT", `/${B}`)).status).toBe(200);
+    expect((await send("PUT", `/${B}/exists`, { body: "here" })).status).toBe(200);
+    before = tree();
+  },
 });
 
 /** Nothing was stored or created anywhere; the server still answers. */

@@ -1,28 +1,19 @@
 // Listing details: encoding-type=url as AWS encodes (RFC 3986 unreserved characters and "/"
 // left as they are, everything else %XX over UTF-8) in every listing, prefixes and markers that
 // name no object (an empty page, not an error), and an empty continuation token.
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { CreateBucketCommand, CreateMultipartUploadCommand, PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
-import { TempDirs } from "../support/temp-dirs.ts";
-import { startS3, type S3Harness } from "../support/s3-harness.ts";
+import { describe, expect, test } from "bun:test";
+import { CreateMultipartUploadCommand, PutObjectCommand } from "@aws-sdk/client-s3";
+import { useS3Bucket } from "../support/use-s3-bucket.ts";
 
-const temp = new TempDirs();
-let h: S3Harness;
-let s3: S3Client;
 const B = "listing-details";
 const KEYS = ["foo+1/bar", "foo/bar/xyzzy", "quux ab/thud", "asdf+b", "p(3)~*é.png", "a/..b", "a/.c"];
-beforeAll(async () => {
-  h = await startS3(temp);
-  s3 = h.client();
-  await s3.send(new CreateBucketCommand({ Bucket: B }));
-  for (const Key of KEYS) {
-    await s3.send(new PutObjectCommand({ Bucket: B, Key, Body: "x" }));
-    await s3.send(new CreateMultipartUploadCommand({ Bucket: B, Key }));
-  }
-});
-afterAll(async () => {
-  await h.close();
-  temp.cleanup();
+const { h, s3 } = useS3Bucket(B, {
+  setup: async () => {
+    for (const Key of KEYS) {
+      await s3.send(new PutObjectCommand({ Bucket: B, Key, Body: "x" }));
+      await s3.send(new CreateMultipartUploadCommand({ Bucket: B, Key }));
+    }
+  },
 });
 
 async function list(query: Record<string, string>): Promise<{ status: number; xml: string; all: (tag: string) => string[]; one: (tag: string) => string | undefined }> {

@@ -1,7 +1,7 @@
 // Listings through the SDK and raw requests: ListObjects v1 (marker, NextMarker), ListObjectsV2
 // (continuation tokens, start-after, fetch-owner), ListObjectVersions (key and version-id
 // markers), prefix, delimiter, max-keys and encoding-type=url.
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import {
   CreateBucketCommand,
   DeleteObjectCommand,
@@ -10,26 +10,17 @@ import {
   ListObjectVersionsCommand,
   PutBucketVersioningCommand,
   PutObjectCommand,
-  type S3Client,
 } from "@aws-sdk/client-s3";
-import { TempDirs } from "../support/temp-dirs.ts";
-import { errorOf, startS3, type S3Harness } from "../support/s3-harness.ts";
+import { errorOf } from "../support/s3-harness.ts";
 import { rejectsWith } from "../support/s3-expect.ts";
+import { useS3Bucket } from "../support/use-s3-bucket.ts";
 
-const temp = new TempDirs();
-let h: S3Harness;
-let s3: S3Client;
 const B = "listing";
 const KEYS = ["a.txt", "b/1", "b/2", "b/c/3", "c d/é", "c+d", "d&<x>", "e%20f", "z/"].sort();
-beforeAll(async () => {
-  h = await startS3(temp);
-  s3 = h.client();
-  await s3.send(new CreateBucketCommand({ Bucket: B }));
-  for (const k of KEYS) await s3.send(new PutObjectCommand({ Bucket: B, Key: k, Body: k }));
-});
-afterAll(async () => {
-  await h.close();
-  temp.cleanup();
+const { h, s3 } = useS3Bucket(B, {
+  setup: async () => {
+    for (const k of KEYS) await s3.send(new PutObjectCommand({ Bucket: B, Key: k, Body: k }));
+  },
 });
 
 describe("ListObjectsV2", () => {

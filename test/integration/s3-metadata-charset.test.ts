@@ -2,25 +2,13 @@
 // decoded, values sent as raw bytes (UTF-8, or ISO-8859-1 as Node's http sends "é") are stored as
 // their text, and any value that is not US-ASCII is answered as "=?UTF-8?B?…?=" — what AWS gives
 // the AWS SDK v3 and boto3 for the same input (boto3 itself refuses non-ASCII metadata).
-import { afterAll, beforeAll, expect, test } from "bun:test";
-import { CopyObjectCommand, CreateBucketCommand, CreateMultipartUploadCommand, HeadObjectCommand, PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
-import { TempDirs } from "../support/temp-dirs.ts";
-import { startS3, type S3Harness } from "../support/s3-harness.ts";
+import { expect, test } from "bun:test";
+import { CopyObjectCommand, CreateMultipartUploadCommand, HeadObjectCommand, PutObjectCommand } from "@aws-sdk/client-s3";
 import { rawExchange } from "../support/raw-http.ts";
+import { useS3Bucket } from "../support/use-s3-bucket.ts";
 
-const temp = new TempDirs();
-let h: S3Harness;
-let s3: S3Client;
 const B = "meta-charset";
-beforeAll(async () => {
-  h = await startS3(temp);
-  s3 = h.client();
-  await s3.send(new CreateBucketCommand({ Bucket: B }));
-});
-afterAll(async () => {
-  await h.close();
-  temp.cleanup();
-});
+const { h, s3 } = useS3Bucket(B);
 
 const stored = async (key: string) => (await h.bunker.store.getObjectInfo(B, key)).userMeta;
 

@@ -1,21 +1,16 @@
 // The S3 request metrics the front door feeds: rejections by MinIO's reasons (auth, header,
 // timestamp, invalid) rise for requests refused before their handler, and the in-flight gauge
 // counts a request while it is being served — read from the real metrics endpoint.
-import { afterAll, beforeAll, expect, test } from "bun:test";
-import { TempDirs } from "../support/temp-dirs.ts";
-import { startS3, type S3Harness } from "../support/s3-harness.ts";
+import { expect, test } from "bun:test";
+import { useS3Bucket } from "../support/use-s3-bucket.ts";
 
-const temp = new TempDirs();
-let h: S3Harness;
 const B = "metered";
 
-beforeAll(async () => {
-  h = await startS3(temp, { env: { MINIO_PROMETHEUS_AUTH_TYPE: "public" } });
-  expect((await h.signed({ method: "PUT", path: `/${B}` })).status).toBe(200);
-});
-afterAll(async () => {
-  await h.close();
-  temp.cleanup();
+const { h } = useS3Bucket(null, {
+  env: { MINIO_PROMETHEUS_AUTH_TYPE: "public" },
+  setup: async () => {
+    expect((await h.signed({ method: "PUT", path: `/${B}` })).status).toBe(200);
+  },
 });
 
 async function metric(name: string): Promise<number> {

@@ -1,7 +1,7 @@
 // CompleteMultipartUpload under retries and races: a repeated Complete (the response was lost)
 // answers 200 with the same result, a different part list for a finished upload stays
 // NoSuchUpload, and Completes racing each other and a PUT of the same key never answer 5xx.
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import {
   CreateBucketCommand,
   CreateMultipartUploadCommand,
@@ -9,29 +9,20 @@ import {
   PutBucketVersioningCommand,
   PutObjectCommand,
   UploadPartCommand,
-  type S3Client,
 } from "@aws-sdk/client-s3";
 import { createHash } from "node:crypto";
-import { TempDirs } from "../support/temp-dirs.ts";
-import { errorOf, pattern, startS3, type S3Harness } from "../support/s3-harness.ts";
+import { errorOf, pattern } from "../support/s3-harness.ts";
 import { bytesOf } from "../support/s3-expect.ts";
+import { useS3Bucket } from "../support/use-s3-bucket.ts";
 
-const temp = new TempDirs();
-let h: S3Harness;
-let s3: S3Client;
 const B = "complete";
 const BV = "complete-versioned";
 const MiB = 1024 * 1024;
-beforeAll(async () => {
-  h = await startS3(temp);
-  s3 = h.client();
-  await s3.send(new CreateBucketCommand({ Bucket: B }));
-  await s3.send(new CreateBucketCommand({ Bucket: BV }));
-  await s3.send(new PutBucketVersioningCommand({ Bucket: BV, VersioningConfiguration: { Status: "Enabled" } }));
-});
-afterAll(async () => {
-  await h.close();
-  temp.cleanup();
+const { h, s3 } = useS3Bucket(B, {
+  setup: async () => {
+    await s3.send(new CreateBucketCommand({ Bucket: BV }));
+    await s3.send(new PutBucketVersioningCommand({ Bucket: BV, VersioningConfiguration: { Status: "Enabled" } }));
+  },
 });
 
 type Listed = { PartNumber: number; ETag: string }[];

@@ -1,6 +1,6 @@
 // Multipart uploads through the SDK: create, upload, copy parts (ranges), complete with the
 // part rules (order, sizes, ETags), abort, ListParts and ListMultipartUploads, partNumber GETs.
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import {
   AbortMultipartUploadCommand,
   CompleteMultipartUploadCommand,
@@ -14,30 +14,18 @@ import {
   PutObjectCommand,
   UploadPartCommand,
   UploadPartCopyCommand,
-  type S3Client,
 } from "@aws-sdk/client-s3";
 import { createHash } from "node:crypto";
-import { TempDirs } from "../support/temp-dirs.ts";
-import { errorOf, pattern, startS3, type S3Harness } from "../support/s3-harness.ts";
+import { errorOf, pattern } from "../support/s3-harness.ts";
 import { bytesOf, rejectsWith } from "../support/s3-expect.ts";
+import { useS3Bucket } from "../support/use-s3-bucket.ts";
 
-const temp = new TempDirs();
-let h: S3Harness;
-let s3: S3Client;
 const B = "multi";
 const MiB = 1024 * 1024;
 const P1 = pattern(5 * MiB, 1);
 const P2 = pattern(5 * MiB + 17, 2);
 const P3 = pattern(1234, 3);
-beforeAll(async () => {
-  h = await startS3(temp);
-  s3 = h.client();
-  await s3.send(new CreateBucketCommand({ Bucket: B }));
-});
-afterAll(async () => {
-  await h.close();
-  temp.cleanup();
-});
+const { h, s3 } = useS3Bucket(B);
 
 const md5hex = (b: Uint8Array) => createHash("md5").update(b).digest("hex");
 const create = async (Key: string, extra = {}) => (await s3.send(new CreateMultipartUploadCommand({ Bucket: B, Key, ...extra }))).UploadId!;

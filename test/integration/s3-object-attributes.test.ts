@@ -1,7 +1,7 @@
 // GetObjectAttributes through the AWS SDK v3 (and raw, for the exact document): single-part and
 // multipart objects with and without additional checksums, part paging, versions, delete
 // markers, and the header's refusals.
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import {
   CompleteMultipartUploadCommand,
   CreateBucketCommand,
@@ -14,18 +14,14 @@ import {
   UploadPartCommand,
   type ChecksumAlgorithm,
   type ObjectAttributes,
-  type S3Client,
 } from "@aws-sdk/client-s3";
 import { createHash } from "node:crypto";
 import { checksumOf, compositeChecksum, toBase64, type ChecksumAlgorithm as Algo } from "../../src/util/index.ts";
 import { XML_DECLARATION } from "../../src/s3/xml.ts";
-import { TempDirs } from "../support/temp-dirs.ts";
-import { errorOf, pattern, startS3, type S3Harness } from "../support/s3-harness.ts";
+import { errorOf, pattern } from "../support/s3-harness.ts";
 import { rejectsWith } from "../support/s3-expect.ts";
+import { useS3Bucket } from "../support/use-s3-bucket.ts";
 
-const temp = new TempDirs();
-let h: S3Harness;
-let s3: S3Client;
 const B = "attrs";
 const V = "attrs-versioned";
 const ALL: ObjectAttributes[] = ["ETag", "Checksum", "ObjectParts", "StorageClass", "ObjectSize"];
@@ -33,16 +29,11 @@ const MiB = 1024 * 1024;
 const parts = [pattern(5 * MiB, 21), pattern(5 * MiB, 22), pattern(1234, 23)];
 const b64 = (a: Algo, d: Uint8Array) => toBase64(checksumOf(a, d));
 
-beforeAll(async () => {
-  h = await startS3(temp);
-  s3 = h.client();
-  await s3.send(new CreateBucketCommand({ Bucket: B }));
-  await s3.send(new CreateBucketCommand({ Bucket: V }));
-  await s3.send(new PutBucketVersioningCommand({ Bucket: V, VersioningConfiguration: { Status: "Enabled" } }));
-});
-afterAll(async () => {
-  await h.close();
-  temp.cleanup();
+const { h, s3 } = useS3Bucket(B, {
+  setup: async () => {
+    await s3.send(new CreateBucketCommand({ Bucket: V }));
+    await s3.send(new PutBucketVersioningCommand({ Bucket: V, VersioningConfiguration: { Status: "Enabled" } }));
+  },
 });
 
 async function multipart(key: string, algo?: Algo, type?: "COMPOSITE" | "FULL_OBJECT"): Promise<void> {

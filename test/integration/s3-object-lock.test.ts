@@ -2,28 +2,19 @@
 // stay protected under Bunker: removing such a version fails with MinIO's error, through
 // DeleteObject and DeleteObjects alike; governance yields only to an explicit bypass,
 // compliance and legal hold never; expired retention and delete markers do not block.
-import { afterAll, beforeAll, expect, test } from "bun:test";
-import { CopyObjectCommand, CreateBucketCommand, DeleteObjectCommand, DeleteObjectsCommand, GetObjectCommand, PutBucketVersioningCommand, type S3Client } from "@aws-sdk/client-s3";
-import { TempDirs } from "../support/temp-dirs.ts";
-import { startS3, type S3Harness } from "../support/s3-harness.ts";
+import { expect, test } from "bun:test";
+import { CopyObjectCommand, DeleteObjectCommand, DeleteObjectsCommand, GetObjectCommand, PutBucketVersioningCommand } from "@aws-sdk/client-s3";
 import { bytesOf, rejectsWith } from "../support/s3-expect.ts";
+import { useS3Bucket } from "../support/use-s3-bucket.ts";
 
-const temp = new TempDirs();
-let h: S3Harness;
-let s3: S3Client;
 const B = "worm";
 const FUTURE = new Date(Date.now() + 86_400_000).toISOString();
 const PAST = new Date(Date.now() - 86_400_000).toISOString();
 
-beforeAll(async () => {
-  h = await startS3(temp);
-  s3 = h.client();
-  await s3.send(new CreateBucketCommand({ Bucket: B }));
-  await s3.send(new PutBucketVersioningCommand({ Bucket: B, VersioningConfiguration: { Status: "Enabled" } }));
-});
-afterAll(async () => {
-  await h.close();
-  temp.cleanup();
+const { h, s3 } = useS3Bucket(B, {
+  setup: async () => {
+    await s3.send(new PutBucketVersioningCommand({ Bucket: B, VersioningConfiguration: { Status: "Enabled" } }));
+  },
 });
 
 /** A version as MinIO stores a locked one: the lock fields in its user metadata. */

@@ -1,6 +1,6 @@
 // Object state through the AWS SDK: conditional writes and deletes, Content-MD5, object
 // tagging, versions and delete markers on a versioned bucket, and the private-only ACLs.
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import {
   CreateBucketCommand,
   DeleteObjectCommand,
@@ -14,26 +14,17 @@ import {
   PutBucketVersioningCommand,
   PutObjectCommand,
   PutObjectTaggingCommand,
-  type S3Client,
 } from "@aws-sdk/client-s3";
-import { TempDirs } from "../support/temp-dirs.ts";
-import { errorOf, md5Base64, pattern, startS3, type S3Harness } from "../support/s3-harness.ts";
+import { errorOf, md5Base64, pattern } from "../support/s3-harness.ts";
 import { bytesOf, rejectsWith } from "../support/s3-expect.ts";
+import { useS3Bucket } from "../support/use-s3-bucket.ts";
 
-const temp = new TempDirs();
-let h: S3Harness;
-let s3: S3Client;
 const B = "object-state";
 const BODY = pattern(300_000, 7);
-beforeAll(async () => {
-  h = await startS3(temp);
-  s3 = h.client();
-  await s3.send(new CreateBucketCommand({ Bucket: B }));
-  await s3.send(new PutObjectCommand({ Bucket: B, Key: "data.bin", Body: BODY }));
-});
-afterAll(async () => {
-  await h.close();
-  temp.cleanup();
+const { h, s3 } = useS3Bucket(B, {
+  setup: async () => {
+    await s3.send(new PutObjectCommand({ Bucket: B, Key: "data.bin", Body: BODY }));
+  },
 });
 
 describe("conditional writes", () => {

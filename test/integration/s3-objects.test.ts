@@ -1,35 +1,25 @@
 // Object reads and writes through the AWS SDK: PUT/GET/HEAD/DELETE, stored headers and user
 // metadata, awkward keys, Range and partNumber, response-* overrides, read preconditions.
 // (Conditional writes, tagging, versions: s3-object-state.test.ts.)
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { beforeAll, describe, expect, test } from "bun:test";
 import {
   CopyObjectCommand,
-  CreateBucketCommand,
   DeleteObjectCommand,
   GetObjectCommand,
   HeadObjectCommand,
   ListObjectsV2Command,
   PutObjectCommand,
-  type S3Client,
 } from "@aws-sdk/client-s3";
-import { TempDirs } from "../support/temp-dirs.ts";
-import { errorOf, esc, pattern, startS3, type S3Harness } from "../support/s3-harness.ts";
+import { errorOf, esc, pattern } from "../support/s3-harness.ts";
 import { bytesOf, rejectsWith } from "../support/s3-expect.ts";
+import { useS3Bucket } from "../support/use-s3-bucket.ts";
 
-const temp = new TempDirs();
-let h: S3Harness;
-let s3: S3Client;
 const B = "objects";
 const BODY = pattern(300_000, 7);
-beforeAll(async () => {
-  h = await startS3(temp);
-  s3 = h.client();
-  await s3.send(new CreateBucketCommand({ Bucket: B }));
-  await s3.send(new PutObjectCommand({ Bucket: B, Key: "data.bin", Body: BODY }));
-});
-afterAll(async () => {
-  await h.close();
-  temp.cleanup();
+const { h, s3 } = useS3Bucket(B, {
+  setup: async () => {
+    await s3.send(new PutObjectCommand({ Bucket: B, Key: "data.bin", Body: BODY }));
+  },
 });
 
 describe("PUT / GET / HEAD / DELETE", () => {

@@ -1,22 +1,17 @@
 // Bucket policies that are too big, too deep or of the wrong shape get AWS's 400s
 // (PolicyTooLarge, MalformedPolicy) — never a crash or a 5xx — and leave the stored policy as it was.
-import { afterAll, beforeAll, expect, test } from "bun:test";
-import { TempDirs } from "../support/temp-dirs.ts";
-import { errorOf, startS3, type S3Harness } from "../support/s3-harness.ts";
+import { expect, test } from "bun:test";
+import { errorOf } from "../support/s3-harness.ts";
+import { useS3Bucket } from "../support/use-s3-bucket.ts";
 
-const temp = new TempDirs();
-let h: S3Harness;
 const B = "limits";
 const GOOD = JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: "*", Action: "s3:GetObject", Resource: `arn:aws:s3:::${B}/*` }] });
 
-beforeAll(async () => {
-  h = await startS3(temp);
-  expect((await h.signed({ method: "PUT", path: `/${B}` })).status).toBe(200);
-  expect((await h.signed({ method: "PUT", path: `/${B}`, query: { policy: "" }, body: GOOD })).status).toBe(204);
-});
-afterAll(async () => {
-  await h.close();
-  temp.cleanup();
+const { h } = useS3Bucket(null, {
+  setup: async () => {
+    expect((await h.signed({ method: "PUT", path: `/${B}` })).status).toBe(200);
+    expect((await h.signed({ method: "PUT", path: `/${B}`, query: { policy: "" }, body: GOOD })).status).toBe(204);
+  },
 });
 
 async function put(body: string): Promise<{ status: number; code: string }> {

@@ -1,30 +1,22 @@
 // POST Object forms as conformance suites (ceph/s3-tests' test_post_object_*, framed as Python
 // requests frames them: every field a "file" part) and browsers send them: what S3 accepts is
 // stored with its headers, metadata, tags and checksum; what it refuses stores nothing.
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import { existsSync } from "node:fs";
-import { CreateBucketCommand, GetObjectCommand, GetObjectTaggingCommand, HeadObjectCommand, PutBucketPolicyCommand, type S3Client } from "@aws-sdk/client-s3";
-import { TempDirs } from "../support/temp-dirs.ts";
-import { errorOf, pattern, ROOT_PASSWORD, ROOT_USER, startS3, type S3Harness } from "../support/s3-harness.ts";
+import { CreateBucketCommand, GetObjectCommand, GetObjectTaggingCommand, HeadObjectCommand, PutBucketPolicyCommand } from "@aws-sdk/client-s3";
+import { errorOf, pattern, ROOT_PASSWORD, ROOT_USER } from "../support/s3-harness.ts";
 import { bytesOf, rejectsWith } from "../support/s3-expect.ts";
 import { browserForm, expiresIn, requestsForm, v2Fields, v4Fields, type Condition, type Field, type FormFile } from "../support/post-forms.ts";
+import { useS3Bucket } from "../support/use-s3-bucket.ts";
 
-const temp = new TempDirs();
-let h: S3Harness;
-let s3: S3Client;
 const B = "conform";
 const OPEN = "open-forms";
-beforeAll(async () => {
-  h = await startS3(temp);
-  s3 = h.client();
-  await s3.send(new CreateBucketCommand({ Bucket: B }));
-  await s3.send(new CreateBucketCommand({ Bucket: OPEN }));
-  const policy = { Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: "*", Action: "s3:PutObject", Resource: `arn:aws:s3:::${OPEN}/*` }] };
-  await s3.send(new PutBucketPolicyCommand({ Bucket: OPEN, Policy: JSON.stringify(policy) }));
-});
-afterAll(async () => {
-  await h.close();
-  temp.cleanup();
+const { h, s3 } = useS3Bucket(B, {
+  setup: async () => {
+    await s3.send(new CreateBucketCommand({ Bucket: OPEN }));
+    const policy = { Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: "*", Action: "s3:PutObject", Resource: `arn:aws:s3:::${OPEN}/*` }] };
+    await s3.send(new PutBucketPolicyCommand({ Bucket: OPEN, Policy: JSON.stringify(policy) }));
+  },
 });
 
 const BAR: FormFile = { content: "bar" };

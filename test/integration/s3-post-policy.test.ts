@@ -1,11 +1,10 @@
 // Browser form uploads (POST Object) against the in-process server: forms built and signed here
 // (SigV4 and SigV2 policies), success answers (204, 201 document, 303 redirect), every refusal
 // (conditions, lengths, signatures, expiry, uncovered fields) storing nothing.
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { beforeAll, describe, expect, test } from "bun:test";
 import { createHmac } from "node:crypto";
-import { CreateBucketCommand, HeadObjectCommand, PutBucketPolicyCommand, type S3Client } from "@aws-sdk/client-s3";
-import { TempDirs } from "../support/temp-dirs.ts";
-import { errorOf, ROOT_PASSWORD, ROOT_USER, startS3, type S3Harness } from "../support/s3-harness.ts";
+import { HeadObjectCommand, PutBucketPolicyCommand } from "@aws-sdk/client-s3";
+import { errorOf, ROOT_PASSWORD, ROOT_USER } from "../support/s3-harness.ts";
 import { signingKey } from "../support/aws-chunked.ts";
 import { bytesOf, rejectsWith } from "../support/s3-expect.ts";
 import { GetObjectCommand } from "@aws-sdk/client-s3";
@@ -13,20 +12,10 @@ import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { rawExchange } from "../support/raw-http.ts";
 import { pattern } from "../support/s3-harness.ts";
+import { useS3Bucket } from "../support/use-s3-bucket.ts";
 
-const temp = new TempDirs();
-let h: S3Harness;
-let s3: S3Client;
 const B = "forms";
-beforeAll(async () => {
-  h = await startS3(temp);
-  s3 = h.client();
-  await s3.send(new CreateBucketCommand({ Bucket: B }));
-});
-afterAll(async () => {
-  await h.close();
-  temp.cleanup();
-});
+const { h, s3 } = useS3Bucket(B);
 
 type Condition = Record<string, string> | [string, string | number, string | number];
 

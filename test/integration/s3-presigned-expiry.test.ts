@@ -2,26 +2,18 @@
 // negative or over a week is 400 AuthorizationQueryParametersError (AWS's messages); a URL past
 // its lifetime (X-Amz-Expires=0 included) and a SigV2 URL whose Expires has passed are 403
 // AccessDenied "Request has expired". Nothing is read or written through a refused URL.
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { CreateBucketCommand, HeadObjectCommand, PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
-import { TempDirs } from "../support/temp-dirs.ts";
-import { errorOf, ROOT_PASSWORD, ROOT_USER, startS3, type S3Harness } from "../support/s3-harness.ts";
+import { describe, expect, test } from "bun:test";
+import { HeadObjectCommand, PutObjectCommand } from "@aws-sdk/client-s3";
+import { errorOf, ROOT_PASSWORD, ROOT_USER } from "../support/s3-harness.ts";
 import { rejectsWith } from "../support/s3-expect.ts";
 import { presignV2Query } from "../support/sigv2-signer.ts";
+import { useS3Bucket } from "../support/use-s3-bucket.ts";
 
-const temp = new TempDirs();
-let h: S3Harness;
-let s3: S3Client;
 const B = "expiry";
-beforeAll(async () => {
-  h = await startS3(temp);
-  s3 = h.client();
-  await s3.send(new CreateBucketCommand({ Bucket: B }));
-  await s3.send(new PutObjectCommand({ Bucket: B, Key: "readable", Body: "data" }));
-});
-afterAll(async () => {
-  await h.close();
-  temp.cleanup();
+const { h, s3 } = useS3Bucket(B, {
+  setup: async () => {
+    await s3.send(new PutObjectCommand({ Bucket: B, Key: "readable", Body: "data" }));
+  },
 });
 
 const WEEK = "X-Amz-Expires must be less than a week (in seconds); that is, the given X-Amz-Expires must be less than 604800 seconds";

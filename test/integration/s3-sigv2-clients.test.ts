@@ -2,32 +2,26 @@
 // URLs and headers, s3cmd's, boto's), signed by test/support/sigv2-signer.ts (written from the
 // AWS V2 page): each shape must be accepted and do its work, and the same request with its
 // signature changed must be 403 SignatureDoesNotMatch and change nothing.
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { CreateBucketCommand, GetObjectCommand, HeadBucketCommand, HeadObjectCommand, PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
-import { TempDirs } from "../support/temp-dirs.ts";
-import { errorOf, md5Base64, ROOT_PASSWORD, ROOT_USER, startS3, type S3Harness } from "../support/s3-harness.ts";
+import { describe, expect, test } from "bun:test";
+import { CreateBucketCommand, GetObjectCommand, HeadBucketCommand, HeadObjectCommand, PutObjectCommand } from "@aws-sdk/client-s3";
+import { errorOf, md5Base64, ROOT_PASSWORD, ROOT_USER } from "../support/s3-harness.ts";
 import { rawExchange } from "../support/raw-http.ts";
 import { bytesOf, rejectsWith } from "../support/s3-expect.ts";
 import { presignV2Query, signedV2Headers, type V2Request } from "../support/sigv2-signer.ts";
+import { useS3Bucket } from "../support/use-s3-bucket.ts";
 
-const temp = new TempDirs();
-let h: S3Harness;
-let s3: S3Client;
 const B = "v2clients";
 const REGION = "eu-west-1";
 /** minio-go's User-Agent shape; not signed, but sent. */
 const UA = "MinIO (linux; amd64) minio-go/v7.0.80";
 const DOMAIN = "s3.test";
 
-beforeAll(async () => {
-  h = await startS3(temp, { env: { MINIO_REGION: REGION, MINIO_DOMAIN: DOMAIN } });
-  s3 = h.client();
-  await s3.send(new CreateBucketCommand({ Bucket: B, CreateBucketConfiguration: { LocationConstraint: REGION } }));
-  await s3.send(new PutObjectCommand({ Bucket: B, Key: "source", Body: "source body", ContentType: "text/plain", Metadata: { old: "1" } }));
-});
-afterAll(async () => {
-  await h.close();
-  temp.cleanup();
+const { h, s3 } = useS3Bucket(null, {
+  env: { MINIO_REGION: REGION, MINIO_DOMAIN: DOMAIN },
+  setup: async () => {
+    await s3.send(new CreateBucketCommand({ Bucket: B, CreateBucketConfiguration: { LocationConstraint: REGION } }));
+    await s3.send(new PutObjectCommand({ Bucket: B, Key: "source", Body: "source body", ContentType: "text/plain", Metadata: { old: "1" } }));
+  },
 });
 
 const key = { accessKey: ROOT_USER, secret: ROOT_PASSWORD };

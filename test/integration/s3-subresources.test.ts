@@ -2,23 +2,18 @@
 // NotImplemented on every method (never a ListObjects, PutObject or DeleteObject in disguise),
 // while ordinary unknown parameters are ignored as AWS ignores them. ACL headers and bodies are
 // parsed: owner-only grants pass, any other grant is NotImplemented, malformed ones are 400s.
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { TempDirs } from "../support/temp-dirs.ts";
-import { errorOf, startS3, type RawRequest, type S3Harness } from "../support/s3-harness.ts";
+import { describe, expect, test } from "bun:test";
+import { errorOf, type RawRequest } from "../support/s3-harness.ts";
+import { useS3Bucket } from "../support/use-s3-bucket.ts";
 import { OWNER } from "../../src/s3/request-helpers.ts";
 
-const temp = new TempDirs();
-let h: S3Harness;
 const B = "subres";
 
-beforeAll(async () => {
-  h = await startS3(temp);
-  expect((await h.signed({ method: "PUT", path: `/${B}` })).status).toBe(200);
-  expect((await h.signed({ method: "PUT", path: `/${B}/obj`, body: "original" })).status).toBe(200);
-});
-afterAll(async () => {
-  await h.close();
-  temp.cleanup();
+const { h } = useS3Bucket(null, {
+  setup: async () => {
+    expect((await h.signed({ method: "PUT", path: `/${B}` })).status).toBe(200);
+    expect((await h.signed({ method: "PUT", path: `/${B}/obj`, body: "original" })).status).toBe(200);
+  },
 });
 
 async function expectError(r: RawRequest, status: number, code: string): Promise<void> {

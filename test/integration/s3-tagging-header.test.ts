@@ -2,25 +2,17 @@
 // read as S3 reads it: URL query pairs, a bare key holds the empty value, empty pairs are
 // skipped; duplicates and unparsable pairs are InvalidArgument, more than 10 tags BadRequest,
 // over-long keys and values InvalidTag; a refused request stores nothing.
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { CreateBucketCommand, GetObjectTaggingCommand, HeadObjectCommand, ListMultipartUploadsCommand, PutObjectCommand, PutObjectTaggingCommand, type S3Client } from "@aws-sdk/client-s3";
-import { TempDirs } from "../support/temp-dirs.ts";
-import { errorOf, startS3, type S3Harness } from "../support/s3-harness.ts";
+import { describe, expect, test } from "bun:test";
+import { GetObjectTaggingCommand, HeadObjectCommand, ListMultipartUploadsCommand, PutObjectCommand, PutObjectTaggingCommand } from "@aws-sdk/client-s3";
+import { errorOf } from "../support/s3-harness.ts";
 import { rejectsWith } from "../support/s3-expect.ts";
+import { useS3Bucket } from "../support/use-s3-bucket.ts";
 
-const temp = new TempDirs();
-let h: S3Harness;
-let s3: S3Client;
 const B = "tag-header";
-beforeAll(async () => {
-  h = await startS3(temp);
-  s3 = h.client();
-  await s3.send(new CreateBucketCommand({ Bucket: B }));
-  await s3.send(new PutObjectCommand({ Bucket: B, Key: "source", Body: "src" }));
-});
-afterAll(async () => {
-  await h.close();
-  temp.cleanup();
+const { h, s3 } = useS3Bucket(B, {
+  setup: async () => {
+    await s3.send(new PutObjectCommand({ Bucket: B, Key: "source", Body: "src" }));
+  },
 });
 
 type Op = "PutObject" | "CopyObject" | "CreateMultipartUpload";

@@ -1,13 +1,11 @@
 // Requests asking for what Bunker does not do — server-side encryption, object-lock retention or
 // legal hold on a write, a bucket's default retention rule — are refused with AWS's error codes,
 // and nothing is stored: no object, no version, no multipart upload, no part.
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import { createHash } from "node:crypto";
-import { TempDirs } from "../support/temp-dirs.ts";
-import { errorOf, startS3, type RawRequest, type S3Harness } from "../support/s3-harness.ts";
+import { errorOf, type RawRequest } from "../support/s3-harness.ts";
+import { useS3Bucket } from "../support/use-s3-bucket.ts";
 
-const temp = new TempDirs();
-let h: S3Harness;
 const B = "plain";
 const LOCKED = "locked";
 const RULED = "ruled";
@@ -51,18 +49,15 @@ async function versionsIn(bucket: string, key: string): Promise<number> {
   return (body.match(/<Version>/g) ?? []).length + (body.match(/<DeleteMarker>/g) ?? []).length;
 }
 
-beforeAll(async () => {
-  h = await startS3(temp);
-  for (const b of [B, LOCKED, RULED]) {
-    const res = await h.signed({ method: "PUT", path: `/${b}`, headers: b === B ? {} : { "x-amz-bucket-object-lock-enabled": "true" } });
-    expect(res.status).toBe(200);
-  }
-  await h.bunker.store.setBucketConfig(RULED, "objectLock", new TextEncoder().encode(DEFAULT_RULE));
-  expect((await h.signed({ method: "PUT", path: `/${B}/src`, body: "source" })).status).toBe(200);
-});
-afterAll(async () => {
-  await h.close();
-  temp.cleanup();
+const { h } = useS3Bucket(null, {
+  setup: async () => {
+    for (const b of [B, LOCKED, RULED]) {
+      const res = await h.signed({ method: "PUT", path: `/${b}`, headers: b === B ? {} : { "x-amz-bucket-object-lock-enabled": "true" } });
+      expect(res.status).toBe(200);
+    }
+    await h.bunker.store.setBucketConfig(RULED, "objectLock", new TextEncoder().encode(DEFAULT_RULE));
+    expect((await h.signed({ method: "PUT", path: `/${B}/src`, body: "source" })).status).toBe(200);
+  },
 });
 
 describe("server-side encryption", () => {

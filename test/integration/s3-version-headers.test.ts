@@ -1,7 +1,7 @@
 // The small answers real suites check around versions: x-amz-version-id only where AWS sends it
 // (never for a bucket that never had versioning, "null" once suspended), x-amz-delete-marker on
 // deletes and on reads of markers (with the DeleteObjects XML fields), and GET/HEAD ?partNumber=.
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import {
   CompleteMultipartUploadCommand,
   CopyObjectCommand,
@@ -14,23 +14,12 @@ import {
   PutBucketVersioningCommand,
   PutObjectCommand,
   UploadPartCommand,
-  type S3Client,
 } from "@aws-sdk/client-s3";
-import { TempDirs } from "../support/temp-dirs.ts";
-import { errorOf, md5Base64, pattern, startS3, type S3Harness } from "../support/s3-harness.ts";
+import { errorOf, md5Base64, pattern } from "../support/s3-harness.ts";
 import { rejectsWith } from "../support/s3-expect.ts";
+import { useS3Bucket } from "../support/use-s3-bucket.ts";
 
-const temp = new TempDirs();
-let h: S3Harness;
-let s3: S3Client;
-beforeAll(async () => {
-  h = await startS3(temp);
-  s3 = h.client();
-});
-afterAll(async () => {
-  await h.close();
-  temp.cleanup();
-});
+const { h, s3 } = useS3Bucket(null);
 
 async function bucket(name: string, versioning?: "Enabled" | "Suspended" | "Enabled-then-Suspended"): Promise<string> {
   await s3.send(new CreateBucketCommand({ Bucket: name }));

@@ -1,21 +1,15 @@
 // The S3 server on one raw connection: pipelined requests keep their own answers when bytes
 // that are not HTTP follow them (no response desync), and Expect: 100-continue is answered with
 // the refusal itself when the request will be refused, 100 Continue only when the body is read.
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { TempDirs } from "../support/temp-dirs.ts";
-import { startS3, type S3Harness } from "../support/s3-harness.ts";
+import { describe, expect, test } from "bun:test";
 import { rawConnect } from "../support/raw-http.ts";
+import { useS3Bucket } from "../support/use-s3-bucket.ts";
 
-const temp = new TempDirs();
-let h: S3Harness;
 const B = "framing";
-beforeAll(async () => {
-  h = await startS3(temp);
-  expect((await h.signed({ method: "PUT", path: `/${B}` })).status).toBe(200);
-});
-afterAll(async () => {
-  await h.close();
-  temp.cleanup();
+const { h } = useS3Bucket(null, {
+  setup: async () => {
+    expect((await h.signed({ method: "PUT", path: `/${B}` })).status).toBe(200);
+  },
 });
 
 /** The request line and headers of a signed request, ready for a raw socket. */

@@ -2,12 +2,12 @@
 // (PUTs of several sizes and multipart completes, unversioned and versioned buckets, two
 // writers at once), announcing each write on stdout before it starts ("BEGIN") and after it
 // was acknowledged ("ACK"). Announcements use a synchronous write so none is lost to SIGKILL.
-// Usage: bun crash-child.ts '{"roots":[...],"seed":1,"parity":2}' (parity optional)
+// Usage: bun crash-child.ts '{"roots":[...],"seed":1,"parity":2,"wire":true}' (parity, wire optional;
+// wire puts each drive behind a WireDrive).
 import { writeSync } from "node:fs";
-import { LocalDrive } from "../../src/disk/index.ts";
 import { ErasurePool } from "../../src/ec/index.ts";
 import { MIN_PART_SIZE, ObjectStore, loadPoolFormat } from "../../src/object/index.ts";
-import { bodyOf, md5hex, randomBytes } from "./object-harness.ts";
+import { bodyOf, md5hex, openDrive, randomBytes } from "./object-harness.ts";
 
 export const CRASH_BUCKETS = ["crash", "crashv"] as const;
 /** Keys per bucket, split between the two writers (even / odd index). */
@@ -63,8 +63,8 @@ async function writer(store: ObjectStore, which: number, seed: number): Promise<
 }
 
 async function main(): Promise<void> {
-  const cfg = JSON.parse(process.argv[2]) as { roots: string[]; seed: number; parity?: number };
-  const drives = await Promise.all(cfg.roots.map((r) => LocalDrive.open(r, { fsync: "none" })));
+  const cfg = JSON.parse(process.argv[2]) as { roots: string[]; seed: number; parity?: number; wire?: boolean };
+  const drives = await Promise.all(cfg.roots.map((r) => openDrive(r, cfg.wire)));
   const fmt = await loadPoolFormat({ drives, sets: [drives.map((_, i) => i)] }, { poolIndex: 0 });
   const codec = new ErasurePool({ workers: 1 });
   const settings = cfg.parity === undefined ? undefined : { standardParity: cfg.parity };

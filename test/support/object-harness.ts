@@ -1,12 +1,14 @@
 // A real ObjectStore on real temp drives for object-layer tests: drives laid out by the same
-// code the server uses (ellipses → sets → format.json), each wrapped in a FaultyDrive.
+// code the server uses (ellipses → sets → format.json), each wrapped in a FaultyDrive (and,
+// with `wire`, a WireDrive below it, so every call crosses as it will over RPC).
 import { join } from "node:path";
 import { parseVolumes } from "../../src/config/index.ts";
-import { LocalDrive } from "../../src/disk/index.ts";
+import { LocalDrive, type Drive } from "../../src/disk/index.ts";
 import { ErasurePool } from "../../src/ec/index.ts";
 import { ObjectStore, loadPoolFormat, type PoolFormat, type SetSettings } from "../../src/object/index.ts";
 import { FaultyDrive } from "./faulty-drive.ts";
 import { TempDirs } from "./temp-dirs.ts";
+import { WireDrive } from "./wire-drive.ts";
 
 export interface TestStore {
   store: ObjectStore;
@@ -29,6 +31,14 @@ export interface TestStoreOptions {
   deploymentId?: string;
   /** Existing drive directories (e.g. a copied fixture) instead of fresh ones. */
   roots?: string[];
+  /** Put a WireDrive under each FaultyDrive: arguments, results and errors cross as plain data. */
+  wire?: boolean;
+}
+
+/** One drive as the store sees it (see TestStoreOptions.wire). */
+export async function openDrive(path: string, wire = false): Promise<Drive> {
+  const local = await LocalDrive.open(path, { fsync: "none" });
+  return wire ? new WireDrive(local) : local;
 }
 
 export async function openTestStore(temp: TempDirs, codec: ErasurePool, opts: TestStoreOptions): Promise<TestStore> {
@@ -39,7 +49,7 @@ export async function openTestStore(temp: TempDirs, codec: ErasurePool, opts: Te
     : parseVolumes([opts.drives === 1 ? roots[0] : `${parent}/d{1...${opts.drives}}`], { setDriveCount: opts.setDriveCount });
   const pool = layout.pools[0];
   const drives: FaultyDrive[] = [];
-  for (const e of pool.endpoints) drives.push(new FaultyDrive(await LocalDrive.open(e.path, { fsync: "none" })));
+  for (const e of pool.endpoints) drives.push(new FaultyDrive(await openDrive(e.path, opts.wire)));
   const open = async () => {
     const fmt = await loadPoolFormat({ drives, sets: pool.sets }, { poolIndex: 0, deploymentId: opts.deploymentId });
     t.format = fmt;
@@ -54,7 +64,7 @@ export async function openTestStore(temp: TempDirs, codec: ErasurePool, opts: Te
       // A restart opens every drive afresh (a wiped drive's directory is created again).
       for (const [i, d] of drives.entries()) {
         await d.inner.close();
-        d.inner = await LocalDrive.open(pool.endpoints[i].path, { fsync: "none" });
+        d.inner = await openDrive(pool.endpoints[i].path, opts.wire);
       }
       t.store = await open();
       return t.store;

@@ -20,7 +20,7 @@ const TRANSIENT_KEYS = new Set([
 ]);
 
 /** MinIO's routing rule: keys starting with x-minio-internal- (ASCII case-insensitive) are internal. */
-export function isInternalKey(key: string): boolean {
+function isInternalKey(key: string): boolean {
   return key.length > INTERNAL_PREFIX.length && key.slice(0, INTERNAL_PREFIX.length).toLowerCase() === INTERNAL_PREFIX;
 }
 

@@ -84,7 +84,7 @@ function normaliseReplicationTimes(body: XlVersionBody): boolean {
 const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(?:([Zz])|([+-])(\d{2}):(\d{2}))$/;
 
 /** Go's time.Parse(RFC3339Nano) → UTC → Format(RFC3339Nano); undefined if it does not parse. */
-export function toUtcRfc3339Nano(text: string): string | undefined {
+function toUtcRfc3339Nano(text: string): string | undefined {
   const m = RFC3339.exec(text);
   if (!m) return undefined;
   const [, y, mo, d, h, mi, s, frac = "", z, sign, oh, om] = m;

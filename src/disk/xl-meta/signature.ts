@@ -18,9 +18,9 @@ const SYS_SEED = 0x1bbc7e1dde654743n;
 const KEY_MIX = 0x4ee3bbaf7ab2506bn;
 const VALUE_MIX = 0x8da4c8da66194257n;
 
-export const META_INLINE_DATA = "x-minio-internal-inline-data";
-export const META_FREE_VERSION = "x-minio-internal-free-version";
-export const META_TRANSITION_STATUS = "x-minio-internal-transition-status";
+const META_INLINE_DATA = "x-minio-internal-inline-data";
+const META_FREE_VERSION = "x-minio-internal-free-version";
+const META_TRANSITION_STATUS = "x-minio-internal-transition-status";
 
 /** Order-independent hash of a metadata map: XOR of per-entry XXH3 mixes (nil = the seed). */
 function hashMap(seed: bigint, map: Record<string, string | Uint8Array> | null): bigint {

@@ -43,12 +43,6 @@ export function versionIdToBytes(id: string): Uint8Array | undefined {
   return UUID_PATTERN.test(id) ? uuidToBytes(id) : undefined;
 }
 
-export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
-}
-
 /** Lexicographic byte comparison: negative, zero or positive. */
 export function compareBytes(a: Uint8Array, b: Uint8Array): number {
   const n = Math.min(a.length, b.length);

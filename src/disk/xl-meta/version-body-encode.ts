@@ -103,7 +103,7 @@ function writeStrings(w: MsgpackWriter, values: string[] | null): void {
   for (const v of values) w.str(v);
 }
 
-export function writeSysMap(w: MsgpackWriter, map: Record<string, Uint8Array> | null): void {
+function writeSysMap(w: MsgpackWriter, map: Record<string, Uint8Array> | null): void {
   if (map === null) return w.nil();
   const keys = Object.keys(map);
   w.mapHeader(keys.length);
@@ -113,7 +113,7 @@ export function writeSysMap(w: MsgpackWriter, map: Record<string, Uint8Array> | 
   }
 }
 
-export function writeUserMap(w: MsgpackWriter, map: Record<string, string> | null): void {
+function writeUserMap(w: MsgpackWriter, map: Record<string, string> | null): void {
   if (map === null) return w.nil();
   const keys = Object.keys(map);
   w.mapHeader(keys.length);

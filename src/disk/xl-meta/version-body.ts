@@ -195,7 +195,7 @@ function readBins(r: MsgpackReader): Uint8Array[] | null {
 }
 
 /** MetaSys: str → bin (str values tolerated). fromEntries keeps "__proto__" an ordinary key. */
-export function readSysMap(r: MsgpackReader): Record<string, Uint8Array> | null {
+function readSysMap(r: MsgpackReader): Record<string, Uint8Array> | null {
   if (r.tryNil()) return null;
   const entries: [string, Uint8Array][] = [];
   for (let n = r.readMapHeader(); n > 0; n--) {

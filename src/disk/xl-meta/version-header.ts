@@ -2,7 +2,7 @@
 // listings and cross-drive merges never decode bodies. Encoding (always header version 3),
 // decoding (header versions 1–3) and MinIO's newest-first ordering (SPEC §2.3, §2.7).
 import { MsgpackReader, type MsgpackWriter } from "../../util/index.ts";
-import { bytesEqual, compareBytes, versionIdFromBytes, versionIdToBytes } from "./uuid.ts";
+import { compareBytes, versionIdFromBytes, versionIdToBytes } from "./uuid.ts";
 
 /** Header flag bit 0: a hidden free version (tiering leftover, delete markers only). */
 export const FLAG_FREE_VERSION = 1;
@@ -72,19 +72,6 @@ export function decodeHeader(bytes: Uint8Array, headerVersion: number): XlVersio
   const ecM = headerVersion >= 3 ? r.readUint() : 0;
   if (flags > 0xff || ecN > 0xff || ecM > 0xff) throw new RangeError("Header field exceeds uint8");
   return { versionId: versionIdFromBytes(id), modTimeNs, signature, type: type as XlVersionType, flags, ecN, ecM };
-}
-
-/** True when every field matches (the equality MinIO's merge uses). */
-export function headersEqual(a: XlVersionHeader, b: XlVersionHeader): boolean {
-  return (
-    a.versionId === b.versionId &&
-    a.modTimeNs === b.modTimeNs &&
-    a.type === b.type &&
-    a.flags === b.flags &&
-    a.ecN === b.ecN &&
-    a.ecM === b.ecM &&
-    bytesEqual(a.signature, b.signature)
-  );
 }
 
 /**

@@ -5,7 +5,7 @@ import { MsgpackReader, MsgpackWriter } from "../../util/index.ts";
 import type { FileInfo } from "../file-info.ts";
 import { decodeVersionBody, headerFromBody, signature, XlMeta, BUNKER_WRITTEN_BY, compareHeaders } from "./index.ts";
 import { writeDelete, writeObject } from "./version-body-encode.ts";
-import { expectedFileInfo, hex, loadExpectedFiles, readFixture, rawVersionsV13, type ExpectedFile } from "./test-support.ts";
+import { expectedFileInfo, hex, loadExpectedFiles, readFixture, rawVersionsV13, type ExpectedFile } from "../../../test/support/xl-meta-fixtures.ts";
 
 const expectedFiles = await loadExpectedFiles();
 const sigVectors = (await Bun.file("/work/shared/minio-format/fixtures/vectors/xlmeta-signatures.json").json()) as {

@@ -4,7 +4,7 @@
 import { describe, expect, test } from "bun:test";
 import { DriveError } from "../drive-error.ts";
 import { XlMeta } from "./index.ts";
-import { readFixture } from "./test-support.ts";
+import { readFixture } from "../../../test/support/xl-meta-fixtures.ts";
 
 const FILES = [
   "rustfs-captured-minio/versioned.txt.xl.meta",

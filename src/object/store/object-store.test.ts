@@ -1,25 +1,16 @@
 // ObjectLayer contract on a real 4-drive (EC 2+2) store: buckets, PUT/GET of every size class,
 // ranges, conditions, versions, delete markers, copy, multipart and bucket configuration.
-import { afterAll, beforeAll, beforeEach, afterEach, describe, expect, test } from "bun:test";
-import { ErasurePool } from "../../ec/index.ts";
+import { beforeEach, afterEach, describe, expect, test } from "bun:test";
 import { ObjectError } from "../object-error.ts";
 import type { ObjectStore } from "./object-store.ts";
-import { TempDirs } from "../../../test/support/temp-dirs.ts";
+import { useCodec } from "../../../test/support/use-codec.ts";
 import { bodyOf, md5hex, openTestStore, randomBytes, readAllBody, type TestStore } from "../../../test/support/object-harness.ts";
 import { MIN_PART_SIZE, multipartEtag } from "../set/complete.ts";
 
-const temp = new TempDirs();
-let codec: ErasurePool;
+const { codec, temp } = useCodec();
 let t: TestStore;
 let store: ObjectStore;
 
-beforeAll(() => {
-  codec = new ErasurePool({ workers: 2 });
-});
-afterAll(async () => {
-  await codec.close();
-  temp.cleanup();
-});
 beforeEach(async () => {
   t = await openTestStore(temp, codec, { drives: 4 });
   store = t.store;

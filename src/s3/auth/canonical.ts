@@ -52,10 +52,6 @@ export function uriEncodeBytes(bytes: Uint8Array, keepSlash: boolean): string {
   return out;
 }
 
-export function uriEncode(text: string, keepSlash = false): string {
-  return uriEncodeBytes(Buffer.from(text, "utf8"), keepSlash);
-}
-
 /** The canonical URI of a raw request path (empty → "/"). */
 export function canonicalUri(rawPath: string): string {
   if (rawPath === "") return "/";

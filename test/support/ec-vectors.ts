@@ -1,4 +1,4 @@
-// Test-only helpers for src/ec tests: where the read-only MinIO fixtures live, the vector
+// Test-only helpers for ec tests: where the read-only MinIO fixtures live, the vector
 // input pattern, hex and SHA-256 helpers. Never imported by product code.
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";

@@ -1,7 +1,7 @@
 // Test-only helpers: load the shared MinIO fixtures and their golden decodes, and split a
 // v1.3 file into its raw header/body byte strings. Never imported by product code.
-import { MsgpackReader } from "../../util/index.ts";
-import type { FileInfo, PartInfo } from "../file-info.ts";
+import { MsgpackReader } from "../../src/util/index.ts";
+import type { FileInfo, PartInfo } from "../../src/disk/index.ts";
 
 export const FIXTURES = "/work/shared/minio-format/fixtures";
 
