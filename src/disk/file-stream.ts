@@ -41,20 +41,23 @@ export async function writeStreamToFile(file: string, size: number, body: Readab
   }
 }
 
-/** Largest single read we hand to the OS when streaming a file. */
+/** Single read we hand to the OS when streaming a file, unless the caller asks for another size. */
 export const STREAM_CHUNK = 1 << 20;
+/** Largest chunk a caller may ask for (bounds the memory one stream holds). */
+const MAX_STREAM_CHUNK = 16 << 20;
 
-/** Streams [offset, offset+length) of `fh`, which it owns from now on. */
-export function fileRangeStream(fh: fsp.FileHandle, offset: number, length: number, shortMessage: () => string): ReadableStream<Uint8Array> {
+/** Streams [offset, offset+length) of `fh`, which it owns from now on, in chunks of `chunk` bytes (the last shorter). */
+export function fileRangeStream(fh: fsp.FileHandle, offset: number, length: number, shortMessage: () => string, chunk = STREAM_CHUNK): ReadableStream<Uint8Array> {
   let pos = offset;
   const end = offset + length;
+  const size = Number.isSafeInteger(chunk) && chunk > 0 ? Math.min(chunk, MAX_STREAM_CHUNK) : STREAM_CHUNK;
   return new ReadableStream<Uint8Array>({
     pull: async (controller) => {
       if (pos >= end) {
         await fh.close();
         return controller.close();
       }
-      const buf = new Uint8Array(Math.min(STREAM_CHUNK, end - pos));
+      const buf = new Uint8Array(Math.min(size, end - pos));
       let bytesRead: number;
       try {
         ({ bytesRead } = await fh.read(buf, 0, buf.length, pos));
