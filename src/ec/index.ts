@@ -23,6 +23,7 @@ export { type ByteSource, type ShardSink, type StreamOptions, erasureEncode } fr
 export { erasureDecode } from "./erasure-decode.ts";
 export { erasureHeal } from "./erasure-heal.ts";
 export type { ShardSource } from "./shard-reader.ts";
+export { ShardStream } from "./shard-stream.ts";
 
 /**
  * The worker entry point ErasurePool starts. `bun build --compile` must be given it as an
