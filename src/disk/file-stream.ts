@@ -57,7 +57,9 @@ export function fileRangeStream(fh: fsp.FileHandle, offset: number, length: numb
         await fh.close();
         return controller.close();
       }
-      const buf = new Uint8Array(Math.min(size, end - pos));
+      // Not zero-filled (that costs the JS thread as much as the read itself); only bytes the
+      // read filled are handed on, and the buffer is the chunk's own (transferable).
+      const buf = new Uint8Array(Buffer.allocUnsafeSlow(Math.min(size, end - pos)).buffer);
       let bytesRead: number;
       try {
         ({ bytesRead } = await fh.read(buf, 0, buf.length, pos));
