@@ -18,6 +18,9 @@ export interface ShardSource {
   stream?(offset: number, length: number, chunk: number): Promise<ReadableStream<Uint8Array>>;
 }
 
+/** Why reads fail after close() when no stream was open (shared: no stack trace per GET). */
+const CLOSED = new CodecError("Aborted", "The shard reader was closed");
+
 /** Blocks [first, last] of a part a reader serves (streams end at the last one). */
 export interface BlockWindow {
   first: number;
@@ -68,9 +71,10 @@ export class ShardReader {
   }
 
   /** Cancels every open stream (a read that ended, failed or was abandoned); later reads fail. */
-  close(reason: unknown = new CodecError("Aborted", "The shard reader was closed")): void {
-    this.#closed ??= reason;
-    for (const s of this.#streams) s?.cancel(reason);
+  close(reason?: unknown): void {
+    // no error (and its stack trace) for the common read that opened no stream
+    this.#closed ??= reason ?? (this.#streams.some(Boolean) ? new CodecError("Aborted", "The shard reader was closed") : CLOSED);
+    for (const s of this.#streams) s?.cancel(this.#closed);
   }
 
   usable(i: number): boolean {
