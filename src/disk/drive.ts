@@ -49,6 +49,11 @@ export interface RenameDataResult {
   previousMeta?: Uint8Array;
 }
 
+export interface ReadStreamOptions {
+  /** Largest chunk the stream hands out (the implementation may cap it). */
+  chunk?: number;
+}
+
 export interface DeleteVersionOptions {
   /** Undo a failed write: remove the version even if it is the only one, no delete marker. */
   undoWrite?: boolean;
@@ -103,8 +108,13 @@ export interface Drive {
   createFile(volume: string, path: string, size: number, body: ReadableStream<Uint8Array>): Promise<void>;
   /** Reads `length` bytes at `offset`; fails with Corrupt/FileNotFound if the file is shorter. */
   readFile(volume: string, path: string, offset: number, length: number): Promise<Uint8Array>;
-  /** Streams `length` bytes from `offset`. */
-  readFileStream(volume: string, path: string, offset: number, length: number): Promise<ReadableStream<Uint8Array>>;
+  /**
+   * Streams `length` bytes from `offset`, read on demand (at most a chunk ahead of the reader).
+   * A missing file fails the call (FileNotFound); a file shorter than the range errors the
+   * stream (Corrupt) where it ends. Chunks have at most `opts.chunk` bytes (a caller taking
+   * fixed-size records gets each as a buffer of its own). Cancelling the stream releases the file.
+   */
+  readFileStream(volume: string, path: string, offset: number, length: number, opts?: ReadStreamOptions): Promise<ReadableStream<Uint8Array>>;
   statFile(volume: string, path: string): Promise<FileStat>;
   /** Renames a file or directory, replacing the destination; parents are created. */
   renameFile(srcVolume: string, srcPath: string, dstVolume: string, dstPath: string): Promise<void>;

@@ -156,14 +156,14 @@ export class FileOps {
     return buf;
   }
 
-  async readStream(volume: string, path: string, offset: number, length: number): Promise<ReadableStream<Uint8Array>> {
+  async readStream(volume: string, path: string, offset: number, length: number, chunk?: number): Promise<ReadableStream<Uint8Array>> {
     let fh: fsp.FileHandle;
     try {
       fh = await fsp.open(this.abs(volume, path), "r");
     } catch (err) {
       throw await this.#notFoundOrVolume(err, volume, `Cannot read "${volume}/${path}" on "${this.root}"`);
     }
-    return fileRangeStream(fh, offset, length, () => `"${volume}/${path}" is shorter than ${offset + length} bytes`);
+    return fileRangeStream(fh, offset, length, () => `"${volume}/${path}" is shorter than ${offset + length} bytes`, chunk);
   }
 
   async stat(volume: string, path: string): Promise<FileStat> {

@@ -41,36 +41,70 @@ export async function writeStreamToFile(file: string, size: number, body: Readab
   }
 }
 
-/** Largest single read we hand to the OS when streaming a file. */
-const STREAM_CHUNK = 1 << 20;
+/** Single read we hand to the OS when streaming a file, unless the caller asks for another size. */
+export const STREAM_CHUNK = 1 << 20;
+/** Largest chunk a caller may ask for (bounds the memory one stream holds). */
+const MAX_STREAM_CHUNK = 16 << 20;
 
-/** Streams [offset, offset+length) of `fh`, which it owns from now on. */
-export function fileRangeStream(fh: fsp.FileHandle, offset: number, length: number, shortMessage: () => string): ReadableStream<Uint8Array> {
-  let pos = offset;
+/** Reads a stream keeps in flight: a reader that takes chunks one at a time still has the next ones coming. */
+const READ_AHEAD = 3;
+
+/** Exactly `n` bytes at `at` into a buffer of their own; Corrupt when the file ends first. */
+async function readChunk(fh: fsp.FileHandle, at: number, n: number, shortMessage: () => string): Promise<Uint8Array> {
+  // Not zero-filled (that costs the JS thread as much as the read itself); every byte handed on
+  // was read, and the buffer is the chunk's own (transferable).
+  const buf = new Uint8Array(Buffer.allocUnsafeSlow(n).buffer);
+  for (let got = 0; got < n; ) {
+    let bytesRead: number;
+    try {
+      ({ bytesRead } = await fh.read(buf, got, n - got, at + got));
+    } catch (err) {
+      throw new DriveError("Faulty", `${shortMessage()}: read failed`, { cause: err });
+    }
+    if (bytesRead === 0) throw new DriveError("Corrupt", shortMessage());
+    got += bytesRead;
+  }
+  return buf;
+}
+
+/**
+ * Streams [offset, offset+length) of `fh`, which it owns from now on, in chunks of `chunk` bytes
+ * (the last shorter), with up to READ_AHEAD positioned reads in flight. The handle is closed at
+ * the end, on error and on cancel, once no read is in flight.
+ */
+export function fileRangeStream(fh: fsp.FileHandle, offset: number, length: number, shortMessage: () => string, chunk = STREAM_CHUNK): ReadableStream<Uint8Array> {
   const end = offset + length;
-  return new ReadableStream<Uint8Array>({
-    pull: async (controller) => {
-      if (pos >= end) {
-        await fh.close();
-        return controller.close();
-      }
-      const buf = new Uint8Array(Math.min(STREAM_CHUNK, end - pos));
-      let bytesRead: number;
-      try {
-        ({ bytesRead } = await fh.read(buf, 0, buf.length, pos));
-      } catch (err) {
-        await fh.close().catch(() => {});
-        return controller.error(new DriveError("Faulty", `${shortMessage()}: read failed`, { cause: err }));
-      }
-      if (bytesRead === 0) {
-        await fh.close();
-        return controller.error(new DriveError("Corrupt", shortMessage()));
-      }
-      pos += bytesRead;
-      controller.enqueue(bytesRead === buf.length ? buf : buf.subarray(0, bytesRead));
+  const size = Number.isSafeInteger(chunk) && chunk > 0 ? Math.min(chunk, MAX_STREAM_CHUNK) : STREAM_CHUNK;
+  let next = offset;
+  const inflight: Promise<Uint8Array>[] = [];
+  let closing: Promise<void> | undefined;
+  const close = () => (closing ??= Promise.allSettled(inflight).then(() => fh.close().catch(() => {})));
+  return new ReadableStream<Uint8Array>(
+    {
+      pull: async (controller) => {
+        while (!closing && inflight.length < READ_AHEAD && next < end) {
+          const n = Math.min(size, end - next);
+          const read = readChunk(fh, next, n, shortMessage);
+          read.catch(() => {}); // awaited in order below
+          inflight.push(read);
+          next += n;
+        }
+        if (inflight.length === 0) {
+          await close();
+          return controller.close();
+        }
+        let buf: Uint8Array;
+        try {
+          buf = await inflight.shift()!;
+        } catch (err) {
+          await close();
+          return controller.error(err);
+        }
+        controller.enqueue(buf);
+      },
+      cancel: () => close(),
     },
-    cancel: async () => {
-      await fh.close().catch(() => {});
-    },
-  });
+    // the reads in flight are the read-ahead; nothing more is queued
+    { highWaterMark: 0 },
+  );
 }

@@ -79,6 +79,30 @@ describe("the createFile chunk-ownership case fails against drives that break th
 });
 
 describe("LocalDrive specifics", () => {
+  test("a readFileStream ended, errored or cancelled (even mid-read) leaves no file descriptor open", async () => {
+    if (!existsSync("/proc/self/fd")) return; // the count needs Linux
+    const drive = await LocalDrive.open(temp.make(), { fsync: "none" });
+    await drive.makeVol("b");
+    const data = new Uint8Array(4 << 20);
+    await drive.writeAll("b", "f", data);
+    const fds = () => readdirSync("/proc/self/fd").length;
+    await new Response(await drive.readFileStream("b", "f", 0, 10)).arrayBuffer(); // warm up lazily opened handles
+    const before = fds();
+    for (let i = 0; i < 50; i++) {
+      await new Response(await drive.readFileStream("b", "f", 5, 1 << 20, { chunk: 1000 })).arrayBuffer();
+      await new Response(await drive.readFileStream("b", "f", data.length - 5, 10)).arrayBuffer().catch(() => {});
+      const reader = (await drive.readFileStream("b", "f", 0, data.length, { chunk: 65536 })).getReader();
+      await reader.read();
+      const pending = reader.read(); // cancel while the next read may be in flight
+      await reader.cancel(new Error("gone"));
+      await pending.catch(() => {});
+      await (await drive.readFileStream("b", "f", 0, data.length)).cancel(); // cancelled before any read
+    }
+    for (let i = 0; i < 50 && fds() > before; i++) await Bun.sleep(20);
+    expect(fds()).toBeLessThanOrEqual(before);
+    await drive.close();
+  });
+
   test("a crash's leftovers in tmp are recycled at open", async () => {
     const root = temp.make();
     mkdirSync(`${root}/.minio.sys/tmp/${crypto.randomUUID()}/x`, { recursive: true });

@@ -2,7 +2,7 @@
 // place, deletes go through .minio.sys/tmp/.trash, and every path is checked to stay under
 // the root. Metadata (xl.meta) operations live in local-metadata.ts, the walk in local-walk.ts.
 import { promises as fsp } from "node:fs";
-import type { Drive, DriveInfo, FileStat, RenameDataResult, DeleteVersionOptions, VolInfo, WalkEntry, WalkOptions } from "./drive.ts";
+import type { Drive, DriveInfo, FileStat, RenameDataResult, DeleteVersionOptions, ReadStreamOptions, VolInfo, WalkEntry, WalkOptions } from "./drive.ts";
 import { SYSTEM_VOLUME, TRASH_DIR } from "./drive.ts";
 import { DriveError } from "./drive-error.ts";
 import type { FileInfo } from "./file-info.ts";
@@ -149,8 +149,8 @@ export class LocalDrive implements Drive {
     return this.#files.readRange(volume, path, offset, length);
   }
 
-  async readFileStream(volume: string, path: string, offset: number, length: number): Promise<ReadableStream<Uint8Array>> {
-    return this.#files.readStream(volume, path, offset, length);
+  async readFileStream(volume: string, path: string, offset: number, length: number, opts?: ReadStreamOptions): Promise<ReadableStream<Uint8Array>> {
+    return this.#files.readStream(volume, path, offset, length, opts?.chunk);
   }
 
   statFile(volume: string, path: string): Promise<FileStat> {

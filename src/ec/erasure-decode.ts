@@ -1,6 +1,7 @@
 // erasureDecode: framed shard sources → the object bytes of one range. Reads only the blocks
 // covering the range, data shards first (no reconstruction while they are good), and falls
-// back to other shards when a read throws or a chunk fails verification.
+// back to other shards when a read throws or a chunk fails verification. Shard streams are
+// closed however the read ends.
 import { CodecError } from "./codec-error.ts";
 import { type StreamOptions, throwIfAborted } from "./erasure-encode.ts";
 import type { ErasurePool } from "./erasure-pool.ts";
@@ -49,11 +50,11 @@ export async function erasureDecode(
   if (!(offset >= 0 && length >= 0 && offset + length <= totalLength && Number.isSafeInteger(offset + length))) {
     throw new CodecError("InvalidLayout", `Cannot read range ${offset}+${length} of a ${totalLength}-byte part`);
   }
-  const reader = new ShardReader(layout, sources, totalLength);
-  if (length === 0) return reader.report();
+  if (length === 0) return new ShardReader(layout, sources, totalLength).report();
   const { blockSize } = layout;
   const first = Math.floor(offset / blockSize);
   const last = Math.floor((offset + length - 1) / blockSize);
+  const reader = new ShardReader(layout, sources, totalLength, { first, last });
   const maxInflight = pool.size + 1;
   const inflight: Promise<Uint8Array>[] = [];
   const start = (b: number) => {
@@ -62,13 +63,18 @@ export async function erasureDecode(
     inflight.push(job);
   };
   let next = first;
-  for (let b = first; b <= last; b++) {
-    while (next <= last && inflight.length < maxInflight) start(next++);
-    throwIfAborted(opts.signal);
-    const data = await inflight.shift()!;
-    const from = b === first ? offset - b * blockSize : 0;
-    const to = b === last ? offset + length - b * blockSize : data.length;
-    await write(from === 0 && to === data.length ? data : data.subarray(from, to));
+  try {
+    for (let b = first; b <= last; b++) {
+      while (next <= last && inflight.length < maxInflight) start(next++);
+      throwIfAborted(opts.signal);
+      const data = await inflight.shift()!;
+      const from = b === first ? offset - b * blockSize : 0;
+      const to = b === last ? offset + length - b * blockSize : data.length;
+      await write(from === 0 && to === data.length ? data : data.subarray(from, to));
+    }
+  } finally {
+    // done, failed or abandoned by the client: no shard stream stays open
+    reader.close();
   }
   return reader.report();
 }

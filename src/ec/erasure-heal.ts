@@ -1,5 +1,6 @@
 // erasureHeal: rebuilds whole framed shard streams for the shard indexes that have a sink,
-// from the good sources (verified chunk by chunk), block by block and in order.
+// from the good sources (verified chunk by chunk), block by block and in order; a source that
+// streams is read through one stream for the whole part.
 import { CodecError } from "./codec-error.ts";
 import { atBlock } from "./erasure-decode.ts";
 import { type ShardSink, type StreamOptions, throwIfAborted } from "./erasure-encode.ts";
@@ -41,26 +42,31 @@ export async function erasureHeal(
   const blocks = blockCount(totalLength, blockSize);
   const inflight: Promise<(Uint8Array | null)[]>[] = [];
   let next = 0;
-  for (let b = 0; b < blocks && live.some(Boolean); b++) {
-    while (next < blocks && inflight.length < pool.size + 1) {
-      const job = healBlock(pool, reader, layout, next, Math.min(blockSize, totalLength - next * blockSize), targets);
-      job.catch(() => {});
-      inflight.push(job);
-      next++;
+  try {
+    for (let b = 0; b < blocks && live.some(Boolean); b++) {
+      while (next < blocks && inflight.length < pool.size + 1) {
+        const job = healBlock(pool, reader, layout, next, Math.min(blockSize, totalLength - next * blockSize), targets);
+        job.catch(() => {});
+        inflight.push(job);
+        next++;
+      }
+      throwIfAborted(opts.signal);
+      const rebuilt = await inflight.shift()!;
+      await Promise.all(
+        live.map(async (sink, i) => {
+          if (!sink) return;
+          try {
+            await sink.write(rebuilt[i]!);
+          } catch {
+            live[i] = null;
+            failed.push(i);
+          }
+        }),
+      );
     }
-    throwIfAborted(opts.signal);
-    const rebuilt = await inflight.shift()!;
-    await Promise.all(
-      live.map(async (sink, i) => {
-        if (!sink) return;
-        try {
-          await sink.write(rebuilt[i]!);
-        } catch {
-          live[i] = null;
-          failed.push(i);
-        }
-      }),
-    );
+  } finally {
+    // healed, failed or stopped early (every sink gone): no shard stream stays open
+    reader.close();
   }
   return { ...reader.report(), failed: failed.sort((x, y) => x - y) };
 }

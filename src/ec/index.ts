@@ -11,6 +11,7 @@ export { erasureDecode } from "./erasure-decode.ts";
 export { erasureHeal } from "./erasure-heal.ts";
 export type { ShardSource } from "./shard-reader.ts";
 export { Md5Offload, type Md5Stream } from "./md5-offload.ts";
+export { ShardStream } from "./shard-stream.ts";
 
 /**
  * The worker entry point ErasurePool starts. `bun build --compile` must be given it as an

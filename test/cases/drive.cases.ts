@@ -165,6 +165,37 @@ export function driveContract(label: string, make: () => Promise<DriveHarness>):
       await expectKind(d.statFile("b1", "obj/broken"), "FileNotFound");
     });
 
+    test("readFileStream: the exact range in chunks of at most the size asked, errors, cancel releases the file", async () => {
+      await d.makeVol("b1");
+      const data = new Uint8Array(3 * (1 << 20) + 5).map((_, i) => (i * 7 + (i >> 11)) & 0xff);
+      await d.createFile("b1", "obj/part.1", data.length, streamOf(data));
+      for (const [offset, length, chunk] of [
+        [0, data.length, undefined],
+        [17, data.length - 17, 100_003],
+        [1 << 20, 524_320, 524_320],
+        [5, 0, 4096],
+      ] as const) {
+        const chunks: Uint8Array[] = [];
+        for await (const c of await d.readFileStream("b1", "obj/part.1", offset, length, chunk ? { chunk } : undefined)) chunks.push(c);
+        expect(Buffer.concat(chunks).equals(data.subarray(offset, offset + length))).toBe(true);
+        if (chunk) for (const c of chunks) expect(c.length).toBeLessThanOrEqual(chunk);
+      }
+      await expectKind(d.readFileStream("b1", "obj/none", 0, 1), "FileNotFound");
+      await expectKind(d.readFileStream("nobucket", "obj/part.1", 0, 1), "VolumeNotFound");
+      await expectKind(d.readFileStream("b1", "../x", 0, 1), "InvalidPath");
+      // a range past the end: the stream errors where the file ends
+      await expectKind(new Response(await d.readFileStream("b1", "obj/part.1", data.length - 10, 20)).arrayBuffer(), "Corrupt");
+      // cancelled part-way: the file is released (and can be read and deleted as usual)
+      for (let i = 0; i < 20; i++) {
+        const reader = (await d.readFileStream("b1", "obj/part.1", 0, data.length, { chunk: 65536 })).getReader();
+        expect((await reader.read()).value?.length).toBe(65536);
+        await reader.cancel(new Error("reader went away"));
+      }
+      expect((await d.readFile("b1", "obj/part.1", 3, 4)).length).toBe(4);
+      await d.delete("b1", "obj/part.1", { recursive: false });
+      await expectKind(d.statFile("b1", "obj/part.1"), "FileNotFound");
+    });
+
     test("createFile is done with a chunk before it reads the next (the producer reuses one buffer)", async () => {
       await d.makeVol("b1");
       const buf = new Uint8Array(64 * 1024);

@@ -1,6 +1,7 @@
 // FaultyDrive: wraps any Drive and injects faults for tests — offline, fail matching calls,
-// corrupt bytes read back, delays and hangs. Product code never sees it.
-import { DriveError, type Drive, type DriveInfo, type FileInfo, type FileStat, type RenameDataResult, type VolInfo, type WalkEntry, type WalkOptions, type DeleteVersionOptions } from "../../src/disk/index.ts";
+// corrupt bytes read back, delays and hangs, streams that break or stall part-way. Product code
+// never sees it.
+import { DriveError, type Drive, type DriveInfo, type FileInfo, type FileStat, type RenameDataResult, type VolInfo, type WalkEntry, type WalkOptions, type DeleteVersionOptions, type ReadStreamOptions } from "../../src/disk/index.ts";
 
 export type DriveMethod = Exclude<keyof Drive, "endpoint">;
 
@@ -15,6 +16,10 @@ export interface Faults {
   delayMs?: number;
   /** Never answer calls for which this returns true (until `release()`). */
   hangOn?: (method: DriveMethod, args: unknown[]) => boolean;
+  /** A readFileStream stream errors (Faulty) once it has handed out this many bytes. */
+  streamFailAfter?: number;
+  /** A readFileStream stream stops answering once it has handed out this many bytes (until `release()`, then errors). */
+  streamHangAfter?: number;
 }
 
 export class FaultyDrive implements Drive {
@@ -23,6 +28,8 @@ export class FaultyDrive implements Drive {
   calls = new Map<DriveMethod, number>();
   /** Entries handed out by walks (each is one xl.meta or directory read on the drive). */
   walked = 0;
+  /** readFileStream streams handed out and not yet ended, errored or cancelled. */
+  openStreams = 0;
   #hung: (() => void)[] = [];
 
   /** The wrapped drive; a test harness swaps it when it reopens drives (a restart). */
@@ -94,12 +101,56 @@ export class FaultyDrive implements Drive {
   readFile(v: string, p: string, off: number, len: number): Promise<Uint8Array> {
     return this.#call("readFile", [v, p, off, len], async () => this.#maybeCorrupt("readFile", [v, p, off, len], await this.inner.readFile(v, p, off, len)));
   }
-  readFileStream(v: string, p: string, off: number, len: number): Promise<ReadableStream<Uint8Array>> {
-    return this.#call("readFileStream", [v, p, off, len], async () => {
-      const s = await this.inner.readFileStream(v, p, off, len);
-      if (!this.faults.corruptReads?.("readFileStream", [v, p, off, len])) return s;
-      return s.pipeThrough(new TransformStream({ transform: (c, ctl) => ctl.enqueue(this.#maybeCorrupt("readFileStream", [v, p], c)) }));
-    });
+  readFileStream(v: string, p: string, off: number, len: number, o?: ReadStreamOptions): Promise<ReadableStream<Uint8Array>> {
+    const args = [v, p, off, len, o];
+    return this.#call("readFileStream", args, async () => this.#faultyStream(args, await this.inner.readFileStream(v, p, off, len, o)));
+  }
+
+  /** Passes the inner stream on chunk by chunk, applying the stream faults as they are when each chunk is asked for. */
+  #faultyStream(args: unknown[], inner: ReadableStream<Uint8Array>): ReadableStream<Uint8Array> {
+    const reader = inner.getReader();
+    let sent = 0;
+    let open = true;
+    this.openStreams++;
+    const ended = () => {
+      if (open) this.openStreams--;
+      open = false;
+    };
+    const fail = (err: unknown) => {
+      ended();
+      void reader.cancel(err).catch(() => {});
+      throw err;
+    };
+    return new ReadableStream<Uint8Array>(
+      {
+        pull: async (c) => {
+          const f = this.faults;
+          if (f.offline) fail(new DriveError("Faulty", `${this.endpoint} went offline mid-stream`));
+          if (f.streamHangAfter !== undefined && sent >= f.streamHangAfter) {
+            await new Promise<void>((resolve) => this.#hung.push(resolve));
+            fail(new DriveError("Faulty", `${this.endpoint}: stream hung and was released`));
+          }
+          if (f.streamFailAfter !== undefined && sent >= f.streamFailAfter) fail(new DriveError("Faulty", `${this.endpoint}: injected stream failure after ${sent} bytes`));
+          let next;
+          try {
+            next = await reader.read();
+          } catch (err) {
+            return fail(err);
+          }
+          if (next.done) {
+            ended();
+            return c.close();
+          }
+          sent += next.value.length;
+          c.enqueue(this.#maybeCorrupt("readFileStream", args, next.value));
+        },
+        cancel: (reason) => {
+          ended();
+          return reader.cancel(reason);
+        },
+      },
+      { highWaterMark: 0 },
+    );
   }
   statFile(v: string, p: string): Promise<FileStat> {
     return this.#call("statFile", [v, p], () => this.inner.statFile(v, p));

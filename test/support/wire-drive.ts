@@ -2,7 +2,7 @@
 // structured-cloned (so neither side can share memory or identity with the other), stream
 // chunks cross as copies, paced by the far side, and errors cross as plain data
 // ({ kind, message }) and are rebuilt on the near side. Product code never sees it.
-import { DriveError, type DeleteVersionOptions, type Drive, type DriveErrorKind, type DriveInfo, type FileInfo, type FileStat, type RenameDataResult, type VolInfo, type WalkEntry, type WalkOptions } from "../../src/disk/index.ts";
+import { DriveError, type DeleteVersionOptions, type Drive, type DriveErrorKind, type DriveInfo, type FileInfo, type FileStat, type ReadStreamOptions, type RenameDataResult, type VolInfo, type WalkEntry, type WalkOptions } from "../../src/disk/index.ts";
 
 /** What an error looks like on the wire: nothing but data. */
 export interface WireError {
@@ -109,8 +109,8 @@ export class WireDrive implements Drive {
   readFile(v: string, p: string, off: number, len: number): Promise<Uint8Array> {
     return this.#rpc([v, p, off, len], (v, p, off, len) => this.inner.readFile(v, p, off, len));
   }
-  async readFileStream(v: string, p: string, off: number, len: number): Promise<ReadableStream<Uint8Array>> {
-    const args = structuredClone([v, p, off, len] as const);
+  async readFileStream(v: string, p: string, off: number, len: number, opts?: ReadStreamOptions): Promise<ReadableStream<Uint8Array>> {
+    const args = structuredClone([v, p, off, len, opts] as const);
     let far: ReadableStream<Uint8Array>;
     try {
       far = await this.inner.readFileStream(...args);

@@ -2,7 +2,7 @@
 // the online drives that lack it or whose shards fail verification (rebuilt from the good
 // shards), and versions that can never reach quorum are removed once every drive has answered.
 import { SYSTEM_VOLUME, type FileInfo } from "../../disk/index.ts";
-import { HASH_SIZE, bitrotFileSize, erasureHeal, highwayHash256, shardSize, type ShardSink, type ShardSource } from "../../ec/index.ts";
+import { HASH_SIZE, ShardStream, bitrotFileSize, erasureHeal, highwayHash256, shardSize, type ShardSink, type ShardSource } from "../../ec/index.ts";
 import type { HealResult } from "../object-layer.ts";
 import { SYS_INLINE_DATA, decodeDirObject, sysValue } from "../object-info.ts";
 import { callDrive, fanOut, type SetContext } from "./context.ts";
@@ -173,9 +173,6 @@ async function rebuildShards(ctx: SetContext, r: ResolvedVersion, targets: numbe
   }
 }
 
-/** Frames read per call when verifying a shard file (bounded memory for huge parts). */
-const VERIFY_FRAMES = 8;
-
 /** Does drive `pos` hold complete shards? Sizes always; every bitrot hash when deep. */
 async function shardsIntact(ctx: SetContext, r: ResolvedVersion, pos: number, deep: boolean): Promise<boolean> {
   const fi = r.perDrive[pos]!;
@@ -198,17 +195,22 @@ async function shardsIntact(ctx: SetContext, r: ResolvedVersion, pos: number, de
   }
 }
 
-/** Verifies a part file a few blocks at a time. */
+/** Verifies a part file frame by frame through one stream (one frame in memory at a time, each read under the deadline). */
 async function partFramesValid(ctx: SetContext, pos: number, volume: string, path: string, size: number, blockSize: number, d: number): Promise<boolean> {
+  if (size === 0) return true;
   const frame = HASH_SIZE + shardSize(blockSize, d);
-  const step = VERIFY_FRAMES * blockSize;
-  for (let start = 0; start < size; start += step) {
-    const len = Math.min(step, size - start);
-    const offset = (start / blockSize) * frame;
-    const bytes = await callDrive(ctx, pos, (drive) => drive.readFile(volume, path, offset, bitrotFileSize(len, blockSize, d)));
-    if (!framesValid(bytes, len, blockSize, d)) return false;
+  const total = bitrotFileSize(size, blockSize, d);
+  const source = driveShardSource(ctx.drives[pos]!, volume, path, ctx.health.guardFor(pos));
+  const stream = new ShardStream(source.stream!(0, total, frame), 0, total);
+  try {
+    for (let start = 0, offset = 0; start < size; start += blockSize, offset += frame) {
+      const len = Math.min(blockSize, size - start);
+      if (!framesValid(await stream.take(offset, HASH_SIZE + Math.ceil(len / d)), len, blockSize, d)) return false;
+    }
+    return true;
+  } finally {
+    stream.cancel(new Error("verification done"));
   }
-  return true;
 }
 
 /** Checks every 32-byte HighwayHash frame of a whole shard file. */

@@ -1,7 +1,7 @@
 // Adapters between the codec's abstract shard sinks/sources and drives: a sink that streams
 // framed segments into Drive.createFile (zero-copy, paced by the drive, with a deadline per
-// write), a sink that collects an inline shard in memory, and sources over a part file or
-// inline bytes.
+// write), a sink that collects an inline shard in memory, and sources over a part file (ranged
+// reads and streams, under the drive deadline) or inline bytes.
 import { DriveError, type Drive } from "../../disk/index.ts";
 import type { ShardSink, ShardSource } from "../../ec/index.ts";
 import type { Guard } from "./drive-health.ts";
@@ -120,11 +120,41 @@ export class InlineShardCollector implements ShardSink {
   }
 }
 
-/** Framed shard bytes from a part file on a drive. */
+/**
+ * Framed shard bytes from a part file on a drive: one block by readFile, or a run of blocks by
+ * one readFileStream. Opening the stream and every chunk it yields are held to the drive
+ * deadline like a readFile: a drive that stops answering mid-stream is taken out of service
+ * and its stream cancelled (the file closed).
+ */
 export function driveShardSource(drive: Drive, volume: string, path: string, guard: Guard): ShardSource {
+  const late = () => `${drive.endpoint}: read of "${volume}/${path}" missed the drive deadline`;
   return {
-    read: (offset, length) => guard(drive.readFile(volume, path, offset, length), () => `${drive.endpoint}: read of "${volume}/${path}" missed the drive deadline`),
+    read: (offset, length) => guard(drive.readFile(volume, path, offset, length), late),
+    stream: async (offset, length, chunk) => guardedStream(await guard(drive.readFileStream(volume, path, offset, length, { chunk }), late), guard, late),
   };
+}
+
+/** `source` with every read under `guard`; a read that fails or misses the deadline cancels the source. */
+function guardedStream(source: ReadableStream<Uint8Array>, guard: Guard, late: () => string): ReadableStream<Uint8Array> {
+  const reader = source.getReader();
+  return new ReadableStream<Uint8Array>(
+    {
+      async pull(controller) {
+        let next: Awaited<ReturnType<typeof reader.read>>;
+        try {
+          next = await guard(reader.read(), late);
+        } catch (err) {
+          void reader.cancel(err).catch(() => {});
+          throw err;
+        }
+        if (next.done) controller.close();
+        else controller.enqueue(next.value);
+      },
+      cancel: (reason) => reader.cancel(reason),
+    },
+    // the drive's stream already reads one chunk ahead; this one only passes chunks on
+    { highWaterMark: 0 },
+  );
 }
 
 /** Framed shard bytes held inline in xl.meta. */
