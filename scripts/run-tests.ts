@@ -1,6 +1,7 @@
 // The whole test suite behind `npm test`: static checks (types, layer rules) and every
 // `bun test` file. Streams all output and ends with one line: `N passed, N failed`.
 // Extra arguments are passed to `bun test` (e.g. a path filter).
+import { join } from "node:path";
 import { spawn } from "bun";
 
 type Step = { name: string; passed: number; failed: number };
@@ -51,6 +52,8 @@ if (import.meta.main) {
   if (extra.length === 0) {
     steps.push(await checkStep("wasm kernels match their source", [process.execPath, "scripts/build-wasm.ts", "--check"]));
     steps.push(await checkStep("layer rules", [process.execPath, "scripts/check-layers.ts"]));
+    // Formatting drift and lint findings fail the run (biome.json: line width, rules and why some are off).
+    steps.push(await checkStep("format and lint", [join(import.meta.dir, "../node_modules/.bin/biome"), "ci", "--error-on-warnings", "."]));
     steps.push(await checkStep("typecheck", [process.execPath, "x", "tsc", "--noEmit", "-p", "."]));
   }
   steps.push(await bunTests(extra));

@@ -31,7 +31,7 @@ const use = (s: ts.Symbol, file: string) => {
 };
 const moduleOf = (spec: ts.Expression) => {
   const m = checker.getSymbolAtLocation(spec);
-  return m && m.declarations?.[0] ? { sym: m, file: m.declarations[0].getSourceFile().fileName } : null;
+  return m?.declarations?.[0] ? { sym: m, file: m.declarations[0].getSourceFile().fileName } : null;
 };
 const useAll = (mod: { sym: ts.Symbol; file: string }, file: string) => {
   for (const e of checker.getExportsOfModule(mod.sym)) {

@@ -11,7 +11,7 @@ import { UsageCache } from "./usage-cache.ts";
 
 const { codec, temp } = useCodec();
 let t: TestStore;
-let handlers: AdminHandler[] = [];
+const handlers: AdminHandler[] = [];
 const config = { prometheusAuthType: "jwt" as const, rootUser: "admin", rootPassword: "admin-secret", version: "0.1.0", storageClass: {} };
 const token = signPrometheusToken({ accessKey: "admin", secretKey: "admin-secret" });
 

@@ -11,7 +11,7 @@ const encoder = new TextEncoder();
 
 /** Validates a volume name: one segment, not "." or "..", no separators or NUL. */
 export function checkVolume(volume: string): void {
-  if (volume.length === 0 || volume === "." || volume === ".." || /[\/\\\0]/.test(volume)) {
+  if (volume.length === 0 || volume === "." || volume === ".." || /[/\\\0]/.test(volume)) {
     throw new DriveError("InvalidPath", `Invalid volume name "${volume}"`);
   }
   if (encoder.encode(volume).length > MAX_SEGMENT_BYTES) {

@@ -166,7 +166,7 @@ export class BlockCodec {
       else corrupt.add(i);
     }
     if (good.length < d) {
-      const lost = segments.map((s, i) => i).filter((i) => !good.includes(i));
+      const lost = segments.map((_s, i) => i).filter((i) => !good.includes(i));
       throw new CodecError(
         "Unrecoverable",
         `Cannot decode block ${b}: ${good.length} of ${segments.length} shards verified, ${d} needed (unavailable or corrupt: ${lost.join(", ")})`,
@@ -221,7 +221,7 @@ export class BlockCodec {
     p: number,
   ): (Uint8Array | null)[] {
     const n = d + p;
-    const targets = segments.map((s, i) => i).filter((i) => !segments[i] || corrupt.has(i));
+    const targets = segments.map((_s, i) => i).filter((i) => !segments[i] || corrupt.has(i));
     const rebuilt: (Uint8Array | null)[] = segments.map(() => null);
     if (targets.length === 0) return rebuilt;
     for (const t of targets) rebuilt[t] = new Uint8Array(plan.segmentLength);

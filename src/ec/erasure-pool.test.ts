@@ -68,7 +68,7 @@ describe("ErasurePool", () => {
       }
       const rebuild = r.int(2) === 0;
       const outcome = async (pl: ErasurePool) => {
-        const inputs = damaged.map((s) => s && s.slice());
+        const inputs = damaged.map((s) => (s ? s.slice() : null));
         try {
           const o = await pl.decode(d, p, blockSize, inputs, data.length, { rebuild, transfer: true });
           return { data: hex(o.data), corrupt: o.corrupt, rebuilt: o.rebuilt?.map((s) => s && hex(s)) };
@@ -79,7 +79,7 @@ describe("ErasurePool", () => {
         }
       };
       const viaWorker = await outcome(pool);
-      const inputs = damaged.map((s) => s && s.slice());
+      const inputs = damaged.map((s) => (s ? s.slice() : null));
       const local = await outcome(here);
       expect(local).toEqual(viaWorker);
       if ("data" in local) expect(local.data).toBe(hex(data));

@@ -156,7 +156,7 @@ export function objectHeaders(info: ObjectInfo, showVersion: boolean): Headers {
       const count = decodeTags(v).size;
       if (count > 0) h.set("x-amz-tagging-count", String(count));
     } else if (CONTROL.test(v)) {
-      continue;
+      // A stored value no header can carry is left out rather than failing every read.
     } else if (lower.startsWith("x-amz-meta-")) {
       // Mail-safe, as S3 answers: a value that is not US-ASCII goes out as "=?UTF-8?B?…?=".
       h.set(lower, encodeRfc2047(v));

@@ -55,7 +55,7 @@ function contentMd5(fields: ReadonlyMap<string, string>): Buffer | undefined {
   const v = fields.get("content-md5")?.trim();
   if (v === undefined) return undefined;
   const raw = /^[A-Za-z0-9+/]{22}==$/.test(v) ? Buffer.from(v, "base64") : undefined;
-  if (!raw || raw.length !== 16) throw new S3Error("InvalidDigest");
+  if (raw?.length !== 16) throw new S3Error("InvalidDigest");
   return raw;
 }
 

@@ -48,7 +48,7 @@ function contentMd5(headers: Headers): Uint8Array | undefined {
   const v = headers.get("content-md5");
   if (v === null) return undefined;
   const raw = /^[A-Za-z0-9+/]{22}==$/.test(v.trim()) ? Buffer.from(v.trim(), "base64") : undefined;
-  if (!raw || raw.length !== 16) throw new S3Error("InvalidDigest");
+  if (raw?.length !== 16) throw new S3Error("InvalidDigest");
   return raw;
 }
 

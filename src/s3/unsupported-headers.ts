@@ -38,7 +38,7 @@ function checkCustomerKey(h: Headers, prefix: string): boolean {
   if (algorithm !== "AES256") throw new S3Error("InvalidEncryptionAlgorithmError", "The encryption request you specified is not valid. The valid value is AES256.", { fields: { ArgumentName: `${prefix}algorithm`, ArgumentValue: algorithm } });
   if (key === null) throw invalid("Requests specifying Server Side Encryption with Customer provided keys must provide an appropriate secret key.", `${prefix}key`);
   const raw = /^[A-Za-z0-9+/]+={0,2}$/.test(key) ? Buffer.from(key, "base64") : undefined;
-  if (!raw || raw.length !== 32) throw invalid("The secret key was invalid for the specified algorithm.", `${prefix}key`);
+  if (raw?.length !== 32) throw invalid("The secret key was invalid for the specified algorithm.", `${prefix}key`);
   if (md5 === null) throw invalid("Requests specifying Server Side Encryption with Customer provided keys must provide the client calculated MD5 of the secret key.", `${prefix}key-MD5`);
   const want = new Bun.CryptoHasher("md5").update(raw).digest("base64");
   if (md5 !== want) throw invalid("The calculated MD5 hash of the key did not match the hash that was provided.", `${prefix}key-MD5`);

@@ -46,7 +46,7 @@ async function multipart(store: ObjectStore, bucket: string, key: string, seed: 
 async function writer(store: ObjectStore, which: number, seed: number): Promise<never> {
   const rand = rng(seed * 31 + which);
   const keys = CRASH_KEYS.filter((_, i) => i % 2 === which);
-  for (let op = 0; ; op++) {
+  for (;;) {
     const bucket = CRASH_BUCKETS[Math.floor(rand() * CRASH_BUCKETS.length)];
     const key = keys[Math.floor(rand() * keys.length)];
     const dataSeed = Math.floor(rand() * 2 ** 31);

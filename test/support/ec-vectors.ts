@@ -6,6 +6,7 @@ import { resolve } from "node:path";
 /** ../shared/minio-format beside the repository (DESIGN.md §5: read-only truth). */
 export const FORMAT_DIR = resolve(import.meta.dir, "../../../shared/minio-format");
 
+// biome-ignore lint/suspicious/noExplicitAny: JSON vectors are untyped data; each test names the shape it reads
 export function readVector<T = any>(rel: string): T {
   return JSON.parse(readFileSync(resolve(FORMAT_DIR, rel), "utf8")) as T;
 }

@@ -4,10 +4,10 @@
 import { join } from "node:path";
 import { parseVolumes } from "../../src/config/index.ts";
 import { LocalDrive, type Drive } from "../../src/disk/index.ts";
-import { ErasurePool } from "../../src/ec/index.ts";
+import type { ErasurePool } from "../../src/ec/index.ts";
 import { ObjectStore, loadPoolFormat, type PoolFormat, type SetSettings } from "../../src/object/index.ts";
 import { FaultyDrive } from "./faulty-drive.ts";
-import { TempDirs } from "./temp-dirs.ts";
+import type { TempDirs } from "./temp-dirs.ts";
 import { WireDrive } from "./wire-drive.ts";
 
 export interface TestStore {

@@ -6,7 +6,6 @@ import { withStepDeadline } from "../../util/index.ts";
 import { mergeSorted } from "../merge-sorted.ts";
 import { electVersions, tallyVersions } from "../quorum.ts";
 import { fanOut, type SetContext } from "./context.ts";
-import type { Guard } from "./drive-health.ts";
 import { readSetMeta, requiredFor } from "./meta.ts";
 import { encodeDirObject } from "../object-info.ts";
 
