@@ -40,7 +40,10 @@ export function parseArgs(argv: readonly string[]): BuildOptions {
   for (let i = 0; i < argv.length; i++) {
     const [flag, inline] = argv[i].split(/=(.*)/s, 2);
     const value = () => inline ?? argv[++i] ?? fail(`${flag} needs a value`);
-    if (flag === "--targets") o.targets = value().split(",").map((t) => (t.startsWith("bun-") ? t : `bun-${t}`));
+    if (flag === "--targets")
+      o.targets = value()
+        .split(",")
+        .map((t) => (t.startsWith("bun-") ? t : `bun-${t}`));
     else if (flag === "--offline") o.offline = true;
     else if (flag === "--entry") o.entry = resolve(value());
     else if (flag === "--outdir") o.outDir = resolve(value());
@@ -71,7 +74,10 @@ export function ensureRuntime(target: string, cacheDir: string, bunVersion = Bun
   const bin = join(dir, "package/bin", exe.endsWith(".exe") ? "bun.exe" : "bun");
   if (existsSync(bin)) return bin;
   mkdirSync(dir, { recursive: true });
-  const tgz = run(["npm", "pack", `${npm}@${bunVersion}`, "--pack-destination", dir, "--silent"], dir).trim().split("\n").at(-1)!;
+  const tgz = run(["npm", "pack", `${npm}@${bunVersion}`, "--pack-destination", dir, "--silent"], dir)
+    .trim()
+    .split("\n")
+    .at(-1)!;
   run(["tar", "-xzf", join(dir, tgz), "-C", dir]);
   rmSync(join(dir, tgz), { force: true });
   if (!existsSync(bin)) fail(`${npm}@${bunVersion} has no ${bin.slice(dir.length + 1)}`);
@@ -197,14 +203,27 @@ export function buildAll(o: BuildOptions): { version: string; bun: string; targe
     const sha256 = createHash("sha256").update(readFileSync(archive)).digest("hex");
     const xzArchive = archive.replace(/\.(tar\.gz|zip)$/, ".tar.xz");
     const xzArchiveBytes = tarXz(gz, xzArchive);
-    built.push({ target, binary, binaryBytes: data.length, archive, archiveBytes: statSync(archive).size, sha256, ...(xzArchiveBytes ? { xzArchive, xzArchiveBytes } : {}) });
+    built.push({
+      target,
+      binary,
+      binaryBytes: data.length,
+      archive,
+      archiveBytes: statSync(archive).size,
+      sha256,
+      ...(xzArchiveBytes ? { xzArchive, xzArchiveBytes } : {}),
+    });
   }
   // SHA256SUMS covers every archive now in dist/, so building targets one at a time still adds up.
   const sums = join(o.outDir, "SHA256SUMS");
   const lines = readdirSync(o.outDir)
     .filter((f) => /^bunker-.*\.(tar\.gz|tar\.xz|zip)$/.test(f))
     .sort()
-    .map((f) => `${createHash("sha256").update(readFileSync(join(o.outDir, f))).digest("hex")}  ${f}`);
+    .map(
+      (f) =>
+        `${createHash("sha256")
+          .update(readFileSync(join(o.outDir, f)))
+          .digest("hex")}  ${f}`,
+    );
   writeFileSync(sums, lines.join("\n") + "\n");
   return { version: o.version, bun: Bun.version, targets: built, sha256sums: sums };
 }

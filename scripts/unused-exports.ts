@@ -58,7 +58,8 @@ for (const sf of files) {
       if (mod) {
         const list = reexports.get(mod.file) ?? [];
         if (!node.exportClause) list.push([sf.fileName, "*", "*"]);
-        else if (ts.isNamedExports(node.exportClause)) for (const el of node.exportClause.elements) list.push([sf.fileName, el.name.text, (el.propertyName ?? el.name).text]);
+        else if (ts.isNamedExports(node.exportClause))
+          for (const el of node.exportClause.elements) list.push([sf.fileName, el.name.text, (el.propertyName ?? el.name).text]);
         reexports.set(mod.file, list);
       }
     } else if (ts.isCallExpression(node) && node.expression.kind === ts.SyntaxKind.ImportKeyword && node.arguments[0]) {
@@ -85,7 +86,15 @@ function localUses(sf: ts.SourceFile): Map<ts.Symbol, number> {
   const visit = (node: ts.Node): void => {
     if (ts.isIdentifier(node)) {
       const parent = node.parent as ts.Node & { name?: ts.Node };
-      const isDeclName = parent && parent.name === node && (ts.isFunctionDeclaration(parent) || ts.isClassDeclaration(parent) || ts.isVariableDeclaration(parent) || ts.isInterfaceDeclaration(parent) || ts.isTypeAliasDeclaration(parent) || ts.isEnumDeclaration(parent));
+      const isDeclName =
+        parent &&
+        parent.name === node &&
+        (ts.isFunctionDeclaration(parent) ||
+          ts.isClassDeclaration(parent) ||
+          ts.isVariableDeclaration(parent) ||
+          ts.isInterfaceDeclaration(parent) ||
+          ts.isTypeAliasDeclaration(parent) ||
+          ts.isEnumDeclaration(parent));
       const s = checker.getSymbolAtLocation(node);
       if (s && !isDeclName) counts.set(s, (counts.get(s) ?? 0) + 1);
     }

@@ -61,10 +61,11 @@ test("the raw path and query reach the handler; bodies arrive as plain Uint8Arra
   let plain = true;
   const port = await serve(async (req) => {
     let n = 0;
-    if (req.body) for await (const c of req.body) {
-      plain &&= !Buffer.isBuffer(c) && c.constructor === Uint8Array;
-      n += c.length;
-    }
+    if (req.body)
+      for await (const c of req.body) {
+        plain &&= !Buffer.isBuffer(c) && c.constructor === Uint8Array;
+        n += c.length;
+      }
     seen = `${req.method} ${new URL(req.url).pathname}${new URL(req.url).search} ${req.headers.get("host")} ${req.body === null ? "no-body" : n}`;
     return new Response("ok");
   });
@@ -174,7 +175,7 @@ test("a graceful stop lets an in-flight request finish, then closes its kept-ali
   listener = undefined;
 });
 
-test("a header sent on several lines arrives as one value joined by \",\" (as SigV2/SigV4 sign it)", async () => {
+test('a header sent on several lines arrives as one value joined by "," (as SigV2/SigV4 sign it)', async () => {
   let seen: string | null = "";
   const port = await serve(async (req) => {
     seen = req.headers.get("x-amz-meta-who");
@@ -224,7 +225,11 @@ async function pathEcho(req: Request): Promise<Response> {
 
 test("pipelined requests are answered in order, each with its own answer", async () => {
   const port = await serve(pathEcho);
-  const got = await rawExchange(port, "GET /slow HTTP/1.1\r\nHost: h\r\n\r\nPUT /fast HTTP/1.1\r\nHost: h\r\nContent-Length: 3\r\nConnection: close\r\n\r\nabc", () => false);
+  const got = await rawExchange(
+    port,
+    "GET /slow HTTP/1.1\r\nHost: h\r\n\r\nPUT /fast HTTP/1.1\r\nHost: h\r\nContent-Length: 3\r\nConnection: close\r\n\r\nabc",
+    () => false,
+  );
   expect(responsesOf(got).map((r) => `${r.status} ${r.body}`)).toEqual(["200 /slow", "200 /fast"]);
 });
 

@@ -26,7 +26,6 @@ export interface HttpListener {
   stop(force: boolean): Promise<void>;
 }
 
-
 /**
  * Pull-based, so the socket is read only as fast as the handler consumes the body. Fails once
  * `signal` aborts: a body cut by a parse error would otherwise wait for bytes that never come.
@@ -42,7 +41,9 @@ function bodyStream(req: http.IncomingMessage, signal: AbortSignal, onFirstRead?
       if (signal.aborted) return reject(signal.reason);
       const onAbort = () => reject(signal.reason);
       signal.addEventListener("abort", onAbort, { once: true });
-      it.next().then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
+      it.next()
+        .then(resolve, reject)
+        .finally(() => signal.removeEventListener("abort", onAbort));
     });
   let first = onFirstRead;
   return new ReadableStream<Uint8Array>(

@@ -57,7 +57,9 @@ export async function printBanner(cfg: ServerConfig, server: ListenedServer, por
   ];
   for (const w of cfg.warnings) lines.push(`WARNING: ${w}`);
   if (cfg.usingDefaultCredentials) {
-    lines.push(`WARNING: Using the default credentials '${cfg.rootUser}:${cfg.rootPassword}'. Set BUNKER_ROOT_USER and BUNKER_ROOT_PASSWORD (or MINIO_ROOT_USER and MINIO_ROOT_PASSWORD) to change them.`);
+    lines.push(
+      `WARNING: Using the default credentials '${cfg.rootUser}:${cfg.rootPassword}'. Set BUNKER_ROOT_USER and BUNKER_ROOT_PASSWORD (or MINIO_ROOT_USER and MINIO_ROOT_PASSWORD) to change them.`,
+    );
   }
   if (cfg.json) console.log(JSON.stringify({ level: "INFO", message: lines.join("\n") }));
   else console.log(lines.join("\n"));

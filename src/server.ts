@@ -75,7 +75,12 @@ export async function createServer(cfg: ServerConfig, opts: ServerOptions = {}):
   const poolDrives = await openDrives(cfg, opts.fsync ?? "always");
   const formats: PoolFormat[] = [];
   for (const [i, pool] of cfg.layout.pools.entries()) {
-    formats.push(await loadPoolFormat({ drives: poolDrives[i].drives, sets: pool.sets, openErrors: poolDrives[i].errors }, { poolIndex: i, deploymentId: formats[0]?.deploymentId }));
+    formats.push(
+      await loadPoolFormat(
+        { drives: poolDrives[i].drives, sets: pool.sets, openErrors: poolDrives[i].errors },
+        { poolIndex: i, deploymentId: formats[0]?.deploymentId },
+      ),
+    );
   }
   const codec = new ErasurePool({ workers: opts.codecWorkers });
   // MD5 of request bodies: half the cores, the rest are the codec's and the main thread's.
@@ -141,7 +146,10 @@ function refillFreshDrives(cfg: ServerConfig, store: ObjectStore, formats: PoolF
   const log = (m: string) => void (cfg.quiet ? undefined : console.log(m));
   log(`Healing ${fresh} replaced drive(s) in the background…`);
   const done = store.healAll({ signal: abort.signal, refill }).then(
-    (r) => log(`Healing done: ${r.objects} objects checked, ${r.healed} rewritten, ${r.failed.length} failed${r.failed[0] ? ` (first: ${r.failed[0].bucket}/${r.failed[0].key}: ${r.failed[0].error})` : ""}`),
+    (r) =>
+      log(
+        `Healing done: ${r.objects} objects checked, ${r.healed} rewritten, ${r.failed.length} failed${r.failed[0] ? ` (first: ${r.failed[0].bucket}/${r.failed[0].key}: ${r.failed[0].error})` : ""}`,
+      ),
     (err) => void (abort.signal.aborted ? undefined : console.error(`Healing stopped: ${err instanceof Error ? err.message : String(err)}`)),
   );
   return {
@@ -154,7 +162,8 @@ function refillFreshDrives(cfg: ServerConfig, store: ObjectStore, formats: PoolF
 
 /** One line for an operator: what went wrong and what to do. */
 function fatal(err: unknown, program: string): never {
-  const message = err instanceof ConfigError || err instanceof DriveError || err instanceof ObjectError ? err.message : String(err instanceof Error ? err.message : err);
+  const message =
+    err instanceof ConfigError || err instanceof DriveError || err instanceof ObjectError ? err.message : String(err instanceof Error ? err.message : err);
   console.error(`${program}: ${message}`);
   process.exit(1);
 }

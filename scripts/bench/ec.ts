@@ -10,7 +10,12 @@ import { encodingMatrix, decodeMatrix } from "../../src/ec/gf256.ts";
 import { loadNativeHighway } from "../../src/ec/highway-hash.ts";
 import { BLOCK_SIZE, BITROT_KEY, ErasurePool, ReedSolomon, erasureEncode, hashImplementation } from "../../src/ec/index.ts";
 
-const CONFIGS: [number, number][] = [[2, 2], [4, 2], [8, 4], [12, 4]];
+const CONFIGS: [number, number][] = [
+  [2, 2],
+  [4, 2],
+  [8, 4],
+  [12, 4],
+];
 const MIN_SECONDS = 0.4;
 
 /** Runs fn until MIN_SECONDS have passed (after a warm-up) and returns GB/s of `bytes` per call. */
@@ -44,7 +49,14 @@ function kernelRates(kernel: EcKernel, d: number, p: number) {
   const ptr = (i: number) => base + i * stride;
   const E = encodingMatrix(d, p);
   const parity = E.slice(d);
-  const encode = rate(BLOCK_SIZE, () => kernel.mulMatrix(parity, [...Array(d).keys()].map(ptr), parity.map((_, r) => ptr(d + r)), size));
+  const encode = rate(BLOCK_SIZE, () =>
+    kernel.mulMatrix(
+      parity,
+      [...Array(d).keys()].map(ptr),
+      parity.map((_, r) => ptr(d + r)),
+      size,
+    ),
+  );
   // p data shards missing: rebuild them from the other data shards and the parity
   const sources = [...Array(d + p).keys()].slice(p, p + d);
   const targets = [...Array(p).keys()];

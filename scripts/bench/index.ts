@@ -13,7 +13,6 @@ async function runBench(name: string): Promise<unknown> {
   const code = await proc.exited;
   if (code !== 0) throw new Error(`bench:${name} exited with ${code}`);
   return JSON.parse(out); // each benchmark's stdout is exactly one JSON object
-
 }
 
 async function main(): Promise<void> {

@@ -59,7 +59,11 @@ async function main(): Promise<void> {
   const sizes = (process.env.BENCH_SIZES ?? "4k,1m,64m").split(",");
   const data = new Uint8Array(64 * MIB);
   for (let off = 0; off < data.length; off += 65536) crypto.getRandomValues(data.subarray(off, off + 65536));
-  const out = { put: {} as Record<string, Record<string, object>>, get: {} as Record<string, Record<string, object>>, ceiling: {} as Record<string, Record<string, object>> };
+  const out = {
+    put: {} as Record<string, Record<string, object>>,
+    get: {} as Record<string, Record<string, object>>,
+    ceiling: {} as Record<string, Record<string, object>>,
+  };
   let ceilWrite = 0;
   let ceilRead = 0;
   for (const label of sizes) {

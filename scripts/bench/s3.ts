@@ -13,7 +13,11 @@ import { diskCeiling } from "./disk-ceiling.ts";
 
 const KiB = 1024;
 const MiB = 1024 * KiB;
-const SIZES: [string, number][] = [["4KiB", 4 * KiB], ["1MiB", MiB], ["64MiB", 64 * MiB]];
+const SIZES: [string, number][] = [
+  ["4KiB", 4 * KiB],
+  ["1MiB", MiB],
+  ["64MiB", 64 * MiB],
+];
 const CONCURRENCY = (process.env.BENCH_CONCURRENCY ?? "1,16,64").split(",").map(Number);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
 const pattern = new Uint8Array(64 * MiB).map((_, i) => (i * 31 + 7) & 0xff);
@@ -32,11 +36,24 @@ async function ceilings(kind: "bun" | "node"): Promise<Record<string, LoadResult
   const base = `http://127.0.0.1:${port}`;
   const out: Record<string, LoadResult> = {};
   for (const c of [1, 16]) {
-    out[`ceiling_${kind}_put_64MiB_c${c}`] = await runLoad({ concurrency: c, ...budget(64 * MiB, c), op: async () => (await fetch(`${base}/x`, { method: "PUT", body: pattern }), 64 * MiB) });
-    out[`ceiling_${kind}_get_64MiB_c${c}`] = await runLoad({ concurrency: c, ...budget(64 * MiB, c), op: async () => drainAndVerify(await fetch(`${base}/blob/${64 * MiB}`), pattern) });
+    out[`ceiling_${kind}_put_64MiB_c${c}`] = await runLoad({
+      concurrency: c,
+      ...budget(64 * MiB, c),
+      op: async () => (await fetch(`${base}/x`, { method: "PUT", body: pattern }), 64 * MiB),
+    });
+    out[`ceiling_${kind}_get_64MiB_c${c}`] = await runLoad({
+      concurrency: c,
+      ...budget(64 * MiB, c),
+      op: async () => drainAndVerify(await fetch(`${base}/blob/${64 * MiB}`), pattern),
+    });
   }
   for (const c of CONCURRENCY) {
-    out[`ceiling_${kind}_empty_c${c}`] = await runLoad({ concurrency: c, durationMs: SECONDS * 1000, maxOps: Infinity, op: async () => ((await fetch(`${base}/`)).ok ? 0 : Promise.reject(new Error("bad"))) });
+    out[`ceiling_${kind}_empty_c${c}`] = await runLoad({
+      concurrency: c,
+      durationMs: SECONDS * 1000,
+      maxOps: Infinity,
+      op: async () => ((await fetch(`${base}/`)).ok ? 0 : Promise.reject(new Error("bad"))),
+    });
   }
   proc.kill();
   return out;
@@ -64,10 +81,19 @@ async function benchSize(s3: BenchClient, label: string, size: number, out: Reco
   }
   const pick = (seq: number) => keys[(seq * 7919) % keys.length];
   for (const c of CONCURRENCY) {
-    out[`GET_${label}_c${c}`] = await runLoad({ concurrency: c, ...budget(size, c), op: async (seq) => drainAndVerify(await s3.request("GET", `/bench/${pick(seq)}`), body) });
+    out[`GET_${label}_c${c}`] = await runLoad({
+      concurrency: c,
+      ...budget(size, c),
+      op: async (seq) => drainAndVerify(await s3.request("GET", `/bench/${pick(seq)}`), body),
+    });
   }
   for (const c of CONCURRENCY) {
-    out[`STAT_${label}_c${c}`] = await runLoad({ concurrency: c, durationMs: SECONDS * 1000, maxOps: Infinity, op: async (seq) => (await expectOk(await s3.request("HEAD", `/bench/${pick(seq)}`)), 0) });
+    out[`STAT_${label}_c${c}`] = await runLoad({
+      concurrency: c,
+      durationMs: SECONDS * 1000,
+      maxOps: Infinity,
+      op: async (seq) => (await expectOk(await s3.request("HEAD", `/bench/${pick(seq)}`)), 0),
+    });
   }
   let d = 0;
   for (const c of CONCURRENCY) {
@@ -96,7 +122,12 @@ async function main(): Promise<void> {
     const runs: Record<string, LoadResult> = {};
     for (const [label, size] of SIZES) await benchSize(s3, label, size, runs);
     for (const c of CONCURRENCY) {
-      runs[`LIST_c${c}`] = await runLoad({ concurrency: c, durationMs: SECONDS * 1000, maxOps: Infinity, op: async () => (await expectOk(await s3.request("GET", "/bench", { query: "list-type=2&max-keys=100&prefix=4KiB%2F" })), 0) });
+      runs[`LIST_c${c}`] = await runLoad({
+        concurrency: c,
+        durationMs: SECONDS * 1000,
+        maxOps: Infinity,
+        op: async () => (await expectOk(await s3.request("GET", "/bench", { query: "list-type=2&max-keys=100&prefix=4KiB%2F" })), 0),
+      });
     }
     Object.assign(result, runs);
     const r = result as Record<string, LoadResult>;
@@ -104,12 +135,14 @@ async function main(): Promise<void> {
     const disk = (c: number, k: "write_mib_s" | "read_mib_s") => ({ mib_s: (result[`ceiling_disk_64MiB_c${c}`] as Record<string, number>)[k] });
     // Against the bare Bun.serve the issue names, and against bare node:http (our transport).
     result.ratios = Object.fromEntries(
-      (["bun", "node"] as const).flatMap((k) =>
-        [1, 16].flatMap((c) => [
-          [`put_64MiB_c${c}_vs_${k}`, ratio(r[`PUT_64MiB_c${c}`], r[`ceiling_${k}_put_64MiB_c${c}`])],
-          [`get_64MiB_c${c}_vs_${k}`, ratio(r[`GET_64MiB_c${c}`], r[`ceiling_${k}_get_64MiB_c${c}`])],
-        ]),
-      ).concat([1, 16].map((c) => [`put_64MiB_c${c}_vs_disk`, ratio(r[`PUT_64MiB_c${c}`], disk(c, "write_mib_s"))])),
+      (["bun", "node"] as const)
+        .flatMap((k) =>
+          [1, 16].flatMap((c) => [
+            [`put_64MiB_c${c}_vs_${k}`, ratio(r[`PUT_64MiB_c${c}`], r[`ceiling_${k}_put_64MiB_c${c}`])],
+            [`get_64MiB_c${c}_vs_${k}`, ratio(r[`GET_64MiB_c${c}`], r[`ceiling_${k}_get_64MiB_c${c}`])],
+          ]),
+        )
+        .concat([1, 16].map((c) => [`put_64MiB_c${c}_vs_disk`, ratio(r[`PUT_64MiB_c${c}`], disk(c, "write_mib_s"))])),
     );
     await server.stop();
   } finally {

@@ -15,7 +15,11 @@ export class BenchClient {
   ) {}
 
   /** Sends a signed request; the body is not signed (UNSIGNED-PAYLOAD), as warp does for speed. */
-  request(method: string, path: string, opts: { query?: string; body?: Uint8Array | ReadableStream<Uint8Array>; headers?: Record<string, string>; length?: number; fetchInit?: RequestInit } = {}): Promise<Response> {
+  request(
+    method: string,
+    path: string,
+    opts: { query?: string; body?: Uint8Array | ReadableStream<Uint8Array>; headers?: Record<string, string>; length?: number; fetchInit?: RequestInit } = {},
+  ): Promise<Response> {
     const url = new URL(this.endpoint + path + (opts.query ? `?${opts.query}` : ""));
     const datetime = formatAmzDate(new Date());
     const date = datetime.slice(0, 8);

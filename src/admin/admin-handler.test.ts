@@ -63,7 +63,10 @@ function expectValidExposition(text: string) {
 /** `name{labels}` with this server's label, names sorted as the renderer writes them. */
 function series(name: string, labels: Record<string, string> = {}): string {
   const all: Record<string, string> = { ...labels, server: "127.0.0.1:9000" };
-  return `${name}{${Object.keys(all).sort().map((k) => `${k}="${all[k]}"`).join(",")}}`;
+  return `${name}{${Object.keys(all)
+    .sort()
+    .map((k) => `${k}="${all[k]}"`)
+    .join(",")}}`;
 }
 
 const value = (text: string, series: string) => {
@@ -132,7 +135,10 @@ describe("health", () => {
   test("maintenance=true answers 412 unless the other servers' drives keep write quorum", async () => {
     expect((await call(admin(), "/minio/health/cluster?maintenance=true")).status).toBe(412);
     const endpoints = t.roots.map((path, i) => ({ raw: path, path, isLocal: i === 0 }));
-    const layout = { setupType: "dist-erasure" as const, pools: [{ cmdline: "", legacy: false, endpoints, sets: [[0, 1, 2, 3]], setCount: 1, setDriveCount: 4 }] };
+    const layout = {
+      setupType: "dist-erasure" as const,
+      pools: [{ cmdline: "", legacy: false, endpoints, sets: [[0, 1, 2, 3]], setCount: 1, setDriveCount: 4 }],
+    };
     const h = admin({ config: { ...config, layout } });
     expect((await call(h, "/minio/health/cluster?maintenance=true")).status).toBe(200);
     t.drives[3].faults.offline = true;
@@ -198,7 +204,11 @@ describe("metrics", () => {
 
   test("cluster health status drops to 0 without write quorum; heal counters appear after heals", async () => {
     const heals = { started: 3, failed: 1 };
-    const store = { storageInfo: async (o?: { timeoutMs?: number }) => ({ ...(await t.store.storageInfo(o)), heals }), listBuckets: () => t.store.listBuckets(), listObjectVersions: t.store.listObjectVersions.bind(t.store) };
+    const store = {
+      storageInfo: async (o?: { timeoutMs?: number }) => ({ ...(await t.store.storageInfo(o)), heals }),
+      listBuckets: () => t.store.listBuckets(),
+      listObjectVersions: t.store.listObjectVersions.bind(t.store),
+    };
     const h = admin({ store });
     t.drives[0].faults.offline = true;
     t.drives[1].faults.offline = true;

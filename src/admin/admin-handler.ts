@@ -72,7 +72,11 @@ function empty(status: number, headers: Record<string, string> = {}): Response {
 }
 
 function forbidden(path: string, reason: string): Response {
-  const body = JSON.stringify({ Code: "AccessDenied", Message: `Metrics need a valid bearer token (${reason}); create one with "mc admin prometheus generate" or set MINIO_PROMETHEUS_AUTH_TYPE=public`, Resource: path });
+  const body = JSON.stringify({
+    Code: "AccessDenied",
+    Message: `Metrics need a valid bearer token (${reason}); create one with "mc admin prometheus generate" or set MINIO_PROMETHEUS_AUTH_TYPE=public`,
+    Resource: path,
+  });
   return new Response(body, { status: 403, headers: { "content-type": "application/json" } });
 }
 
@@ -113,7 +117,12 @@ export function createAdminHandler(deps: AdminDeps): AdminHandler {
   async function gather(store: AdminStore | null): Promise<ScrapeInput> {
     const { sets, states, heals } = store ? await probe(store) : { sets: [], states: [], heals: { started: 0, failed: 0 } };
     if (store && !usage) usage = new UsageCache(store);
-    const bucketCount = store ? await store.listBuckets().then((b) => b.length, () => null) : null;
+    const bucketCount = store
+      ? await store.listBuckets().then(
+          (b) => b.length,
+          () => null,
+        )
+      : null;
     return {
       sets,
       states,

@@ -51,15 +51,36 @@ function capacityFamilies(sets: readonly AdminSet[], states: readonly DriveState
 }
 
 function healthFamilies(h: HealthResult): MetricFamily[] {
-  const per = (pick: (s: HealthResult["sets"][number]) => number) => h.sets.map((s) => [{ pool: String(s.pool), set: String(s.set) }, pick(s)] as [Record<string, string>, number]);
+  const per = (pick: (s: HealthResult["sets"][number]) => number) =>
+    h.sets.map((s) => [{ pool: String(s.pool), set: String(s.set) }, pick(s)] as [Record<string, string>, number]);
   return [
     gauge("minio_cluster_write_quorum", "Largest write quorum of any erasure set", h.writeQuorum),
     gauge("minio_cluster_health_status", "1 when every erasure set has write quorum, else 0", h.healthy ? 1 : 0),
-    gauge("minio_cluster_health_erasure_set_read_quorum", "Read quorum of the erasure set", per((s) => s.readQuorum)),
-    gauge("minio_cluster_health_erasure_set_write_quorum", "Write quorum of the erasure set", per((s) => s.writeQuorum)),
-    gauge("minio_cluster_health_erasure_set_online_drives", "Online drives of the erasure set", per((s) => s.online)),
-    gauge("minio_cluster_health_erasure_set_healing_drives", "Drives of the erasure set being healed", per((s) => s.healing)),
-    gauge("minio_cluster_health_erasure_set_status", "1 when the erasure set has write quorum, else 0", per((s) => (s.healthy ? 1 : 0))),
+    gauge(
+      "minio_cluster_health_erasure_set_read_quorum",
+      "Read quorum of the erasure set",
+      per((s) => s.readQuorum),
+    ),
+    gauge(
+      "minio_cluster_health_erasure_set_write_quorum",
+      "Write quorum of the erasure set",
+      per((s) => s.writeQuorum),
+    ),
+    gauge(
+      "minio_cluster_health_erasure_set_online_drives",
+      "Online drives of the erasure set",
+      per((s) => s.online),
+    ),
+    gauge(
+      "minio_cluster_health_erasure_set_healing_drives",
+      "Drives of the erasure set being healed",
+      per((s) => s.healing),
+    ),
+    gauge(
+      "minio_cluster_health_erasure_set_status",
+      "1 when the erasure set has write quorum, else 0",
+      per((s) => (s.healthy ? 1 : 0)),
+    ),
   ];
 }
 
@@ -122,9 +143,25 @@ export function bucketFamilies(u: UsageSnapshot | null): MetricFamily[] {
   const buckets = u.buckets;
   const per = (pick: (b: BucketUsage) => number) => names.map((b) => [{ bucket: b }, pick(buckets.get(b)!)] as [Record<string, string>, number]);
   return [
-    gauge("minio_bucket_usage_object_total", "Objects in the bucket", per((b) => b.objects)),
-    gauge("minio_bucket_usage_version_total", "Versions in the bucket, delete markers included", per((b) => b.versions)),
-    gauge("minio_bucket_usage_deletemarker_total", "Delete markers in the bucket", per((b) => b.deleteMarkers)),
-    gauge("minio_bucket_usage_total_bytes", "Bytes of all object versions in the bucket", per((b) => b.bytes)),
+    gauge(
+      "minio_bucket_usage_object_total",
+      "Objects in the bucket",
+      per((b) => b.objects),
+    ),
+    gauge(
+      "minio_bucket_usage_version_total",
+      "Versions in the bucket, delete markers included",
+      per((b) => b.versions),
+    ),
+    gauge(
+      "minio_bucket_usage_deletemarker_total",
+      "Delete markers in the bucket",
+      per((b) => b.deleteMarkers),
+    ),
+    gauge(
+      "minio_bucket_usage_total_bytes",
+      "Bytes of all object versions in the bucket",
+      per((b) => b.bytes),
+    ),
   ];
 }

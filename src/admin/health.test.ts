@@ -14,13 +14,23 @@ const set = (setIndex: number, n: number, parity: number): AdminSet => ({
   writeQuorum: n - parity === parity ? n - parity + 1 : n - parity,
   drives: [],
 });
-const drive = (s: number, position: number, online: boolean, local = true): DriveState => ({ pool: 0, set: s, position, endpoint: `/d${s}-${position}`, local, online });
+const drive = (s: number, position: number, online: boolean, local = true): DriveState => ({
+  pool: 0,
+  set: s,
+  position,
+  endpoint: `/d${s}-${position}`,
+  local,
+  online,
+});
 
 test("every set must hold its quorum; the largest quorum is reported", () => {
   const sets = [set(0, 4, 2), set(1, 4, 2)];
   const states = [0, 1, 2, 3].flatMap((p) => [drive(0, p, true), drive(1, p, p !== 0 && p !== 1)]);
   const h = evaluateHealth(sets, states);
-  expect(h.sets.map((s) => [s.online, s.healthy, s.healthyRead])).toEqual([[4, true, true], [2, false, true]]);
+  expect(h.sets.map((s) => [s.online, s.healthy, s.healthyRead])).toEqual([
+    [4, true, true],
+    [2, false, true],
+  ]);
   expect(h).toMatchObject({ healthy: false, healthyRead: true, writeQuorum: 3, readQuorum: 2, healingDrives: 0 });
 });
 

@@ -48,13 +48,26 @@ function healingPositions(s: AdminSet, states: readonly DriveState[], named: rea
 }
 
 /** Pure: the health verdict for `sets` given probed drive states. */
-export function evaluateHealth(sets: readonly AdminSet[], states: readonly DriveState[], opts: { maintenance?: boolean; healing?: readonly DrivePosition[] } = {}): HealthResult {
+export function evaluateHealth(
+  sets: readonly AdminSet[],
+  states: readonly DriveState[],
+  opts: { maintenance?: boolean; healing?: readonly DrivePosition[] } = {},
+): HealthResult {
   const result: HealthResult = { healthy: true, healthyRead: true, writeQuorum: 0, readQuorum: 0, healingDrives: 0, sets: [] };
   for (const s of sets) {
     const q = { read: s.readQuorum, write: s.writeQuorum };
     const online = states.filter((d) => d.pool === s.pool && d.set === s.set && d.online && !(opts.maintenance && d.local)).length;
     const healing = healingPositions(s, states, opts.healing ?? []);
-    const h: SetHealth = { pool: s.pool, set: s.set, online, readQuorum: q.read, writeQuorum: q.write, healthy: online >= q.write, healthyRead: online >= q.read, healing };
+    const h: SetHealth = {
+      pool: s.pool,
+      set: s.set,
+      online,
+      readQuorum: q.read,
+      writeQuorum: q.write,
+      healthy: online >= q.write,
+      healthyRead: online >= q.read,
+      healing,
+    };
     result.healingDrives += healing;
     result.sets.push(h);
     result.healthy &&= h.healthy;

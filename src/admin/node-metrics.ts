@@ -13,10 +13,26 @@ function localDriveFamilies(x: ScrapeInput): MetricFamily[] {
     measured.map((d) => [{ drive: d.stats!.endpoint || d.endpoint }, pick(d.stats!)] as [Record<string, string>, number]);
   const parity = x.sets[0];
   return [
-    gauge("minio_node_drive_used_bytes", "Bytes used on the drive", per((s) => s.used)),
-    gauge("minio_node_drive_free_bytes", "Bytes free on the drive", per((s) => s.free)),
-    gauge("minio_node_drive_total_bytes", "Bytes on the drive", per((s) => s.total)),
-    gauge("minio_node_drive_free_inodes", "Free inodes on the drive", per((s) => s.filesFree)),
+    gauge(
+      "minio_node_drive_used_bytes",
+      "Bytes used on the drive",
+      per((s) => s.used),
+    ),
+    gauge(
+      "minio_node_drive_free_bytes",
+      "Bytes free on the drive",
+      per((s) => s.free),
+    ),
+    gauge(
+      "minio_node_drive_total_bytes",
+      "Bytes on the drive",
+      per((s) => s.total),
+    ),
+    gauge(
+      "minio_node_drive_free_inodes",
+      "Free inodes on the drive",
+      per((s) => s.filesFree),
+    ),
     ...driveCountFamilies("minio_node", "node", local),
     ...(parity
       ? [

@@ -5,7 +5,8 @@ import { readProcessStats, type ProcReader } from "./process-stats.ts";
 
 const files: Record<string, string> = {
   "/proc/self/status": "Name:\tbunker\nVmPeak:\t  900000 kB\nVmSize:\t  800000 kB\nVmRSS:\t 100 kB\n",
-  "/proc/self/limits": "Limit                     Soft Limit           Hard Limit           Units\nMax cpu time              unlimited            unlimited            seconds\nMax open files            1048576              1048576              files\n",
+  "/proc/self/limits":
+    "Limit                     Soft Limit           Hard Limit           Units\nMax cpu time              unlimited            unlimited            seconds\nMax open files            1048576              1048576              files\n",
   "/proc/self/io": "rchar: 100\nwchar: 200\nsyscr: 3\nsyscw: 4\nread_bytes: 4096\nwrite_bytes: 8192\ncancelled_write_bytes: 0\n",
 };
 const fake: ProcReader = { text: (p) => files[p], count: (d) => (d === "/proc/self/fd" ? 17 : undefined) };

@@ -19,7 +19,10 @@ async function webCryptoToken(header: object, claims: object, secret: string, ha
 describe("verifyPrometheusToken", () => {
   test("accepts a generated HS512 token for the root user", () => {
     const token = signPrometheusToken(root, { nowS: NOW });
-    const [h, c] = token.split(".").slice(0, 2).map((p) => JSON.parse(Buffer.from(p, "base64url").toString()));
+    const [h, c] = token
+      .split(".")
+      .slice(0, 2)
+      .map((p) => JSON.parse(Buffer.from(p, "base64url").toString()));
     expect(h).toEqual({ alg: "HS512", typ: "JWT" });
     expect(c).toMatchObject({ sub: "minioadmin", iss: "prometheus" });
     expect(c.exp - NOW).toBe(100 * 365 * 24 * 3600);

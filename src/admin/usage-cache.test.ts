@@ -6,7 +6,22 @@ import type { AdminStore } from "./admin-store.ts";
 import { UsageCache } from "./usage-cache.ts";
 
 const version = (key: string, n: number, o: Partial<ObjectInfo> = {}): ObjectInfo =>
-  ({ bucket: "b", key, versionId: `v${n}`, isLatest: n === 0, deleteMarker: false, size: 10, etag: "", modTime: new Date(0), modTimeNs: 0n, contentType: "", userMeta: {}, storageClass: "STANDARD", parts: [], ...o }) as ObjectInfo;
+  ({
+    bucket: "b",
+    key,
+    versionId: `v${n}`,
+    isLatest: n === 0,
+    deleteMarker: false,
+    size: 10,
+    etag: "",
+    modTime: new Date(0),
+    modTimeNs: 0n,
+    contentType: "",
+    userMeta: {},
+    storageClass: "STANDARD",
+    parts: [],
+    ...o,
+  }) as ObjectInfo;
 
 function fakeStore(data: Record<string, ObjectInfo[]>, gone = new Set<string>()) {
   const calls = { list: 0, pages: 0 };
@@ -24,7 +39,13 @@ function fakeStore(data: Record<string, ObjectInfo[]>, gone = new Set<string>())
       const versions = all.slice(start, start + o.maxKeys);
       const last = versions.at(-1);
       const isTruncated = start + o.maxKeys < all.length;
-      return { versions, prefixes: [], isTruncated, nextKeyMarker: isTruncated ? last?.key : undefined, nextVersionIdMarker: isTruncated ? last?.versionId : undefined };
+      return {
+        versions,
+        prefixes: [],
+        isTruncated,
+        nextKeyMarker: isTruncated ? last?.key : undefined,
+        nextVersionIdMarker: isTruncated ? last?.versionId : undefined,
+      };
     },
   };
   return { store, calls };

@@ -21,8 +21,14 @@ export interface FlagSpec {
   why?: string;
 }
 
-const flag = (name: string, kind: FlagKind, scope: FlagSpec["scope"], effect: FlagSpec["effect"], why?: string, alias?: string): FlagSpec =>
-  ({ name, kind, scope, effect, why, alias });
+const flag = (name: string, kind: FlagKind, scope: FlagSpec["scope"], effect: FlagSpec["effect"], why?: string, alias?: string): FlagSpec => ({
+  name,
+  kind,
+  scope,
+  effect,
+  why,
+  alias,
+});
 
 /** Every flag of `minio` and `minio server`, and what Bunker does with it. */
 export const FLAGS: readonly FlagSpec[] = [
@@ -113,10 +119,7 @@ export function goDurationMs(text: string): number {
 function flagValue(spec: FlagSpec, value: string, where: string): string {
   const bool = spec.kind === "bool" ? parseBool(value) : undefined;
   const ok =
-    spec.kind === "bool" ? bool !== undefined
-    : spec.kind === "int" ? /^[-+]?\d+$/.test(value)
-    : spec.kind === "duration" ? GO_DURATION.test(value)
-    : true;
+    spec.kind === "bool" ? bool !== undefined : spec.kind === "int" ? /^[-+]?\d+$/.test(value) : spec.kind === "duration" ? GO_DURATION.test(value) : true;
   if (!ok) {
     const hint = { bool: "true or false", int: "a whole number", duration: 'a duration such as "30s" or "5m"' }[spec.kind as string];
     throw new ConfigError("InvalidFlag", `Invalid value "${value}" for flag "--${spec.name}" in ${where}: expected ${hint}`);
@@ -158,4 +161,3 @@ export function parseBool(text: string): boolean | undefined {
   if (text.toLowerCase() === "disabled") return false;
   return undefined;
 }
-

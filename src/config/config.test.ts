@@ -27,8 +27,7 @@ const BASE: LoadConfigOptions = {
   exists: () => false,
 };
 
-const load = (args: string[], env: Env = {}, opts: LoadConfigOptions = {}): Config =>
-  loadConfig(["bunker", ...args], env, { ...BASE, ...opts });
+const load = (args: string[], env: Env = {}, opts: LoadConfigOptions = {}): Config => loadConfig(["bunker", ...args], env, { ...BASE, ...opts });
 
 function server(args: string[], env: Env = {}, opts: LoadConfigOptions = {}): ServerConfig {
   const cfg = load(args, env, opts);
@@ -193,9 +192,7 @@ describe("addresses", () => {
 
   test("console rules: off with the browser, not the API address or port", () => {
     expect(server(["server", "/d"], { MINIO_BROWSER: "off" })).toMatchObject({ browser: false, consoleAddress: null });
-    expect(errorOf(() => load(["server", "--console-address", ":9000", "/d"])).message).toBe(
-      '--console-address ":9000" cannot be the same as --address',
-    );
+    expect(errorOf(() => load(["server", "--console-address", ":9000", "/d"])).message).toBe('--console-address ":9000" cannot be the same as --address');
     expect(errorOf(() => load(["server", "--console-address", "127.0.0.1:9000", "/d"])).message).toBe(
       "--console-address port 9000 cannot be the same as the --address port",
     );
@@ -275,7 +272,11 @@ describe("credentials", () => {
 
   test.each([
     [{ MINIO_ROOT_USER: "admin", MINIO_ROOT_PASSWORD: "password1" }, "admin", "MINIO_ROOT_USER"],
-    [{ BUNKER_ROOT_USER: "bunker", BUNKER_ROOT_PASSWORD: "password2", MINIO_ROOT_USER: "admin", MINIO_ROOT_PASSWORD: "password1" }, "bunker", "BUNKER_ROOT_USER"],
+    [
+      { BUNKER_ROOT_USER: "bunker", BUNKER_ROOT_PASSWORD: "password2", MINIO_ROOT_USER: "admin", MINIO_ROOT_PASSWORD: "password1" },
+      "bunker",
+      "BUNKER_ROOT_USER",
+    ],
     [{ MINIO_ACCESS_KEY: "legacy", MINIO_SECRET_KEY: "password3" }, "legacy", "MINIO_ACCESS_KEY"],
     [{ MINIO_ROOT_USER: "admin", MINIO_ROOT_PASSWORD: "password1", MINIO_ACCESS_KEY: "legacy", MINIO_SECRET_KEY: "password3" }, "admin", "MINIO_ROOT_USER"],
     [{ RUSTFS_ACCESS_KEY: "rustfs", RUSTFS_SECRET_KEY: "password4" }, "rustfs", "RUSTFS_ACCESS_KEY"],
@@ -368,7 +369,16 @@ describe("region, site, domains, metrics", () => {
 describe("storage classes", () => {
   test("defaults per pool", () => {
     const c = server(["server", "/a{1...16}", "/b{1...4}"]);
-    expect(c.storageClass).toEqual({ standard: undefined, rrs: undefined, optimize: "availability", inlineBlock: 131072, parity: [{ standard: 4, rrs: 1 }, { standard: 2, rrs: 1 }] });
+    expect(c.storageClass).toEqual({
+      standard: undefined,
+      rrs: undefined,
+      optimize: "availability",
+      inlineBlock: 131072,
+      parity: [
+        { standard: 4, rrs: 1 },
+        { standard: 2, rrs: 1 },
+      ],
+    });
     expect(server(["server", "/d"]).storageClass.parity).toEqual([{ standard: 0, rrs: 0 }]);
   });
 

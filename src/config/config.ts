@@ -242,7 +242,11 @@ function withEnvFile(env: Env, read: (path: string) => string | undefined): Env 
 function pickVolumes(positionals: string[], env: Env): { list: string[]; source: string; warnings: string[] } {
   for (const suffix of ["ARGS", "VOLUMES", "ENDPOINTS"]) {
     const found = lookup(env, suffix);
-    const list = found?.value.trim().split(/\s+/).filter((s) => s !== "") ?? [];
+    const list =
+      found?.value
+        .trim()
+        .split(/\s+/)
+        .filter((s) => s !== "") ?? [];
     if (!found || list.length === 0) continue;
     const differs = positionals.length > 0 && positionals.join(" ") !== list.join(" ");
     const warnings = differs ? [`Drive arguments "${positionals.join(" ")}" ignored: ${found.name} is set`] : [];
@@ -294,7 +298,10 @@ function resolveCredentials(env: Env, read: (path: string) => string | undefined
       throw new ConfigError("InvalidCredentials", `${set} is set but ${missing} is not; set both or neither`);
     }
     // MinIO counts bytes: at least 3 for the access key, 8 for the secret key.
-    for (const [value, name, min, what] of [[user, userVar, 3, "access"], [pass, passVar, 8, "secret"]] as const) {
+    for (const [value, name, min, what] of [
+      [user, userVar, 3, "access"],
+      [pass, passVar, 8, "secret"],
+    ] as const) {
       if (Buffer.byteLength(value) < min) {
         throw new ConfigError("InvalidCredentials", `Invalid ${name}: the ${what} key must be at least ${min} characters long`);
       }

@@ -56,10 +56,22 @@ describe("expandEllipses", () => {
 
   test("the leftmost range changes fastest (drives of a set spread over hosts)", () => {
     expect(expandEllipses("http://h{1...2}/d{1...3}")).toEqual([
-      "http://h1/d1", "http://h2/d1", "http://h1/d2", "http://h2/d2", "http://h1/d3", "http://h2/d3",
+      "http://h1/d1",
+      "http://h2/d1",
+      "http://h1/d2",
+      "http://h2/d2",
+      "http://h1/d3",
+      "http://h2/d3",
     ]);
     expect(expandEllipses("/a{1...2}/b{1...2}/c{1...2}")).toEqual([
-      "/a1/b1/c1", "/a2/b1/c1", "/a1/b2/c1", "/a2/b2/c1", "/a1/b1/c2", "/a2/b1/c2", "/a1/b2/c2", "/a2/b2/c2",
+      "/a1/b1/c1",
+      "/a2/b1/c1",
+      "/a1/b2/c1",
+      "/a2/b2/c1",
+      "/a1/b1/c2",
+      "/a2/b1/c2",
+      "/a1/b2/c2",
+      "/a2/b2/c2",
     ]);
   });
 

@@ -47,16 +47,10 @@ export function parseEllipses(arg: string): EllipsesPattern {
   }
   literals.push(arg.slice(last));
   if (ranges.length === 0) {
-    throw new ConfigError(
-      "InvalidEllipses",
-      `Invalid ellipsis pattern in "${arg}": write ranges as {N...M} with N <= M, e.g. "/data{1...4}"`,
-    );
+    throw new ConfigError("InvalidEllipses", `Invalid ellipsis pattern in "${arg}": write ranges as {N...M} with N <= M, e.g. "/data{1...4}"`);
   }
   if (literals.some((l) => l.includes("{") || l.includes("}"))) {
-    throw new ConfigError(
-      "InvalidEllipses",
-      `Invalid ellipsis pattern in "${arg}": a "{" or "}" is not part of a {N...M} range`,
-    );
+    throw new ConfigError("InvalidEllipses", `Invalid ellipsis pattern in "${arg}": a "{" or "}" is not part of a {N...M} range`);
   }
   let total = 1;
   for (const r of ranges) total *= r.values.length;
@@ -111,19 +105,13 @@ function expandRange(arg: string, text: string, a: string, b: string): string[] 
   const start = parseBound(a);
   const end = parseBound(b);
   if (!start || !end) {
-    throw new ConfigError(
-      "InvalidEllipses",
-      `Invalid range ${text} in "${arg}": bounds must be decimal or lowercase hexadecimal numbers`,
-    );
+    throw new ConfigError("InvalidEllipses", `Invalid range ${text} in "${arg}": bounds must be decimal or lowercase hexadecimal numbers`);
   }
   if (!Number.isSafeInteger(start.value) || !Number.isSafeInteger(end.value)) {
     throw new ConfigError("InvalidEllipses", `Invalid range ${text} in "${arg}": bound too large`);
   }
   if (start.value > end.value) {
-    throw new ConfigError(
-      "InvalidEllipses",
-      `Invalid range ${text} in "${arg}": start ${a} is bigger than end ${b}`,
-    );
+    throw new ConfigError("InvalidEllipses", `Invalid range ${text} in "${arg}": start ${a} is bigger than end ${b}`);
   }
   if (end.value - start.value + 1 > MAX_EXPANSION) {
     throw new ConfigError("InvalidEllipses", `Invalid range ${text} in "${arg}": more than ${MAX_EXPANSION} values`);

@@ -19,8 +19,7 @@ function errorOf(fn: () => unknown): ConfigError {
   throw new Error("expected a ConfigError");
 }
 
-const setRaws = (l: VolumeLayout, pool: number, set: number) =>
-  l.pools[pool].sets[set].map((i) => l.pools[pool].endpoints[i].raw);
+const setRaws = (l: VolumeLayout, pool: number, set: number) => l.pools[pool].sets[set].map((i) => l.pools[pool].endpoints[i].raw);
 
 describe("path drives", () => {
   test("one path is xl-single, made absolute", () => {
@@ -55,7 +54,10 @@ describe("path drives", () => {
 
   test("a plain list honours an explicit set size", () => {
     const l = parse(["/a", "/b", "/c", "/d"], { setDriveCount: 2 });
-    expect(l.pools[0].sets).toEqual([[0, 1], [2, 3]]);
+    expect(l.pools[0].sets).toEqual([
+      [0, 1],
+      [2, 3],
+    ]);
   });
 
   test("each ellipsis argument is a pool", () => {
@@ -80,10 +82,7 @@ describe("URL drives", () => {
     expect(l.setupType).toBe("dist-erasure");
     expect(l.pools[0]).toMatchObject({ setDriveCount: 16, setCount: 2 });
     const set0 = setRaws(l, 0, 0);
-    expect(set0.slice(0, 9)).toEqual([
-      ...Array.from({ length: 8 }, (_, i) => `http://host${i + 1}:9000/disk1`),
-      "http://host1:9000/disk2",
-    ]);
+    expect(set0.slice(0, 9)).toEqual([...Array.from({ length: 8 }, (_, i) => `http://host${i + 1}:9000/disk1`), "http://host1:9000/disk2"]);
     expect(setRaws(l, 0, 1)[0]).toBe("http://host1:9000/disk3");
   });
 

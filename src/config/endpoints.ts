@@ -71,10 +71,7 @@ function groupPools(list: string[], custom: number): PoolArgs[] {
   }
   if (withEllipses.length !== list.length) {
     const plain = list.find((a) => !hasEllipses(a));
-    throw new ConfigError(
-      "InvalidEndpoints",
-      `Invalid drive argument "${plain}": when several pools are given, every argument needs a {N...M} range`,
-    );
+    throw new ConfigError("InvalidEndpoints", `Invalid drive argument "${plain}": when several pools are given, every argument needs a {N...M} range`);
   }
   return list.map((arg) => {
     const pattern = parseEllipses(arg);

@@ -98,10 +98,45 @@ describe("MinIO TestGetSetIndexesEnvOverride (MINIO_ERASURE_SET_DRIVE_COUNT)", (
 
 describe("plain drive lists (no symmetry constraint): largest dividing size", () => {
   const table: [number, number | null][] = [
-    [2, 2], [3, 3], [4, 4], [5, 5], [6, 6], [7, 7], [8, 8], [9, 9], [10, 10], [11, 11], [12, 12],
-    [13, 13], [14, 14], [15, 15], [16, 16], [17, null], [18, 9], [19, null], [20, 10], [21, 7],
-    [22, 11], [23, null], [24, 12], [26, 13], [28, 14], [30, 15], [32, 16], [34, 2], [36, 12],
-    [38, 2], [40, 10], [42, 14], [45, 15], [48, 16], [60, 15], [64, 16], [96, 16], [100, 10], [121, 11],
+    [2, 2],
+    [3, 3],
+    [4, 4],
+    [5, 5],
+    [6, 6],
+    [7, 7],
+    [8, 8],
+    [9, 9],
+    [10, 10],
+    [11, 11],
+    [12, 12],
+    [13, 13],
+    [14, 14],
+    [15, 15],
+    [16, 16],
+    [17, null],
+    [18, 9],
+    [19, null],
+    [20, 10],
+    [21, 7],
+    [22, 11],
+    [23, null],
+    [24, 12],
+    [26, 13],
+    [28, 14],
+    [30, 15],
+    [32, 16],
+    [34, 2],
+    [36, 12],
+    [38, 2],
+    [40, 10],
+    [42, 14],
+    [45, 15],
+    [48, 16],
+    [60, 15],
+    [64, 16],
+    [96, 16],
+    [100, 10],
+    [121, 11],
   ];
   test.each(table)("%p drives → %p", (n, want) => {
     const run = () => chooseSetDriveCount({ totalSizes: [n], label: `${n} drives` });
@@ -110,9 +145,7 @@ describe("plain drive lists (no symmetry constraint): largest dividing size", ()
   });
 
   test("one drive cannot form a set", () => {
-    expect(errorOf(() => chooseSetDriveCount({ totalSizes: [1], label: '"/d{1...1}"' })).message).toContain(
-      'Invalid drive count 1 for "/d{1...1}"',
-    );
+    expect(errorOf(() => chooseSetDriveCount({ totalSizes: [1], label: '"/d{1...1}"' })).message).toContain('Invalid drive count 1 for "/d{1...1}"');
   });
 });
 
@@ -146,7 +179,10 @@ describe("helpers", () => {
   });
 
   test("splitIntoSets is sequential", () => {
-    expect(splitIntoSets(6, 3)).toEqual([[0, 1, 2], [3, 4, 5]]);
+    expect(splitIntoSets(6, 3)).toEqual([
+      [0, 1, 2],
+      [3, 4, 5],
+    ]);
     expect(splitIntoSets(1, 1)).toEqual([[0]]);
   });
 });

@@ -67,16 +67,14 @@ export function chooseSetDriveCount(input: SetSizeInput): number {
   if (dividing.length === 0) {
     throw new ConfigError(
       "InvalidEndpoints",
-      `Invalid drive count ${common} for ${label}: it is not divisible by any erasure set size from ` +
-        `${MIN_SET_DRIVES} to ${MAX_SET_DRIVES}`,
+      `Invalid drive count ${common} for ${label}: it is not divisible by any erasure set size from ` + `${MIN_SET_DRIVES} to ${MAX_SET_DRIVES}`,
     );
   }
   if (custom > 0) {
     if (!dividing.includes(custom)) {
       throw new ConfigError(
         "InvalidSetDriveCount",
-        `Invalid erasure set drive count ${custom} for ${common} drives of ${label}: ` +
-          `use one of ${dividing.join(", ")}`,
+        `Invalid erasure set drive count ${custom} for ${common} drives of ${label}: ` + `use one of ${dividing.join(", ")}`,
       );
     }
     // An explicit size skips the symmetry check: the operator chose the distribution.

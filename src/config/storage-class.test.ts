@@ -3,13 +3,7 @@ import { describe, expect, test } from "bun:test";
 import { ConfigError } from "./config-error.ts";
 import { parseVolumes } from "./endpoints.ts";
 import { defaultParity, defaultRrsParity } from "../util/index.ts";
-import {
-  DEFAULT_INLINE_BLOCK,
-  parseByteSize,
-  parseStorageClass,
-  resolveParity,
-  resolveStorageClasses,
-} from "./storage-class.ts";
+import { DEFAULT_INLINE_BLOCK, parseByteSize, parseStorageClass, resolveParity, resolveStorageClasses } from "./storage-class.ts";
 
 function errorOf(fn: () => unknown): ConfigError {
   try {
@@ -86,14 +80,18 @@ describe("resolveStorageClasses", () => {
   const layout = parseVolumes(["/a{1...16}", "/b{1...4}"], { cwd: "/" });
 
   test("per pool", () => {
-    expect(resolveStorageClasses({}, layout)).toEqual([{ standard: 4, rrs: 1 }, { standard: 2, rrs: 1 }]);
-    expect(resolveStorageClasses({ standard: "EC:2" }, layout)).toEqual([{ standard: 2, rrs: 1 }, { standard: 2, rrs: 1 }]);
+    expect(resolveStorageClasses({}, layout)).toEqual([
+      { standard: 4, rrs: 1 },
+      { standard: 2, rrs: 1 },
+    ]);
+    expect(resolveStorageClasses({ standard: "EC:2" }, layout)).toEqual([
+      { standard: 2, rrs: 1 },
+      { standard: 2, rrs: 1 },
+    ]);
   });
 
   test("a value valid for one pool but not another fails", () => {
-    expect(errorOf(() => resolveStorageClasses({ standard: "EC:4" }, layout)).message).toContain(
-      "erasure sets of 4 drives: parity must be at most 2",
-    );
+    expect(errorOf(() => resolveStorageClasses({ standard: "EC:4" }, layout)).message).toContain("erasure sets of 4 drives: parity must be at most 2");
   });
 });
 

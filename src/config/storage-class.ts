@@ -36,17 +36,13 @@ export interface ParityChoice {
 export function parseStorageClass(value: string, setDriveCount?: number, name = "storage class"): number {
   const parts = value.split(":");
   if (parts.length !== 2 || parts[0] !== "EC" || !/^[0-9]+$/.test(parts[1])) {
-    throw new ConfigError(
-      "InvalidStorageClass",
-      `Invalid ${name} "${value}": expected "EC:<parity drives>", e.g. "EC:4"`,
-    );
+    throw new ConfigError("InvalidStorageClass", `Invalid ${name} "${value}": expected "EC:<parity drives>", e.g. "EC:4"`);
   }
   const parity = Number(parts[1]);
   if (setDriveCount !== undefined && parity > Math.floor(setDriveCount / 2)) {
     throw new ConfigError(
       "InvalidStorageClass",
-      `Invalid ${name} "${value}" for erasure sets of ${setDriveCount} drives: parity must be at most ` +
-        `${Math.floor(setDriveCount / 2)} (half the drives)`,
+      `Invalid ${name} "${value}" for erasure sets of ${setDriveCount} drives: parity must be at most ` + `${Math.floor(setDriveCount / 2)} (half the drives)`,
     );
   }
   return parity;
@@ -55,19 +51,13 @@ export function parseStorageClass(value: string, setDriveCount?: number, name = 
 /** STANDARD and RRS parity for one set size; throws ConfigError when they do not fit. */
 export function resolveParity(settings: StorageClassSettings, setDriveCount: number): ParityChoice {
   const standard =
-    settings.standard !== undefined
-      ? parseStorageClass(settings.standard, setDriveCount, "STANDARD storage class")
-      : defaultParity(setDriveCount);
-  const rrs =
-    settings.rrs !== undefined
-      ? parseStorageClass(settings.rrs, setDriveCount, "REDUCED_REDUNDANCY storage class")
-      : defaultRrsParity(setDriveCount);
+    settings.standard !== undefined ? parseStorageClass(settings.standard, setDriveCount, "STANDARD storage class") : defaultParity(setDriveCount);
+  const rrs = settings.rrs !== undefined ? parseStorageClass(settings.rrs, setDriveCount, "REDUCED_REDUNDANCY storage class") : defaultRrsParity(setDriveCount);
   // As in MinIO, the ordering rule only binds when both parities are non-zero.
   if (standard > 0 && rrs > 0 && standard < rrs) {
     throw new ConfigError(
       "InvalidStorageClass",
-      `Invalid storage classes: REDUCED_REDUNDANCY parity ${rrs} is higher than STANDARD parity ${standard}; ` +
-        `RRS must not be more redundant than STANDARD`,
+      `Invalid storage classes: REDUCED_REDUNDANCY parity ${rrs} is higher than STANDARD parity ${standard}; ` + `RRS must not be more redundant than STANDARD`,
     );
   }
   return { standard, rrs };
@@ -79,11 +69,24 @@ export function resolveStorageClasses(settings: StorageClassSettings, layout: Vo
 }
 
 const BYTE_UNITS: Record<string, number> = {
-  "": 1, b: 1,
-  k: 1e3, kb: 1e3, ki: 1024, kib: 1024,
-  m: 1e6, mb: 1e6, mi: 1024 ** 2, mib: 1024 ** 2,
-  g: 1e9, gb: 1e9, gi: 1024 ** 3, gib: 1024 ** 3,
-  t: 1e12, tb: 1e12, ti: 1024 ** 4, tib: 1024 ** 4,
+  "": 1,
+  b: 1,
+  k: 1e3,
+  kb: 1e3,
+  ki: 1024,
+  kib: 1024,
+  m: 1e6,
+  mb: 1e6,
+  mi: 1024 ** 2,
+  mib: 1024 ** 2,
+  g: 1e9,
+  gb: 1e9,
+  gi: 1024 ** 3,
+  gib: 1024 ** 3,
+  t: 1e12,
+  tb: 1e12,
+  ti: 1024 ** 4,
+  tib: 1024 ** 4,
 };
 
 /** Parses sizes like "128KiB", "64 KB", "131072" (decimal and binary units, as MinIO). */

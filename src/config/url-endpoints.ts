@@ -73,10 +73,7 @@ export function checkUrlEndpoints(endpoints: readonly Endpoint[], label: string,
     if (!paths) machines.set(machine, (paths = new Map()));
     const prev = paths.get(e.path);
     if (prev) {
-      throw new ConfigError(
-        "InvalidEndpoints",
-        `Invalid drives in "${label}": "${prev.raw}" and "${e.raw}" are the same path on the same machine`,
-      );
+      throw new ConfigError("InvalidEndpoints", `Invalid drives in "${label}": "${prev.raw}" and "${e.raw}" are the same path on the same machine`);
     }
     paths.set(e.path, e);
   }

@@ -12,7 +12,6 @@ import { fileRangeStream, writeStreamToFile } from "./file-stream.ts";
 /** "always": fdatasync files before they become visible; "none": rely on the page cache. */
 export type FsyncPolicy = "always" | "none";
 
-
 /** Bun.file handles kept for shard files being read block by block (they hold no descriptor). */
 const FILE_REFS = 64;
 
@@ -148,7 +147,12 @@ export class FileOps {
     let buf: Uint8Array;
     try {
       // Bun.file's ranged read: one open + pread + close without FileHandle round trips.
-      buf = length === 0 ? new Uint8Array(0) : await this.#bunFile(file).slice(offset, offset + length).bytes();
+      buf =
+        length === 0
+          ? new Uint8Array(0)
+          : await this.#bunFile(file)
+              .slice(offset, offset + length)
+              .bytes();
     } catch (err) {
       throw await this.#notFoundOrVolume(err, volume, `Cannot read "${volume}/${path}" on "${this.root}"`);
     }
@@ -282,9 +286,17 @@ export class FileOps {
   async #notFoundOrVolume(err: unknown, volume: string, what: string): Promise<DriveError> {
     const e = toDriveError(err, what);
     if (e.kind !== "FileNotFound") return e;
-    const volOk = await fsp.access(`${this.root}/${volume}`).then(() => true, () => false);
+    const volOk = await fsp.access(`${this.root}/${volume}`).then(
+      () => true,
+      () => false,
+    );
     if (volOk) return e;
-    const rootOk = await fsp.access(this.root).then(() => true, () => false);
-    return new DriveError(rootOk ? "VolumeNotFound" : "Faulty", rootOk ? `Volume "${volume}" not found on "${this.root}"` : `Drive "${this.root}" is gone`, { cause: err });
+    const rootOk = await fsp.access(this.root).then(
+      () => true,
+      () => false,
+    );
+    return new DriveError(rootOk ? "VolumeNotFound" : "Faulty", rootOk ? `Volume "${volume}" not found on "${this.root}"` : `Drive "${this.root}" is gone`, {
+      cause: err,
+    });
   }
 }

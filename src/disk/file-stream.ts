@@ -72,7 +72,13 @@ async function readChunk(fh: fsp.FileHandle, at: number, n: number, shortMessage
  * (the last shorter), with up to READ_AHEAD positioned reads in flight. The handle is closed at
  * the end, on error and on cancel, once no read is in flight.
  */
-export function fileRangeStream(fh: fsp.FileHandle, offset: number, length: number, shortMessage: () => string, chunk = STREAM_CHUNK): ReadableStream<Uint8Array> {
+export function fileRangeStream(
+  fh: fsp.FileHandle,
+  offset: number,
+  length: number,
+  shortMessage: () => string,
+  chunk = STREAM_CHUNK,
+): ReadableStream<Uint8Array> {
   const end = offset + length;
   const size = Number.isSafeInteger(chunk) && chunk > 0 ? Math.min(chunk, MAX_STREAM_CHUNK) : STREAM_CHUNK;
   let next = offset;

@@ -7,8 +7,19 @@ const DEPLOYMENT = "a7d8b6c2-5e1f-4c3d-9a8b-7c6d5e4f3a2b";
 
 function sample(over: Partial<FormatV3["xl"]> = {}, top: Partial<FormatV3> = {}): FormatV3 {
   return {
-    version: "1", format: "xl", id: DEPLOYMENT,
-    xl: { version: "3", this: U(6), sets: [[U(1), U(2), U(3), U(4)], [U(5), U(6), U(7), U(8)]], distributionAlgo: "SIPMOD+PARITY", ...over },
+    version: "1",
+    format: "xl",
+    id: DEPLOYMENT,
+    xl: {
+      version: "3",
+      this: U(6),
+      sets: [
+        [U(1), U(2), U(3), U(4)],
+        [U(5), U(6), U(7), U(8)],
+      ],
+      distributionAlgo: "SIPMOD+PARITY",
+      ...over,
+    },
     ...top,
   };
 }
@@ -31,7 +42,12 @@ describe("format.json", () => {
 
   test("field order on write does not depend on the object's key order", () => {
     const f = sample();
-    const shuffled = { xl: { distributionAlgo: f.xl.distributionAlgo, sets: f.xl.sets, this: f.xl.this, version: f.xl.version }, id: f.id, format: f.format, version: f.version } as FormatV3;
+    const shuffled = {
+      xl: { distributionAlgo: f.xl.distributionAlgo, sets: f.xl.sets, this: f.xl.this, version: f.xl.version },
+      id: f.id,
+      format: f.format,
+      version: f.version,
+    } as FormatV3;
     expect(serializeFormatJson(shuffled)).toBe(serializeFormatJson(f));
   });
 
@@ -54,9 +70,39 @@ describe("format.json", () => {
     corrupt(text(sample({ this: "x" })), /xl.this/);
     corrupt(text(sample({ this: U(9) })), /not in xl.sets/);
     corrupt(text(sample({ sets: [] })), /empty/);
-    corrupt(text(sample({ sets: [[U(1), U(2), U(3), U(6)], [U(5), U(7), U(8)]] })), /set 1 has 3 drives, expected 4/);
-    corrupt(text(sample({ sets: [[U(1), U(2), U(3), U(4)], [U(5), U(6), U(7), "bad"]] })), /not a UUID/);
-    corrupt(text(sample({ sets: [[U(1), U(2), U(3), U(4)], [U(5), U(6), U(7), U(1)]] })), /more than once/);
+    corrupt(
+      text(
+        sample({
+          sets: [
+            [U(1), U(2), U(3), U(6)],
+            [U(5), U(7), U(8)],
+          ],
+        }),
+      ),
+      /set 1 has 3 drives, expected 4/,
+    );
+    corrupt(
+      text(
+        sample({
+          sets: [
+            [U(1), U(2), U(3), U(4)],
+            [U(5), U(6), U(7), "bad"],
+          ],
+        }),
+      ),
+      /not a UUID/,
+    );
+    corrupt(
+      text(
+        sample({
+          sets: [
+            [U(1), U(2), U(3), U(4)],
+            [U(5), U(6), U(7), U(1)],
+          ],
+        }),
+      ),
+      /more than once/,
+    );
     corrupt(text(sample({ distributionAlgo: "RANDOM" as "SIPMOD" })), /distributionAlgo/);
     corrupt(text(sample({ sets: [Array.from({ length: 17 }, (_, i) => U(i + 1))], this: U(1) })), /17 drives/);
     corrupt(text(sample({ this: U(1), sets: [[U(1), U(2)]] }, { format: "xl-single" })), /one set of one drive/);

@@ -61,7 +61,13 @@ function peekAtEnd(body: ReadableStream<Uint8Array>, size: number): ReadableStre
 describe("the createFile chunk-ownership case fails against drives that break the rule", () => {
   const cases: [string, () => Promise<LocalDrive>][] = [
     ["reads ahead (keeps chunks the producer already reused)", () => breaking((b) => b.pipeThrough(new TransformStream(undefined, { highWaterMark: 4 })))],
-    ["takes the producer's buffer (transfers it)", () => breaking((b) => b.pipeThrough(new TransformStream({ transform: (c, ctl) => ctl.enqueue(structuredClone(c, { transfer: [c.buffer as ArrayBuffer] })) })))],
+    [
+      "takes the producer's buffer (transfers it)",
+      () =>
+        breaking((b) =>
+          b.pipeThrough(new TransformStream({ transform: (c, ctl) => ctl.enqueue(structuredClone(c, { transfer: [c.buffer as ArrayBuffer] })) })),
+        ),
+    ],
     ["resolves before it is done with the chunks", () => breaking((b) => b, true)],
     ["reads past the last chunk before writing it (to refuse a long stream first)", () => breaking(peekAtEnd)],
   ];
@@ -180,7 +186,10 @@ describe("damaged xl.meta leaves LocalDrive only as DriveError Corrupt", () => {
       ];
       for (const [what, call] of calls) {
         // Reading must fail; a write may instead replace what it cannot read. Never another error type.
-        const err = await call().then(() => null, (e: unknown) => e);
+        const err = await call().then(
+          () => null,
+          (e: unknown) => e,
+        );
         if (err === null && what !== "readVersion") continue;
         expect({ name, what, error: err instanceof DriveError ? err.kind : String(err) }).toEqual({ name, what, error: "Corrupt" });
         expect((err as DriveError).cause).toBeDefined();

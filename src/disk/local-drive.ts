@@ -48,7 +48,10 @@ export class LocalDrive implements Drive {
   readonly #files: FileOps;
   readonly #meta: MetadataOps;
 
-  private constructor(readonly root: string, opts: LocalDriveOptions) {
+  private constructor(
+    readonly root: string,
+    opts: LocalDriveOptions,
+  ) {
     this.endpoint = root;
     this.#files = new FileOps(root, opts.fsync ?? "always");
     this.#meta = new MetadataOps(this.#files);
@@ -206,4 +209,3 @@ export class LocalDrive implements Drive {
     return resolveOnDrive(this.root, volume, path);
   }
 }
-

@@ -138,7 +138,10 @@ export class MetadataOps {
     if (volume === SYSTEM_VOLUME) return;
     checkPath(path);
     for (let dir = parentOf(path); dir !== ""; dir = parentOf(dir)) {
-      const isObject = await fsp.stat(this.files.abs(volume, metaPath(dir))).then((s) => s.isFile(), () => false);
+      const isObject = await fsp.stat(this.files.abs(volume, metaPath(dir))).then(
+        (s) => s.isFile(),
+        () => false,
+      );
       if (isObject) throw new DriveError("ParentIsObject", `Cannot create "${volume}/${path}": "${dir}" is an object`);
     }
   }

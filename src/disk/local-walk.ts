@@ -113,7 +113,17 @@ async function readMeta(file: string): Promise<Uint8Array | null> {
 
 /** Drops the inline-data section of an XL2 v1.3 file without decoding it. */
 function stripInlineData(bytes: Uint8Array): Uint8Array {
-  const isV13 = bytes.length >= 13 && bytes[0] === 0x58 && bytes[1] === 0x4c && bytes[2] === 0x32 && bytes[3] === 0x20 && bytes[4] === 1 && bytes[5] === 0 && bytes[6] === 3 && bytes[7] === 0 && bytes[8] === 0xc6;
+  const isV13 =
+    bytes.length >= 13 &&
+    bytes[0] === 0x58 &&
+    bytes[1] === 0x4c &&
+    bytes[2] === 0x32 &&
+    bytes[3] === 0x20 &&
+    bytes[4] === 1 &&
+    bytes[5] === 0 &&
+    bytes[6] === 3 &&
+    bytes[7] === 0 &&
+    bytes[8] === 0xc6;
   if (!isV13) return bytes;
   const len = new DataView(bytes.buffer, bytes.byteOffset + 9, 4).getUint32(0);
   const end = 13 + len + 5;

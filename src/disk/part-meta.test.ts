@@ -18,12 +18,7 @@ describe("part.N.meta", () => {
   test("writes the five mandatory keys in msgp order with Go's int and time encodings", () => {
     const bytes = encodePartMeta(PART);
     const expected =
-      "85" +
-      "a165" + "d920" + ascii(PART.etag) +
-      "a16e" + "03" +
-      "a173" + "d200500000" +
-      "a26173" + "d200500000" +
-      "a26d74" + "c70c05000000006553f100075bcd15";
+      "85" + "a165" + "d920" + ascii(PART.etag) + "a16e" + "03" + "a173" + "d200500000" + "a26173" + "d200500000" + "a26d74" + "c70c05000000006553f100075bcd15";
     expect(hex(bytes)).toBe(expected);
     expect(decodePartMeta(bytes)).toEqual(PART);
   });

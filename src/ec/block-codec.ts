@@ -115,14 +115,7 @@ export class BlockCodec {
   }
 
   /** Decodes framed segments of the same blocks; see DecodeResult. */
-  decode(
-    d: number,
-    p: number,
-    blockSize: number,
-    segments: readonly (Uint8Array | null)[],
-    dataLength: number,
-    rebuild = false,
-  ): DecodeResult {
+  decode(d: number, p: number, blockSize: number, segments: readonly (Uint8Array | null)[], dataLength: number, rebuild = false): DecodeResult {
     checkLayout({ d, p, blockSize });
     const n = d + p;
     if (segments.length !== n) throw new CodecError("InvalidLayout", `Expected ${n} segments for ${d}+${p}, got ${segments.length}`);
@@ -196,7 +189,12 @@ export class BlockCodec {
       this.#stage(b, plan, segments, sources, base, stride, false);
       const rows = this.#decodeRows(d, p, sources, missing);
       const outPtrs = missing.map((j) => base + (segments.length + j) * stride);
-      this.#kernel.mulMatrix(rows, sources.map((s) => base + s * stride), outPtrs, chunk);
+      this.#kernel.mulMatrix(
+        rows,
+        sources.map((s) => base + s * stride),
+        outPtrs,
+        chunk,
+      );
     }
     const mem = this.#kernel.memory;
     for (let j = 0; j < d; j++) {
@@ -230,7 +228,12 @@ export class BlockCodec {
       this.#stage(b, plan, segments, chosen[b], base, stride, true);
       const rows = this.#decodeRows(d, p, chosen[b], targets);
       const outPtrs = targets.map((t) => base + (n + t) * stride);
-      this.#kernel.mulMatrix(rows, chosen[b].map((s) => base + s * stride), outPtrs, chunk);
+      this.#kernel.mulMatrix(
+        rows,
+        chosen[b].map((s) => base + s * stride),
+        outPtrs,
+        chunk,
+      );
       targets.forEach((t, k) => {
         this.#hashInto(outPtrs[k], chunk, outPtrs[k] - HASH_SIZE);
         const mem = this.#kernel.memory;
@@ -244,15 +247,7 @@ export class BlockCodec {
    * Copies the source chunks of block b into their kernel slots. Right after verifying
    * block b the WASM path already has them there (`again` = false skips the copy).
    */
-  #stage(
-    b: number,
-    plan: BlockPlan,
-    segments: readonly (Uint8Array | null)[],
-    sources: number[],
-    base: number,
-    stride: number,
-    again: boolean,
-  ): void {
+  #stage(b: number, plan: BlockPlan, segments: readonly (Uint8Array | null)[], sources: number[], base: number, stride: number, again: boolean): void {
     if (!this.#native && !again) return;
     const mem = this.#kernel.memory;
     const from = plan.framed[b] + HASH_SIZE;

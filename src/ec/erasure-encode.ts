@@ -84,7 +84,11 @@ export async function erasureEncode(
   const out = new SinkSet(sinks, writeQuorum);
   const inflight: Promise<Uint8Array[]>[] = [];
   const maxInflight = pool.size + 1;
-  const cutter = new BatchCutter(source, () => pool.batch(layout, BLOCKS_PER_JOB * blockSize), (batch) => pool.release(batch));
+  const cutter = new BatchCutter(
+    source,
+    () => pool.batch(layout, BLOCKS_PER_JOB * blockSize),
+    (batch) => pool.release(batch),
+  );
   let size = 0;
   const drainOne = async () => {
     const segments = await inflight.shift()!;

@@ -80,8 +80,18 @@ test("erasureDecode: every range class equals the slice, data shards only when t
   for (const f of files) expect(f.length).toBe(bitrotFileSize(data.length, 65536, 4));
   const B = 65536;
   const ranges: [number, number][] = [
-    [0, data.length], [0, 0], [data.length, 0], [5, 100], [B - 10, 20], [B, B], [B - 1, 2 * B + 2],
-    [3 * B, 1234], [3 * B + 1000, 234], [data.length - 1, 1], [17, 3 * B], [0, 1],
+    [0, data.length],
+    [0, 0],
+    [data.length, 0],
+    [5, 100],
+    [B - 10, 20],
+    [B, B],
+    [B - 1, 2 * B + 2],
+    [3 * B, 1234],
+    [3 * B + 1000, 234],
+    [data.length - 1, 1],
+    [17, 3 * B],
+    [0, 1],
   ];
   for (const [offset, length] of ranges) {
     const sources = files.map((f) => new MemorySource(f));
@@ -91,7 +101,15 @@ test("erasureDecode: every range class equals the slice, data shards only when t
     expect(got.missing).toEqual([]);
     expect(sources[4].reads + sources[5].reads).toBe(0);
   }
-  expect(readRange(layout, files.map((f) => new MemorySource(f)), data.length, 10, data.length)).rejects.toThrow(CodecError);
+  expect(
+    readRange(
+      layout,
+      files.map((f) => new MemorySource(f)),
+      data.length,
+      10,
+      data.length,
+    ),
+  ).rejects.toThrow(CodecError);
 });
 
 test("erasureDecode routes around failing and corrupt sources and reports them", async () => {
@@ -144,13 +162,28 @@ test("erasureEncode: empty source, failing sinks within and beyond quorum, sourc
     yield new Uint8Array(5000);
     throw boom;
   }
-  const err = await erasureEncode(pool, layout, failing(), Array.from({ length: 4 }, () => new MemorySink()), 3).catch((e) => e);
+  const err = await erasureEncode(
+    pool,
+    layout,
+    failing(),
+    Array.from({ length: 4 }, () => new MemorySink()),
+    3,
+  ).catch((e) => e);
   expect(err.kind).toBe("SourceFailed");
   expect(err.cause).toBe(boom);
 
   const ac = new AbortController();
   ac.abort(new Error("stop"));
-  expect(await erasureEncode(pool, layout, streamOf(data), Array.from({ length: 4 }, () => new MemorySink()), 3, { signal: ac.signal }).catch((e) => e.kind)).toBe("Aborted");
+  expect(
+    await erasureEncode(
+      pool,
+      layout,
+      streamOf(data),
+      Array.from({ length: 4 }, () => new MemorySink()),
+      3,
+      { signal: ac.signal },
+    ).catch((e) => e.kind),
+  ).toBe("Aborted");
 });
 
 test("erasureHeal rebuilds lost and corrupt shard files byte for byte", async () => {
@@ -167,6 +200,12 @@ test("erasureHeal rebuilds lost and corrupt shard files byte for byte", async ()
   expect(hex(sinks[0]!.bytes)).toBe(hex(files[0]));
   expect(hex(sinks[5]!.bytes)).toBe(hex(files[5]));
   const none = [new MemorySink(), null, null, null, null, null];
-  await erasureHeal(pool, layout, files.map((f) => new MemorySource(f)), none, 0);
+  await erasureHeal(
+    pool,
+    layout,
+    files.map((f) => new MemorySource(f)),
+    none,
+    0,
+  );
   expect(none[0]!.parts.length).toBe(0);
 });

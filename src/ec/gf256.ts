@@ -103,5 +103,8 @@ export function encodingMatrix(d: number, p: number): Matrix {
  */
 export function decodeMatrix(encoding: Matrix, sources: number[], targets: number[]): Matrix {
   const inv = matInvert(sources.map((s) => encoding[s]));
-  return matMul(targets.map((t) => encoding[t]), inv);
+  return matMul(
+    targets.map((t) => encoding[t]),
+    inv,
+  );
 }

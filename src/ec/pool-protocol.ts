@@ -88,7 +88,7 @@ function runEncode(state: WorkerState, job: Extract<JobRequest, { op: "encode" }
   if (job.buffer) state.arenas.set(job.arena, { buffer: job.buffer });
   if (job.memory) state.arenas.set(job.arena, { buffer: job.memory.buffer as unknown as SharedArrayBuffer, kernel: new EcKernel(job.memory) });
   const arena = state.arenas.get(job.arena);
-  if (!arena || (job.blocks > 0) !== Boolean(arena.kernel)) throw new CodecError("WorkerCrashed", `Erasure worker does not hold arena ${job.arena}`);
+  if (!arena || job.blocks > 0 !== Boolean(arena.kernel)) throw new CodecError("WorkerCrashed", `Erasure worker does not hold arena ${job.arena}`);
   let segmentLength: number;
   if (arena.kernel) {
     let encoder = state.encoders.get(job.hash);

@@ -21,7 +21,11 @@ test("encoding matrices: parity rows equal the vectors' for every listed d+p", (
   const rows = readVector("fixtures/vectors/reedsolomon.json").parity_rows.matrices as Record<string, number[][]>;
   for (const [k, want] of Object.entries(rows)) {
     const [d, p] = k.split("+").map(Number);
-    expect(encodingMatrix(d, p).slice(d).map((r) => [...r])).toEqual(want);
+    expect(
+      encodingMatrix(d, p)
+        .slice(d)
+        .map((r) => [...r]),
+    ).toEqual(want);
   }
 });
 

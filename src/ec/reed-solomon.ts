@@ -45,7 +45,12 @@ export class ReedSolomon implements ErasureCodec {
       this.#decodeCache.set(key, rows);
     }
     const outs = targets.map(() => new Uint8Array(len));
-    this.#apply(rows, sources.map((s) => shards[s]!), outs, len);
+    this.#apply(
+      rows,
+      sources.map((s) => shards[s]!),
+      outs,
+      len,
+    );
     targets.forEach((t, i) => (shards[t] = outs[i]));
   }
 

@@ -138,7 +138,14 @@ test("a range inside one block is one random read per data shard, no stream", as
   const sources = files.map((f) => new StreamSource(f));
   const got = await decode(LAYOUT, sources, DATA.length, 2 * 65536 + 5, 1000);
   expect(hex(got.data)).toBe(hex(DATA.subarray(2 * 65536 + 5, 2 * 65536 + 1005)));
-  expect(sources.map((s) => [s.reads, s.opened.length])).toEqual([[1, 0], [1, 0], [1, 0], [1, 0], [0, 0], [0, 0]]);
+  expect(sources.map((s) => [s.reads, s.opened.length])).toEqual([
+    [1, 0],
+    [1, 0],
+    [1, 0],
+    [1, 0],
+    [0, 0],
+    [0, 0],
+  ]);
 });
 
 test("a stream that breaks part-way: that shard is missing from there on, a parity shard streams the rest", async () => {

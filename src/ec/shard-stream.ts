@@ -39,7 +39,8 @@ export class ShardStream {
    * `offset`. Once the stream fails, this and every later take fail with the same error.
    */
   take(offset: number, length: number): Promise<Uint8Array> {
-    if (!this.accepts(offset, length)) return Promise.reject(this.#failure ?? new CodecError("InvalidLayout", `Shard stream cannot go back to ${offset} or past ${this.#end}`));
+    if (!this.accepts(offset, length))
+      return Promise.reject(this.#failure ?? new CodecError("InvalidLayout", `Shard stream cannot go back to ${offset} or past ${this.#end}`));
     this.#reserved = offset + length;
     const run = this.#tail.then(() => this.#take(offset, length));
     this.#tail = run.catch(() => {});

@@ -43,11 +43,7 @@ export function checkShards(shards: readonly (Uint8Array | null)[], d: number, p
 }
 
 /** Indexes to rebuild and the first d present shards to rebuild them from. */
-export function planReconstruct(
-  shards: readonly (Uint8Array | null)[],
-  d: number,
-  dataOnly: boolean,
-): { sources: number[]; targets: number[] } {
+export function planReconstruct(shards: readonly (Uint8Array | null)[], d: number, dataOnly: boolean): { sources: number[]; targets: number[] } {
   const sources: number[] = [];
   const targets: number[] = [];
   shards.forEach((s, i) => {

@@ -88,42 +88,52 @@ async function observe(): Promise<Map<string, string>> {
       }
     }
     const listed = (await t.store.listObjects(bucket, { maxKeys: 1000 })).objects.map((o) => `${bucket}/${o.key}`).sort();
-    const present = [...seen].filter(([id, v]) => id.startsWith(`${bucket}/`) && v !== ABSENT).map(([id]) => id).sort();
+    const present = [...seen]
+      .filter(([id, v]) => id.startsWith(`${bucket}/`) && v !== ABSENT)
+      .map(([id]) => id)
+      .sort();
     expect(listed).toEqual(present);
   }
   return seen;
 }
 
-test.each([false, true])(`SIGKILL during writes, ${ITERATIONS} times (WireDrive: %p): every key old or new, whole, never broken`, async (wire) => {
-  await openFresh(wire);
-  let state = new Map(CRASH_BUCKETS.flatMap((b) => CRASH_KEYS.map((k) => [`${b}/${k}`, ABSENT] as [string, string])));
-  let landedUnacked = 0;
-  let inFlight = 0;
-  for (let i = 0; i < ITERATIONS; i++) {
-    const lines = await runAndKill(1000 + i, 150 + ((i * 389) % 1100), wire);
-    const allowed = allowedStates(state, lines);
-    inFlight += [...allowed.values()].filter((s) => s.size > 1).length;
-    await t.reopen();
-    const seen = await observe();
-    for (const [id, v] of seen) expect({ id, v, allowed: allowed.get(id)!.has(v) }).toEqual({ id, v, allowed: true });
-    for (const [id, v] of seen) {
-      const [bucket, ...rest] = id.split("/");
-      const lastAck = lines.filter((l) => l.startsWith(`ACK ${bucket} ${rest.join("/")} `)).at(-1)?.split(" ")[3];
-      if (v !== (lastAck ?? state.get(id))) landedUnacked++;
+test.each([false, true])(
+  `SIGKILL during writes, ${ITERATIONS} times (WireDrive: %p): every key old or new, whole, never broken`,
+  async (wire) => {
+    await openFresh(wire);
+    let state = new Map(CRASH_BUCKETS.flatMap((b) => CRASH_KEYS.map((k) => [`${b}/${k}`, ABSENT] as [string, string])));
+    let landedUnacked = 0;
+    let inFlight = 0;
+    for (let i = 0; i < ITERATIONS; i++) {
+      const lines = await runAndKill(1000 + i, 150 + ((i * 389) % 1100), wire);
+      const allowed = allowedStates(state, lines);
+      inFlight += [...allowed.values()].filter((s) => s.size > 1).length;
+      await t.reopen();
+      const seen = await observe();
+      for (const [id, v] of seen) expect({ id, v, allowed: allowed.get(id)!.has(v) }).toEqual({ id, v, allowed: true });
+      for (const [id, v] of seen) {
+        const [bucket, ...rest] = id.split("/");
+        const lastAck = lines
+          .filter((l) => l.startsWith(`ACK ${bucket} ${rest.join("/")} `))
+          .at(-1)
+          ?.split(" ")[3];
+        if (v !== (lastAck ?? state.get(id))) landedUnacked++;
+      }
+      // heal what the crash left (partial commits, staged data) and check nothing changed
+      const healed = await t.store.healAll();
+      expect(healed.failed).toEqual([]);
+      expect(await observe()).toEqual(seen);
+      for (const [id, v] of seen) {
+        if (v === ABSENT) continue;
+        const [bucket, ...rest] = id.split("/");
+        expect(await damagedPositions(t.store, bucket, encodeDirObject(rest.join("/")))).toEqual([]);
+      }
+      state = seen;
+      await t.close();
     }
-    // heal what the crash left (partial commits, staged data) and check nothing changed
-    const healed = await t.store.healAll();
-    expect(healed.failed).toEqual([]);
-    expect(await observe()).toEqual(seen);
-    for (const [id, v] of seen) {
-      if (v === ABSENT) continue;
-      const [bucket, ...rest] = id.split("/");
-      expect(await damagedPositions(t.store, bucket, encodeDirObject(rest.join("/")))).toEqual([]);
-    }
-    state = seen;
-    await t.close();
-  }
-  // the kills really landed inside writes
-  expect(inFlight).toBeGreaterThan(0);
-  console.log(`crash test: ${ITERATIONS} kills, ${inFlight} writes in flight at a kill, ${landedUnacked} landed without their ACK`);
-}, 300_000);
+    // the kills really landed inside writes
+    expect(inFlight).toBeGreaterThan(0);
+    console.log(`crash test: ${ITERATIONS} kills, ${inFlight} writes in flight at a kill, ${landedUnacked} landed without their ACK`);
+  },
+  300_000,
+);

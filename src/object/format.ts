@@ -64,11 +64,15 @@ export async function loadPoolFormat(pool: PoolDrives, opts: { deploymentId?: st
   const ref = formatted.find((x) => x.f.id === refId)!.f;
   for (const { i, f } of formatted) {
     const where = pool.drives[i]!.endpoint;
-    if (f.id !== refId) throw new ObjectError("InvalidArgument", `Drive "${where}" belongs to another deployment (${f.id}, expected ${refId}); remove it or use a fresh drive`);
+    if (f.id !== refId)
+      throw new ObjectError("InvalidArgument", `Drive "${where}" belongs to another deployment (${f.id}, expected ${refId}); remove it or use a fresh drive`);
     checkPosition(pool, ref, f, i, where);
   }
   if (ref.xl.sets.length !== pool.sets.length || ref.xl.sets[0].length !== pool.sets[0].length) {
-    throw new ObjectError("InvalidArgument", `The drives were formatted as ${ref.xl.sets.length} set(s) of ${ref.xl.sets[0].length} drives, but the command line makes ${pool.sets.length} set(s) of ${pool.sets[0].length}`);
+    throw new ObjectError(
+      "InvalidArgument",
+      `The drives were formatted as ${ref.xl.sets.length} set(s) of ${ref.xl.sets[0].length} drives, but the command line makes ${pool.sets.length} set(s) of ${pool.sets[0].length}`,
+    );
   }
   const freshDrives: PoolFormat["freshDrives"] = [];
   const sets = pool.sets.map((set) => set.map((idx) => (states[idx].kind === "offline" ? null : pool.drives[idx])));
@@ -93,7 +97,10 @@ function checkPosition(pool: PoolDrives, ref: FormatV3, f: FormatV3, driveIndex:
     const expected = pool.sets[si]?.[pos];
     if (expected !== driveIndex) {
       const given = pool.sets.flatMap((s, i) => s.map((d, j) => (d === driveIndex ? `set ${i + 1} position ${j + 1}` : ""))).find((x) => x) ?? "?";
-      throw new ObjectError("InvalidArgument", `Drive "${where}" was formatted as set ${si + 1} position ${pos + 1} but is given as ${given}; pass the drives in their original order`);
+      throw new ObjectError(
+        "InvalidArgument",
+        `Drive "${where}" was formatted as set ${si + 1} position ${pos + 1} but is given as ${given}; pass the drives in their original order`,
+      );
     }
     return;
   }
@@ -104,12 +111,20 @@ async function createPoolFormat(pool: PoolDrives, states: DriveState[], opts: { 
   const offline = states.filter((s) => s.kind === "offline").length;
   if (offline > 0) {
     const first = states.find((s) => s.kind === "offline") as { error: unknown };
-    throw new ObjectError("InvalidArgument", `Cannot format a new deployment while ${offline} drive(s) are unusable (first: ${first.error instanceof Error ? first.error.message : String(first.error)})`);
+    throw new ObjectError(
+      "InvalidArgument",
+      `Cannot format a new deployment while ${offline} drive(s) are unusable (first: ${first.error instanceof Error ? first.error.message : String(first.error)})`,
+    );
   }
   const deploymentId = opts.deploymentId ?? crypto.randomUUID();
   const single = pool.drives.length === 1;
   const ids = pool.sets.map((set) => set.map(() => crypto.randomUUID()));
-  const base: FormatV3 = { version: "1", format: single ? "xl-single" : "xl", id: deploymentId, xl: { version: "3", this: "", sets: ids, distributionAlgo: "SIPMOD+PARITY" } };
+  const base: FormatV3 = {
+    version: "1",
+    format: single ? "xl-single" : "xl",
+    id: deploymentId,
+    xl: { version: "3", this: "", sets: ids, distributionAlgo: "SIPMOD+PARITY" },
+  };
   await Promise.all(pool.sets.flatMap((set, si) => set.map((idx, pos) => writeFormat(pool.drives[idx]!, { ...base, xl: { ...base.xl, this: ids[si][pos] } }))));
   const sets = pool.sets.map((set) => set.map((idx) => pool.drives[idx]));
   return { deploymentId, distributionAlgo: base.xl.distributionAlgo, sets, freshDrives: [], created: true };

@@ -53,7 +53,11 @@ async function put(key: string, versioning: "unversioned" | "enabled" | "suspend
 async function buildNamespace(): Promise<void> {
   await t.store.makeBucket("lst");
   for (let i = 0; i < 50; i++) await put(randomKey(), "unversioned");
-  for (const [phase, versioning] of [["Enabled", "enabled"], ["Suspended", "suspended"], ["Enabled", "enabled"]] as const) {
+  for (const [phase, versioning] of [
+    ["Enabled", "enabled"],
+    ["Suspended", "suspended"],
+    ["Enabled", "enabled"],
+  ] as const) {
     await setVersioning(phase);
     for (let i = 0; i < 60; i++) {
       const known = model.sortedKeys();
@@ -84,7 +88,8 @@ afterAll(async () => {
 });
 
 const objKey = (o: ObjectInfo) => `${o.key}|${o.versionId}|${o.deleteMarker}|${o.isLatest}|${o.etag}|${o.size}`;
-const modelKey = (i: ModelItem & { kind: "object" }) => `${i.key}|${i.version.versionId}|${i.version.deleteMarker}|${i.isLatest}|${i.version.etag}|${i.version.size}`;
+const modelKey = (i: ModelItem & { kind: "object" }) =>
+  `${i.key}|${i.version.versionId}|${i.version.deleteMarker}|${i.isLatest}|${i.version.etag}|${i.version.size}`;
 const split = (items: ModelItem[]) => ({
   objects: items.flatMap((i) => (i.kind === "object" ? [modelKey(i)] : [])),
   prefixes: items.flatMap((i) => (i.kind === "prefix" ? [i.prefix] : [])),
@@ -97,7 +102,11 @@ async function walkObjects(prefix: string, delimiter: string, marker: string | u
     const want = ListingModel.page(model.objectItems(prefix, delimiter, marker), maxKeys);
     const got = await t.store.listObjects("lst", { prefix, delimiter, after: marker, maxKeys });
     const label = JSON.stringify({ prefix, delimiter, marker, maxKeys });
-    expect({ label, objects: got.objects.map(objKey), prefixes: got.prefixes, truncated: got.isTruncated }).toEqual({ label, ...split(want.items), truncated: want.isTruncated });
+    expect({ label, objects: got.objects.map(objKey), prefixes: got.prefixes, truncated: got.isTruncated }).toEqual({
+      label,
+      ...split(want.items),
+      truncated: want.isTruncated,
+    });
     if (want.items.length > 0) expect(got.nextMarker).toBe(want.nextMarker);
     pages++;
     if (!got.isTruncated) return pages;
@@ -105,14 +114,25 @@ async function walkObjects(prefix: string, delimiter: string, marker: string | u
   }
 }
 
-async function walkVersions(prefix: string, delimiter: string, keyMarker: string | undefined, versionIdMarker: string | undefined, maxKeys: number): Promise<number> {
+async function walkVersions(
+  prefix: string,
+  delimiter: string,
+  keyMarker: string | undefined,
+  versionIdMarker: string | undefined,
+  maxKeys: number,
+): Promise<number> {
   let pages = 0;
   for (;;) {
     const want = ListingModel.page(model.versionItems(prefix, delimiter, keyMarker, versionIdMarker), maxKeys);
     const got = await t.store.listObjectVersions("lst", { prefix, delimiter, keyMarker, versionIdMarker, maxKeys });
     const label = JSON.stringify({ prefix, delimiter, keyMarker, versionIdMarker, maxKeys });
     const w = split(want.items);
-    expect({ label, versions: got.versions.map(objKey), prefixes: got.prefixes, truncated: got.isTruncated }).toEqual({ label, versions: w.objects, prefixes: w.prefixes, truncated: want.isTruncated });
+    expect({ label, versions: got.versions.map(objKey), prefixes: got.prefixes, truncated: got.isTruncated }).toEqual({
+      label,
+      versions: w.objects,
+      prefixes: w.prefixes,
+      truncated: want.isTruncated,
+    });
     if (want.items.length > 0) expect([got.nextKeyMarker, got.nextVersionIdMarker]).toEqual([want.nextMarker, want.nextVersionIdMarker]);
     pages++;
     if (!got.isTruncated) return pages;
@@ -150,7 +170,8 @@ describe("listing matches the S3 model", () => {
   });
 
   test("ListObjects: every prefix × delimiter, whole pages and max-keys 2", async () => {
-    for (const prefix of prefixes()) for (const delimiter of DELIMITERS) for (const maxKeys of [1000, 2]) await walkObjects(prefix, delimiter, undefined, maxKeys);
+    for (const prefix of prefixes())
+      for (const delimiter of DELIMITERS) for (const maxKeys of [1000, 2]) await walkObjects(prefix, delimiter, undefined, maxKeys);
   }, 120_000);
 
   test("ListObjects: random markers (existing keys, prefixes of keys, absent), max-keys 1 and 3", async () => {
@@ -162,7 +183,8 @@ describe("listing matches the S3 model", () => {
   }, 120_000);
 
   test("ListObjectVersions: every prefix × delimiter, max-keys 1000 and 3", async () => {
-    for (const prefix of prefixes()) for (const delimiter of DELIMITERS) for (const maxKeys of [1000, 3]) await walkVersions(prefix, delimiter, undefined, undefined, maxKeys);
+    for (const prefix of prefixes())
+      for (const delimiter of DELIMITERS) for (const maxKeys of [1000, 3]) await walkVersions(prefix, delimiter, undefined, undefined, maxKeys);
   }, 120_000);
 
   test("ListObjectVersions: key markers and version-id markers (incl. null and delete markers)", async () => {

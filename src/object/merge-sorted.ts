@@ -13,7 +13,10 @@ export interface MergedGroup<T extends Keyed> {
   items: { source: number; item: T }[];
 }
 
-export async function* mergeSorted<T extends Keyed>(streams: AsyncIterable<T>[], onError?: (source: number, err: unknown) => void): AsyncGenerator<MergedGroup<T>> {
+export async function* mergeSorted<T extends Keyed>(
+  streams: AsyncIterable<T>[],
+  onError?: (source: number, err: unknown) => void,
+): AsyncGenerator<MergedGroup<T>> {
   const iters = streams.map((s) => s[Symbol.asyncIterator]());
   const heads: (T | null)[] = new Array(iters.length).fill(null);
   const live = new Set<number>();

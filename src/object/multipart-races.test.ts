@@ -62,7 +62,11 @@ test("an earlier-started part whose commit is slow on one drive: the one that an
   expect((err as ObjectError).kind).toBe("InvalidPart");
   expect((await completedBytes(id, winner.etag)).equals(Buffer.from(winner.data))).toBe(true);
   // Every drive's shard belongs to the winner: any two drives decode it.
-  for (const off of [[0, 1], [2, 3], [0, 3]]) {
+  for (const off of [
+    [0, 1],
+    [2, 3],
+    [0, 3],
+  ]) {
     for (const [i, d] of t.drives.entries()) d.faults = off.includes(i) ? {} : { offline: true };
     expect(Buffer.from(await readAllBody((await t.store.getObject("bkt", "k", {})).body)).equals(Buffer.from(winner.data))).toBe(true);
   }
@@ -80,9 +84,16 @@ test("a drive that failed to take a re-uploaded part does not mix the old part i
   t.drives[1].faults = {};
   expect(r.etag).toBe(md5hex(now));
   expect((await completedBytes(id, r.etag)).equals(Buffer.from(now))).toBe(true);
-  for (const off of [[0, 1], [1, 2], [1, 3]]) {
+  for (const off of [
+    [0, 1],
+    [1, 2],
+    [1, 3],
+  ]) {
     for (const [i, d] of t.drives.entries()) d.faults = off.includes(i) ? {} : { offline: true };
-    const got = await t.store.getObject("bkt", "k", {}).then(async (g) => Buffer.from(await readAllBody(g.body)), (e) => e);
+    const got = await t.store.getObject("bkt", "k", {}).then(
+      async (g) => Buffer.from(await readAllBody(g.body)),
+      (e) => e,
+    );
     // Either the right bytes or a clean refusal (drive 1 holds no usable shard): never old ones.
     if (got instanceof Buffer) expect(got.equals(Buffer.from(now))).toBe(true);
     else expect(got).toBeInstanceOf(ObjectError);

@@ -244,16 +244,7 @@ export interface CompleteOptions {
 }
 
 /** Bucket configuration documents stored in .metadata.bin, as raw bytes (XML or JSON). */
-export type BucketConfigKind =
-  | "policy"
-  | "notification"
-  | "lifecycle"
-  | "objectLock"
-  | "versioning"
-  | "encryption"
-  | "tagging"
-  | "quota"
-  | "replication";
+export type BucketConfigKind = "policy" | "notification" | "lifecycle" | "objectLock" | "versioning" | "encryption" | "tagging" | "quota" | "replication";
 
 export interface HealResult {
   bucket: string;

@@ -8,15 +8,27 @@ const enc = (s: string) => new TextEncoder().encode(s);
 const NS = 'xmlns="http://s3.amazonaws.com/doc/2006-03-01/"';
 
 test("a rule's mode and period are found; documents without one have none", () => {
-  expect(defaultRetentionOf(enc(`<ObjectLockConfiguration ${NS}><ObjectLockEnabled>Enabled</ObjectLockEnabled><Rule><DefaultRetention><Mode>COMPLIANCE</Mode><Years>1</Years></DefaultRetention></Rule></ObjectLockConfiguration>`))).toBe("COMPLIANCE 1 years");
-  expect(defaultRetentionOf(enc(`<ObjectLockConfiguration><Rule><DefaultRetention>\n <Mode> GOVERNANCE </Mode>\n <Days>7</Days></DefaultRetention></Rule></ObjectLockConfiguration>`))).toBe("GOVERNANCE 7 days");
+  expect(
+    defaultRetentionOf(
+      enc(
+        `<ObjectLockConfiguration ${NS}><ObjectLockEnabled>Enabled</ObjectLockEnabled><Rule><DefaultRetention><Mode>COMPLIANCE</Mode><Years>1</Years></DefaultRetention></Rule></ObjectLockConfiguration>`,
+      ),
+    ),
+  ).toBe("COMPLIANCE 1 years");
+  expect(
+    defaultRetentionOf(
+      enc(`<ObjectLockConfiguration><Rule><DefaultRetention>\n <Mode> GOVERNANCE </Mode>\n <Days>7</Days></DefaultRetention></Rule></ObjectLockConfiguration>`),
+    ),
+  ).toBe("GOVERNANCE 7 days");
   expect(defaultRetentionOf(enc(`<ObjectLockConfiguration ${NS}><ObjectLockEnabled>Enabled</ObjectLockEnabled></ObjectLockConfiguration>`))).toBeUndefined();
   expect(defaultRetentionOf(null)).toBeUndefined();
   expect(defaultRetentionOf(new Uint8Array())).toBeUndefined();
 });
 
 test("refuseDefaultRetention throws NotImplemented naming the bucket and the rule", () => {
-  const rule = enc("<ObjectLockConfiguration><Rule><DefaultRetention><Mode>GOVERNANCE</Mode><Days>30</Days></DefaultRetention></Rule></ObjectLockConfiguration>");
+  const rule = enc(
+    "<ObjectLockConfiguration><Rule><DefaultRetention><Mode>GOVERNANCE</Mode><Days>30</Days></DefaultRetention></Rule></ObjectLockConfiguration>",
+  );
   let err: unknown;
   try {
     refuseDefaultRetention("b", rule);
@@ -24,6 +36,9 @@ test("refuseDefaultRetention throws NotImplemented naming the bucket and the rul
     err = e;
   }
   expect(err).toBeInstanceOf(ObjectError);
-  expect([(err as ObjectError).kind, (err as ObjectError).message]).toEqual(["Unsupported", expect.stringContaining('"b" has a default object-lock retention rule (GOVERNANCE 30 days)')]);
+  expect([(err as ObjectError).kind, (err as ObjectError).message]).toEqual([
+    "Unsupported",
+    expect.stringContaining('"b" has a default object-lock retention rule (GOVERNANCE 30 days)'),
+  ]);
   expect(() => refuseDefaultRetention("b", null)).not.toThrow();
 });

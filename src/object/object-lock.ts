@@ -18,7 +18,11 @@ const LEGAL_HOLD = "x-amz-object-lock-legal-hold";
 export function checkRemovable(fi: FileInfo, nowMs: number, bypassGovernance: boolean, key: string): void {
   if (fi.deleted) return;
   const locked = (why: string): never => {
-    throw new ObjectError("ObjectLocked", `Version "${fi.versionId}" of "${key}" is WORM protected (${why})`, { bucket: fi.volume, key, versionId: fi.versionId });
+    throw new ObjectError("ObjectLocked", `Version "${fi.versionId}" of "${key}" is WORM protected (${why})`, {
+      bucket: fi.volume,
+      key,
+      versionId: fi.versionId,
+    });
   };
   const field = (name: string) => metaValue(fi.userMeta, name)?.trim();
   if (field(LEGAL_HOLD)?.toUpperCase() === "ON") locked("legal hold");

@@ -1,15 +1,7 @@
 // Placement hashing against MinIO's own vectors (fixtures/vectors/placement-hashing.json),
 // the SipHash paper's vectors, and a BigInt reference implementation on random inputs.
 import { describe, expect, test } from "bun:test";
-import {
-  createSipHashMod,
-  crcHashMod,
-  defaultParity,
-  deploymentKey,
-  hashOrder,
-  sipHash64,
-  sipHashMod,
-} from "./placement.ts";
+import { createSipHashMod, crcHashMod, defaultParity, deploymentKey, hashOrder, sipHash64, sipHashMod } from "./placement.ts";
 
 interface Vector {
   keyHex: string;
@@ -18,9 +10,7 @@ interface Vector {
   result?: number;
   order?: number[];
 }
-const VECTORS = await Bun.file(
-  new URL("../../../shared/minio-format/fixtures/vectors/placement-hashing.json", import.meta.url),
-).json();
+const VECTORS = await Bun.file(new URL("../../../shared/minio-format/fixtures/vectors/placement-hashing.json", import.meta.url)).json();
 const fromHex = (h: string) => Uint8Array.from(h.match(/../g) ?? [], (x) => parseInt(x, 16));
 
 describe("MinIO vectors", () => {
@@ -39,9 +29,8 @@ describe("MinIO vectors", () => {
     expect(hashOrder(fromHex(v.keyHex), v.cardinality)).toEqual(v.order!);
   });
 
-  test.each(VECTORS.hashOrder.fixture_checks as { key: string; cardinality: number; order: number[] }[])(
-    "hashOrder($key) matches the fixture's EcDist",
-    (v) => expect(hashOrder(v.key, v.cardinality)).toEqual(v.order),
+  test.each(VECTORS.hashOrder.fixture_checks as { key: string; cardinality: number; order: number[] }[])("hashOrder($key) matches the fixture's EcDist", (v) =>
+    expect(hashOrder(v.key, v.cardinality)).toEqual(v.order),
   );
 });
 
@@ -49,13 +38,21 @@ describe("MinIO vectors", () => {
 const MASK = (1n << 64n) - 1n;
 const rotl = (x: bigint, b: bigint) => ((x << b) | (x >> (64n - b))) & MASK;
 function referenceSipHash(k0: bigint, k1: bigint, m: Uint8Array): bigint {
-  let v0 = k0 ^ 0x736f6d6570736575n, v1 = k1 ^ 0x646f72616e646f6dn;
-  let v2 = k0 ^ 0x6c7967656e657261n, v3 = k1 ^ 0x7465646279746573n;
+  let v0 = k0 ^ 0x736f6d6570736575n,
+    v1 = k1 ^ 0x646f72616e646f6dn;
+  let v2 = k0 ^ 0x6c7967656e657261n,
+    v3 = k1 ^ 0x7465646279746573n;
   const round = () => {
-    v0 = (v0 + v1) & MASK; v1 = rotl(v1, 13n) ^ v0; v0 = rotl(v0, 32n);
-    v2 = (v2 + v3) & MASK; v3 = rotl(v3, 16n) ^ v2;
-    v0 = (v0 + v3) & MASK; v3 = rotl(v3, 21n) ^ v0;
-    v2 = (v2 + v1) & MASK; v1 = rotl(v1, 17n) ^ v2; v2 = rotl(v2, 32n);
+    v0 = (v0 + v1) & MASK;
+    v1 = rotl(v1, 13n) ^ v0;
+    v0 = rotl(v0, 32n);
+    v2 = (v2 + v3) & MASK;
+    v3 = rotl(v3, 16n) ^ v2;
+    v0 = (v0 + v3) & MASK;
+    v3 = rotl(v3, 21n) ^ v0;
+    v2 = (v2 + v1) & MASK;
+    v1 = rotl(v1, 17n) ^ v2;
+    v2 = rotl(v2, 32n);
   };
   const words = Math.floor(m.length / 8);
   for (let w = 0; w <= words; w++) {
@@ -63,7 +60,10 @@ function referenceSipHash(k0: bigint, k1: bigint, m: Uint8Array): bigint {
     for (let b = 0; b < 8 && w * 8 + b < m.length && (w < words || b < m.length % 8); b++) {
       word |= BigInt(m[w * 8 + b]) << BigInt(8 * b);
     }
-    v3 ^= word; round(); round(); v0 ^= word;
+    v3 ^= word;
+    round();
+    round();
+    v0 ^= word;
   }
   v2 ^= 0xffn;
   for (let i = 0; i < 4; i++) round();

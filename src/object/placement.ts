@@ -84,10 +84,7 @@ export function hashOrder(key: PlacementKey, n: number): number[] {
 
 /** v0..v3 after keying: k0 = key words 0 (low) and 1 (high), k1 = words 2 and 3. */
 function initialState(k: Uint32Array): Int32Array {
-  return new Int32Array([
-    IV[0] ^ k[1], IV[1] ^ k[0], IV[2] ^ k[3], IV[3] ^ k[2],
-    IV[4] ^ k[1], IV[5] ^ k[0], IV[6] ^ k[3], IV[7] ^ k[2],
-  ]);
+  return new Int32Array([IV[0] ^ k[1], IV[1] ^ k[0], IV[2] ^ k[3], IV[3] ^ k[2], IV[4] ^ k[1], IV[5] ^ k[0], IV[6] ^ k[3], IV[7] ^ k[2]]);
 }
 
 /** (hi·2^32 + lo) mod c without BigInt while the intermediate stays below 2^53. */
@@ -102,10 +99,19 @@ function mod64(hi: number, lo: number, c: number): number {
  * state in int32 locals so the JIT keeps it in registers.
  */
 function sipHash24(init: Int32Array, m: Uint8Array, len: number, out: Int32Array): void {
-  let v0h = init[0], v0l = init[1], v1h = init[2], v1l = init[3];
-  let v2h = init[4], v2l = init[5], v3h = init[6], v3l = init[7];
+  let v0h = init[0],
+    v0l = init[1],
+    v1h = init[2],
+    v1l = init[3];
+  let v2h = init[4],
+    v2l = init[5],
+    v3h = init[6],
+    v3l = init[7];
   const end = len - (len % 8);
-  let mh = 0, ml = 0, t = 0, n = 2;
+  let mh = 0,
+    ml = 0,
+    t = 0,
+    n = 2;
   for (let i = 0; n === 2; i += 8) {
     if (i < end) {
       ml = m[i] | (m[i + 1] << 8) | (m[i + 2] << 16) | (m[i + 3] << 24);
@@ -132,23 +138,47 @@ function sipHash24(init: Int32Array, m: Uint8Array, len: number, out: Int32Array
     // of a low-word sum s = a + b is bit 31 of (a & b) | ((a | b) & ~s).
     for (let r = 0; r < n; r++) {
       // v0 += v1; v1 = rotl(v1, 13); v1 ^= v0; v0 = rotl(v0, 32)
-      t = (v0l + v1l) | 0; v0h = (((v0h + v1h) | 0) + (((v0l & v1l) | ((v0l | v1l) & ~t)) >>> 31)) | 0; v0l = t;
-      t = (v1h << 13) | (v1l >>> 19); v1l = (v1l << 13) | (v1h >>> 19); v1h = t;
-      v1h ^= v0h; v1l ^= v0l;
-      t = v0h; v0h = v0l; v0l = t;
+      t = (v0l + v1l) | 0;
+      v0h = (((v0h + v1h) | 0) + (((v0l & v1l) | ((v0l | v1l) & ~t)) >>> 31)) | 0;
+      v0l = t;
+      t = (v1h << 13) | (v1l >>> 19);
+      v1l = (v1l << 13) | (v1h >>> 19);
+      v1h = t;
+      v1h ^= v0h;
+      v1l ^= v0l;
+      t = v0h;
+      v0h = v0l;
+      v0l = t;
       // v2 += v3; v3 = rotl(v3, 16); v3 ^= v2
-      t = (v2l + v3l) | 0; v2h = (((v2h + v3h) | 0) + (((v2l & v3l) | ((v2l | v3l) & ~t)) >>> 31)) | 0; v2l = t;
-      t = (v3h << 16) | (v3l >>> 16); v3l = (v3l << 16) | (v3h >>> 16); v3h = t;
-      v3h ^= v2h; v3l ^= v2l;
+      t = (v2l + v3l) | 0;
+      v2h = (((v2h + v3h) | 0) + (((v2l & v3l) | ((v2l | v3l) & ~t)) >>> 31)) | 0;
+      v2l = t;
+      t = (v3h << 16) | (v3l >>> 16);
+      v3l = (v3l << 16) | (v3h >>> 16);
+      v3h = t;
+      v3h ^= v2h;
+      v3l ^= v2l;
       // v0 += v3; v3 = rotl(v3, 21); v3 ^= v0
-      t = (v0l + v3l) | 0; v0h = (((v0h + v3h) | 0) + (((v0l & v3l) | ((v0l | v3l) & ~t)) >>> 31)) | 0; v0l = t;
-      t = (v3h << 21) | (v3l >>> 11); v3l = (v3l << 21) | (v3h >>> 11); v3h = t;
-      v3h ^= v0h; v3l ^= v0l;
+      t = (v0l + v3l) | 0;
+      v0h = (((v0h + v3h) | 0) + (((v0l & v3l) | ((v0l | v3l) & ~t)) >>> 31)) | 0;
+      v0l = t;
+      t = (v3h << 21) | (v3l >>> 11);
+      v3l = (v3l << 21) | (v3h >>> 11);
+      v3h = t;
+      v3h ^= v0h;
+      v3l ^= v0l;
       // v2 += v1; v1 = rotl(v1, 17); v1 ^= v2; v2 = rotl(v2, 32)
-      t = (v2l + v1l) | 0; v2h = (((v2h + v1h) | 0) + (((v2l & v1l) | ((v2l | v1l) & ~t)) >>> 31)) | 0; v2l = t;
-      t = (v1h << 17) | (v1l >>> 15); v1l = (v1l << 17) | (v1h >>> 15); v1h = t;
-      v1h ^= v2h; v1l ^= v2l;
-      t = v2h; v2h = v2l; v2l = t;
+      t = (v2l + v1l) | 0;
+      v2h = (((v2h + v1h) | 0) + (((v2l & v1l) | ((v2l | v1l) & ~t)) >>> 31)) | 0;
+      v2l = t;
+      t = (v1h << 17) | (v1l >>> 15);
+      v1l = (v1l << 17) | (v1h >>> 15);
+      v1h = t;
+      v1h ^= v2h;
+      v1l ^= v2l;
+      t = v2h;
+      v2h = v2l;
+      v2l = t;
     }
     v0h ^= mh;
     v0l ^= ml;

@@ -124,7 +124,12 @@ export function electVersions<H extends VersionHeaderLike>(perDrive: (readonly H
  * when a version seen below quorum would reach it, or when so many drives are unreachable
  * that a version we have not seen at all might live only there.
  */
-export function mightReachQuorum<H extends VersionHeaderLike>(perDrive: (readonly H[] | null)[], unreachable: number, required: (h: H) => number, n: number): boolean {
+export function mightReachQuorum<H extends VersionHeaderLike>(
+  perDrive: (readonly H[] | null)[],
+  unreachable: number,
+  required: (h: H) => number,
+  n: number,
+): boolean {
   if (unreachable <= 0) return false;
   for (const v of tallyVersions(perDrive)) {
     const need = Math.max(1, required(v.header));

@@ -6,7 +6,16 @@ import { S3Error } from "./errors.ts";
 import { asArray, parseXml, xmlText } from "./xml.ts";
 
 /** The canned ACLs AWS defines. */
-const CANNED = new Set(["private", "public-read", "public-read-write", "authenticated-read", "aws-exec-read", "bucket-owner-read", "bucket-owner-full-control", "log-delivery-write"]);
+const CANNED = new Set([
+  "private",
+  "public-read",
+  "public-read-write",
+  "authenticated-read",
+  "aws-exec-read",
+  "bucket-owner-read",
+  "bucket-owner-full-control",
+  "log-delivery-write",
+]);
 /** Canned ACLs that grant nobody but the owner (the bucket owner is the owner here). */
 const OWNER_ONLY = new Set(["private", "bucket-owner-full-control"]);
 const GRANT_HEADERS = ["x-amz-grant-read", "x-amz-grant-write", "x-amz-grant-read-acp", "x-amz-grant-write-acp", "x-amz-grant-full-control"];
@@ -33,7 +42,8 @@ export function checkAclHeaders(h: Headers, ownerId: string): boolean {
   if (canned === null && grants.length === 0) return false;
   if (canned !== null && grants.length > 0) throw new S3Error("InvalidRequest", "Specifying both Canned ACLs and Header Grants is not allowed");
   if (canned !== null) {
-    if (!CANNED.has(canned)) throw new S3Error("InvalidArgument", `Invalid canned ACL "${canned}".`, { fields: { ArgumentName: "x-amz-acl", ArgumentValue: canned } });
+    if (!CANNED.has(canned))
+      throw new S3Error("InvalidArgument", `Invalid canned ACL "${canned}".`, { fields: { ArgumentName: "x-amz-acl", ArgumentValue: canned } });
     if (!OWNER_ONLY.has(canned)) throw refused(`The canned ACL "${canned}"`);
     return true;
   }
@@ -44,7 +54,8 @@ export function checkAclHeaders(h: Headers, ownerId: string): boolean {
   return true;
 }
 
-const malformedAcl = (detail: string) => new S3Error("MalformedACLError", `The ACL you provided was not well-formed or did not validate against our published schema: ${detail}`);
+const malformedAcl = (detail: string) =>
+  new S3Error("MalformedACLError", `The ACL you provided was not well-formed or did not validate against our published schema: ${detail}`);
 
 /**
  * An AccessControlPolicy body: accepted when every grant gives FULL_CONTROL to the owner's
@@ -78,6 +89,7 @@ export function checkAclBody(body: Uint8Array, ownerId: string): void {
     if (type !== undefined && !["CanonicalUser", "Group", "AmazonCustomerByEmail"].includes(type)) throw malformedAcl(`invalid Grantee type "${type}"`);
     const id = xmlText(grantee.ID);
     const what = id ?? xmlText(grantee.URI) ?? xmlText(grantee.EmailAddress) ?? "an unnamed grantee";
-    if (permission !== "FULL_CONTROL" || id !== ownerId || (type !== undefined && type !== "CanonicalUser")) throw refused(`The grant of ${permission} to ${what}`);
+    if (permission !== "FULL_CONTROL" || id !== ownerId || (type !== undefined && type !== "CanonicalUser"))
+      throw refused(`The grant of ${permission} to ${what}`);
   }
 }

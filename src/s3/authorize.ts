@@ -28,7 +28,8 @@ function conditionValues(ctx: S3Context): Record<string, string[]> {
   set("aws:EpochTime", String(Math.floor(Date.now() / 1000)));
   set("aws:username", ctx.auth.kind === "signed" ? ctx.auth.accessKey : undefined);
   for (const q of ["prefix", "delimiter", "max-keys", "versionId"]) set(`s3:${q === "versionId" ? "versionid" : q}`, ctx.query.get(q));
-  for (const hdr of ["x-amz-acl", "x-amz-copy-source", "x-amz-metadata-directive", "x-amz-storage-class", "x-amz-server-side-encryption"]) set(`s3:${hdr}`, h.get(hdr));
+  for (const hdr of ["x-amz-acl", "x-amz-copy-source", "x-amz-metadata-directive", "x-amz-storage-class", "x-amz-server-side-encryption"])
+    set(`s3:${hdr}`, h.get(hdr));
   return values;
 }
 

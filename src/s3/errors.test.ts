@@ -76,14 +76,16 @@ describe("toS3Error", () => {
     };
     expect(answer("DeleteMarker")).toEqual(["MethodNotAllowed", 405, S3_ERRORS.MethodNotAllowed.message]);
     expect(answer("Unmodified")).toEqual(["NotModified", 304, S3_ERRORS.NotModified.message]);
-    expect(answer("Unsupported", '"k" is stored compressed; reading compressed objects is not supported yet')).toEqual(["NotImplemented", 501, '"k" is stored compressed; reading compressed objects is not supported yet']);
+    expect(answer("Unsupported", '"k" is stored compressed; reading compressed objects is not supported yet')).toEqual([
+      "NotImplemented",
+      501,
+      '"k" is stored compressed; reading compressed objects is not supported yet',
+    ]);
   });
 
   test("internal messages are not shown to clients, argument messages are", () => {
     expect(toS3Error(new ObjectError("ReadQuorum", "drive 3 at /mnt/x is gone")).message).not.toContain("/mnt/x");
-    expect(toS3Error(new ObjectError("InvalidArgument", "Part number must be 1..10000")).message).toBe(
-      "Part number must be 1..10000",
-    );
+    expect(toS3Error(new ObjectError("InvalidArgument", "Part number must be 1..10000")).message).toBe("Part number must be 1..10000");
   });
 
   test("an answer about a delete marker carries its headers; Last-Modified only on the 405", () => {

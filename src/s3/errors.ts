@@ -27,7 +27,10 @@ export const S3_ERRORS = {
   InvalidBucketState: { status: 409, message: "The request is not valid with the current state of the bucket." },
   InvalidDigest: { status: 400, message: "The Content-MD5 or checksum value you specified is not valid." },
   InvalidEncryptionAlgorithmError: { status: 400, message: "The encryption request you specified is not valid." },
-  IllegalLocationConstraintException: { status: 400, message: "The location constraint is incompatible for the region specific endpoint this request was sent to." },
+  IllegalLocationConstraintException: {
+    status: 400,
+    message: "The location constraint is incompatible for the region specific endpoint this request was sent to.",
+  },
   InvalidLocationConstraint: { status: 400, message: "The specified location constraint is not valid." },
   InvalidObjectState: { status: 403, message: "The operation is not valid for the current state of the object." },
   InvalidPart: { status: 400, message: "One or more of the specified parts could not be found, or its entity tag did not match." },
@@ -73,7 +76,10 @@ export const S3_ERRORS = {
   RequestTimeout: { status: 400, message: "Your socket connection to the server was not read from or written to within the timeout period." },
   ServerSideEncryptionConfigurationNotFoundError: { status: 404, message: "The server side encryption configuration was not found." },
   ServiceUnavailable: { status: 503, message: "Service unavailable. Please retry." },
-  SignatureDoesNotMatch: { status: 403, message: "The request signature we calculated does not match the signature you provided. Check your key and signing method." },
+  SignatureDoesNotMatch: {
+    status: 403,
+    message: "The request signature we calculated does not match the signature you provided. Check your key and signing method.",
+  },
   SlowDown: { status: 503, message: "Please reduce your request rate." },
   SlowDownRead: { status: 503, message: "Resource requested is unreadable, please reduce your request rate." },
   SlowDownWrite: { status: 503, message: "Resource requested is unwritable, please reduce your request rate." },
@@ -82,7 +88,7 @@ export const S3_ERRORS = {
   XAmzContentChecksumMismatch: { status: 400, message: "The provided 'x-amz-checksum' header does not match what was computed." },
   XAmzContentSHA256Mismatch: { status: 400, message: "The provided 'x-amz-content-sha256' header does not match what was computed." },
   XMinioInvalidObjectName: { status: 400, message: "Object name contains unsupported characters." },
-  XMinioInvalidResourceName: { status: 400, message: "Resource name contains bad components such as \"..\" or \".\"." },
+  XMinioInvalidResourceName: { status: 400, message: 'Resource name contains bad components such as ".." or ".".' },
   XMinioObjectExistsAsDirectory: { status: 409, message: "Object name already exists as a directory." },
   XMinioParentIsObject: { status: 400, message: "Object-prefix is already an object, please choose a different object-prefix name." },
   XMinioReadQuorum: { status: 503, message: "Multiple disk failures, unable to reconstruct data." },
@@ -124,11 +130,26 @@ export class S3Error extends Error {
 /** The S3 code for each object-layer error kind; the switch is exhaustive by construction. */
 function codeForKind(kind: ObjectErrorKind): { code: S3ErrorCode; message?: string } {
   switch (kind) {
-    case "NoSuchBucket": case "BucketAlreadyOwnedByYou": case "BucketNotEmpty": case "InvalidBucketName":
-    case "NoSuchKey": case "NoSuchVersion": case "NoSuchUpload": case "InvalidPart":
-    case "InvalidPartOrder": case "EntityTooSmall": case "EntityTooLarge": case "IncompleteBody": case "BadDigest":
-    case "PreconditionFailed": case "InvalidRange": case "InvalidPartNumber":
-    case "InvalidObjectState": case "NoSuchTagSet": case "NoSuchBucketPolicy": case "NoSuchLifecycleConfiguration":
+    case "NoSuchBucket":
+    case "BucketAlreadyOwnedByYou":
+    case "BucketNotEmpty":
+    case "InvalidBucketName":
+    case "NoSuchKey":
+    case "NoSuchVersion":
+    case "NoSuchUpload":
+    case "InvalidPart":
+    case "InvalidPartOrder":
+    case "EntityTooSmall":
+    case "EntityTooLarge":
+    case "IncompleteBody":
+    case "BadDigest":
+    case "PreconditionFailed":
+    case "InvalidRange":
+    case "InvalidPartNumber":
+    case "InvalidObjectState":
+    case "NoSuchTagSet":
+    case "NoSuchBucketPolicy":
+    case "NoSuchLifecycleConfiguration":
       return { code: kind };
     // S3 answers a read of a delete-marker version with 405 (x-amz-delete-marker says why).
     case "DeleteMarker":

@@ -42,8 +42,10 @@ export function uploadChecksumMeta(headers: Headers): Record<string, string> {
   // CRC64NVME exists only as a full-object checksum; the others default to composite.
   const type = (rawType ?? (algorithm === "CRC64NVME" ? "FULL_OBJECT" : "COMPOSITE")).toUpperCase();
   if (type !== "COMPOSITE" && type !== "FULL_OBJECT") throw new S3Error("InvalidRequest", `Checksum type "${rawType}" is not supported.`);
-  if (type === "FULL_OBJECT" && !isCrcAlgorithm(algorithm)) throw new S3Error("InvalidRequest", `The FULL_OBJECT checksum type cannot be used with the ${algorithm} algorithm.`);
-  if (type === "COMPOSITE" && algorithm === "CRC64NVME") throw new S3Error("InvalidRequest", "The COMPOSITE checksum type cannot be used with the CRC64NVME algorithm.");
+  if (type === "FULL_OBJECT" && !isCrcAlgorithm(algorithm))
+    throw new S3Error("InvalidRequest", `The FULL_OBJECT checksum type cannot be used with the ${algorithm} algorithm.`);
+  if (type === "COMPOSITE" && algorithm === "CRC64NVME")
+    throw new S3Error("InvalidRequest", "The COMPOSITE checksum type cannot be used with the CRC64NVME algorithm.");
   return { [MP_CHECKSUM]: algorithm, [MP_CHECKSUM_TYPE]: type };
 }
 
@@ -58,7 +60,10 @@ export function uploadChecksum(userMeta: Record<string, string>): UploadChecksum
 export function checkPartChecksum(userMeta: Record<string, string>, sent: ChecksumAlgorithm | undefined): void {
   const want = uploadChecksum(userMeta);
   if (!want || sent === want.algorithm) return;
-  throw new S3Error("InvalidRequest", `Checksum Type mismatch occurred, expected checksum Type: ${want.algorithm.toLowerCase()}, actual checksum Type: ${sent?.toLowerCase() ?? "none"}`);
+  throw new S3Error(
+    "InvalidRequest",
+    `Checksum Type mismatch occurred, expected checksum Type: ${want.algorithm.toLowerCase()}, actual checksum Type: ${sent?.toLowerCase() ?? "none"}`,
+  );
 }
 
 /**
@@ -122,7 +127,12 @@ export function completeChecksum(
       return raw;
     });
     const full = want.type === "FULL_OBJECT" && isCrcAlgorithm(want.algorithm);
-    const raw = full ? combineCrcParts(want.algorithm as "CRC32", parts.map((p, i) => ({ checksum: raws[i], size: p.size }))) : compositeChecksum(want.algorithm, raws).raw;
+    const raw = full
+      ? combineCrcParts(
+          want.algorithm as "CRC32",
+          parts.map((p, i) => ({ checksum: raws[i], size: p.size })),
+        )
+      : compositeChecksum(want.algorithm, raws).raw;
     const value = full ? toBase64(raw) : `${toBase64(raw)}-${parts.length}`;
     const sent = headers.get(checksumHeaderName(want.algorithm));
     if (sent !== null && sent !== value && sent !== toBase64(raw)) {
@@ -139,7 +149,11 @@ export function storedChecksum(blob: Uint8Array | undefined): FinalChecksum | un
   const e = blob ? decodeMinioChecksums(blob)[0] : undefined;
   if (!e) return undefined;
   const composite = !!e.multipart && !e.fullObject;
-  return { algorithm: e.algorithm, type: composite ? "COMPOSITE" : "FULL_OBJECT", value: composite ? `${toBase64(e.raw)}-${e.multipart!.count}` : toBase64(e.raw) };
+  return {
+    algorithm: e.algorithm,
+    type: composite ? "COMPOSITE" : "FULL_OBJECT",
+    value: composite ? `${toBase64(e.raw)}-${e.multipart!.count}` : toBase64(e.raw),
+  };
 }
 
 /** Checksum<ALGO> elements of a part as the client listed them in CompleteMultipartUpload. */

@@ -35,7 +35,13 @@ test("a refused override sets none of the others", () => {
 });
 
 test("stored metadata no header can carry is left out of GET/HEAD instead of failing them", () => {
-  const info = { etag: "e", modTime: new Date(0), contentType: "text/plain\r\nx: y", userMeta: { "X-Amz-Meta-Bad": "a\nb", "X-Amz-Meta-Good": "ok", "cache-control": "no\u0000" }, storageClass: "STANDARD" } as unknown as ObjectInfo;
+  const info = {
+    etag: "e",
+    modTime: new Date(0),
+    contentType: "text/plain\r\nx: y",
+    userMeta: { "X-Amz-Meta-Bad": "a\nb", "X-Amz-Meta-Good": "ok", "cache-control": "no\u0000" },
+    storageClass: "STANDARD",
+  } as unknown as ObjectInfo;
   const h = objectHeaders(info, false);
   expect([h.get("content-type"), h.get("x-amz-meta-bad"), h.get("x-amz-meta-good"), h.get("cache-control")]).toEqual([null, null, "ok", null]);
 });

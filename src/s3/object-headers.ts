@@ -8,7 +8,15 @@ import { decodeRfc2047, encodeRfc2047 } from "./rfc2047.ts";
 import { validateMetadataHeaders } from "./validate.ts";
 
 /** Standard headers stored with the object and returned on GET/HEAD. */
-const STORED_HEADERS = ["content-type", "content-encoding", "content-disposition", "content-language", "cache-control", "expires", "x-amz-website-redirect-location"];
+const STORED_HEADERS = [
+  "content-type",
+  "content-encoding",
+  "content-disposition",
+  "content-language",
+  "cache-control",
+  "expires",
+  "x-amz-website-redirect-location",
+];
 
 export const STORAGE_CLASSES = new Set(["STANDARD", "REDUCED_REDUNDANCY"]);
 
@@ -22,7 +30,11 @@ const MAX_REDIRECT_BYTES = 2048;
  * character beyond ISO-8859-1 either (AWS's rule for the response-* overrides, sent as is).
  */
 export function checkHeaderValue(name: string, value: string, opts: { latin1?: boolean } = {}): void {
-  const why = CONTROL.test(value) ? `The value of ${name} contains a control character.` : opts.latin1 && /[^\x00-\xff]/.test(value) ? "Header value cannot be represented using ISO-8859-1." : "";
+  const why = CONTROL.test(value)
+    ? `The value of ${name} contains a control character.`
+    : opts.latin1 && /[^\x00-\xff]/.test(value)
+      ? "Header value cannot be represented using ISO-8859-1."
+      : "";
   if (why) throw new S3Error("InvalidArgument", why, { fields: { ArgumentName: name, ArgumentValue: value } });
 }
 

@@ -115,7 +115,11 @@ async function measureAhead(body: ReadableStream<Uint8Array>): Promise<{ stream:
  * Prepares the file stream for ObjectLayer.putObject. Throws (before anything is written) when
  * a small file is already known to be outside the range or the fields are invalid.
  */
-export async function preparePostBody(file: ReadableStream<Uint8Array>, fields: ReadonlyMap<string, string>, range?: { min: number; max: number }): Promise<PostBody> {
+export async function preparePostBody(
+  file: ReadableStream<Uint8Array>,
+  fields: ReadonlyMap<string, string>,
+  range?: { min: number; max: number },
+): Promise<PostBody> {
   const sum = checksumField(fields);
   const md5 = contentMd5(fields);
   const checksummer = sum ? createChecksummer(sum.algorithm) : undefined;

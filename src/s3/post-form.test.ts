@@ -22,7 +22,8 @@ function request(body: string | Uint8Array, size = 1 << 16, type = TYPE): Reques
 }
 
 const part = (name: string, value: string, extra = "") => `--${B}\r\nContent-Disposition: form-data; name="${name}"${extra}\r\n\r\n${value}\r\n`;
-const filePart = (content: string, filename = "a.txt") => `--${B}\r\nContent-Disposition: form-data; name="file"; filename="${filename}"\r\nContent-Type: text/plain\r\n\r\n${content}`;
+const filePart = (content: string, filename = "a.txt") =>
+  `--${B}\r\nContent-Disposition: form-data; name="file"; filename="${filename}"\r\nContent-Type: text/plain\r\n\r\n${content}`;
 
 async function readAll(req: Request) {
   const form = await readPostForm(req);
@@ -48,7 +49,10 @@ describe("well-formed forms", () => {
     const encoded = new Response(fd);
     const type = encoded.headers.get("content-type")!;
     const { form, content } = await readAll(request(new Uint8Array(await encoded.arrayBuffer()), 7, type));
-    expect([...form.fields]).toEqual([["key", "uploads/${filename}"], ["x-amz-meta-foo", "bär"]]);
+    expect([...form.fields]).toEqual([
+      ["key", "uploads/${filename}"],
+      ["x-amz-meta-foo", "bär"],
+    ]);
     expect(form.file.name).toBe("hello.txt");
     expect(form.file.type).toStartWith("text/plain");
     expect(content).toBe("Hello World!");
@@ -65,7 +69,13 @@ describe("well-formed forms", () => {
   });
 
   test("fields sent as file parts still count as fields; what follows the file is ignored", async () => {
-    const body = part("key", "foo.txt", '; filename="key"') + part("AWSAccessKeyId", "AK", '; filename="AWSAccessKeyId"') + filePart("bar", "file") + `\r\n` + part("x-amz-meta-late", "ignored") + `--${B}--`;
+    const body =
+      part("key", "foo.txt", '; filename="key"') +
+      part("AWSAccessKeyId", "AK", '; filename="AWSAccessKeyId"') +
+      filePart("bar", "file") +
+      `\r\n` +
+      part("x-amz-meta-late", "ignored") +
+      `--${B}--`;
     const { form, content } = await readAll(request(body, 5));
     expect([...form.fields.keys()]).toEqual(["key", "awsaccesskeyid"]);
     expect(content).toBe("bar");
@@ -115,7 +125,9 @@ describe("refused forms", () => {
   test(`more than ${MAX_PRE_FILE_BYTES} bytes of fields before the file`, async () => {
     const ok = await readPostForm(request(part("x-amz-meta-big", "v".repeat(MAX_PRE_FILE_BYTES - 100)) + filePart("x") + `\r\n--${B}--`));
     expect(ok.fields.get("x-amz-meta-big")).toHaveLength(MAX_PRE_FILE_BYTES - 100);
-    const e = await failure(readPostForm(request(part("a", "v".repeat(MAX_PRE_FILE_BYTES / 2)) + part("b", "v".repeat(MAX_PRE_FILE_BYTES / 2)) + filePart("x"))));
+    const e = await failure(
+      readPostForm(request(part("a", "v".repeat(MAX_PRE_FILE_BYTES / 2)) + part("b", "v".repeat(MAX_PRE_FILE_BYTES / 2)) + filePart("x"))),
+    );
     expect(e.code).toBe("MaxPostPreDataLengthExceeded");
   });
 });

@@ -33,7 +33,10 @@ const CRLF = Buffer.from("\r\n");
 const HEADER_END = Buffer.from("\r\n\r\n");
 
 function malformed(detail?: string): S3Error {
-  return new S3Error("MalformedPOSTRequest", detail === undefined ? undefined : `The body of your POST request is not well-formed multipart/form-data: ${detail}.`);
+  return new S3Error(
+    "MalformedPOSTRequest",
+    detail === undefined ? undefined : `The body of your POST request is not well-formed multipart/form-data: ${detail}.`,
+  );
 }
 
 /** The boundary parameter of a multipart/form-data Content-Type (RFC 2046: 1–70 characters). */
@@ -177,7 +180,8 @@ class BodyScanner {
         const block = this.#take(at + HEADER_END.length).subarray(CRLF.length, at);
         return parsePartHeaders(block);
       }
-      if (this.#buf.length > MAX_PART_HEADER_BYTES) throw new S3Error("MaxPostPreDataLengthExceeded", undefined, { fields: { MaxPostPreDataLengthBytes: MAX_PRE_FILE_BYTES } });
+      if (this.#buf.length > MAX_PART_HEADER_BYTES)
+        throw new S3Error("MaxPostPreDataLengthExceeded", undefined, { fields: { MaxPostPreDataLengthBytes: MAX_PRE_FILE_BYTES } });
       if (!(await this.#fill())) throw malformed("the body ended inside a part header");
     }
   }

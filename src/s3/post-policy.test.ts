@@ -108,7 +108,10 @@ describe("SigV2 policies and conditions", () => {
   });
 
   test("eq-only fields refuse starts-with; success_action_status is a condition like any other", async () => {
-    const policy = doc([["starts-with", "$bucket", ""], ["starts-with", "$key", ""]]);
+    const policy = doc([
+      ["starts-with", "$bucket", ""],
+      ["starts-with", "$key", ""],
+    ]);
     expect((await failure(verify(v2(policy)))).message).toMatch(/\$bucket/);
     const status = doc([{ bucket: "sigv4examplebucket" }, ["starts-with", "$key", ""], { success_action_status: "201" }]);
     expect((await failure(verify(v2(status, [["success_action_status", "200"]])))).message).toMatch(/success_action_status/);
@@ -137,13 +140,17 @@ describe("documents and forms", () => {
   });
 
   test("field names match case-insensitively", () => {
-    const p = parsePostPolicy(Buffer.from(JSON.stringify({ expiration: "2030-01-01T00:00:00Z", conditions: [{ BuCkEt: "b" }, ["EQ", "$X-Amz-Meta-A", "1"]] })).toString("base64"));
+    const p = parsePostPolicy(
+      Buffer.from(JSON.stringify({ expiration: "2030-01-01T00:00:00Z", conditions: [{ BuCkEt: "b" }, ["EQ", "$X-Amz-Meta-A", "1"]] })).toString("base64"),
+    );
     const fields = new Map([["x-amz-meta-a", "1"]]);
     expect(() => checkPostPolicy(p, fields, { bucket: "b", key: "k", now: NOW, signatureV2: false })).not.toThrow();
   });
 
   test("a policy must name the bucket, even though the bucket comes from the URL", () => {
-    const p = parsePostPolicy(Buffer.from(JSON.stringify({ expiration: "2030-01-01T00:00:00Z", conditions: [["starts-with", "$key", ""]] })).toString("base64"));
+    const p = parsePostPolicy(
+      Buffer.from(JSON.stringify({ expiration: "2030-01-01T00:00:00Z", conditions: [["starts-with", "$key", ""]] })).toString("base64"),
+    );
     expect(() => checkPostPolicy(p, new Map([["key", "k"]]), { bucket: "b", key: "k", now: NOW, signatureV2: false })).toThrow("Extra input fields: bucket");
   });
 
@@ -152,7 +159,9 @@ describe("documents and forms", () => {
     const p = parsePostPolicy(Buffer.from(json).toString("base64"));
     expect(p.conditions).toContainEqual({ op: "starts-with", field: "key", value: "$user/" });
     expect(p.conditions).toContainEqual({ op: "eq", field: "x-amz-meta-a", value: "back\\slash" });
-    const wrapped = Buffer.from(json).toString("base64").replace(/(.{60})/g, "$1\n");
+    const wrapped = Buffer.from(json)
+      .toString("base64")
+      .replace(/(.{60})/g, "$1\n");
     expect(parsePostPolicy(wrapped).conditions).toHaveLength(2);
     expect(() => parsePostPolicy(Buffer.from(json).toString("base64") + "!")).toThrow("Invalid 'Base64' encoding");
     expect(() => parsePostPolicy(Buffer.from("{not json").toString("base64"))).toThrow("Invalid JSON");

@@ -8,9 +8,7 @@ import { parseCredential } from "./auth/sigv4.ts";
 import { S3Error } from "./errors.ts";
 
 /** One condition of the policy document, normalized. */
-export type PostCondition =
-  | { op: "eq" | "starts-with"; field: string; value: string }
-  | { op: "content-length-range"; min: number; max: number };
+export type PostCondition = { op: "eq" | "starts-with"; field: string; value: string } | { op: "content-length-range"; min: number; max: number };
 
 export interface PostPolicyDocument {
   expiration: Date;
@@ -137,7 +135,9 @@ async function verifyPolicySignature(fields: ReadonlyMap<string, string>, policy
   if (algorithm !== "AWS4-HMAC-SHA256") throw new S3Error("InvalidArgument", `x-amz-algorithm "${algorithm}" is not supported.`);
   const scope = parseCredential(credential, "InvalidArgument");
   if (opts.region !== "" && scope.region !== opts.region) {
-    throw new S3Error("AuthorizationQueryParametersError", `The region '${scope.region}' is wrong; expecting '${opts.region}'.`, { fields: { Region: opts.region } });
+    throw new S3Error("AuthorizationQueryParametersError", `The region '${scope.region}' is wrong; expecting '${opts.region}'.`, {
+      fields: { Region: opts.region },
+    });
   }
   if (!parseAmzDate(date) || date.slice(0, 8) !== scope.date) throw new S3Error("InvalidArgument", "x-amz-date does not match the credential date.");
   const secret = await resolveSecret(opts, scope.accessKey, token);
@@ -151,9 +151,15 @@ async function verifyPolicySignature(fields: ReadonlyMap<string, string>, policy
  * a policy field the upload is anonymous (the caller then needs a bucket policy allowing
  * s3:PutObject). The file's size is checked against the returned range while it streams.
  */
-export async function verifyPostPolicy(fields: ReadonlyMap<string, string>, filename: string, ctx: { bucket: string }, opts: AuthOptions): Promise<PostPolicyAuth> {
+export async function verifyPostPolicy(
+  fields: ReadonlyMap<string, string>,
+  filename: string,
+  ctx: { bucket: string },
+  opts: AuthOptions,
+): Promise<PostPolicyAuth> {
   const rawKey = fields.get("key");
-  if (rawKey === undefined) throw new S3Error("InvalidArgument", "Bucket POST must contain a field named 'key'.  If it is specified, please check the order of the fields.");
+  if (rawKey === undefined)
+    throw new S3Error("InvalidArgument", "Bucket POST must contain a field named 'key'.  If it is specified, please check the order of the fields.");
   const key = rawKey.replaceAll("${filename}", filename);
   const policy = fields.get("policy");
   if (policy === undefined) return { key };

@@ -30,7 +30,7 @@ export function readPreconditions(h: Headers, prefix = ""): Preconditions {
 /** Write conditions S3 accepts on PUT: If-Match and If-None-Match ("*"). */
 export function writePreconditions(h: Headers) {
   const ifNoneMatch = h.get("if-none-match") ?? undefined;
-  if (ifNoneMatch !== undefined && ifNoneMatch.trim() !== "*") throw new S3Error("NotImplemented", "If-None-Match on writes supports only \"*\".");
+  if (ifNoneMatch !== undefined && ifNoneMatch.trim() !== "*") throw new S3Error("NotImplemented", 'If-None-Match on writes supports only "*".');
   const ifMatch = h.get("if-match") ?? undefined;
   return ifMatch === undefined && ifNoneMatch === undefined ? undefined : { ifMatch, ifNoneMatch };
 }
@@ -47,7 +47,8 @@ export function parseCopySource(raw: string | null): CopySource {
   const [pathPart, query = ""] = raw.split("?", 2);
   const path = pathPart.replace(/^\/+/, "");
   const slash = path.indexOf("/");
-  if (slash <= 0 || slash === path.length - 1) throw new S3Error("InvalidArgument", "Copy Source must mention the source bucket and key: sourcebucket/sourcekey");
+  if (slash <= 0 || slash === path.length - 1)
+    throw new S3Error("InvalidArgument", "Copy Source must mention the source bucket and key: sourcebucket/sourcekey");
   const bucket = decodeObjectKey(path.slice(0, slash));
   checkBucketName(bucket, false);
   const key = decodeObjectKey(path.slice(slash + 1));
@@ -81,13 +82,16 @@ export function tagSetXml(tags: Map<string, string>): string {
 
 /** AWS's encoding-type=url: RFC 3986 unreserved characters and "/" stay, the rest is %XX of UTF-8. */
 export function urlEncodeListed(s: string): string {
-  return encodeURIComponent(s).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`).replace(/%2F/g, "/");
+  return encodeURIComponent(s)
+    .replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)
+    .replace(/%2F/g, "/");
 }
 
 /** The encoder the request asked for (identity, or encoding-type=url); anything else is InvalidArgument. */
 export function listEncoder(ctx: S3Context): (s: string) => string {
   const type = ctx.query.get("encoding-type");
   if (type === null || type === "") return (s) => s;
-  if (type.toLowerCase() !== "url") throw new S3Error("InvalidArgument", "Invalid Encoding Method specified in Request", { fields: { ArgumentName: "encoding-type", ArgumentValue: type } });
+  if (type.toLowerCase() !== "url")
+    throw new S3Error("InvalidArgument", "Invalid Encoding Method specified in Request", { fields: { ArgumentName: "encoding-type", ArgumentValue: type } });
   return urlEncodeListed;
 }

@@ -16,7 +16,10 @@ function decodeWord(charset: string, encoding: string, text: string): string | u
     bytes = Buffer.from(text, "base64");
   } else {
     if (/=(?![0-9A-Fa-f]{2})/.test(text)) return undefined;
-    bytes = Buffer.from(text.replace(/_/g, " ").replace(/=([0-9A-Fa-f]{2})/g, (_, h: string) => String.fromCharCode(parseInt(h, 16))), "latin1");
+    bytes = Buffer.from(
+      text.replace(/_/g, " ").replace(/=([0-9A-Fa-f]{2})/g, (_, h: string) => String.fromCharCode(parseInt(h, 16))),
+      "latin1",
+    );
   }
   if (label === "latin1") return bytes.toString("latin1");
   try {

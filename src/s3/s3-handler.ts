@@ -60,8 +60,13 @@ export function createS3Handler(deps: S3Deps): S3Handler {
     response.headers.set("x-amz-request-id", requestId);
     response.headers.set("x-amz-id-2", deps.hostId);
     if (!response.headers.has("server")) response.headers.set("server", "Bunker");
-    deps.metrics?.observeRequest(api, response.status, (performance.now() - started) / 1000, Number(req.headers.get("content-length") ?? 0), Number(response.headers.get("content-length") ?? 0));
+    deps.metrics?.observeRequest(
+      api,
+      response.status,
+      (performance.now() - started) / 1000,
+      Number(req.headers.get("content-length") ?? 0),
+      Number(response.headers.get("content-length") ?? 0),
+    );
     return response;
   };
 }
-

@@ -16,7 +16,15 @@ const KMS_HEADERS = [`${SSE}-aws-kms-key-id`, `${SSE}-context`, `${SSE}-bucket-k
 const SSE_METHODS = new Set(["AES256", "aws:kms", "aws:kms:dsse"]);
 
 /** Operations that store an object (or a part of one) from the request. */
-const WRITES: ReadonlySet<S3Operation> = new Set(["PutObject", "CopyObject", "CreateMultipartUpload", "UploadPart", "UploadPartCopy", "CompleteMultipartUpload", "PostObject"]);
+const WRITES: ReadonlySet<S3Operation> = new Set([
+  "PutObject",
+  "CopyObject",
+  "CreateMultipartUpload",
+  "UploadPart",
+  "UploadPartCopy",
+  "CompleteMultipartUpload",
+  "PostObject",
+]);
 /** Operations whose source is another object, so copy-source SSE-C headers apply. */
 const COPIES: ReadonlySet<S3Operation> = new Set(["CopyObject", "UploadPartCopy"]);
 /** Operations that create a new object version and may ask for its lock. */
@@ -34,12 +42,21 @@ function checkCustomerKey(h: Headers, prefix: string): boolean {
   const key = h.get(`${prefix}key`);
   const md5 = h.get(`${prefix}key-md5`);
   if (algorithm === null && key === null && md5 === null) return false;
-  if (algorithm === null) throw invalid("Requests specifying Server Side Encryption with Customer provided keys must provide a valid encryption algorithm.", `${prefix}algorithm`);
-  if (algorithm !== "AES256") throw new S3Error("InvalidEncryptionAlgorithmError", "The encryption request you specified is not valid. The valid value is AES256.", { fields: { ArgumentName: `${prefix}algorithm`, ArgumentValue: algorithm } });
-  if (key === null) throw invalid("Requests specifying Server Side Encryption with Customer provided keys must provide an appropriate secret key.", `${prefix}key`);
+  if (algorithm === null)
+    throw invalid("Requests specifying Server Side Encryption with Customer provided keys must provide a valid encryption algorithm.", `${prefix}algorithm`);
+  if (algorithm !== "AES256")
+    throw new S3Error("InvalidEncryptionAlgorithmError", "The encryption request you specified is not valid. The valid value is AES256.", {
+      fields: { ArgumentName: `${prefix}algorithm`, ArgumentValue: algorithm },
+    });
+  if (key === null)
+    throw invalid("Requests specifying Server Side Encryption with Customer provided keys must provide an appropriate secret key.", `${prefix}key`);
   const raw = /^[A-Za-z0-9+/]+={0,2}$/.test(key) ? Buffer.from(key, "base64") : undefined;
   if (raw?.length !== 32) throw invalid("The secret key was invalid for the specified algorithm.", `${prefix}key`);
-  if (md5 === null) throw invalid("Requests specifying Server Side Encryption with Customer provided keys must provide the client calculated MD5 of the secret key.", `${prefix}key-MD5`);
+  if (md5 === null)
+    throw invalid(
+      "Requests specifying Server Side Encryption with Customer provided keys must provide the client calculated MD5 of the secret key.",
+      `${prefix}key-MD5`,
+    );
   const want = new Bun.CryptoHasher("md5").update(raw).digest("base64");
   if (md5 !== want) throw invalid("The calculated MD5 hash of the key did not match the hash that was provided.", `${prefix}key-MD5`);
   return true;
@@ -62,10 +79,12 @@ function checkManagedKey(h: Headers): boolean {
     } catch {
       parsed = undefined;
     }
-    if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) throw invalid("The encryption context must be base64-encoded JSON.", `${SSE}-context`, context);
+    if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed))
+      throw invalid("The encryption context must be base64-encoded JSON.", `${SSE}-context`, context);
   }
   const bucketKey = h.get(`${SSE}-bucket-key-enabled`);
-  if (bucketKey !== null && !/^(true|false)$/i.test(bucketKey)) throw invalid("x-amz-server-side-encryption-bucket-key-enabled must be true or false.", `${SSE}-bucket-key-enabled`, bucketKey);
+  if (bucketKey !== null && !/^(true|false)$/i.test(bucketKey))
+    throw invalid("x-amz-server-side-encryption-bucket-key-enabled must be true or false.", `${SSE}-bucket-key-enabled`, bucketKey);
   return true;
 }
 
@@ -87,7 +106,8 @@ export function refuseEncryption(op: S3Operation, h: Headers, secure: boolean): 
     // A valid customer key on a read goes on to the handler: the object layer refuses objects
     // MinIO encrypted (NotImplemented), and for a plaintext one the key is refused there
     // (refuseKeyOnPlaintext). SSE-S3/KMS headers have no meaning on a read at all.
-    if (!customer && (h.has(SSE) || KMS_HEADERS.some((n) => h.has(n)))) throw new S3Error("BadRequest", "Server-side encryption headers are not allowed on GET or HEAD requests.");
+    if (!customer && (h.has(SSE) || KMS_HEADERS.some((n) => h.has(n))))
+      throw new S3Error("BadRequest", "Server-side encryption headers are not allowed on GET or HEAD requests.");
     return;
   }
   const managed = checkManagedKey(h);
@@ -115,7 +135,8 @@ export async function refuseObjectLock(ctx: S3Context, op: S3Operation, h: Heade
     throw invalid("The retain until date must be provided in ISO 8601 format", "x-amz-object-lock-retain-until-date", until);
   }
   if ((mode === null) !== (until === null)) throw invalid("x-amz-object-lock-retain-until-date and x-amz-object-lock-mode must both be supplied");
-  if (until !== null && Date.parse(until) <= Date.now()) throw invalid("The retain until date must be in the future!", "x-amz-object-lock-retain-until-date", until);
+  if (until !== null && Date.parse(until) <= Date.now())
+    throw invalid("The retain until date must be in the future!", "x-amz-object-lock-retain-until-date", until);
   if (hold !== null && hold !== "ON" && hold !== "OFF") throw invalid("Legal Hold must be either of 'ON' or 'OFF'", "x-amz-object-lock-legal-hold", hold);
   if (!(await ctx.deps.layer.getBucketInfo(ctx.bucket)).lockEnabled) throw new S3Error("InvalidRequest", "Bucket is missing Object Lock Configuration");
   throw new S3Error("NotImplemented", "Object lock retention and legal hold on writes are not supported by this server yet; nothing was stored.");

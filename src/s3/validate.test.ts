@@ -33,8 +33,22 @@ describe("bucket names", () => {
   });
 
   test.each([
-    "ab", "a".repeat(64), "Bucket", "my_bucket", "-bucket", "bucket-", ".bucket", "bucket.", "my..bucket",
-    "my.-bucket", "my-.bucket", "192.168.1.1", "bucket name", "bücket", "minio", "",
+    "ab",
+    "a".repeat(64),
+    "Bucket",
+    "my_bucket",
+    "-bucket",
+    "bucket-",
+    ".bucket",
+    "bucket.",
+    "my..bucket",
+    "my.-bucket",
+    "my-.bucket",
+    "192.168.1.1",
+    "bucket name",
+    "bücket",
+    "minio",
+    "",
   ])("%j is InvalidBucketName", (name) => {
     expect(codeOf(() => validateBucketName(name))).toBe("InvalidBucketName");
   });
@@ -47,12 +61,12 @@ describe("bucket names", () => {
 });
 
 describe("object keys", () => {
-  test.each([
-    "a", "dir/file.txt", "trailing/", "a b+c%d", "日本語", "😀", ".hidden", "..dots", "a/.b/c", "a..b", "x".repeat(255),
-    "tab\tand\nnewline",
-  ])("%j is accepted", (key) => {
-    expect(codeOf(() => validateObjectKey(key, { windows: false }))).toBe("ok");
-  });
+  test.each(["a", "dir/file.txt", "trailing/", "a b+c%d", "日本語", "😀", ".hidden", "..dots", "a/.b/c", "a..b", "x".repeat(255), "tab\tand\nnewline"])(
+    "%j is accepted",
+    (key) => {
+      expect(codeOf(() => validateObjectKey(key, { windows: false }))).toBe("ok");
+    },
+  );
 
   test.each([
     ["", "XMinioInvalidObjectName"],
@@ -105,8 +119,10 @@ describe("object keys", () => {
 
 describe("listing prefixes", () => {
   test("a prefix matches keys when some valid key can continue it", () => {
-    for (const p of ["", "a", "a/", "a/..", "a/.", "..", ".", "a/b c", "x".repeat(255), `${"s".repeat(255)}/`, `${"k/".repeat(511)}k`]) expect({ p, ok: prefixCanMatch(p) }).toEqual({ p, ok: true });
-    for (const p of ["/a", "a//", "../", "a/../b", "./", "a/./", "a\u0000", "x".repeat(256), `${"s".repeat(256)}/`, "é".repeat(513)]) expect({ p, ok: prefixCanMatch(p) }).toEqual({ p, ok: false });
+    for (const p of ["", "a", "a/", "a/..", "a/.", "..", ".", "a/b c", "x".repeat(255), `${"s".repeat(255)}/`, `${"k/".repeat(511)}k`])
+      expect({ p, ok: prefixCanMatch(p) }).toEqual({ p, ok: true });
+    for (const p of ["/a", "a//", "../", "a/../b", "./", "a/./", "a\u0000", "x".repeat(256), `${"s".repeat(256)}/`, "é".repeat(513)])
+      expect({ p, ok: prefixCanMatch(p) }).toEqual({ p, ok: false });
     expect(prefixCanMatch("a:b", { windows: true })).toBe(false);
     expect(prefixCanMatch("a:b", { windows: false })).toBe(true);
   });

@@ -56,9 +56,7 @@ describe("builder", () => {
       "@xsi:type": "CanonicalUser",
       ID: "id&1",
     });
-    expect(grantee).toBe(
-      '<Grantee xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:type="CanonicalUser"><ID>id&amp;1</ID></Grantee>',
-    );
+    expect(grantee).toBe('<Grantee xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:type="CanonicalUser"><ID>id&amp;1</ID></Grantee>');
     expect(xmlElement("Raw", new RawXml("<A/>"))).toBe("<Raw><A/></Raw>");
     expect(xmlDocument("LocationConstraint", {}, { namespace: false })).toBe(
       '<?xml version="1.0" encoding="UTF-8"?>\n<LocationConstraint></LocationConstraint>',

@@ -53,8 +53,14 @@ test("start pending, running, then STOP runs the graceful shutdown and reports s
     {
       name: "Bunker",
       checkpointMs: 5,
-      onStop: () => new Promise<void>((r) => { events.push("onStop"); releaseStop = r; }),
-      exit: (code) => { exited = code; },
+      onStop: () =>
+        new Promise<void>((r) => {
+          events.push("onStop");
+          releaseStop = r;
+        }),
+      exit: (code) => {
+        exited = code;
+      },
     },
     scm,
   );
@@ -87,7 +93,18 @@ test("start pending, running, then STOP runs the graceful shutdown and reports s
 test("a failed shutdown or start-up reports a service-specific exit code", async () => {
   const scm = new FakeScm(true);
   let exited: number | undefined;
-  const svc = await startWindowsService({ name: "Bunker", onStop: async () => { throw new Error("disk gone"); }, exit: (c) => { exited = c; } }, scm);
+  const svc = await startWindowsService(
+    {
+      name: "Bunker",
+      onStop: async () => {
+        throw new Error("disk gone");
+      },
+      exit: (c) => {
+        exited = c;
+      },
+    },
+    scm,
+  );
   svc!.running();
   scm.handler!(ServiceControl.SHUTDOWN);
   while (exited === undefined) await Bun.sleep(1);
@@ -96,7 +113,16 @@ test("a failed shutdown or start-up reports a service-specific exit code", async
 
   const scm2 = new FakeScm(true);
   let exited2: number | undefined;
-  const svc2 = await startWindowsService({ name: "Bunker", onStop: async () => {}, exit: (c) => { exited2 = c; } }, scm2);
+  const svc2 = await startWindowsService(
+    {
+      name: "Bunker",
+      onStop: async () => {},
+      exit: (c) => {
+        exited2 = c;
+      },
+    },
+    scm2,
+  );
   await svc2!.stopped(3);
   expect(exited2).toBe(3);
   expect(scm2.states()).toEqual([ServiceState.START_PENDING, ServiceState.STOPPED]);

@@ -13,7 +13,11 @@ import { TempDirs } from "../../test/support/temp-dirs.ts";
 const ROOT = resolve(import.meta.dir, "../..");
 const WINE = ["/usr/lib/wine/wine64", Bun.which("wine64"), Bun.which("wine")].find((p) => p && existsSync(p));
 const MINGW = Bun.which("x86_64-w64-mingw32-gcc");
-const missing = !WINE ? "wine64 is not installed (apt-get install wine64)" : !MINGW ? "MinGW is not installed (apt-get install gcc-mingw-w64-x86-64-win32)" : "";
+const missing = !WINE
+  ? "wine64 is not installed (apt-get install wine64)"
+  : !MINGW
+    ? "MinGW is not installed (apt-get install gcc-mingw-w64-x86-64-win32)"
+    : "";
 if (missing) console.warn(`windows-service.wine.test: SKIPPED: ${missing}`);
 
 const temp = new TempDirs();
@@ -63,32 +67,58 @@ async function until<T>(what: string, probe: () => T | undefined | false, limitM
   throw new Error(`Timed out waiting for ${what}`);
 }
 
-test.skipIf(!!missing)("a compiled Windows binary runs as a service under the Service Control Manager", async () => {
-  writeFileSync(join(dir, "app.ts"), APP);
-  writeFileSync(join(dir, "stub.c"), STUB);
-  const runtime = ensureRuntime("bun-windows-x64", join(ROOT, "node_modules/.cache/bunker-runtimes"));
-  const build = Bun.spawnSync([process.execPath, "build", "--compile", "--target=bun-windows-x64", "--compile-executable-path", runtime, "--root", "/", join(dir, "app.ts"), "--outfile", join(dir, "app.exe")], { stderr: "pipe" });
-  expect(build.exitCode).toBe(0);
-  const cc = Bun.spawnSync([MINGW!, "-shared", "-O2", "-o", join(dir, "bcryptprimitives.dll"), join(dir, "stub.c"), "-ladvapi32"], { stderr: "pipe" });
-  expect(cc.stderr.toString()).toBe("");
+test.skipIf(!!missing)(
+  "a compiled Windows binary runs as a service under the Service Control Manager",
+  async () => {
+    writeFileSync(join(dir, "app.ts"), APP);
+    writeFileSync(join(dir, "stub.c"), STUB);
+    const runtime = ensureRuntime("bun-windows-x64", join(ROOT, "node_modules/.cache/bunker-runtimes"));
+    const build = Bun.spawnSync(
+      [
+        process.execPath,
+        "build",
+        "--compile",
+        "--target=bun-windows-x64",
+        "--compile-executable-path",
+        runtime,
+        "--root",
+        "/",
+        join(dir, "app.ts"),
+        "--outfile",
+        join(dir, "app.exe"),
+      ],
+      { stderr: "pipe" },
+    );
+    expect(build.exitCode).toBe(0);
+    const cc = Bun.spawnSync([MINGW!, "-shared", "-O2", "-o", join(dir, "bcryptprimitives.dll"), join(dir, "stub.c"), "-ladvapi32"], { stderr: "pipe" });
+    expect(cc.stderr.toString()).toBe("");
 
-  const log = join(dir, "svc.log");
-  const lines = () => (existsSync(log) ? readFileSync(log, "utf8").split("\n") : []);
-  const port = 20000 + Math.floor(Math.random() * 20000);
-  const winPath = (p: string) => `Z:${p.replaceAll("/", "\\")}`;
-  wine(["sc", "create", "bunkertest", "binPath=", `${winPath(join(dir, "app.exe"))} --log ${winPath(log)} --port ${port}`]);
-  wine(["sc", "start", "bunkertest"]);
-  await until("the service to report running", () => lines().includes("running"));
-  expect(await (await fetch(`http://127.0.0.1:${port}/`)).text()).toBe("ok");
-  expect(wine(["sc", "query", "bunkertest"])).toMatch(/STATE\s+:\s+4\s+RUNNING/);
+    const log = join(dir, "svc.log");
+    const lines = () => (existsSync(log) ? readFileSync(log, "utf8").split("\n") : []);
+    const port = 20000 + Math.floor(Math.random() * 20000);
+    const winPath = (p: string) => `Z:${p.replaceAll("/", "\\")}`;
+    wine(["sc", "create", "bunkertest", "binPath=", `${winPath(join(dir, "app.exe"))} --log ${winPath(log)} --port ${port}`]);
+    wine(["sc", "start", "bunkertest"]);
+    await until("the service to report running", () => lines().includes("running"));
+    expect(await (await fetch(`http://127.0.0.1:${port}/`)).text()).toBe("ok");
+    expect(wine(["sc", "query", "bunkertest"])).toMatch(/STATE\s+:\s+4\s+RUNNING/);
 
-  wine(["sc", "stop", "bunkertest"]);
-  await until("the graceful stop", () => lines().includes("exit 0"));
-  expect(lines().filter(Boolean)).toEqual(['Service "bunkertest" is running', "running", 'Service "bunkertest" received stop; shutting down', "onStop", "drained", "exit 0"]);
-  await until("STOPPED", () => /STATE\s+:\s+1\s+STOPPED/.test(wine(["sc", "query", "bunkertest"])));
-  wine(["sc", "delete", "bunkertest"]);
+    wine(["sc", "stop", "bunkertest"]);
+    await until("the graceful stop", () => lines().includes("exit 0"));
+    expect(lines().filter(Boolean)).toEqual([
+      'Service "bunkertest" is running',
+      "running",
+      'Service "bunkertest" received stop; shutting down',
+      "onStop",
+      "drained",
+      "exit 0",
+    ]);
+    await until("STOPPED", () => /STATE\s+:\s+1\s+STOPPED/.test(wine(["sc", "query", "bunkertest"])));
+    wine(["sc", "delete", "bunkertest"]);
 
-  writeFileSync(log, "");
-  wine([join(dir, "app.exe"), "--log", winPath(log), "--port", String(port)]);
-  expect(lines()).toContain("console");
-}, 300_000);
+    writeFileSync(log, "");
+    wine([join(dir, "app.exe"), "--log", winPath(log), "--port", String(port)]);
+    expect(lines()).toContain("console");
+  },
+  300_000,
+);

@@ -101,12 +101,27 @@ export function crc32cUpdate(crc: number, data: Uint8Array): number {
   for (let i = 0; i < head; i++) c = t[(c ^ data[i]) & 0xff] ^ (c >>> 8);
   let j = 0;
   for (; w.length - j >= 4; j += 4) {
-    const a = c ^ w[j], b = w[j + 1], d = w[j + 2], e = w[j + 3];
+    const a = c ^ w[j],
+      b = w[j + 1],
+      d = w[j + 2],
+      e = w[j + 3];
     c =
-      t[3840 + (a & 0xff)] ^ t[3584 + ((a >>> 8) & 0xff)] ^ t[3328 + ((a >>> 16) & 0xff)] ^ t[3072 + (a >>> 24)] ^
-      t[2816 + (b & 0xff)] ^ t[2560 + ((b >>> 8) & 0xff)] ^ t[2304 + ((b >>> 16) & 0xff)] ^ t[2048 + (b >>> 24)] ^
-      t[1792 + (d & 0xff)] ^ t[1536 + ((d >>> 8) & 0xff)] ^ t[1280 + ((d >>> 16) & 0xff)] ^ t[1024 + (d >>> 24)] ^
-      t[768 + (e & 0xff)] ^ t[512 + ((e >>> 8) & 0xff)] ^ t[256 + ((e >>> 16) & 0xff)] ^ t[e >>> 24];
+      t[3840 + (a & 0xff)] ^
+      t[3584 + ((a >>> 8) & 0xff)] ^
+      t[3328 + ((a >>> 16) & 0xff)] ^
+      t[3072 + (a >>> 24)] ^
+      t[2816 + (b & 0xff)] ^
+      t[2560 + ((b >>> 8) & 0xff)] ^
+      t[2304 + ((b >>> 16) & 0xff)] ^
+      t[2048 + (b >>> 24)] ^
+      t[1792 + (d & 0xff)] ^
+      t[1536 + ((d >>> 8) & 0xff)] ^
+      t[1280 + ((d >>> 16) & 0xff)] ^
+      t[1024 + (d >>> 24)] ^
+      t[768 + (e & 0xff)] ^
+      t[512 + ((e >>> 8) & 0xff)] ^
+      t[256 + ((e >>> 16) & 0xff)] ^
+      t[e >>> 24];
   }
   for (let i = head + j * 4; i < data.length; i++) c = t[(c ^ data[i]) & 0xff] ^ (c >>> 8);
   return ~c >>> 0;
@@ -125,16 +140,28 @@ export function crc64nvmeUpdate(crc: bigint, data: Uint8Array): bigint {
   }
   let j = 0;
   for (; w.length - j >= 4; j += 4) {
-    const a = lo ^ w[j], b = hi ^ w[j + 1], c = w[j + 2], d = w[j + 3];
-    const k0 = 3840 + (a & 0xff), k1 = 3584 + ((a >>> 8) & 0xff), k2 = 3328 + ((a >>> 16) & 0xff);
-    const k3 = 3072 + (a >>> 24), k4 = 2816 + (b & 0xff), k5 = 2560 + ((b >>> 8) & 0xff);
-    const k6 = 2304 + ((b >>> 16) & 0xff), k7 = 2048 + (b >>> 24), k8 = 1792 + (c & 0xff);
-    const k9 = 1536 + ((c >>> 8) & 0xff), k10 = 1280 + ((c >>> 16) & 0xff), k11 = 1024 + (c >>> 24);
-    const k12 = 768 + (d & 0xff), k13 = 512 + ((d >>> 8) & 0xff), k14 = 256 + ((d >>> 16) & 0xff), k15 = d >>> 24;
-    lo = tl[k0] ^ tl[k1] ^ tl[k2] ^ tl[k3] ^ tl[k4] ^ tl[k5] ^ tl[k6] ^ tl[k7] ^
-      tl[k8] ^ tl[k9] ^ tl[k10] ^ tl[k11] ^ tl[k12] ^ tl[k13] ^ tl[k14] ^ tl[k15];
-    hi = th[k0] ^ th[k1] ^ th[k2] ^ th[k3] ^ th[k4] ^ th[k5] ^ th[k6] ^ th[k7] ^
-      th[k8] ^ th[k9] ^ th[k10] ^ th[k11] ^ th[k12] ^ th[k13] ^ th[k14] ^ th[k15];
+    const a = lo ^ w[j],
+      b = hi ^ w[j + 1],
+      c = w[j + 2],
+      d = w[j + 3];
+    const k0 = 3840 + (a & 0xff),
+      k1 = 3584 + ((a >>> 8) & 0xff),
+      k2 = 3328 + ((a >>> 16) & 0xff);
+    const k3 = 3072 + (a >>> 24),
+      k4 = 2816 + (b & 0xff),
+      k5 = 2560 + ((b >>> 8) & 0xff);
+    const k6 = 2304 + ((b >>> 16) & 0xff),
+      k7 = 2048 + (b >>> 24),
+      k8 = 1792 + (c & 0xff);
+    const k9 = 1536 + ((c >>> 8) & 0xff),
+      k10 = 1280 + ((c >>> 16) & 0xff),
+      k11 = 1024 + (c >>> 24);
+    const k12 = 768 + (d & 0xff),
+      k13 = 512 + ((d >>> 8) & 0xff),
+      k14 = 256 + ((d >>> 16) & 0xff),
+      k15 = d >>> 24;
+    lo = tl[k0] ^ tl[k1] ^ tl[k2] ^ tl[k3] ^ tl[k4] ^ tl[k5] ^ tl[k6] ^ tl[k7] ^ tl[k8] ^ tl[k9] ^ tl[k10] ^ tl[k11] ^ tl[k12] ^ tl[k13] ^ tl[k14] ^ tl[k15];
+    hi = th[k0] ^ th[k1] ^ th[k2] ^ th[k3] ^ th[k4] ^ th[k5] ^ th[k6] ^ th[k7] ^ th[k8] ^ th[k9] ^ th[k10] ^ th[k11] ^ th[k12] ^ th[k13] ^ th[k14] ^ th[k15];
   }
   for (let i = head + j * 4; i < data.length; i++) {
     const idx = (lo ^ data[i]) & 0xff;

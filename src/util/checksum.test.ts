@@ -63,23 +63,25 @@ describe("check values", () => {
   test("empty input", () => {
     expect(hex(checksumOf("CRC32", new Uint8Array(0)))).toBe("00000000");
     expect(hex(checksumOf("CRC64NVME", new Uint8Array(0)))).toBe("0000000000000000");
-    expect(hex(checksumOf("SHA256", new Uint8Array(0)))).toBe(
-      "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
-    );
+    expect(hex(checksumOf("SHA256", new Uint8Array(0)))).toBe("e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
   });
 });
 
 describe("table code matches the bitwise reference", () => {
   const data = random(4099, 7);
   // Unaligned views exercise the head/word/tail split.
-  for (const [start, end] of [[0, 4099], [1, 4099], [3, 20], [5, 6], [2, 2]]) {
+  for (const [start, end] of [
+    [0, 4099],
+    [1, 4099],
+    [3, 20],
+    [5, 6],
+    [2, 2],
+  ]) {
     const view = data.subarray(start, end);
     test(`range ${start}..${end}`, () => {
       expect(hex(checksumOf("CRC32C", view))).toBe(referenceCrc(view, 32, 0x82f63b78n).toString(16).padStart(8, "0"));
       expect(hex(checksumOf("CRC32", view))).toBe(referenceCrc(view, 32, 0xedb88320n).toString(16).padStart(8, "0"));
-      expect(hex(checksumOf("CRC64NVME", view))).toBe(
-        referenceCrc(view, 64, 0x9a6c9329ac4bc9b5n).toString(16).padStart(16, "0"),
-      );
+      expect(hex(checksumOf("CRC64NVME", view))).toBe(referenceCrc(view, 64, 0x9a6c9329ac4bc9b5n).toString(16).padStart(16, "0"));
     });
   }
 

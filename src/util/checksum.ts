@@ -130,10 +130,7 @@ export function decodeChecksum(algorithm: ChecksumAlgorithm, base64: string): Ui
  * COMPOSITE multipart checksum: the algorithm applied to the concatenated raw part checksums,
  * rendered `base64-N` (N = number of parts).
  */
-export function compositeChecksum(
-  algorithm: ChecksumAlgorithm,
-  parts: readonly Uint8Array[],
-): { raw: Uint8Array; value: string } {
+export function compositeChecksum(algorithm: ChecksumAlgorithm, parts: readonly Uint8Array[]): { raw: Uint8Array; value: string } {
   const c = createChecksummer(algorithm);
   for (const p of parts) c.update(p);
   const raw = c.digest();
@@ -144,10 +141,7 @@ export function compositeChecksum(
  * FULL_OBJECT multipart checksum for CRC algorithms: the CRC of the whole object computed
  * from the part CRCs and sizes, as if the parts had been hashed as one stream.
  */
-export function combineCrcParts(
-  algorithm: CrcKind,
-  parts: readonly { checksum: Uint8Array; size: number }[],
-): Uint8Array {
+export function combineCrcParts(algorithm: CrcKind, parts: readonly { checksum: Uint8Array; size: number }[]): Uint8Array {
   const width = algorithm === "CRC64NVME" ? 8 : 4;
   let acc = 0n;
   let first = true;

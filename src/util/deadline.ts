@@ -21,7 +21,10 @@ export function withDeadline<T>(p: Promise<T>, ms: number, onTimeout: () => unkn
  * Each step of `stream` goes through `guard` (typically withDeadline on the step's promise): a
  * step that fails fails the stream instead of stalling whoever merges it.
  */
-export async function* withStepDeadline<T>(stream: AsyncIterable<T>, guard: (next: Promise<IteratorResult<T>>) => Promise<IteratorResult<T>>): AsyncGenerator<T> {
+export async function* withStepDeadline<T>(
+  stream: AsyncIterable<T>,
+  guard: (next: Promise<IteratorResult<T>>) => Promise<IteratorResult<T>>,
+): AsyncGenerator<T> {
   const it = stream[Symbol.asyncIterator]();
   let finished = false;
   try {

@@ -32,7 +32,12 @@ export class RequestMetrics {
   readonly #inflight = new Gauge("minio_s3_requests_inflight_total", "S3 requests being served now (until their response is ready), by API", ["api"]);
   readonly #received = new Counter("minio_s3_traffic_received_bytes", "S3 request body bytes received");
   readonly #sent = new Counter("minio_s3_traffic_sent_bytes", "S3 response body bytes sent");
-  readonly #ttfb = new Histogram("minio_s3_requests_ttfb_seconds_distribution", "Requests by time to first byte (cumulative, le in seconds), by API", TTFB_BUCKETS, ["api"]);
+  readonly #ttfb = new Histogram(
+    "minio_s3_requests_ttfb_seconds_distribution",
+    "Requests by time to first byte (cumulative, le in seconds), by API",
+    TTFB_BUCKETS,
+    ["api"],
+  );
   readonly #rejected = new Map<RejectReason, Counter>(
     (Object.keys(REJECT_HELP) as RejectReason[]).map((r) => [r, new Counter(`minio_s3_requests_rejected_${r}_total`, REJECT_HELP[r])]),
   );

@@ -6,7 +6,15 @@ import { MetricsRegistry, formatValue, renderExposition } from "./metrics.ts";
 describe("renderExposition", () => {
   test("writes HELP and TYPE once per family and one line per sample", () => {
     const text = renderExposition([
-      { name: "a_total", help: "Things", type: "counter", samples: [{ value: 1, labels: { x: "1" } }, { value: 2, labels: { x: "2" } }] },
+      {
+        name: "a_total",
+        help: "Things",
+        type: "counter",
+        samples: [
+          { value: 1, labels: { x: "1" } },
+          { value: 2, labels: { x: "2" } },
+        ],
+      },
     ]);
     expect(text).toBe('# HELP a_total Things\n# TYPE a_total counter\na_total{x="1"} 1\na_total{x="2"} 2\n');
   });
@@ -27,7 +35,13 @@ describe("renderExposition", () => {
   });
 
   test("formats special values as Prometheus does", () => {
-    expect([formatValue(Infinity), formatValue(-Infinity), formatValue(NaN), formatValue(0.25), formatValue(1e21)]).toEqual(["+Inf", "-Inf", "NaN", "0.25", "1e+21"]);
+    expect([formatValue(Infinity), formatValue(-Infinity), formatValue(NaN), formatValue(0.25), formatValue(1e21)]).toEqual([
+      "+Inf",
+      "-Inf",
+      "NaN",
+      "0.25",
+      "1e+21",
+    ]);
   });
 });
 

@@ -40,7 +40,17 @@ describe("MsgpackReader", () => {
   });
 
   test("accepts any integer encoding for the same value", () => {
-    for (const enc of [bytes(0x05), bytes(0xcc, 5), bytes(0xcd, 0, 5), bytes(0xce, 0, 0, 0, 5), bytes(0xcf, 0, 0, 0, 0, 0, 0, 0, 5), bytes(0xd0, 5), bytes(0xd1, 0, 5), bytes(0xd2, 0, 0, 0, 5), bytes(0xd3, 0, 0, 0, 0, 0, 0, 0, 5)]) {
+    for (const enc of [
+      bytes(0x05),
+      bytes(0xcc, 5),
+      bytes(0xcd, 0, 5),
+      bytes(0xce, 0, 0, 0, 5),
+      bytes(0xcf, 0, 0, 0, 0, 0, 0, 0, 5),
+      bytes(0xd0, 5),
+      bytes(0xd1, 0, 5),
+      bytes(0xd2, 0, 0, 0, 5),
+      bytes(0xd3, 0, 0, 0, 0, 0, 0, 0, 5),
+    ]) {
       expect(new MsgpackReader(enc).readInt()).toBe(5);
       expect(new MsgpackReader(enc).readBigInt()).toBe(5n);
     }

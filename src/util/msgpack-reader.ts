@@ -92,12 +92,30 @@ export class MsgpackReader {
     const p = this.#pos;
     const v = this.#view;
     switch (b) {
-      case 0xcc: this.#need(1); this.#pos += 1; return this.#buf[p];
-      case 0xcd: this.#need(2); this.#pos += 2; return v.getUint16(p);
-      case 0xce: this.#need(4); this.#pos += 4; return v.getUint32(p);
-      case 0xd0: this.#need(1); this.#pos += 1; return v.getInt8(p);
-      case 0xd1: this.#need(2); this.#pos += 2; return v.getInt16(p);
-      case 0xd2: this.#need(4); this.#pos += 4; return v.getInt32(p);
+      case 0xcc:
+        this.#need(1);
+        this.#pos += 1;
+        return this.#buf[p];
+      case 0xcd:
+        this.#need(2);
+        this.#pos += 2;
+        return v.getUint16(p);
+      case 0xce:
+        this.#need(4);
+        this.#pos += 4;
+        return v.getUint32(p);
+      case 0xd0:
+        this.#need(1);
+        this.#pos += 1;
+        return v.getInt8(p);
+      case 0xd1:
+        this.#need(2);
+        this.#pos += 2;
+        return v.getInt16(p);
+      case 0xd2:
+        this.#need(4);
+        this.#pos += 4;
+        return v.getInt32(p);
       case 0xcf:
       case 0xd3: {
         this.#need(8);

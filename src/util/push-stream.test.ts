@@ -64,9 +64,12 @@ describe("pushStream", () => {
 
   test("producer errors reach the consumer and finish", async () => {
     const ends: unknown[] = [];
-    const s = pushStream(async () => {
-      throw new Error("drive died");
-    }, { finish: (e) => ends.push(e) });
+    const s = pushStream(
+      async () => {
+        throw new Error("drive died");
+      },
+      { finish: (e) => ends.push(e) },
+    );
     await expect(new Response(s).arrayBuffer()).rejects.toThrow("drive died");
     expect(ends.length).toBe(1);
   });

@@ -283,7 +283,16 @@ export function driveContract(label: string, make: () => Promise<DriveHarness>):
       await putInline(d, "b1", "k", { versionId: v1, modTimeNs: 1000n });
       await putInline(d, "b1", "k", { versionId: v2, modTimeNs: 2000n });
       expect((await d.readVersion("b1", "k", "", { readData: false })).versionId).toBe(v2);
-      const marker = fileInfo("b1", "k", { versionId: crypto.randomUUID(), deleted: true, modTimeNs: 3000n, dataDir: "", parts: [], erasure: undefined, size: 0, userMeta: {} });
+      const marker = fileInfo("b1", "k", {
+        versionId: crypto.randomUUID(),
+        deleted: true,
+        modTimeNs: 3000n,
+        dataDir: "",
+        parts: [],
+        erasure: undefined,
+        size: 0,
+        userMeta: {},
+      });
       await d.deleteVersion("b1", "k", marker);
       const latest = await d.readVersion("b1", "k", "", { readData: false });
       expect(latest.deleted).toBe(true);
@@ -326,8 +335,23 @@ export function driveContract(label: string, make: () => Promise<DriveHarness>):
       const opts: WalkOptions = { volume: "b1", baseDir: "a/", recursive: false };
       expect(await collect(d.walk(opts))).toEqual(["a/b", "P:a/c/"]);
       expect(await collect(d.walk({ volume: "b1", baseDir: "", recursive: true, filterPrefix: "a/" }))).toEqual(["a/b", "a/c/d"]);
-      expect(await collect(d.walk({ volume: "b1", baseDir: "", recursive: true, after: "a/b" }))).toEqual(["a/c/d", "b/", "b/x", "dir/sub/deep/k", "z\uFFFD", "z\u{1F600}"]);
-      expect(await collect(d.walk({ volume: "b1", baseDir: "", recursive: true, after: "a/b", includeAfter: true }))).toEqual(["a/b", "a/c/d", "b/", "b/x", "dir/sub/deep/k", "z\uFFFD", "z\u{1F600}"]);
+      expect(await collect(d.walk({ volume: "b1", baseDir: "", recursive: true, after: "a/b" }))).toEqual([
+        "a/c/d",
+        "b/",
+        "b/x",
+        "dir/sub/deep/k",
+        "z\uFFFD",
+        "z\u{1F600}",
+      ]);
+      expect(await collect(d.walk({ volume: "b1", baseDir: "", recursive: true, after: "a/b", includeAfter: true }))).toEqual([
+        "a/b",
+        "a/c/d",
+        "b/",
+        "b/x",
+        "dir/sub/deep/k",
+        "z\uFFFD",
+        "z\u{1F600}",
+      ]);
       await expect(collect(d.walk({ volume: "nope", baseDir: "", recursive: true }))).rejects.toBeInstanceOf(DriveError);
       expect(await collect(d.walk({ volume: "b1", baseDir: "missing/", recursive: true }))).toEqual([]);
     });

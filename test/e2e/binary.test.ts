@@ -41,46 +41,55 @@ function slowPut(endpoint: string, key: string, data: Uint8Array): { done: Promi
   });
   const client = new BenchClient(endpoint, ROOT_USER, ROOT_PASSWORD);
   // Settles to the status, or 0 when the server cut the connection (never an unhandled rejection).
-  const done = client.request("PUT", `/bin/${key}`, { body, length: data.length }).then((r) => r.status, () => 0);
+  const done = client.request("PUT", `/bin/${key}`, { body, length: data.length }).then(
+    (r) => r.status,
+    () => 0,
+  );
   return { done, release };
 }
 
-test.skipIf(HOST !== "linux-x64" && HOST !== "linux-arm64")("serve, SIGTERM mid-upload, restart with everything intact", async () => {
-  const first = await startServer(temp, { binary, args: ["--shutdown-timeout", "2s"] });
-  const s3 = first.client();
-  await s3.send(new CreateBucketCommand({ Bucket: "bin" }));
-  const objects = new Map<string, Uint8Array>([
-    ["small.txt", new TextEncoder().encode("hello from the binary")],
-    ["big.bin", pattern(5 * 1024 * 1024 + 17, 3)],
-  ]);
-  for (const [key, data] of objects) await s3.send(new PutObjectCommand({ Bucket: "bin", Key: key, Body: data }));
+test.skipIf(HOST !== "linux-x64" && HOST !== "linux-arm64")(
+  "serve, SIGTERM mid-upload, restart with everything intact",
+  async () => {
+    const first = await startServer(temp, { binary, args: ["--shutdown-timeout", "2s"] });
+    const s3 = first.client();
+    await s3.send(new CreateBucketCommand({ Bucket: "bin" }));
+    const objects = new Map<string, Uint8Array>([
+      ["small.txt", new TextEncoder().encode("hello from the binary")],
+      ["big.bin", pattern(5 * 1024 * 1024 + 17, 3)],
+    ]);
+    for (const [key, data] of objects) await s3.send(new PutObjectCommand({ Bucket: "bin", Key: key, Body: data }));
 
-  // An upload still waiting for its second half when SIGTERM arrives; it never completes.
-  const stalled = slowPut(first.endpoint, "stalled.bin", pattern(8 * 1024 * 1024, 5));
-  // An upload that completes its body right after SIGTERM: it is in flight and must finish.
-  const finishing = slowPut(first.endpoint, "finishing.bin", pattern(3 * 1024 * 1024, 7));
-  await Bun.sleep(300);
-  first.proc.kill("SIGTERM");
-  await Bun.sleep(100);
-  finishing.release();
-  const finished = await finishing.done;
-  expect(await first.proc.exited).toBe(0);
-  expect(await stalled.done).not.toBe(200);
-  // In flight when SIGTERM came and done within --shutdown-timeout: it is answered and kept.
-  expect(finished).toBe(200);
-  objects.set("finishing.bin", pattern(3 * 1024 * 1024, 7));
+    // An upload still waiting for its second half when SIGTERM arrives; it never completes.
+    const stalled = slowPut(first.endpoint, "stalled.bin", pattern(8 * 1024 * 1024, 5));
+    // An upload that completes its body right after SIGTERM: it is in flight and must finish.
+    const finishing = slowPut(first.endpoint, "finishing.bin", pattern(3 * 1024 * 1024, 7));
+    await Bun.sleep(300);
+    first.proc.kill("SIGTERM");
+    await Bun.sleep(100);
+    finishing.release();
+    const finished = await finishing.done;
+    expect(await first.proc.exited).toBe(0);
+    expect(await stalled.done).not.toBe(200);
+    // In flight when SIGTERM came and done within --shutdown-timeout: it is answered and kept.
+    expect(finished).toBe(200);
+    objects.set("finishing.bin", pattern(3 * 1024 * 1024, 7));
 
-  const second = await startServer(temp, { binary, drives: first.drives });
-  const s3b = second.client();
-  const listed = await s3b.send(new ListObjectsV2Command({ Bucket: "bin" }));
-  const keys = (listed.Contents ?? []).map((c) => c.Key).sort();
-  expect(keys).not.toContain("stalled.bin");
-  expect(keys).toEqual([...objects.keys()].sort());
-  for (const [key, data] of objects) expect(Buffer.from(await readBack(s3b, key)).equals(Buffer.from(data))).toBe(true);
-  // Nothing of the cut-off upload is left staged on any drive.
-  for (const d of first.drives) {
-    const staged = Bun.spawnSync(["find", join(d, ".minio.sys/tmp"), "-type", "f"]).stdout.toString().trim();
-    expect(staged).toBe("");
-  }
-  expect(await second.stop()).toBe(0);
-}, 120_000);
+    const second = await startServer(temp, { binary, drives: first.drives });
+    const s3b = second.client();
+    const listed = await s3b.send(new ListObjectsV2Command({ Bucket: "bin" }));
+    const keys = (listed.Contents ?? []).map((c) => c.Key).sort();
+    expect(keys).not.toContain("stalled.bin");
+    expect(keys).toEqual([...objects.keys()].sort());
+    for (const [key, data] of objects) expect(Buffer.from(await readBack(s3b, key)).equals(Buffer.from(data))).toBe(true);
+    // Nothing of the cut-off upload is left staged on any drive.
+    for (const d of first.drives) {
+      const staged = Bun.spawnSync(["find", join(d, ".minio.sys/tmp"), "-type", "f"])
+        .stdout.toString()
+        .trim();
+      expect(staged).toBe("");
+    }
+    expect(await second.stop()).toBe(0);
+  },
+  120_000,
+);

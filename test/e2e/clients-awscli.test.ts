@@ -102,7 +102,12 @@ describeWithTool("aws-cli v2", AWS, () => {
     await s3("cp", "s3://aws-cp/big/big.bin", "s3://aws-cp/copies/big.bin");
     await s3("mv", "s3://aws-cp/copies/big.bin", "s3://aws-cp/copies/moved.bin");
     // From stdin the size is unknown: the CLI streams it as a multipart upload.
-    await runOk([AWS!, "--endpoint-url", server.endpoint, "s3", "cp", "-", "s3://aws-cp/copies/stdin.bin", "--only-show-errors"], env, work, join(dir, "up/big/big.bin"));
+    await runOk(
+      [AWS!, "--endpoint-url", server.endpoint, "s3", "cp", "-", "s3://aws-cp/copies/stdin.bin", "--only-show-errors"],
+      env,
+      work,
+      join(dir, "up/big/big.bin"),
+    );
     expect(sha256(await awsBytes("s3", "cp", "s3://aws-cp/copies/stdin.bin", "-"))).toBe(sha256(big));
 
     // One recursive download: ranged GETs for the big objects, plain GETs for the rest.
@@ -134,7 +139,12 @@ describeWithTool("aws-cli v2", AWS, () => {
       "upload: sync/src/change.txt to s3://aws-sync/data/change.txt",
       "upload: sync/src/new/z.bin to s3://aws-sync/data/new/z.bin",
     ]);
-    expect(Object.keys(parseLs(await s3("ls", "s3://aws-sync/data", "--recursive"))).sort()).toEqual(["data/change.txt", "data/deep/er/y.txt", "data/keep.txt", "data/new/z.bin"]);
+    expect(Object.keys(parseLs(await s3("ls", "s3://aws-sync/data", "--recursive"))).sort()).toEqual([
+      "data/change.txt",
+      "data/deep/er/y.txt",
+      "data/keep.txt",
+      "data/new/z.bin",
+    ]);
     await s3("sync", "s3://aws-sync/data", dst, "--delete");
     expect(hashTree(dst)).toEqual(hashTree(src));
 
@@ -155,13 +165,27 @@ describeWithTool("aws-cli v2", AWS, () => {
     expect(e1).toBe(`"${new Bun.CryptoHasher("md5").update(p1).digest("hex")}"`);
 
     const parts = await api("list-parts", "--bucket", "aws-mpu", "--key", "obj", "--upload-id", UploadId);
-    expect(parts.Parts.map((p: { PartNumber: number; ETag: string; Size: number }) => [p.PartNumber, p.ETag, p.Size])).toEqual([[1, e1, p1.length], [2, e2, p2.length]]);
+    expect(parts.Parts.map((p: { PartNumber: number; ETag: string; Size: number }) => [p.PartNumber, p.ETag, p.Size])).toEqual([
+      [1, e1, p1.length],
+      [2, e2, p2.length],
+    ]);
     const { UploadId: other } = await api("create-multipart-upload", "--bucket", "aws-mpu", "--key", "dropped");
     const uploads = await api("list-multipart-uploads", "--bucket", "aws-mpu");
-    expect(uploads.Uploads.map((u: { Key: string; UploadId: string }) => [u.Key, u.UploadId]).sort()).toEqual([["dropped", other], ["obj", UploadId]]);
+    expect(uploads.Uploads.map((u: { Key: string; UploadId: string }) => [u.Key, u.UploadId]).sort()).toEqual([
+      ["dropped", other],
+      ["obj", UploadId],
+    ]);
 
     const doc = join(dir, "complete.json");
-    writeFileSync(doc, JSON.stringify({ Parts: [{ PartNumber: 1, ETag: e1 }, { PartNumber: 2, ETag: e2 }] }));
+    writeFileSync(
+      doc,
+      JSON.stringify({
+        Parts: [
+          { PartNumber: 1, ETag: e1 },
+          { PartNumber: 2, ETag: e2 },
+        ],
+      }),
+    );
     const done = await api("complete-multipart-upload", "--bucket", "aws-mpu", "--key", "obj", "--upload-id", UploadId, "--multipart-upload", `file://${doc}`);
     expect(done.ETag).toMatch(/^"[0-9a-f]{32}-2"$/);
     await api("abort-multipart-upload", "--bucket", "aws-mpu", "--key", "dropped", "--upload-id", other);
@@ -185,9 +209,18 @@ describeWithTool("aws-cli v2", AWS, () => {
     type Version = { VersionId: string; IsLatest: boolean; Size?: number };
     const versions = async () => {
       const r = await api("list-object-versions", "--bucket", "aws-ver");
-      return { v: (r.Versions ?? []).map((x: Version) => [x.VersionId, x.IsLatest, x.Size]), m: (r.DeleteMarkers ?? []).map((x: Version) => [x.VersionId, x.IsLatest]) };
+      return {
+        v: (r.Versions ?? []).map((x: Version) => [x.VersionId, x.IsLatest, x.Size]),
+        m: (r.DeleteMarkers ?? []).map((x: Version) => [x.VersionId, x.IsLatest]),
+      };
     };
-    expect(await versions()).toEqual({ v: [[v2, true, 20], [v1, false, 12]], m: [] });
+    expect(await versions()).toEqual({
+      v: [
+        [v2, true, 20],
+        [v1, false, 12],
+      ],
+      m: [],
+    });
 
     const old = await api("get-object", "--bucket", "aws-ver", "--key", "doc", "--version-id", v1, join(dir, "got-v1"));
     expect([old.VersionId, old.ContentLength, readFileSync(join(dir, "got-v1"), "utf8")]).toEqual([v1, 12, "version one\n"]);
@@ -195,7 +228,13 @@ describeWithTool("aws-cli v2", AWS, () => {
 
     const marker = await api("delete-object", "--bucket", "aws-ver", "--key", "doc");
     expect(marker.DeleteMarker).toBe(true);
-    expect(await versions()).toEqual({ v: [[v2, false, 20], [v1, false, 12]], m: [[marker.VersionId, true]] });
+    expect(await versions()).toEqual({
+      v: [
+        [v2, false, 20],
+        [v1, false, 12],
+      ],
+      m: [[marker.VersionId, true]],
+    });
     const hidden = await awsFails("s3api", "get-object", "--bucket", "aws-ver", "--key", "doc", join(dir, "none"));
     expect([hidden.code, hidden.stderr.includes("NoSuchKey")]).toEqual([254, true]);
     const headHidden = await awsFails("s3api", "head-object", "--bucket", "aws-ver", "--key", "doc");
@@ -213,7 +252,19 @@ describeWithTool("aws-cli v2", AWS, () => {
     const data = randomData(300_000);
     writeTree(dir, { src: data });
     await api("create-bucket", "--bucket", "aws-copy");
-    const put = await api("put-object", "--bucket", "aws-copy", "--key", "src/obj", "--body", join(dir, "src"), "--content-type", "text/x-src", "--metadata", "colour=blue");
+    const put = await api(
+      "put-object",
+      "--bucket",
+      "aws-copy",
+      "--key",
+      "src/obj",
+      "--body",
+      join(dir, "src"),
+      "--content-type",
+      "text/x-src",
+      "--metadata",
+      "colour=blue",
+    );
     const head = await api("head-object", "--bucket", "aws-copy", "--key", "src/obj");
     expect([head.ContentLength, head.ContentType, head.Metadata, head.ETag]).toEqual([data.length, "text/x-src", { colour: "blue" }, put.ETag]);
 
@@ -221,7 +272,21 @@ describeWithTool("aws-cli v2", AWS, () => {
     expect(copied.CopyObjectResult.ETag).toBe(put.ETag);
     const same = await api("head-object", "--bucket", "aws-copy", "--key", "copy/same");
     expect([same.ContentType, same.Metadata]).toEqual(["text/x-src", { colour: "blue" }]);
-    await api("copy-object", "--bucket", "aws-copy", "--key", "copy/replaced", "--copy-source", "aws-copy/src/obj", "--metadata-directive", "REPLACE", "--content-type", "text/x-new", "--metadata", "shape=round");
+    await api(
+      "copy-object",
+      "--bucket",
+      "aws-copy",
+      "--key",
+      "copy/replaced",
+      "--copy-source",
+      "aws-copy/src/obj",
+      "--metadata-directive",
+      "REPLACE",
+      "--content-type",
+      "text/x-new",
+      "--metadata",
+      "shape=round",
+    );
     const replaced = await api("get-object", "--bucket", "aws-copy", "--key", "copy/replaced", join(dir, "replaced"));
     expect([replaced.ContentType, replaced.Metadata]).toEqual(["text/x-new", { shape: "round" }]);
     expect(sha256File(join(dir, "replaced"))).toBe(sha256(data));

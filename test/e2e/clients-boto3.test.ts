@@ -34,7 +34,12 @@ describeWithTool("boto3", HAS_BOTO3 ? PYTHON : null, () => {
     const env = cleanEnv(work, { KEY: ROOT_USER, SECRET: ROOT_PASSWORD });
     const out = JSON.parse(await runOk([PYTHON!, script, server.endpoint, work], env, work));
     expect(out.buckets).toContain("boto");
-    expect(out.head).toEqual({ size: small.length, type: "application/x-test", meta: { colour: "blue" }, etag: `"${new Bun.CryptoHasher("md5").update(small).digest("hex")}"` });
+    expect(out.head).toEqual({
+      size: small.length,
+      type: "application/x-test",
+      meta: { colour: "blue" },
+      etag: `"${new Bun.CryptoHasher("md5").update(small).digest("hex")}"`,
+    });
     expect(out.get_small).toBe(sha256(small));
     expect(out.meta_utf8).toEqual({ name: "=?UTF-8?B?5pel5pys?=", q: "=?UTF-8?B?Y2Fmw6k=?=", plain: "blue" });
     expect(out.range).toBe(sha256(small.subarray(100, 1100)));

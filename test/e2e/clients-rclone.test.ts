@@ -68,7 +68,12 @@ describeWithTool("rclone", RCLONE, () => {
 
     const listed = await lsjson("-R", "--hash", "mys3:rc-copy/tree");
     expect(files(listed)).toEqual(Object.fromEntries(Object.entries(tree).map(([k, v]) => [k, Buffer.byteLength(v)])));
-    expect(listed.filter((e) => e.IsDir).map((e) => e.Path).sort()).toEqual(["a", "a/b", "d"]);
+    expect(
+      listed
+        .filter((e) => e.IsDir)
+        .map((e) => e.Path)
+        .sort(),
+    ).toEqual(["a", "a/b", "d"]);
     // Single-part ETags are the content MD5, which rclone reports as the hash.
     for (const e of listed.filter((x) => !x.IsDir)) expect(e.Hashes?.md5).toBe(md5(tree[e.Path as keyof typeof tree]));
 

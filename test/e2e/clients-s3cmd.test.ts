@@ -127,7 +127,12 @@ describeWithTool("s3cmd", S3CMD, () => {
       await s3cmd("modify", "--add-header=Cache-Control:max-age=60", `${url}/moved.txt`);
       const head = await server.client().send(new HeadObjectCommand({ Bucket: url.slice(5), Key: "moved.txt" }));
       expect(head.CacheControl).toBe("max-age=60");
-      expect(Object.keys(parseLs(await s3cmd("ls", "--recursive", `${url}/`))).sort()).toEqual([`${url}/copied.bin`, `${url}/moved.txt`, `${url}/tree/sub/b.bin`, `${url}/tree/sub/deeper/c d.txt`]);
+      expect(Object.keys(parseLs(await s3cmd("ls", "--recursive", `${url}/`))).sort()).toEqual([
+        `${url}/copied.bin`,
+        `${url}/moved.txt`,
+        `${url}/tree/sub/b.bin`,
+        `${url}/tree/sub/deeper/c d.txt`,
+      ]);
 
       // signurl signs a query-string (SigV2) URL whatever the config says.
       const signed = (await s3cmd("signurl", `${url}/copied.bin`, "+600")).trim();

@@ -11,28 +11,32 @@ const temp = new TempDirs();
 afterAll(() => temp.cleanup());
 const HOST = `${process.platform}-${process.arch}`;
 
-test.skipIf(HOST !== "linux-x64" && HOST !== "linux-arm64")("the host target builds, packs, extracts and runs", () => {
-  const out = temp.make("bunker-dist-");
-  const result = buildAll(parseArgs(["--targets", HOST, "--outdir", out]));
-  const [t] = result.targets;
-  expect(t.binaryBytes).toBeGreaterThan(50e6);
-  expect(t.archiveBytes).toBeLessThan(t.binaryBytes);
-  const x = temp.make("bunker-extract-");
-  expect(Bun.spawnSync(["tar", "-xzf", t.archive, "-C", x]).exitCode).toBe(0);
-  expect(statSync(join(x, "bunker")).mode & 0o777).toBe(0o755);
-  const run = Bun.spawnSync([join(x, "bunker"), "--version"], { stdout: "pipe", stderr: "pipe" });
-  expect(run.stdout.toString()).toStartWith(`bunker version ${result.version}`);
-  const sums = Bun.spawnSync(["sha256sum", "-c", "SHA256SUMS"], { cwd: out, stdout: "pipe" });
-  expect(sums.stdout.toString()).toContain(`${t.archive.slice(out.length + 1)}: OK`);
-  if (Bun.which("xz")) {
-    // The release archive that meets the ≤ 50 MB size budget.
-    expect(t.xzArchiveBytes!).toBeLessThan(50e6);
-    const y = temp.make("bunker-extract-xz-");
-    expect(Bun.spawnSync(["tar", "-xJf", t.xzArchive!, "-C", y]).exitCode).toBe(0);
-    expect(Bun.spawnSync([join(y, "bunker"), "--version"], { stdout: "pipe" }).stdout.toString()).toStartWith(`bunker version ${result.version}`);
-    expect(sums.stdout.toString()).toContain(`${t.xzArchive!.slice(out.length + 1)}: OK`);
-  }
-}, 180_000);
+test.skipIf(HOST !== "linux-x64" && HOST !== "linux-arm64")(
+  "the host target builds, packs, extracts and runs",
+  () => {
+    const out = temp.make("bunker-dist-");
+    const result = buildAll(parseArgs(["--targets", HOST, "--outdir", out]));
+    const [t] = result.targets;
+    expect(t.binaryBytes).toBeGreaterThan(50e6);
+    expect(t.archiveBytes).toBeLessThan(t.binaryBytes);
+    const x = temp.make("bunker-extract-");
+    expect(Bun.spawnSync(["tar", "-xzf", t.archive, "-C", x]).exitCode).toBe(0);
+    expect(statSync(join(x, "bunker")).mode & 0o777).toBe(0o755);
+    const run = Bun.spawnSync([join(x, "bunker"), "--version"], { stdout: "pipe", stderr: "pipe" });
+    expect(run.stdout.toString()).toStartWith(`bunker version ${result.version}`);
+    const sums = Bun.spawnSync(["sha256sum", "-c", "SHA256SUMS"], { cwd: out, stdout: "pipe" });
+    expect(sums.stdout.toString()).toContain(`${t.archive.slice(out.length + 1)}: OK`);
+    if (Bun.which("xz")) {
+      // The release archive that meets the ≤ 50 MB size budget.
+      expect(t.xzArchiveBytes!).toBeLessThan(50e6);
+      const y = temp.make("bunker-extract-xz-");
+      expect(Bun.spawnSync(["tar", "-xJf", t.xzArchive!, "-C", y]).exitCode).toBe(0);
+      expect(Bun.spawnSync([join(y, "bunker"), "--version"], { stdout: "pipe" }).stdout.toString()).toStartWith(`bunker version ${result.version}`);
+      expect(sums.stdout.toString()).toContain(`${t.xzArchive!.slice(out.length + 1)}: OK`);
+    }
+  },
+  180_000,
+);
 
 test("tar.gz and zip writers produce archives the system tools read back", () => {
   const dir = temp.make("bunker-archives-");
@@ -48,7 +52,10 @@ test("tar.gz and zip writers produce archives the system tools read back", () =>
 });
 
 test("targets and options are checked", () => {
-  expect(parseArgs(["--targets", "linux-arm64,bun-windows-x64", "--offline"])).toMatchObject({ targets: ["bun-linux-arm64", "bun-windows-x64"], offline: true });
+  expect(parseArgs(["--targets", "linux-arm64,bun-windows-x64", "--offline"])).toMatchObject({
+    targets: ["bun-linux-arm64", "bun-windows-x64"],
+    offline: true,
+  });
   expect(() => parseArgs(["--targets", "darwin-arm64"])).toThrow(/Unknown target/);
   expect(() => parseArgs(["--fast"])).toThrow(/Unknown option/);
 });

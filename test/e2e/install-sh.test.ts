@@ -88,7 +88,19 @@ describe("fresh install", () => {
     expect(statSync(join(s.root, "etc/default/bunker")).mode & 0o777).toBe(0o640);
     expect(existsSync(join(s.root, "var/lib/bunker/data"))).toBe(true);
     const unit = s.read("etc/systemd/system/bunker.service");
-    for (const line of ["Type=simple", "User=bunker", "Group=bunker", "EnvironmentFile=-/etc/default/bunker", "ExecStart=/usr/local/bin/bunker server $BUNKER_OPTS $BUNKER_VOLUMES", "Restart=on-failure", "LimitNOFILE=1048576", "TimeoutStopSec=60s", "After=network-online.target", "Wants=network-online.target", "WantedBy=multi-user.target"]) {
+    for (const line of [
+      "Type=simple",
+      "User=bunker",
+      "Group=bunker",
+      "EnvironmentFile=-/etc/default/bunker",
+      "ExecStart=/usr/local/bin/bunker server $BUNKER_OPTS $BUNKER_VOLUMES",
+      "Restart=on-failure",
+      "LimitNOFILE=1048576",
+      "TimeoutStopSec=60s",
+      "After=network-online.target",
+      "Wants=network-online.target",
+      "WantedBy=multi-user.target",
+    ]) {
       expect(unit.split("\n")).toContain(line);
     }
     expect(s.calls()).toEqual(["daemon-reload", "enable bunker.service", "restart bunker.service"]);
@@ -99,7 +111,13 @@ describe("fresh install", () => {
     expect(ok.out).toBe("");
     expect(ok.code).toBe(0);
     const bad = join(s.root, "etc/systemd/system/broken.service");
-    writeFileSync(bad, s.read("etc/systemd/system/bunker.service").replace("ExecStart=/usr/local/bin/bunker", "ExecStart=/usr/local/bin/nothing").replace("Type=simple", "Type=simple\nBogusKey=1"));
+    writeFileSync(
+      bad,
+      s
+        .read("etc/systemd/system/bunker.service")
+        .replace("ExecStart=/usr/local/bin/bunker", "ExecStart=/usr/local/bin/nothing")
+        .replace("Type=simple", "Type=simple\nBogusKey=1"),
+    );
     const res = verifyUnit(s.root, "/etc/systemd/system/broken.service");
     expect(res.out).toContain("Unknown key");
     expect(res.code).not.toBe(0);
@@ -154,7 +172,13 @@ describe("taking over minio.service", () => {
     expect(r.err).toBe("");
     expect(r.code).toBe(0);
     const unit = s.read("etc/systemd/system/bunker.service").split("\n");
-    for (const line of ["User=minio-user", "Group=minio-user", "EnvironmentFile=-/etc/default/minio", "EnvironmentFile=-/etc/default/bunker", "ExecStart=/usr/local/bin/bunker server $MINIO_OPTS $MINIO_VOLUMES"]) {
+    for (const line of [
+      "User=minio-user",
+      "Group=minio-user",
+      "EnvironmentFile=-/etc/default/minio",
+      "EnvironmentFile=-/etc/default/bunker",
+      "ExecStart=/usr/local/bin/bunker server $MINIO_OPTS $MINIO_VOLUMES",
+    ]) {
       expect(unit).toContain(line);
     }
     expect(unit.some((l) => l.startsWith("ExecStartPre="))).toBe(false);

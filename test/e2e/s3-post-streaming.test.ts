@@ -26,7 +26,12 @@ function peakRss(pid: number): number {
 function policyFields(bucket: string, key: string, max: number): [string, string][] {
   const doc = { expiration: new Date(Date.now() + 3600_000).toISOString(), conditions: [{ bucket }, { key }, ["content-length-range", 0, max]] };
   const policy = Buffer.from(JSON.stringify(doc)).toString("base64");
-  return [["key", key], ["AWSAccessKeyId", ROOT_USER], ["policy", policy], ["signature", createHmac("sha1", ROOT_PASSWORD).update(policy).digest("base64")]];
+  return [
+    ["key", key],
+    ["AWSAccessKeyId", ROOT_USER],
+    ["policy", policy],
+    ["signature", createHmac("sha1", ROOT_PASSWORD).update(policy).digest("base64")],
+  ];
 }
 
 /**
@@ -35,35 +40,44 @@ function policyFields(bucket: string, key: string, max: number): [string, string
  */
 function formStream(fields: [string, string][], size: number): { body: ReadableStream<Uint8Array>; length: number; type: string; md5: () => string } {
   const boundary = `----BunkerFormBoundary${crypto.randomUUID().replaceAll("-", "")}`;
-  const head = fields.map(([k, v]) => `--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`).join("")
-    + `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="big.bin"\r\nContent-Type: application/octet-stream\r\n\r\n`;
+  const head =
+    fields.map(([k, v]) => `--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`).join("") +
+    `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="big.bin"\r\nContent-Type: application/octet-stream\r\n\r\n`;
   const tail = `\r\n--${boundary}--\r\n`;
   const base = new Uint8Array(MiB);
   for (let off = 0; off < MiB; off += 65536) crypto.getRandomValues(base.subarray(off, off + 65536));
   const hash = new Bun.CryptoHasher("md5");
   let sent = 0;
   let state: "head" | "file" | "tail" | "done" = "head";
-  const body = new ReadableStream<Uint8Array>({
-    pull(c) {
-      if (state === "head") {
-        state = "file";
-        return c.enqueue(Buffer.from(head));
-      }
-      if (state === "file" && sent < size) {
-        const b = base.slice(0, Math.min(MiB, size - sent));
-        new DataView(b.buffer).setFloat64(0, sent);
-        hash.update(b);
-        sent += b.length;
-        return c.enqueue(b);
-      }
-      if (state !== "done") {
-        state = "done";
-        return c.enqueue(Buffer.from(tail));
-      }
-      c.close();
+  const body = new ReadableStream<Uint8Array>(
+    {
+      pull(c) {
+        if (state === "head") {
+          state = "file";
+          return c.enqueue(Buffer.from(head));
+        }
+        if (state === "file" && sent < size) {
+          const b = base.slice(0, Math.min(MiB, size - sent));
+          new DataView(b.buffer).setFloat64(0, sent);
+          hash.update(b);
+          sent += b.length;
+          return c.enqueue(b);
+        }
+        if (state !== "done") {
+          state = "done";
+          return c.enqueue(Buffer.from(tail));
+        }
+        c.close();
+      },
     },
-  }, { highWaterMark: 2 });
-  return { body, length: Buffer.byteLength(head) + size + Buffer.byteLength(tail), type: `multipart/form-data; boundary=${boundary}`, md5: () => hash.digest("hex") };
+    { highWaterMark: 2 },
+  );
+  return {
+    body,
+    length: Buffer.byteLength(head) + size + Buffer.byteLength(tail),
+    type: `multipart/form-data; boundary=${boundary}`,
+    md5: () => hash.digest("hex"),
+  };
 }
 
 test(`a ${SIZE / MiB} MiB POST form upload streams under ${RSS_LIMIT / MiB} MB RSS; one over its length range stores nothing`, async () => {
@@ -72,7 +86,12 @@ test(`a ${SIZE / MiB} MiB POST form upload streams under ${RSS_LIMIT / MiB} MB R
     const s3 = server.client();
     await s3.send(new CreateBucketCommand({ Bucket: "forms" }));
     const post = async (form: ReturnType<typeof formStream>) =>
-      fetch(`${server.endpoint}/forms`, { method: "POST", headers: { "content-type": form.type, "content-length": String(form.length) }, body: form.body, duplex: "half" } as RequestInit);
+      fetch(`${server.endpoint}/forms`, {
+        method: "POST",
+        headers: { "content-type": form.type, "content-length": String(form.length) },
+        body: form.body,
+        duplex: "half",
+      } as RequestInit);
 
     const ok = formStream(policyFields("forms", "big", SIZE), SIZE);
     const res = await post(ok);
@@ -88,7 +107,14 @@ test(`a ${SIZE / MiB} MiB POST form upload streams under ${RSS_LIMIT / MiB} MB R
     expect(await refused.text()).toContain("<Code>EntityTooLarge</Code>");
     await expect(s3.send(new HeadObjectCommand({ Bucket: "forms", Key: "over" }))).rejects.toMatchObject({ name: "NotFound" });
     const afterOver = peakRss(server.proc.pid);
-    console.log(JSON.stringify({ test: "s3-post-streaming", bytes: SIZE, peakRssAfterPostMB: Math.round(afterOk / MiB), peakRssAfterRefusalMB: Math.round(afterOver / MiB) }));
+    console.log(
+      JSON.stringify({
+        test: "s3-post-streaming",
+        bytes: SIZE,
+        peakRssAfterPostMB: Math.round(afterOk / MiB),
+        peakRssAfterRefusalMB: Math.round(afterOver / MiB),
+      }),
+    );
     expect(afterOk).toBeLessThan(RSS_LIMIT);
     expect(afterOver).toBeLessThan(RSS_LIMIT);
   } finally {

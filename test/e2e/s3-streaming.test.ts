@@ -81,7 +81,10 @@ test(`a ${(SIZE / GiB).toFixed(1)} GiB PUT and GET stream through the server und
     for (let off = 65536; off < BLOCK; off += 65536) crypto.getRandomValues(base.subarray(off, off + 65536));
 
     const put = await signRequest(server.endpoint, "us-east-1", {
-      method: "PUT", path: "/stream/big", payloadHash: "UNSIGNED-PAYLOAD", headers: { "content-length": String(SIZE) },
+      method: "PUT",
+      path: "/stream/big",
+      payloadHash: "UNSIGNED-PAYLOAD",
+      headers: { "content-length": String(SIZE) },
     });
     const res = await fetch(put.url, { method: "PUT", headers: put.headers, body: generated(base, SIZE), duplex: "half" } as RequestInit);
     expect(res.status).toBe(200);
@@ -94,7 +97,14 @@ test(`a ${(SIZE / GiB).toFixed(1)} GiB PUT and GET stream through the server und
     expect(got.status).toBe(200);
     expect(await verifyDownload(got.body!, base)).toBe(SIZE);
     const afterGet = peakRss(server.proc.pid);
-    console.log(JSON.stringify({ test: "s3-streaming", bytes: SIZE, peakRssAfterPutMB: Math.round(afterPut / 2 ** 20), peakRssAfterGetMB: Math.round(afterGet / 2 ** 20) }));
+    console.log(
+      JSON.stringify({
+        test: "s3-streaming",
+        bytes: SIZE,
+        peakRssAfterPutMB: Math.round(afterPut / 2 ** 20),
+        peakRssAfterGetMB: Math.round(afterGet / 2 ** 20),
+      }),
+    );
     expect(afterPut).toBeLessThan(RSS_LIMIT);
     expect(afterGet).toBeLessThan(RSS_LIMIT);
   } finally {

@@ -44,7 +44,12 @@ function stagedFiles(): string[] {
 describe("raw connections", () => {
   test("uploads cut off mid-body leave no object and no staged data", async () => {
     for (let i = 0; i < 3; i++) {
-      const put = await signRequest(server.endpoint, "us-east-1", { method: "PUT", path: `/wire/cut-${i}`, payloadHash: "UNSIGNED-PAYLOAD", headers: { "content-length": String(16 * 1024 * 1024) } });
+      const put = await signRequest(server.endpoint, "us-east-1", {
+        method: "PUT",
+        path: `/wire/cut-${i}`,
+        payloadHash: "UNSIGNED-PAYLOAD",
+        headers: { "content-length": String(16 * 1024 * 1024) },
+      });
       await rawExchange(host, "PUT", `/wire/cut-${i}`, put.headers, { body: new Uint8Array((i + 1) * 1024 * 1024), hangUp: true });
     }
     for (let i = 0; i < 200 && stagedFiles().length > 0; i++) await Bun.sleep(25);

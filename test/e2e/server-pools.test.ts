@@ -25,7 +25,10 @@ test("createServer refuses a second pool before touching any drive", async () =>
   const cfg = loadConfig(["bunker", "server", "--quiet", ...d.args], { MINIO_ROOT_USER: "bunkeradmin", MINIO_ROOT_PASSWORD: "bunker-secret-key" });
   if (cfg.command !== "server") throw new Error("not a server config");
   expect(cfg.layout.pools.length).toBe(2);
-  const err = await createServer(cfg, { fsync: "none", codecWorkers: 1 }).then(() => undefined, (e: unknown) => e as Error);
+  const err = await createServer(cfg, { fsync: "none", codecWorkers: 1 }).then(
+    () => undefined,
+    (e: unknown) => e as Error,
+  );
   expect(err?.message).toContain("2 server pools");
   for (const dir of d.all) expect(readdirSync(dir)).toEqual([]);
 });

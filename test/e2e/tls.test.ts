@@ -13,13 +13,38 @@ const insecure = { tls: { rejectUnauthorized: false } } as RequestInit;
 
 test("https with a self-signed certificate from --certs-dir", async () => {
   const certs = temp.make("bunker-certs-");
-  const gen = Bun.spawnSync(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", join(certs, "private.key"), "-out", join(certs, "public.crt")], { stderr: "pipe" });
+  const gen = Bun.spawnSync(
+    [
+      "openssl",
+      "req",
+      "-x509",
+      "-newkey",
+      "rsa:2048",
+      "-nodes",
+      "-days",
+      "1",
+      "-subj",
+      "/CN=127.0.0.1",
+      "-addext",
+      "subjectAltName=IP:127.0.0.1",
+      "-keyout",
+      join(certs, "private.key"),
+      "-out",
+      join(certs, "public.crt"),
+    ],
+    { stderr: "pipe" },
+  );
   expect(gen.exitCode).toBe(0);
   const server = await startServer(temp, { args: ["--certs-dir", certs], tls: true });
   expect(server.endpoint.startsWith("https://")).toBe(true);
   expect((await fetch(`${server.endpoint}/minio/health/live`, insecure)).status).toBe(200);
   // Plain http on the same port is not served.
-  expect(await fetch(`http://127.0.0.1:${server.port}/minio/health/live`).then((r) => r.status, () => 0)).not.toBe(200);
+  expect(
+    await fetch(`http://127.0.0.1:${server.port}/minio/health/live`).then(
+      (r) => r.status,
+      () => 0,
+    ),
+  ).not.toBe(200);
   const s3 = new BenchClient(server.endpoint, ROOT_USER, ROOT_PASSWORD);
   const signedFetch = (m: string, p: string, body?: Uint8Array) => s3.request(m, p, { body, length: body?.length, fetchInit: insecure });
   expect((await signedFetch("PUT", "/secure")).status).toBe(200);

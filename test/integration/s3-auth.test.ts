@@ -130,12 +130,15 @@ describe("aws-chunked uploads", () => {
     expect((await bytesOf((await s3.send(new GetObjectCommand({ Bucket: B, Key: "chunked" }))).Body)).equals(Buffer.from(DATA))).toBe(true);
   });
 
-  test.each([0, 1, 2, 3])("a corrupted chunk %d (data, or the final chunk's signature, changed after signing) is SignatureDoesNotMatch and stores nothing", async (i) => {
-    const res = await streamingPut(`chunked-bad-${i}`, { tamperChunk: i });
-    expect(res.status).toBe(403);
-    expect((await errorOf(res)).code).toBe("SignatureDoesNotMatch");
-    await absent(`chunked-bad-${i}`);
-  });
+  test.each([0, 1, 2, 3])(
+    "a corrupted chunk %d (data, or the final chunk's signature, changed after signing) is SignatureDoesNotMatch and stores nothing",
+    async (i) => {
+      const res = await streamingPut(`chunked-bad-${i}`, { tamperChunk: i });
+      expect(res.status).toBe(403);
+      expect((await errorOf(res)).code).toBe("SignatureDoesNotMatch");
+      await absent(`chunked-bad-${i}`);
+    },
+  );
 
   test("the signed-trailer variant: checksum trailer and trailer signature verified", async () => {
     const ok = await streamingPut("trailer-ok", { trailer: true });
@@ -163,7 +166,13 @@ describe("aws-chunked uploads", () => {
   });
 
   test("aws-chunked without x-amz-decoded-content-length is refused", async () => {
-    const res = await h.signed({ method: "PUT", path: `/${B}/no-decoded`, body: unsignedChunkedBody(CHUNKS, []), payloadHash: "STREAMING-UNSIGNED-PAYLOAD-TRAILER", headers: { "content-encoding": "aws-chunked" } });
+    const res = await h.signed({
+      method: "PUT",
+      path: `/${B}/no-decoded`,
+      body: unsignedChunkedBody(CHUNKS, []),
+      payloadHash: "STREAMING-UNSIGNED-PAYLOAD-TRAILER",
+      headers: { "content-encoding": "aws-chunked" },
+    });
     expect(res.status).toBe(411);
     await absent("no-decoded");
   });
@@ -178,7 +187,11 @@ describe("SigV2", () => {
     expect(await get.text()).toBe("secret data");
     const md5 = md5Base64("v2 body");
     const sts = `PUT\n${md5}\ntext/plain\n${date}\nx-amz-meta-k:v\n/${B}/v2%20put`;
-    const put = await h.anon(`/${B}/v2%20put`, { method: "PUT", body: "v2 body", headers: { date, "content-md5": md5, "content-type": "text/plain", "x-amz-meta-k": "v", authorization: `AWS ${ROOT_USER}:${v2(sts)}` } });
+    const put = await h.anon(`/${B}/v2%20put`, {
+      method: "PUT",
+      body: "v2 body",
+      headers: { date, "content-md5": md5, "content-type": "text/plain", "x-amz-meta-k": "v", authorization: `AWS ${ROOT_USER}:${v2(sts)}` },
+    });
     expect(put.status).toBe(200);
     expect(await content("v2 put")).toBe("v2 body");
     const bad = await h.anon(`/${B}/readable`, { headers: { date, authorization: `AWS ${ROOT_USER}:${v2(`GET\n\n\n${date}\n/${B}/other`)}` } });
@@ -194,14 +207,24 @@ describe("SigV2", () => {
     expect(await (await h.anon(`/${B}/readable?AWSAccessKeyId=${ROOT_USER}&Expires=${expires}&Signature=${sig}`)).text()).toBe("secret data");
     const past = Math.floor(Date.now() / 1000) - 10;
     const oldSig = encodeURIComponent(v2(`GET\n\n\n${past}\n/${B}/readable`));
-    expect(await errorOf(await h.anon(`/${B}/readable?AWSAccessKeyId=${ROOT_USER}&Expires=${past}&Signature=${oldSig}`))).toMatchObject({ status: 403, code: "AccessDenied" });
+    expect(await errorOf(await h.anon(`/${B}/readable?AWSAccessKeyId=${ROOT_USER}&Expires=${past}&Signature=${oldSig}`))).toMatchObject({
+      status: 403,
+      code: "AccessDenied",
+    });
     expect((await errorOf(await h.anon(`/${B}/other?AWSAccessKeyId=${ROOT_USER}&Expires=${expires}&Signature=${sig}`))).code).toBe("SignatureDoesNotMatch");
   });
 });
 
 describe("anonymous and mixed", () => {
   test("anonymous requests are AccessDenied without a bucket policy", async () => {
-    for (const [method, path] of [["GET", "/"], ["GET", `/${B}`], ["GET", `/${B}/readable`], ["PUT", `/${B}/anon`], ["DELETE", `/${B}/readable`], ["PUT", "/anon-bucket"]] as const) {
+    for (const [method, path] of [
+      ["GET", "/"],
+      ["GET", `/${B}`],
+      ["GET", `/${B}/readable`],
+      ["PUT", `/${B}/anon`],
+      ["DELETE", `/${B}/readable`],
+      ["PUT", "/anon-bucket"],
+    ] as const) {
       const res = await h.anon(path, { method, body: method === "PUT" ? "x" : undefined });
       expect(await errorOf(res)).toMatchObject({ status: 403, code: "AccessDenied" });
     }

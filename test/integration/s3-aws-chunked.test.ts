@@ -141,7 +141,11 @@ describe("SigV4 presigned and SigV2", () => {
   test("a SigV2 PUT with an aws-chunked body and a crc32 trailer", async () => {
     const { body, headers } = chunked({ payload: "UNSIGNED-PAYLOAD", encoding: "gzip,aws-chunked", trailer: true });
     const lines = signedV2Headers({
-      method: "PUT", path: `/${B}/v2`, headers: [["date", new Date().toUTCString()], ...Object.entries(headers)], accessKey: ROOT_USER, secret: ROOT_PASSWORD,
+      method: "PUT",
+      path: `/${B}/v2`,
+      headers: [["date", new Date().toUTCString()], ...Object.entries(headers)],
+      accessKey: ROOT_USER,
+      secret: ROOT_PASSWORD,
     });
     const res = await fetch(`${h.endpoint}/${B}/v2`, { method: "PUT", headers: new Headers(lines), body });
     expect(res.status).toBe(200);

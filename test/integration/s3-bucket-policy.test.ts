@@ -2,13 +2,7 @@
 // Deny, actions and wildcard resources, conditions (s3:prefix, aws:SourceIp, aws:Referer),
 // per-key checks in DeleteObjects and copy sources; policy documents validated on PUT.
 import { describe, expect, test } from "bun:test";
-import {
-  DeleteBucketPolicyCommand,
-  GetBucketPolicyCommand,
-  GetBucketPolicyStatusCommand,
-  PutBucketPolicyCommand,
-  PutObjectCommand,
-} from "@aws-sdk/client-s3";
+import { DeleteBucketPolicyCommand, GetBucketPolicyCommand, GetBucketPolicyStatusCommand, PutBucketPolicyCommand, PutObjectCommand } from "@aws-sdk/client-s3";
 import { errorOf, md5Base64 } from "../support/s3-harness.ts";
 import { rejectsWith } from "../support/s3-expect.ts";
 import { useS3Bucket } from "../support/use-s3-bucket.ts";
@@ -20,15 +14,37 @@ const POLICY = {
   Statement: [
     { Sid: "ReadPublic", Effect: "Allow", Principal: "*", Action: ["s3:GetObject"], Resource: [`arn:aws:s3:::${B}/public/*`] },
     { Sid: "HideSecrets", Effect: "Deny", Principal: { AWS: ["*"] }, Action: "s3:GetObject", Resource: `arn:aws:s3:::${B}/public/secret*` },
-    { Sid: "ListPublic", Effect: "Allow", Principal: "*", Action: "s3:ListBucket", Resource: `arn:aws:s3:::${B}`, Condition: { StringLike: { "s3:prefix": ["public/*"] } } },
-    { Sid: "UploadLocal", Effect: "Allow", Principal: "*", Action: ["s3:PutObject", "s3:DeleteObject"], Resource: `arn:aws:s3:::${B}/uploads/*`, Condition: { IpAddress: { "aws:SourceIp": ["127.0.0.0/8", "::1/128"] } } },
-    { Sid: "RefererOnly", Effect: "Allow", Principal: "*", Action: "s3:GetObject", Resource: `arn:aws:s3:::${B}/site/*`, Condition: { StringLike: { "aws:Referer": "https://example.test/*" } } },
+    {
+      Sid: "ListPublic",
+      Effect: "Allow",
+      Principal: "*",
+      Action: "s3:ListBucket",
+      Resource: `arn:aws:s3:::${B}`,
+      Condition: { StringLike: { "s3:prefix": ["public/*"] } },
+    },
+    {
+      Sid: "UploadLocal",
+      Effect: "Allow",
+      Principal: "*",
+      Action: ["s3:PutObject", "s3:DeleteObject"],
+      Resource: `arn:aws:s3:::${B}/uploads/*`,
+      Condition: { IpAddress: { "aws:SourceIp": ["127.0.0.0/8", "::1/128"] } },
+    },
+    {
+      Sid: "RefererOnly",
+      Effect: "Allow",
+      Principal: "*",
+      Action: "s3:GetObject",
+      Resource: `arn:aws:s3:::${B}/site/*`,
+      Condition: { StringLike: { "aws:Referer": "https://example.test/*" } },
+    },
   ],
 };
 
 const { h, s3 } = useS3Bucket(B, {
   setup: async () => {
-    for (const k of ["public/a.txt", "public/secret.txt", "private/x", "site/page", "uploads/old"]) await s3.send(new PutObjectCommand({ Bucket: B, Key: k, Body: `body of ${k}` }));
+    for (const k of ["public/a.txt", "public/secret.txt", "private/x", "site/page", "uploads/old"])
+      await s3.send(new PutObjectCommand({ Bucket: B, Key: k, Body: `body of ${k}` }));
   },
 });
 
@@ -57,7 +73,10 @@ describe("stored policy", () => {
     const bad = [
       "not json",
       JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Maybe", Principal: "*", Action: "s3:GetObject", Resource: `arn:aws:s3:::${B}/*` }] }),
-      JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: "*", Action: "s3:GetObject", Resource: "arn:aws:s3:::other-bucket/*" }] }),
+      JSON.stringify({
+        Version: "2012-10-17",
+        Statement: [{ Effect: "Allow", Principal: "*", Action: "s3:GetObject", Resource: "arn:aws:s3:::other-bucket/*" }],
+      }),
       JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: "*", Action: "s3:NoSuchAction", Resource: `arn:aws:s3:::${B}/*` }] }),
       JSON.stringify({ Version: "2012-10-17", Statement: [] }),
     ];
@@ -136,7 +155,13 @@ describe("enforcement for anonymous requests", () => {
       Statement: [
         { Effect: "Allow", Principal: "*", Action: "s3:*", Resource: [`arn:aws:s3:::${B}/*`, `arn:aws:s3:::${B}`] },
         { Effect: "Deny", Principal: "*", Action: "s3:DeleteObject", Resource: `arn:aws:s3:::${B}/*` },
-        { Effect: "Deny", Principal: "*", Action: "s3:GetObject", Resource: `arn:aws:s3:::${B}/*`, Condition: { StringEquals: { "aws:UserAgent": "blocked-agent" } } },
+        {
+          Effect: "Deny",
+          Principal: "*",
+          Action: "s3:GetObject",
+          Resource: `arn:aws:s3:::${B}/*`,
+          Condition: { StringEquals: { "aws:UserAgent": "blocked-agent" } },
+        },
       ],
     };
     await s3.send(new PutBucketPolicyCommand({ Bucket: B, Policy: JSON.stringify(policy) }));

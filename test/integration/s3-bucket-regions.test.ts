@@ -18,8 +18,16 @@ const { h, s3 } = useS3Bucket(null, {
 
 describe("a configured region", () => {
   test("a LocationConstraint naming another region is IllegalLocationConstraintException; none or the same is fine", async () => {
-    await rejectsWith(s3.send(new CreateBucketCommand({ Bucket: "elsewhere", CreateBucketConfiguration: { LocationConstraint: "eu-west-1" } })), "IllegalLocationConstraintException", 400);
-    await rejectsWith(s3.send(new CreateBucketCommand({ Bucket: "elsewhere", CreateBucketConfiguration: { LocationConstraint: "us-east-1" as never } })), "IllegalLocationConstraintException", 400);
+    await rejectsWith(
+      s3.send(new CreateBucketCommand({ Bucket: "elsewhere", CreateBucketConfiguration: { LocationConstraint: "eu-west-1" } })),
+      "IllegalLocationConstraintException",
+      400,
+    );
+    await rejectsWith(
+      s3.send(new CreateBucketCommand({ Bucket: "elsewhere", CreateBucketConfiguration: { LocationConstraint: "us-east-1" as never } })),
+      "IllegalLocationConstraintException",
+      400,
+    );
     await rejectsWith(s3.send(new HeadBucketCommand({ Bucket: "elsewhere" })), "NotFound", 404);
     await s3.send(new CreateBucketCommand({ Bucket: "no-constraint" }));
     expect((await s3.send(new GetBucketLocationCommand({ Bucket: "no-constraint" }))).LocationConstraint).toBe(REGION);

@@ -46,12 +46,15 @@ describe("create, head, list, delete", () => {
     await rejectsWith(s3.send(new CreateBucketCommand({ Bucket: "dup-bucket" })), "BucketAlreadyOwnedByYou", 409);
   });
 
-  test.each(["ab", "UPPER", "-dash", "dots..dots", "192.168.1.1", "a_b", "x".repeat(64), "minio"])("invalid name %j is InvalidBucketName (400)", async (name) => {
-    const res = await h.signed({ method: "PUT", path: `/${name}` });
-    const err = await errorOf(res);
-    expect(err.status).toBe(400);
-    expect(err.code).toBe("InvalidBucketName");
-  });
+  test.each(["ab", "UPPER", "-dash", "dots..dots", "192.168.1.1", "a_b", "x".repeat(64), "minio"])(
+    "invalid name %j is InvalidBucketName (400)",
+    async (name) => {
+      const res = await h.signed({ method: "PUT", path: `/${name}` });
+      const err = await errorOf(res);
+      expect(err.status).toBe(400);
+      expect(err.code).toBe("InvalidBucketName");
+    },
+  );
 
   test("HEAD and GET of a missing bucket are 404 NoSuchBucket", async () => {
     await rejectsWith(s3.send(new HeadBucketCommand({ Bucket: "nope-missing" })), "NotFound", 404);
@@ -75,7 +78,11 @@ describe("create, head, list, delete", () => {
   test("LocationConstraint with no region configured: any region is accepted (MinIO), a malformed one is not", async () => {
     await s3.send(new CreateBucketCommand({ Bucket: "loc-ok", CreateBucketConfiguration: { LocationConstraint: "us-east-1" as never } }));
     await s3.send(new CreateBucketCommand({ Bucket: "loc-eu", CreateBucketConfiguration: { LocationConstraint: "eu-west-1" } }));
-    const res = await h.signed({ method: "PUT", path: "/loc-bad", body: "<CreateBucketConfiguration><LocationConstraint>not a region!</LocationConstraint></CreateBucketConfiguration>" });
+    const res = await h.signed({
+      method: "PUT",
+      path: "/loc-bad",
+      body: "<CreateBucketConfiguration><LocationConstraint>not a region!</LocationConstraint></CreateBucketConfiguration>",
+    });
     expect(await errorOf(res)).toMatchObject({ status: 400, code: "InvalidLocationConstraint" });
     await rejectsWith(s3.send(new HeadBucketCommand({ Bucket: "loc-bad" })), "NotFound", 404);
     // No region is recorded per bucket: the location is the server's, empty for none (as MinIO).
@@ -94,7 +101,11 @@ describe("create, head, list, delete", () => {
     expect(v.Status).toBe("Enabled");
     const lock = await s3.send(new GetObjectLockConfigurationCommand({ Bucket: "locked" }));
     expect(lock.ObjectLockConfiguration?.ObjectLockEnabled).toBe("Enabled");
-    await rejectsWith(s3.send(new PutBucketVersioningCommand({ Bucket: "locked", VersioningConfiguration: { Status: "Suspended" } })), "InvalidBucketState", 409);
+    await rejectsWith(
+      s3.send(new PutBucketVersioningCommand({ Bucket: "locked", VersioningConfiguration: { Status: "Suspended" } })),
+      "InvalidBucketState",
+      409,
+    );
     await rejectsWith(s3.send(new GetObjectLockConfigurationCommand({ Bucket: "alpha" })), "ObjectLockConfigurationNotFoundError", 404);
   });
 });
@@ -121,7 +132,9 @@ describe("versioning", () => {
 
   test("a bad status is IllegalVersioningConfigurationException; a missing bucket NoSuchBucket", async () => {
     const body = '<VersioningConfiguration xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Status>On</Status></VersioningConfiguration>';
-    expect((await errorOf(await h.signed({ method: "PUT", path: "/vers", query: { versioning: "" }, body }))).code).toBe("IllegalVersioningConfigurationException");
+    expect((await errorOf(await h.signed({ method: "PUT", path: "/vers", query: { versioning: "" }, body }))).code).toBe(
+      "IllegalVersioningConfigurationException",
+    );
     await rejectsWith(s3.send(new PutBucketVersioningCommand({ Bucket: "nope-missing", VersioningConfiguration: { Status: "Enabled" } })), "NoSuchBucket", 404);
     await rejectsWith(s3.send(new GetBucketVersioningCommand({ Bucket: "nope-missing" })), "NoSuchBucket", 404);
     expect((await s3.send(new GetBucketVersioningCommand({ Bucket: "vers" }))).Status).toBe("Suspended");
@@ -132,9 +145,22 @@ describe("bucket tagging", () => {
   test("put, get, delete; no tags is NoSuchTagSet", async () => {
     await s3.send(new CreateBucketCommand({ Bucket: "tagged" }));
     await rejectsWith(s3.send(new GetBucketTaggingCommand({ Bucket: "tagged" })), "NoSuchTagSet", 404);
-    await s3.send(new PutBucketTaggingCommand({ Bucket: "tagged", Tagging: { TagSet: [{ Key: "team", Value: "storage" }, { Key: "env", Value: "a b&c" }] } }));
+    await s3.send(
+      new PutBucketTaggingCommand({
+        Bucket: "tagged",
+        Tagging: {
+          TagSet: [
+            { Key: "team", Value: "storage" },
+            { Key: "env", Value: "a b&c" },
+          ],
+        },
+      }),
+    );
     const got = await s3.send(new GetBucketTaggingCommand({ Bucket: "tagged" }));
-    expect(got.TagSet).toEqual([{ Key: "team", Value: "storage" }, { Key: "env", Value: "a b&c" }]);
+    expect(got.TagSet).toEqual([
+      { Key: "team", Value: "storage" },
+      { Key: "env", Value: "a b&c" },
+    ]);
     const del = await s3.send(new DeleteBucketTaggingCommand({ Bucket: "tagged" }));
     expect(del.$metadata.httpStatusCode).toBe(204);
     await rejectsWith(s3.send(new GetBucketTaggingCommand({ Bucket: "tagged" })), "NoSuchTagSet", 404);
@@ -142,8 +168,26 @@ describe("bucket tagging", () => {
 
   test("duplicate keys and oversized keys are InvalidTag; the stored set is unchanged", async () => {
     await s3.send(new PutBucketTaggingCommand({ Bucket: "tagged", Tagging: { TagSet: [{ Key: "keep", Value: "1" }] } }));
-    await rejectsWith(s3.send(new PutBucketTaggingCommand({ Bucket: "tagged", Tagging: { TagSet: [{ Key: "a", Value: "1" }, { Key: "a", Value: "2" }] } })), "InvalidTag", 400);
-    await rejectsWith(s3.send(new PutBucketTaggingCommand({ Bucket: "tagged", Tagging: { TagSet: [{ Key: "k".repeat(129), Value: "1" }] } })), "InvalidTag", 400);
+    await rejectsWith(
+      s3.send(
+        new PutBucketTaggingCommand({
+          Bucket: "tagged",
+          Tagging: {
+            TagSet: [
+              { Key: "a", Value: "1" },
+              { Key: "a", Value: "2" },
+            ],
+          },
+        }),
+      ),
+      "InvalidTag",
+      400,
+    );
+    await rejectsWith(
+      s3.send(new PutBucketTaggingCommand({ Bucket: "tagged", Tagging: { TagSet: [{ Key: "k".repeat(129), Value: "1" }] } })),
+      "InvalidTag",
+      400,
+    );
     expect((await s3.send(new GetBucketTaggingCommand({ Bucket: "tagged" }))).TagSet).toEqual([{ Key: "keep", Value: "1" }]);
     await rejectsWith(s3.send(new PutBucketTaggingCommand({ Bucket: "nope-missing", Tagging: { TagSet: [] } })), "NoSuchBucket", 404);
   });

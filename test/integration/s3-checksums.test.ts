@@ -57,7 +57,13 @@ describe("single PUT", () => {
   test.each(ALGOS)("%s in an aws-chunked trailer (streaming body)", async (algo) => {
     const key = `trl-${algo}`;
     const put = await s3.send(
-      new PutObjectCommand({ Bucket: B, Key: key, Body: Readable.from([data.subarray(0, 70_000), data.subarray(70_000)]), ContentLength: data.length, ChecksumAlgorithm: algo as ChecksumAlgorithm }),
+      new PutObjectCommand({
+        Bucket: B,
+        Key: key,
+        Body: Readable.from([data.subarray(0, 70_000), data.subarray(70_000)]),
+        ContentLength: data.length,
+        ChecksumAlgorithm: algo as ChecksumAlgorithm,
+      }),
     );
     expect(sum(put, algo)).toBe(b64(algo, data));
     const head = await s3.send(new HeadObjectCommand({ Bucket: B, Key: key, ChecksumMode: "ENABLED" }));
@@ -67,10 +73,19 @@ describe("single PUT", () => {
 
   test.each(ALGOS)("a wrong %s header is refused and nothing is stored", async (algo) => {
     const key = `bad-${algo}`;
-    const res = await h.signed({ method: "PUT", path: `/${B}/${key}`, body: data, headers: { [`x-amz-checksum-${algo.toLowerCase()}`]: b64(algo, new Uint8Array([1])) } });
+    const res = await h.signed({
+      method: "PUT",
+      path: `/${B}/${key}`,
+      body: data,
+      headers: { [`x-amz-checksum-${algo.toLowerCase()}`]: b64(algo, new Uint8Array([1])) },
+    });
     const err = await errorOf(res);
     // AWS's answer (MinIO says XAmzContentChecksumMismatch): BadDigest naming the algorithm.
-    expect({ status: err.status, code: err.code, message: err.message }).toEqual({ status: 400, code: "BadDigest", message: `The ${algo} you specified did not match the calculated checksum.` });
+    expect({ status: err.status, code: err.code, message: err.message }).toEqual({
+      status: 400,
+      code: "BadDigest",
+      message: `The ${algo} you specified did not match the calculated checksum.`,
+    });
     await rejectsWith(s3.send(new HeadObjectCommand({ Bucket: B, Key: key })), "NotFound", 404);
   });
 
@@ -84,7 +99,12 @@ describe("single PUT", () => {
   });
 
   test("two checksum headers are InvalidRequest", async () => {
-    const two = await h.signed({ method: "PUT", path: `/${B}/bad-form`, body: "x", headers: { "x-amz-checksum-crc32": b64("CRC32", new TextEncoder().encode("x")), "x-amz-checksum-sha1": b64("SHA1", new TextEncoder().encode("x")) } });
+    const two = await h.signed({
+      method: "PUT",
+      path: `/${B}/bad-form`,
+      body: "x",
+      headers: { "x-amz-checksum-crc32": b64("CRC32", new TextEncoder().encode("x")), "x-amz-checksum-sha1": b64("SHA1", new TextEncoder().encode("x")) },
+    });
     expect(await errorOf(two)).toMatchObject({ status: 400, code: "InvalidRequest" });
     await rejectsWith(s3.send(new HeadObjectCommand({ Bucket: B, Key: "bad-form" })), "NotFound", 404);
   });
@@ -93,11 +113,18 @@ describe("single PUT", () => {
     const body = new TextEncoder().encode("trailer body");
     const wire = `${body.length.toString(16)}\r\n${"trailer body"}\r\n0\r\nx-amz-checksum-crc32c:${b64("CRC32C", new TextEncoder().encode("other"))}\r\n\r\n`;
     const res = await h.signed({
-      method: "PUT", path: `/${B}/bad-trailer`, body: wire, payloadHash: "STREAMING-UNSIGNED-PAYLOAD-TRAILER",
+      method: "PUT",
+      path: `/${B}/bad-trailer`,
+      body: wire,
+      payloadHash: "STREAMING-UNSIGNED-PAYLOAD-TRAILER",
       headers: { "content-encoding": "aws-chunked", "x-amz-decoded-content-length": String(body.length), "x-amz-trailer": "x-amz-checksum-crc32c" },
     });
     const err = await errorOf(res);
-    expect({ status: err.status, code: err.code, message: err.message }).toEqual({ status: 400, code: "BadDigest", message: "The CRC32C you specified did not match the calculated checksum." });
+    expect({ status: err.status, code: err.code, message: err.message }).toEqual({
+      status: 400,
+      code: "BadDigest",
+      message: "The CRC32C you specified did not match the calculated checksum.",
+    });
     await rejectsWith(s3.send(new HeadObjectCommand({ Bucket: B, Key: "bad-trailer" })), "NotFound", 404);
   });
 });
@@ -111,7 +138,9 @@ describe("multipart", () => {
     expect(created.ChecksumAlgorithm).toBe(algo as ChecksumAlgorithm);
     const Parts: { PartNumber: number; ETag?: string; [checksum: string]: unknown }[] = [];
     for (const [i, Body] of parts.entries()) {
-      const r = await s3.send(new UploadPartCommand({ Bucket: B, Key: key, UploadId: created.UploadId, PartNumber: i + 1, Body, ChecksumAlgorithm: algo as ChecksumAlgorithm }));
+      const r = await s3.send(
+        new UploadPartCommand({ Bucket: B, Key: key, UploadId: created.UploadId, PartNumber: i + 1, Body, ChecksumAlgorithm: algo as ChecksumAlgorithm }),
+      );
       const value = sum(r, algo);
       expect(value).toBe(b64(algo, Body));
       Parts.push({ PartNumber: i + 1, ETag: r.ETag, ...(sendPartChecksums ? { [field(algo)]: value } : {}) });
@@ -124,7 +153,10 @@ describe("multipart", () => {
   test.each(ALGOS.filter((a) => a !== "CRC64NVME"))("%s COMPOSITE: checksum of the part checksums, -3, on complete and on GET", async (algo) => {
     const key = `mp-${algo}`;
     const { uploadId, Parts } = await upload(key, algo);
-    const expected = compositeChecksum(algo, parts.map((p) => checksumOf(algo, p))).value;
+    const expected = compositeChecksum(
+      algo,
+      parts.map((p) => checksumOf(algo, p)),
+    ).value;
     const done = await s3.send(new CompleteMultipartUploadCommand({ Bucket: B, Key: key, UploadId: uploadId, MultipartUpload: { Parts } }));
     expect(sum(done, algo)).toBe(expected);
     expect(done.ChecksumType).toBe("COMPOSITE");
@@ -145,7 +177,12 @@ describe("multipart", () => {
   test.each(["CRC32", "CRC32C", "CRC64NVME"] as Algo[])("%s FULL_OBJECT: the CRC of the whole object", async (algo) => {
     const key = `mp-full-${algo}`;
     const { uploadId, Parts } = await upload(key, algo, "FULL_OBJECT");
-    const whole = toBase64(combineCrcParts(algo as "CRC32", parts.map((p) => ({ checksum: checksumOf(algo, p), size: p.length }))));
+    const whole = toBase64(
+      combineCrcParts(
+        algo as "CRC32",
+        parts.map((p) => ({ checksum: checksumOf(algo, p), size: p.length })),
+      ),
+    );
     expect(whole).toBe(b64(algo, Buffer.concat(parts)));
     const done = await s3.send(new CompleteMultipartUploadCommand({ Bucket: B, Key: key, UploadId: uploadId, MultipartUpload: { Parts } }));
     expect(sum(done, algo)).toBe(whole);
@@ -156,8 +193,16 @@ describe("multipart", () => {
   });
 
   test("FULL_OBJECT with a SHA algorithm and COMPOSITE CRC64NVME are refused at create; CRC64NVME defaults to FULL_OBJECT", async () => {
-    await rejectsWith(s3.send(new CreateMultipartUploadCommand({ Bucket: B, Key: "x", ChecksumAlgorithm: "SHA256", ChecksumType: "FULL_OBJECT" })), "InvalidRequest", 400);
-    await rejectsWith(s3.send(new CreateMultipartUploadCommand({ Bucket: B, Key: "x", ChecksumAlgorithm: "CRC64NVME", ChecksumType: "COMPOSITE" })), "InvalidRequest", 400);
+    await rejectsWith(
+      s3.send(new CreateMultipartUploadCommand({ Bucket: B, Key: "x", ChecksumAlgorithm: "SHA256", ChecksumType: "FULL_OBJECT" })),
+      "InvalidRequest",
+      400,
+    );
+    await rejectsWith(
+      s3.send(new CreateMultipartUploadCommand({ Bucket: B, Key: "x", ChecksumAlgorithm: "CRC64NVME", ChecksumType: "COMPOSITE" })),
+      "InvalidRequest",
+      400,
+    );
     const created = await s3.send(new CreateMultipartUploadCommand({ Bucket: B, Key: "x", ChecksumAlgorithm: "CRC64NVME" }));
     expect(created.ChecksumType).toBe("FULL_OBJECT");
   });
@@ -165,22 +210,44 @@ describe("multipart", () => {
   test("a part checksum in Complete that does not match the stored part is InvalidPart", async () => {
     const { uploadId, Parts } = await upload("mp-wrong", "SHA256");
     Parts[1] = { ...Parts[1], ChecksumSHA256: b64("SHA256", new Uint8Array([9])) };
-    await rejectsWith(s3.send(new CompleteMultipartUploadCommand({ Bucket: B, Key: "mp-wrong", UploadId: uploadId, MultipartUpload: { Parts } })), "InvalidPart", 400);
+    await rejectsWith(
+      s3.send(new CompleteMultipartUploadCommand({ Bucket: B, Key: "mp-wrong", UploadId: uploadId, MultipartUpload: { Parts } })),
+      "InvalidPart",
+      400,
+    );
     await rejectsWith(s3.send(new HeadObjectCommand({ Bucket: B, Key: "mp-wrong" })), "NotFound", 404);
   });
 
   test("a part whose checksum does not match its bytes is refused and not stored", async () => {
     const created = await s3.send(new CreateMultipartUploadCommand({ Bucket: B, Key: "mp-badpart", ChecksumAlgorithm: "SHA256" }));
-    const res = await h.signed({ method: "PUT", path: `/${B}/mp-badpart`, query: { partNumber: "1", uploadId: created.UploadId! }, body: "part", headers: { "x-amz-checksum-sha256": b64("SHA256", new TextEncoder().encode("other")) } });
+    const res = await h.signed({
+      method: "PUT",
+      path: `/${B}/mp-badpart`,
+      query: { partNumber: "1", uploadId: created.UploadId! },
+      body: "part",
+      headers: { "x-amz-checksum-sha256": b64("SHA256", new TextEncoder().encode("other")) },
+    });
     expect(await errorOf(res)).toMatchObject({ status: 400, code: "BadDigest", message: "The SHA256 you specified did not match the calculated checksum." });
-    const form = await h.signed({ method: "PUT", path: `/${B}/mp-badpart`, query: { partNumber: "1", uploadId: created.UploadId! }, body: "part", headers: { "x-amz-checksum-sha256": "short" } });
+    const form = await h.signed({
+      method: "PUT",
+      path: `/${B}/mp-badpart`,
+      query: { partNumber: "1", uploadId: created.UploadId! },
+      body: "part",
+      headers: { "x-amz-checksum-sha256": "short" },
+    });
     expect(await errorOf(form)).toMatchObject({ status: 400, code: "InvalidRequest", message: "Value for x-amz-checksum-sha256 header is invalid." });
     expect((await s3.send(new ListPartsCommand({ Bucket: B, Key: "mp-badpart", UploadId: created.UploadId }))).Parts ?? []).toEqual([]);
   });
 
   test("a part without the upload's checksum algorithm is refused", async () => {
     const created = await s3.send(new CreateMultipartUploadCommand({ Bucket: B, Key: "mp-missing", ChecksumAlgorithm: "SHA1" }));
-    const bad = await h.signed({ method: "PUT", path: `/${B}/mp-missing`, query: { partNumber: "1", uploadId: created.UploadId! }, body: "x", headers: { "x-amz-checksum-crc32": b64("CRC32", new TextEncoder().encode("x")) } });
+    const bad = await h.signed({
+      method: "PUT",
+      path: `/${B}/mp-missing`,
+      query: { partNumber: "1", uploadId: created.UploadId! },
+      body: "x",
+      headers: { "x-amz-checksum-crc32": b64("CRC32", new TextEncoder().encode("x")) },
+    });
     expect((await errorOf(bad)).code).toBe("InvalidRequest");
   });
 
@@ -188,14 +255,39 @@ describe("multipart", () => {
     await s3.send(new PutObjectCommand({ Bucket: B, Key: "copy-source", Body: Buffer.concat(parts) }));
     const created = await s3.send(new CreateMultipartUploadCommand({ Bucket: B, Key: "mp-copied", ChecksumAlgorithm: "CRC32C" }));
     const whole = parts[0].length + parts[1].length;
-    const c1 = await s3.send(new UploadPartCopyCommand({ Bucket: B, Key: "mp-copied", UploadId: created.UploadId, PartNumber: 1, CopySource: `${B}/copy-source`, CopySourceRange: `bytes=0-${whole - 1}` }));
-    const c2 = await s3.send(new UploadPartCopyCommand({ Bucket: B, Key: "mp-copied", UploadId: created.UploadId, PartNumber: 2, CopySource: `${B}/copy-source`, CopySourceRange: `bytes=${whole}-${whole + parts[2].length - 1}` }));
+    const c1 = await s3.send(
+      new UploadPartCopyCommand({
+        Bucket: B,
+        Key: "mp-copied",
+        UploadId: created.UploadId,
+        PartNumber: 1,
+        CopySource: `${B}/copy-source`,
+        CopySourceRange: `bytes=0-${whole - 1}`,
+      }),
+    );
+    const c2 = await s3.send(
+      new UploadPartCopyCommand({
+        Bucket: B,
+        Key: "mp-copied",
+        UploadId: created.UploadId,
+        PartNumber: 2,
+        CopySource: `${B}/copy-source`,
+        CopySourceRange: `bytes=${whole}-${whole + parts[2].length - 1}`,
+      }),
+    );
     const first = Buffer.concat([parts[0], parts[1]]);
     expect(c1.CopyPartResult?.ChecksumCRC32C).toBe(b64("CRC32C", first));
     const done = await s3.send(
       new CompleteMultipartUploadCommand({
-        Bucket: B, Key: "mp-copied", UploadId: created.UploadId,
-        MultipartUpload: { Parts: [{ PartNumber: 1, ETag: c1.CopyPartResult!.ETag, ChecksumCRC32C: c1.CopyPartResult!.ChecksumCRC32C }, { PartNumber: 2, ETag: c2.CopyPartResult!.ETag }] },
+        Bucket: B,
+        Key: "mp-copied",
+        UploadId: created.UploadId,
+        MultipartUpload: {
+          Parts: [
+            { PartNumber: 1, ETag: c1.CopyPartResult!.ETag, ChecksumCRC32C: c1.CopyPartResult!.ChecksumCRC32C },
+            { PartNumber: 2, ETag: c2.CopyPartResult!.ETag },
+          ],
+        },
       }),
     );
     expect(done.ChecksumCRC32C).toBe(compositeChecksum("CRC32C", [checksumOf("CRC32C", first), checksumOf("CRC32C", parts[2])]).value);
@@ -203,8 +295,17 @@ describe("multipart", () => {
 
   test("an upload without a checksum algorithm stores none, whatever the parts carried", async () => {
     const created = await s3.send(new CreateMultipartUploadCommand({ Bucket: B, Key: "mp-none" }));
-    const r = await s3.send(new UploadPartCommand({ Bucket: B, Key: "mp-none", UploadId: created.UploadId, PartNumber: 1, Body: parts[2], ChecksumAlgorithm: "CRC32" }));
-    const done = await s3.send(new CompleteMultipartUploadCommand({ Bucket: B, Key: "mp-none", UploadId: created.UploadId, MultipartUpload: { Parts: [{ PartNumber: 1, ETag: r.ETag }] } }));
+    const r = await s3.send(
+      new UploadPartCommand({ Bucket: B, Key: "mp-none", UploadId: created.UploadId, PartNumber: 1, Body: parts[2], ChecksumAlgorithm: "CRC32" }),
+    );
+    const done = await s3.send(
+      new CompleteMultipartUploadCommand({
+        Bucket: B,
+        Key: "mp-none",
+        UploadId: created.UploadId,
+        MultipartUpload: { Parts: [{ PartNumber: 1, ETag: r.ETag }] },
+      }),
+    );
     expect(done.ChecksumCRC32).toBeUndefined();
     const head = await s3.send(new HeadObjectCommand({ Bucket: B, Key: "mp-none", ChecksumMode: "ENABLED" }));
     expect(head.ChecksumCRC32).toBeUndefined();

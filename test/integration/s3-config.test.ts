@@ -19,7 +19,11 @@ describe("MINIO_REGION", () => {
       await s3.send(new CreateBucketCommand({ Bucket: "regional", CreateBucketConfiguration: { LocationConstraint: "eu-west-3" } }));
       expect((await s3.send(new GetBucketLocationCommand({ Bucket: "regional" }))).LocationConstraint).toBe("eu-west-3");
       expect((await s3.send(new HeadBucketCommand({ Bucket: "regional" }))).BucketRegion).toBe("eu-west-3");
-      await rejectsWith(s3.send(new CreateBucketCommand({ Bucket: "elsewhere", CreateBucketConfiguration: { LocationConstraint: "us-west-2" } })), "IllegalLocationConstraintException", 400); // AWS: a constraint its endpoint does not serve
+      await rejectsWith(
+        s3.send(new CreateBucketCommand({ Bucket: "elsewhere", CreateBucketConfiguration: { LocationConstraint: "us-west-2" } })),
+        "IllegalLocationConstraintException",
+        400,
+      ); // AWS: a constraint its endpoint does not serve
       const wrong = await h.signed({ path: "/regional", region: "us-east-1" });
       const err = await errorOf(wrong);
       expect(err).toMatchObject({ status: 400, code: "AuthorizationHeaderMalformed" });

@@ -22,7 +22,15 @@ const { h, s3 } = useS3Bucket(B, {
   setup: async () => {
     await s3.send(new CreateBucketCommand({ Bucket: "other-bucket" }));
     await s3.send(
-      new PutObjectCommand({ Bucket: B, Key: "src key+é", Body: "source body", ContentType: "text/x-src", Metadata: { origin: "src" }, Tagging: "t=1", CacheControl: "no-cache" }),
+      new PutObjectCommand({
+        Bucket: B,
+        Key: "src key+é",
+        Body: "source body",
+        ContentType: "text/x-src",
+        Metadata: { origin: "src" },
+        Tagging: "t=1",
+        CacheControl: "no-cache",
+      }),
     );
   },
 });
@@ -46,8 +54,14 @@ describe("CopyObject", () => {
   test("REPLACE takes the request's metadata; tagging REPLACE the request's tags", async () => {
     await s3.send(
       new CopyObjectCommand({
-        Bucket: B, Key: "replaced", CopySource: `/${B}/${esc("src key+é")}`, MetadataDirective: "REPLACE", ContentType: "application/json",
-        Metadata: { fresh: "yes" }, TaggingDirective: "REPLACE", Tagging: "n=2",
+        Bucket: B,
+        Key: "replaced",
+        CopySource: `/${B}/${esc("src key+é")}`,
+        MetadataDirective: "REPLACE",
+        ContentType: "application/json",
+        Metadata: { fresh: "yes" },
+        TaggingDirective: "REPLACE",
+        Tagging: "n=2",
       }),
     );
     const head = await s3.send(new HeadObjectCommand({ Bucket: B, Key: "replaced" }));
@@ -70,7 +84,9 @@ describe("CopyObject", () => {
     await s3.send(new PutObjectCommand({ Bucket: B, Key: "self", Body: "self body", Metadata: { v: "1" } }));
     const err = await rejectsWith(s3.send(new CopyObjectCommand({ Bucket: B, Key: "self", CopySource: `${B}/self` })), "InvalidRequest", 400);
     expect(err.message).toContain("copy an object to itself");
-    await s3.send(new CopyObjectCommand({ Bucket: B, Key: "self", CopySource: `${B}/self`, MetadataDirective: "REPLACE", Metadata: { v: "2" }, ContentType: "text/plain" }));
+    await s3.send(
+      new CopyObjectCommand({ Bucket: B, Key: "self", CopySource: `${B}/self`, MetadataDirective: "REPLACE", Metadata: { v: "2" }, ContentType: "text/plain" }),
+    );
     const head = await s3.send(new HeadObjectCommand({ Bucket: B, Key: "self" }));
     expect(head.Metadata).toEqual({ v: "2" });
     expect(head.ContentType).toBe("text/plain");
@@ -81,7 +97,11 @@ describe("CopyObject", () => {
     const src = await s3.send(new HeadObjectCommand({ Bucket: B, Key: "src key+é" }));
     const CopySource = `${B}/${esc("src key+é")}`;
     await s3.send(new CopyObjectCommand({ Bucket: B, Key: "c1", CopySource, CopySourceIfMatch: src.ETag }));
-    await rejectsWith(s3.send(new CopyObjectCommand({ Bucket: B, Key: "c2", CopySource, CopySourceIfMatch: '"00000000000000000000000000000000"' })), "PreconditionFailed", 412);
+    await rejectsWith(
+      s3.send(new CopyObjectCommand({ Bucket: B, Key: "c2", CopySource, CopySourceIfMatch: '"00000000000000000000000000000000"' })),
+      "PreconditionFailed",
+      412,
+    );
     await rejectsWith(s3.send(new CopyObjectCommand({ Bucket: B, Key: "c2", CopySource, CopySourceIfNoneMatch: src.ETag })), "PreconditionFailed", 412);
     const later = new Date(src.LastModified!.getTime() + 3600_000);
     const earlier = new Date(src.LastModified!.getTime() - 3600_000);
@@ -112,11 +132,19 @@ describe("CopyObject", () => {
     await rejectsWith(s3.send(new CopyObjectCommand({ Bucket: B, Key: "x", CopySource: `${B}/nope` })), "NoSuchKey", 404);
     await rejectsWith(s3.send(new CopyObjectCommand({ Bucket: B, Key: "x", CopySource: "no-such-bucket-x/k" })), "NoSuchBucket", 404);
     await rejectsWith(s3.send(new CopyObjectCommand({ Bucket: B, Key: "x", CopySource: "justabucket" })), "InvalidArgument", 400);
-    await rejectsWith(s3.send(new CopyObjectCommand({ Bucket: B, Key: "x", CopySource: `${B}/src`, MetadataDirective: "MERGE" as never })), "InvalidArgument", 400);
+    await rejectsWith(
+      s3.send(new CopyObjectCommand({ Bucket: B, Key: "x", CopySource: `${B}/src`, MetadataDirective: "MERGE" as never })),
+      "InvalidArgument",
+      400,
+    );
   });
 
   test("If-None-Match: * on the destination of a copy", async () => {
-    await rejectsWith(s3.send(new CopyObjectCommand({ Bucket: B, Key: "c1", CopySource: `${B}/${esc("src key+é")}`, IfNoneMatch: "*" } as never)), "PreconditionFailed", 412);
+    await rejectsWith(
+      s3.send(new CopyObjectCommand({ Bucket: B, Key: "c1", CopySource: `${B}/${esc("src key+é")}`, IfNoneMatch: "*" } as never)),
+      "PreconditionFailed",
+      412,
+    );
   });
 });
 
@@ -149,7 +177,15 @@ describe("DeleteObjects", () => {
     const markerId = res.Deleted![0].DeleteMarkerVersionId!;
     expect(markerId).toBeTruthy();
     const res2 = await s3.send(
-      new DeleteObjectsCommand({ Bucket: "copy-versions", Delete: { Objects: [{ Key: "multi", VersionId: markerId }, { Key: "multi", VersionId: v1.VersionId }] } }),
+      new DeleteObjectsCommand({
+        Bucket: "copy-versions",
+        Delete: {
+          Objects: [
+            { Key: "multi", VersionId: markerId },
+            { Key: "multi", VersionId: v1.VersionId },
+          ],
+        },
+      }),
     );
     expect(res2.Deleted!.map((d) => d.VersionId).sort()).toEqual([markerId, v1.VersionId].sort());
     const versions = await s3.send(new ListObjectVersionsCommand({ Bucket: "copy-versions", Prefix: "multi" }));

@@ -63,7 +63,12 @@ describe("the error document", () => {
 
   test("every response carries a fresh x-amz-request-id, successes included", async () => {
     const ids = new Set<string>();
-    for (const r of [await h.signed({ path: "/" }), await h.signed({ path: `/${B}/exists` }), await h.signed({ method: "HEAD", path: `/${B}/exists` }), await h.anon("/")]) {
+    for (const r of [
+      await h.signed({ path: "/" }),
+      await h.signed({ path: `/${B}/exists` }),
+      await h.signed({ method: "HEAD", path: `/${B}/exists` }),
+      await h.anon("/"),
+    ]) {
       await r.arrayBuffer();
       const id = r.headers.get("x-amz-request-id");
       expect(id).toMatch(/^[0-9A-F]{16}$/);
@@ -84,7 +89,13 @@ describe("names and keys", () => {
     // Raw sockets: fetch() would resolve dot segments before sending. Bun.serve resolves them on
     // arrival (WHATWG URL rules), so a literal "a/../../x" reaches us as "/x" and fails its signature.
     const literal = await h.sign({ method: "PUT", path: `/${B}/a/../../etc/passwd`, body: "x" });
-    const dots = await rawExchange(h.host, "PUT", `/${B}/a/../../etc/passwd`, { ...literal.headers, "content-length": "1" }, { body: new TextEncoder().encode("x") });
+    const dots = await rawExchange(
+      h.host,
+      "PUT",
+      `/${B}/a/../../etc/passwd`,
+      { ...literal.headers, "content-length": "1" },
+      { body: new TextEncoder().encode("x") },
+    );
     expect(dots.body).toMatch(/<Code>(SignatureDoesNotMatch|XMinioInvalidObjectName|XMinioInvalidResourceName)<\/Code>/);
     for (const path of [`/${B}/bad%FF%FE`, `/${B}/a/%2e%2e%2f%2e%2e%2fx`, `/${B}/a//b`, `/${B}/nul%00byte`, `/${B}/${"s".repeat(256)}`]) {
       const { headers } = await h.sign({ method: "PUT", path, body: "x" });
@@ -108,7 +119,12 @@ describe("XML bodies", () => {
   const versioning = (body: string) => h.signed({ method: "PUT", path: `/${B}`, query: { versioning: "" }, body });
 
   test("malformed, wrong root, DTDs and entities are MalformedXML", async () => {
-    for (const body of ["<VersioningConfiguration><Status>Enabled</Status>", "not xml", '<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e "Enabled">]><VersioningConfiguration><Status>&e;</Status></VersioningConfiguration>', "<A/><B/>"]) {
+    for (const body of [
+      "<VersioningConfiguration><Status>Enabled</Status>",
+      "not xml",
+      '<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e "Enabled">]><VersioningConfiguration><Status>&e;</Status></VersioningConfiguration>',
+      "<A/><B/>",
+    ]) {
       const err = await errorOf(await versioning(body));
       expect(err.status).toBe(400);
       expect(["MalformedXML", "IllegalVersioningConfigurationException"]).toContain(err.code);
@@ -183,7 +199,13 @@ describe("bodies that do not match their length", () => {
   });
 
   test("a declared length beyond the limits is EntityTooLarge before any byte is read", async () => {
-    const { headers } = await h.sign({ method: "PUT", path: `/${B}/huge-part`, query: { partNumber: "1", uploadId: "x" }, payloadHash: "UNSIGNED-PAYLOAD", headers: { "content-length": String(5 * 1024 ** 3 + 1) } });
+    const { headers } = await h.sign({
+      method: "PUT",
+      path: `/${B}/huge-part`,
+      query: { partNumber: "1", uploadId: "x" },
+      payloadHash: "UNSIGNED-PAYLOAD",
+      headers: { "content-length": String(5 * 1024 ** 3 + 1) },
+    });
     const reply = await rawExchange(h.host, "PUT", `/${B}/huge-part?partNumber=1&uploadId=x`, headers, { closeAfterHeaders: true });
     expect(reply.status).toBe(400);
     expect(reply.body).toContain("<Code>EntityTooLarge</Code>");
@@ -200,18 +222,35 @@ describe("bodies that do not match their length", () => {
 
   test("a disconnect during UploadPart leaves no part and no staged data; the upload still completes", async () => {
     const id = (await s3.send(new CreateMultipartUploadCommand({ Bucket: B, Key: "mp-cut" }))).UploadId!;
-    const { headers } = await h.sign({ method: "PUT", path: `/${B}/mp-cut`, query: { partNumber: "1", uploadId: id }, payloadHash: "UNSIGNED-PAYLOAD", headers: { "content-length": String(6 * 1024 * 1024) } });
-    await rawExchange(h.host, "PUT", `/${B}/mp-cut?partNumber=1&uploadId=${encodeURIComponent(id)}`, headers, { body: new Uint8Array(2 * 1024 * 1024), hangUp: true });
+    const { headers } = await h.sign({
+      method: "PUT",
+      path: `/${B}/mp-cut`,
+      query: { partNumber: "1", uploadId: id },
+      payloadHash: "UNSIGNED-PAYLOAD",
+      headers: { "content-length": String(6 * 1024 * 1024) },
+    });
+    await rawExchange(h.host, "PUT", `/${B}/mp-cut?partNumber=1&uploadId=${encodeURIComponent(id)}`, headers, {
+      body: new Uint8Array(2 * 1024 * 1024),
+      hangUp: true,
+    });
     await expectNoStagedFiles();
     expect((await s3.send(new ListPartsCommand({ Bucket: B, Key: "mp-cut", UploadId: id }))).Parts ?? []).toEqual([]);
     const part = await s3.send(new UploadPartCommand({ Bucket: B, Key: "mp-cut", UploadId: id, PartNumber: 1, Body: "whole part" }));
-    await s3.send(new CompleteMultipartUploadCommand({ Bucket: B, Key: "mp-cut", UploadId: id, MultipartUpload: { Parts: [{ PartNumber: 1, ETag: part.ETag }] } }));
+    await s3.send(
+      new CompleteMultipartUploadCommand({ Bucket: B, Key: "mp-cut", UploadId: id, MultipartUpload: { Parts: [{ PartNumber: 1, ETag: part.ETag }] } }),
+    );
     expect((await s3.send(new HeadObjectCommand({ Bucket: B, Key: "mp-cut" }))).ContentLength).toBe(10);
   });
 
   test("an aws-chunked body carrying more than x-amz-decoded-content-length is refused", async () => {
     const body = "5\r\nhello\r\n5\r\nworld\r\n0\r\n\r\n";
-    const res = await h.signed({ method: "PUT", path: `/${B}/too-much`, body, payloadHash: "STREAMING-UNSIGNED-PAYLOAD-TRAILER", headers: { "content-encoding": "aws-chunked", "x-amz-decoded-content-length": "7" } });
+    const res = await h.signed({
+      method: "PUT",
+      path: `/${B}/too-much`,
+      body,
+      payloadHash: "STREAMING-UNSIGNED-PAYLOAD-TRAILER",
+      headers: { "content-encoding": "aws-chunked", "x-amz-decoded-content-length": "7" },
+    });
     expect(res.status).toBe(400);
     await rejectsWith(s3.send(new HeadObjectCommand({ Bucket: B, Key: "too-much" })), "NotFound", 404);
   });

@@ -14,7 +14,14 @@ const { h } = useS3Bucket(null, {
   },
 });
 
-const PARAMS = ["response-content-type", "response-content-language", "response-expires", "response-cache-control", "response-content-disposition", "response-content-encoding"];
+const PARAMS = [
+  "response-content-type",
+  "response-content-language",
+  "response-expires",
+  "response-cache-control",
+  "response-content-disposition",
+  "response-content-encoding",
+];
 const BAD = ["text/html\r\nSet-Cookie: a=b", "x\ny", "x\rY", "nul\u0000", "bell\u0007", "del\u007f", "wide \u0100", "日本.txt"];
 
 describe("response-* overrides", () => {
@@ -28,7 +35,9 @@ describe("response-* overrides", () => {
         const head = await h.signed({ method: "HEAD", path: `/${B}/obj`, query: { [param]: value } });
         const pre = await fetch(await h.presign({ path: `/${B}/obj`, query: { [param]: value } }));
         const perr = await errorOf(pre);
-        seen.push(`${param}=${JSON.stringify(value)}: ${err.status} ${err.code} ${/<ArgumentName>(.*?)</.exec(err.body)?.[1]} / HEAD ${head.status} / presigned ${perr.status} ${perr.code}`);
+        seen.push(
+          `${param}=${JSON.stringify(value)}: ${err.status} ${err.code} ${/<ArgumentName>(.*?)</.exec(err.body)?.[1]} / HEAD ${head.status} / presigned ${perr.status} ${perr.code}`,
+        );
         wanted.push(`${param}=${JSON.stringify(value)}: 400 InvalidArgument ${param} / HEAD 400 / presigned 400 InvalidArgument`);
         expect(get.headers.get("set-cookie")).toBeNull();
       }
@@ -37,7 +46,14 @@ describe("response-* overrides", () => {
   });
 
   test("printable values, ISO-8859-1 included, are sent as given", async () => {
-    const res = await h.signed({ path: `/${B}/obj`, query: { "response-content-type": "text/x-custom; charset=latin1", "response-content-disposition": 'attachment; filename="caf\u00e9.txt"', "response-cache-control": "no-cache\tprivate" } });
+    const res = await h.signed({
+      path: `/${B}/obj`,
+      query: {
+        "response-content-type": "text/x-custom; charset=latin1",
+        "response-content-disposition": 'attachment; filename="caf\u00e9.txt"',
+        "response-cache-control": "no-cache\tprivate",
+      },
+    });
     expect(res.status).toBe(200);
     expect(res.headers.get("content-type")).toBe("text/x-custom; charset=latin1");
     expect(res.headers.get("content-disposition")).toBe('attachment; filename="caf\u00e9.txt"');
@@ -51,7 +67,11 @@ describe("x-amz-website-redirect-location", () => {
     for (const bad of ["javascript:alert(1)", "elsewhere", "ftp://x/y"]) {
       const put = await h.signed({ method: "PUT", path: `/${B}/redir`, body: "x", headers: { "x-amz-website-redirect-location": bad } });
       expect(await errorOf(put)).toMatchObject({ status: 400, code: "InvalidArgument" });
-      const copy = await h.signed({ method: "PUT", path: `/${B}/redir`, headers: { "x-amz-copy-source": `/${B}/obj`, "x-amz-metadata-directive": "REPLACE", "x-amz-website-redirect-location": bad } });
+      const copy = await h.signed({
+        method: "PUT",
+        path: `/${B}/redir`,
+        headers: { "x-amz-copy-source": `/${B}/obj`, "x-amz-metadata-directive": "REPLACE", "x-amz-website-redirect-location": bad },
+      });
       expect(await errorOf(copy)).toMatchObject({ status: 400, code: "InvalidArgument" });
     }
     expect((await h.signed({ method: "HEAD", path: `/${B}/redir` })).status).toBe(404);

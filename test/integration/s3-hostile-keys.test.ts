@@ -30,7 +30,11 @@ function tree(): string[] {
   return out.sort();
 }
 
-async function send(method: string, path: string, opts: { query?: Record<string, string>; headers?: Record<string, string>; body?: string } = {}): Promise<RawReply> {
+async function send(
+  method: string,
+  path: string,
+  opts: { query?: Record<string, string>; headers?: Record<string, string>; body?: string } = {},
+): Promise<RawReply> {
   const { url, headers } = await h.sign({ method, path, query: opts.query, headers: opts.headers, body: opts.body });
   const target = url.slice(h.endpoint.length);
   const body = opts.body === undefined ? undefined : new TextEncoder().encode(opts.body);
@@ -122,7 +126,20 @@ describe("hostile object keys are refused with 400 before any drive is touched",
 
   test("DeleteObjects answers each hostile key with its own Error entry and deletes nothing", async () => {
     // Keys as they appear in XML: decoded (the transport-only forms above collapse into these).
-    const keys = ["dir__XLDIR__", "exists/xl.meta", "a\\b", `..\\..\\${MARK}1`, `a/../../${MARK}4`, ".", "..", `/${MARK}8`, "a//b", "s".repeat(256), "k".repeat(1025), "exists/../exists"];
+    const keys = [
+      "dir__XLDIR__",
+      "exists/xl.meta",
+      "a\\b",
+      `..\\..\\${MARK}1`,
+      `a/../../${MARK}4`,
+      ".",
+      "..",
+      `/${MARK}8`,
+      "a//b",
+      "s".repeat(256),
+      "k".repeat(1025),
+      "exists/../exists",
+    ];
     const body = `<Delete>${keys.map((k) => `<Object><Key>${k}</Key></Object>`).join("")}</Delete>`;
     const r = await send("POST", `/${B}`, { query: { delete: "" }, body, headers: { "content-md5": md5Base64(body) } });
     expect(r.status).toBe(200);

@@ -16,7 +16,9 @@ const { h, s3 } = useS3Bucket(B, {
   },
 });
 
-async function list(query: Record<string, string>): Promise<{ status: number; xml: string; all: (tag: string) => string[]; one: (tag: string) => string | undefined }> {
+async function list(
+  query: Record<string, string>,
+): Promise<{ status: number; xml: string; all: (tag: string) => string[]; one: (tag: string) => string | undefined }> {
   const res = await h.signed({ path: `/${B}`, query });
   const xml = await res.text();
   const all = (tag: string) => [...xml.matchAll(new RegExp(`<${tag}>([^<]*)</${tag}>`, "g"))].map((m) => m[1]);

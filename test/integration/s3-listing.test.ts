@@ -149,7 +149,10 @@ describe("ListObjectVersions", () => {
 
   test("an unversioned bucket lists null versions; a version-id marker needs a key marker", async () => {
     const res = await s3.send(new ListObjectVersionsCommand({ Bucket: B, Prefix: "b/", Delimiter: "/" }));
-    expect(res.Versions!.map((v) => [v.Key, v.VersionId, v.IsLatest])).toEqual([["b/1", "null", true], ["b/2", "null", true]]);
+    expect(res.Versions!.map((v) => [v.Key, v.VersionId, v.IsLatest])).toEqual([
+      ["b/1", "null", true],
+      ["b/2", "null", true],
+    ]);
     expect(res.CommonPrefixes!.map((p) => p.Prefix)).toEqual(["b/c/"]);
     const bad = await h.signed({ path: `/${B}`, query: { versions: "", "version-id-marker": "null" } });
     expect((await errorOf(bad)).code).toBe("InvalidArgument");

@@ -20,7 +20,9 @@ test("AWS SDK v3: an ISO-8859-1 value comes back RFC 2047-encoded, ASCII values 
 });
 
 test("RFC 2047 input (how boto3 users send non-ASCII) is stored decoded and answered encoded", async () => {
-  await s3.send(new PutObjectCommand({ Bucket: B, Key: "encoded", Body: "x", Metadata: { b: "=?UTF-8?B?5pel5pys?=", q: "=?utf-8?Q?caf=C3=A9?=", odd: "=?not-a-word" } }));
+  await s3.send(
+    new PutObjectCommand({ Bucket: B, Key: "encoded", Body: "x", Metadata: { b: "=?UTF-8?B?5pel5pys?=", q: "=?utf-8?Q?caf=C3=A9?=", odd: "=?not-a-word" } }),
+  );
   expect(await stored("encoded")).toMatchObject({ "X-Amz-Meta-B": "日本", "X-Amz-Meta-Q": "café", "X-Amz-Meta-Odd": "=?not-a-word" });
   const head = await s3.send(new HeadObjectCommand({ Bucket: B, Key: "encoded" }));
   expect(head.Metadata).toEqual({ b: "=?UTF-8?B?5pel5pys?=", q: "=?UTF-8?B?Y2Fmw6k=?=", odd: "=?not-a-word" });

@@ -45,11 +45,24 @@ async function complete(bucket: string, key: string, id: string, parts: Listed) 
   const res = await h.signed({ method: "POST", path: `/${bucket}/${key}`, query: { uploadId: id }, body: completeXml(parts) });
   const body = await res.text();
   const pick = (tag: string) => new RegExp(`<${tag}>([\\s\\S]*?)</${tag}>`).exec(body)?.[1];
-  return { status: res.status, code: pick("Code"), etag: pick("ETag"), location: pick("Location"), bucket: pick("Bucket"), key: pick("Key"), crc32: pick("ChecksumCRC32"), versionId: res.headers.get("x-amz-version-id") };
+  return {
+    status: res.status,
+    code: pick("Code"),
+    etag: pick("ETag"),
+    location: pick("Location"),
+    bucket: pick("Bucket"),
+    key: pick("Key"),
+    crc32: pick("ChecksumCRC32"),
+    versionId: res.headers.get("x-amz-version-id"),
+  };
 }
 
-const mpEtag = (bodies: Uint8Array[]) => createHash("md5").update(Buffer.concat(bodies.map((b) => createHash("md5").update(b).digest()))).digest("hex") + `-${bodies.length}`;
-const read = async (bucket: string, key: string, VersionId?: string) => bytesOf((await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key, VersionId }))).Body);
+const mpEtag = (bodies: Uint8Array[]) =>
+  createHash("md5")
+    .update(Buffer.concat(bodies.map((b) => createHash("md5").update(b).digest())))
+    .digest("hex") + `-${bodies.length}`;
+const read = async (bucket: string, key: string, VersionId?: string) =>
+  bytesOf((await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key, VersionId }))).Body);
 
 describe("a retried Complete", () => {
   test("answers 200 with the same ETag, Location, Bucket and Key", async () => {
@@ -68,7 +81,10 @@ describe("a retried Complete", () => {
     const { id, parts } = await upload(B, "other-list", bodies);
     expect((await complete(B, "other-list", id, parts)).status).toBe(200);
     expect(await complete(B, "other-list", id, parts.slice(0, 2))).toMatchObject({ status: 404, code: "NoSuchUpload" });
-    expect(await complete(B, "other-list", id, [parts[0], { PartNumber: 2, ETag: '"00000000000000000000000000000000"' }, parts[2]])).toMatchObject({ status: 404, code: "NoSuchUpload" });
+    expect(await complete(B, "other-list", id, [parts[0], { PartNumber: 2, ETag: '"00000000000000000000000000000000"' }, parts[2]])).toMatchObject({
+      status: 404,
+      code: "NoSuchUpload",
+    });
     // Another upload of the same key with the same part bodies is not this upload.
     const twin = await upload(B, "other-list", bodies);
     expect(await complete(B, "other-list", twin.id, parts)).toMatchObject({ status: 200 });

@@ -29,7 +29,8 @@ const { h, s3 } = useS3Bucket(B);
 
 const md5hex = (b: Uint8Array) => createHash("md5").update(b).digest("hex");
 const create = async (Key: string, extra = {}) => (await s3.send(new CreateMultipartUploadCommand({ Bucket: B, Key, ...extra }))).UploadId!;
-const part = (Key: string, UploadId: string, PartNumber: number, Body: Uint8Array) => s3.send(new UploadPartCommand({ Bucket: B, Key, UploadId, PartNumber, Body }));
+const part = (Key: string, UploadId: string, PartNumber: number, Body: Uint8Array) =>
+  s3.send(new UploadPartCommand({ Bucket: B, Key, UploadId, PartNumber, Body }));
 
 describe("upload and complete", () => {
   test("three parts: ETag is MD5-of-MD5s-3, bytes, metadata and partNumber reads", async () => {
@@ -40,11 +41,22 @@ describe("upload and complete", () => {
     expect(r1.ETag).toBe(`"${md5hex(P1)}"`);
     const done = await s3.send(
       new CompleteMultipartUploadCommand({
-        Bucket: B, Key: "big", UploadId: id,
-        MultipartUpload: { Parts: [{ PartNumber: 1, ETag: r1.ETag }, { PartNumber: 2, ETag: r2.ETag }, { PartNumber: 3, ETag: r3.ETag }] },
+        Bucket: B,
+        Key: "big",
+        UploadId: id,
+        MultipartUpload: {
+          Parts: [
+            { PartNumber: 1, ETag: r1.ETag },
+            { PartNumber: 2, ETag: r2.ETag },
+            { PartNumber: 3, ETag: r3.ETag },
+          ],
+        },
       }),
     );
-    const expected = createHash("md5").update(Buffer.concat([P1, P2, P3].map((p) => createHash("md5").update(p).digest()))).digest("hex") + "-3";
+    const expected =
+      createHash("md5")
+        .update(Buffer.concat([P1, P2, P3].map((p) => createHash("md5").update(p).digest())))
+        .digest("hex") + "-3";
     expect(done.ETag).toBe(`"${expected}"`);
     expect(done.Bucket).toBe(B);
     expect(done.Key).toBe("big");
@@ -71,7 +83,19 @@ describe("upload and complete", () => {
     const r1 = await part("redo", id, 1, P1);
     await part("redo", id, 5, P3);
     const r2 = await part("redo", id, 7, P3);
-    await s3.send(new CompleteMultipartUploadCommand({ Bucket: B, Key: "redo", UploadId: id, MultipartUpload: { Parts: [{ PartNumber: 1, ETag: r1.ETag }, { PartNumber: 7, ETag: r2.ETag }] } }));
+    await s3.send(
+      new CompleteMultipartUploadCommand({
+        Bucket: B,
+        Key: "redo",
+        UploadId: id,
+        MultipartUpload: {
+          Parts: [
+            { PartNumber: 1, ETag: r1.ETag },
+            { PartNumber: 7, ETag: r2.ETag },
+          ],
+        },
+      }),
+    );
     const got = await bytesOf((await s3.send(new GetObjectCommand({ Bucket: B, Key: "redo" }))).Body);
     expect(got.equals(Buffer.concat([P1, P3]))).toBe(true);
   });
@@ -83,14 +107,52 @@ describe("upload and complete", () => {
     const last = await part("rules", id, 3, P3);
     const complete = (Parts: { PartNumber: number; ETag?: string }[]) =>
       s3.send(new CompleteMultipartUploadCommand({ Bucket: B, Key: "rules", UploadId: id, MultipartUpload: { Parts } }));
-    await rejectsWith(complete([{ PartNumber: 1, ETag: small.ETag }, { PartNumber: 3, ETag: last.ETag }]), "EntityTooSmall", 400);
-    await rejectsWith(complete([{ PartNumber: 2, ETag: big.ETag }, { PartNumber: 3, ETag: '"00000000000000000000000000000000"' }]), "InvalidPart", 400);
-    await rejectsWith(complete([{ PartNumber: 2, ETag: big.ETag }, { PartNumber: 4, ETag: last.ETag }]), "InvalidPart", 400);
-    await rejectsWith(complete([{ PartNumber: 3, ETag: last.ETag }, { PartNumber: 2, ETag: big.ETag }]), "InvalidPartOrder", 400);
-    await rejectsWith(complete([{ PartNumber: 2, ETag: big.ETag }, { PartNumber: 2, ETag: big.ETag }]), "InvalidPartOrder", 400);
+    await rejectsWith(
+      complete([
+        { PartNumber: 1, ETag: small.ETag },
+        { PartNumber: 3, ETag: last.ETag },
+      ]),
+      "EntityTooSmall",
+      400,
+    );
+    await rejectsWith(
+      complete([
+        { PartNumber: 2, ETag: big.ETag },
+        { PartNumber: 3, ETag: '"00000000000000000000000000000000"' },
+      ]),
+      "InvalidPart",
+      400,
+    );
+    await rejectsWith(
+      complete([
+        { PartNumber: 2, ETag: big.ETag },
+        { PartNumber: 4, ETag: last.ETag },
+      ]),
+      "InvalidPart",
+      400,
+    );
+    await rejectsWith(
+      complete([
+        { PartNumber: 3, ETag: last.ETag },
+        { PartNumber: 2, ETag: big.ETag },
+      ]),
+      "InvalidPartOrder",
+      400,
+    );
+    await rejectsWith(
+      complete([
+        { PartNumber: 2, ETag: big.ETag },
+        { PartNumber: 2, ETag: big.ETag },
+      ]),
+      "InvalidPartOrder",
+      400,
+    );
     await rejectsWith(complete([]), "MalformedXML", 400);
     // After all those refusals the upload is intact and completes.
-    const ok = await complete([{ PartNumber: 2, ETag: big.ETag }, { PartNumber: 3, ETag: last.ETag }]);
+    const ok = await complete([
+      { PartNumber: 2, ETag: big.ETag },
+      { PartNumber: 3, ETag: last.ETag },
+    ]);
     expect(ok.ETag).toMatch(/-2"$/);
     await rejectsWith(complete([{ PartNumber: 2, ETag: big.ETag }]), "NoSuchUpload", 404);
     await rejectsWith(part("rules", "bm90LWFuLXVwbG9hZA", 1, P3), "NoSuchUpload", 404);
@@ -102,7 +164,13 @@ describe("upload and complete", () => {
     const got = await s3.send(new GetObjectCommand({ Bucket: B, Key: "big", Range: `bytes=${start}-${P1.length + 9}` }));
     expect((await bytesOf(got.Body)).equals(Buffer.concat([P1.subarray(start), P2.subarray(0, 10)]))).toBe(true);
     const id = await create("md5-part");
-    const res = await h.signed({ method: "PUT", path: `/${B}/md5-part`, query: { partNumber: "1", uploadId: id }, body: P3, headers: { "content-md5": "AAAAAAAAAAAAAAAAAAAAAA==" } });
+    const res = await h.signed({
+      method: "PUT",
+      path: `/${B}/md5-part`,
+      query: { partNumber: "1", uploadId: id },
+      body: P3,
+      headers: { "content-md5": "AAAAAAAAAAAAAAAAAAAAAA==" },
+    });
     expect((await errorOf(res)).code).toBe("BadDigest");
     expect((await s3.send(new ListPartsCommand({ Bucket: B, Key: "md5-part", UploadId: id }))).Parts ?? []).toEqual([]);
   });
@@ -112,7 +180,9 @@ describe("upload and complete", () => {
     await s3.send(new PutBucketVersioningCommand({ Bucket: "multi-versioned", VersioningConfiguration: { Status: "Enabled" } }));
     const id = (await s3.send(new CreateMultipartUploadCommand({ Bucket: "multi-versioned", Key: "v" }))).UploadId!;
     const r = await s3.send(new UploadPartCommand({ Bucket: "multi-versioned", Key: "v", UploadId: id, PartNumber: 1, Body: P3 }));
-    const done = await s3.send(new CompleteMultipartUploadCommand({ Bucket: "multi-versioned", Key: "v", UploadId: id, MultipartUpload: { Parts: [{ PartNumber: 1, ETag: r.ETag }] } }));
+    const done = await s3.send(
+      new CompleteMultipartUploadCommand({ Bucket: "multi-versioned", Key: "v", UploadId: id, MultipartUpload: { Parts: [{ PartNumber: 1, ETag: r.ETag }] } }),
+    );
     expect(done.VersionId).toMatch(/^[0-9a-f-]{36}$/);
     expect((await s3.send(new HeadObjectCommand({ Bucket: "multi-versioned", Key: "v", VersionId: done.VersionId }))).ContentLength).toBe(P3.length);
   });
@@ -128,7 +198,11 @@ describe("upload and complete", () => {
 
   test("malformed Complete XML is MalformedXML", async () => {
     const id = await create("xml");
-    for (const body of ["<CompleteMultipartUpload><Part><PartNumber>1</PartNumber>", "<CompleteMultipartUpload><Part><PartNumber>x</PartNumber><ETag>e</ETag></Part></CompleteMultipartUpload>", "<Other/>"]) {
+    for (const body of [
+      "<CompleteMultipartUpload><Part><PartNumber>1</PartNumber>",
+      "<CompleteMultipartUpload><Part><PartNumber>x</PartNumber><ETag>e</ETag></Part></CompleteMultipartUpload>",
+      "<Other/>",
+    ]) {
       const res = await h.signed({ method: "POST", path: `/${B}/xml`, query: { uploadId: id }, body });
       expect((await errorOf(res)).code).toBe("MalformedXML");
     }
@@ -142,10 +216,22 @@ describe("UploadPartCopy", () => {
     const id = await create("assembled");
     const c1 = await s3.send(new UploadPartCopyCommand({ Bucket: B, Key: "assembled", UploadId: id, PartNumber: 1, CopySource: `${B}/copy-src` }));
     expect(c1.CopyPartResult?.ETag).toBe(`"${md5hex(src)}"`);
-    const c2 = await s3.send(new UploadPartCopyCommand({ Bucket: B, Key: "assembled", UploadId: id, PartNumber: 2, CopySource: `${B}/copy-src`, CopySourceRange: "bytes=100-1099" }));
+    const c2 = await s3.send(
+      new UploadPartCopyCommand({ Bucket: B, Key: "assembled", UploadId: id, PartNumber: 2, CopySource: `${B}/copy-src`, CopySourceRange: "bytes=100-1099" }),
+    );
     expect(c2.CopyPartResult?.ETag).toBe(`"${md5hex(src.subarray(100, 1100))}"`);
     await s3.send(
-      new CompleteMultipartUploadCommand({ Bucket: B, Key: "assembled", UploadId: id, MultipartUpload: { Parts: [{ PartNumber: 1, ETag: c1.CopyPartResult!.ETag }, { PartNumber: 2, ETag: c2.CopyPartResult!.ETag }] } }),
+      new CompleteMultipartUploadCommand({
+        Bucket: B,
+        Key: "assembled",
+        UploadId: id,
+        MultipartUpload: {
+          Parts: [
+            { PartNumber: 1, ETag: c1.CopyPartResult!.ETag },
+            { PartNumber: 2, ETag: c2.CopyPartResult!.ETag },
+          ],
+        },
+      }),
     );
     const got = await bytesOf((await s3.send(new GetObjectCommand({ Bucket: B, Key: "assembled" }))).Body);
     expect(got.equals(Buffer.concat([src, src.subarray(100, 1100)]))).toBe(true);
@@ -153,7 +239,8 @@ describe("UploadPartCopy", () => {
 
   test("bad ranges, conditions and sources", async () => {
     const id = await create("copy-errors");
-    const copy = (extra: object) => s3.send(new UploadPartCopyCommand({ Bucket: B, Key: "copy-errors", UploadId: id, PartNumber: 1, CopySource: `${B}/copy-src`, ...extra }));
+    const copy = (extra: object) =>
+      s3.send(new UploadPartCopyCommand({ Bucket: B, Key: "copy-errors", UploadId: id, PartNumber: 1, CopySource: `${B}/copy-src`, ...extra }));
     await rejectsWith(copy({ CopySourceRange: `bytes=0-${P1.length + P3.length}` }), "InvalidRange", 416);
     await rejectsWith(copy({ CopySourceRange: "bytes=10-5" }), "InvalidArgument", 400);
     await rejectsWith(copy({ CopySourceRange: "bytes=5-" }), "InvalidArgument", 400);
@@ -188,9 +275,12 @@ describe("abort and listings", () => {
     const first = await s3.send(new ListMultipartUploadsCommand({ Bucket: B, Prefix: "up/", MaxUploads: 2 }));
     expect(first.IsTruncated).toBe(true);
     expect(first.Uploads!.length).toBe(2);
-    const rest = await s3.send(new ListMultipartUploadsCommand({ Bucket: B, Prefix: "up/", KeyMarker: first.NextKeyMarker, UploadIdMarker: first.NextUploadIdMarker }));
+    const rest = await s3.send(
+      new ListMultipartUploadsCommand({ Bucket: B, Prefix: "up/", KeyMarker: first.NextKeyMarker, UploadIdMarker: first.NextUploadIdMarker }),
+    );
     expect([...first.Uploads!, ...rest.Uploads!].map((u) => u.UploadId).sort()).toEqual([...ids].sort());
-    for (const [i, key] of ["up/a", "up/b", "up/dir/c", "up/b"].entries()) await s3.send(new AbortMultipartUploadCommand({ Bucket: B, Key: key, UploadId: ids[i] }));
+    for (const [i, key] of ["up/a", "up/b", "up/dir/c", "up/b"].entries())
+      await s3.send(new AbortMultipartUploadCommand({ Bucket: B, Key: key, UploadId: ids[i] }));
     expect((await s3.send(new ListMultipartUploadsCommand({ Bucket: B, Prefix: "up/" }))).Uploads ?? []).toEqual([]);
     await rejectsWith(s3.send(new AbortMultipartUploadCommand({ Bucket: B, Key: "up/a", UploadId: ids[0] })), "NoSuchUpload", 404);
     await rejectsWith(s3.send(new ListMultipartUploadsCommand({ Bucket: "no-such-bucket-x" })), "NoSuchBucket", 404);

@@ -37,10 +37,21 @@ const { h, s3 } = useS3Bucket(B, {
 });
 
 async function multipart(key: string, algo?: Algo, type?: "COMPOSITE" | "FULL_OBJECT"): Promise<void> {
-  const created = await s3.send(new CreateMultipartUploadCommand({ Bucket: B, Key: key, ChecksumAlgorithm: algo as ChecksumAlgorithm | undefined, ChecksumType: type }));
+  const created = await s3.send(
+    new CreateMultipartUploadCommand({ Bucket: B, Key: key, ChecksumAlgorithm: algo as ChecksumAlgorithm | undefined, ChecksumType: type }),
+  );
   const Parts = [];
   for (const [i, Body] of parts.entries()) {
-    const r = await s3.send(new UploadPartCommand({ Bucket: B, Key: key, UploadId: created.UploadId, PartNumber: i + 1, Body, ChecksumAlgorithm: algo as ChecksumAlgorithm | undefined }));
+    const r = await s3.send(
+      new UploadPartCommand({
+        Bucket: B,
+        Key: key,
+        UploadId: created.UploadId,
+        PartNumber: i + 1,
+        Body,
+        ChecksumAlgorithm: algo as ChecksumAlgorithm | undefined,
+      }),
+    );
     Parts.push({ PartNumber: i + 1, ETag: r.ETag, ...(algo ? { [`Checksum${algo}`]: (r as unknown as Record<string, unknown>)[`Checksum${algo}`] } : {}) });
   }
   await s3.send(new CompleteMultipartUploadCommand({ Bucket: B, Key: key, UploadId: created.UploadId, MultipartUpload: { Parts } }));
@@ -65,7 +76,11 @@ describe("single-part objects", () => {
   test("the exact document: only the names asked for, in S3's order; no checksum without one stored", async () => {
     // Raw, since the SDK adds a CRC32 to every PutObject on its own.
     expect((await h.signed({ method: "PUT", path: `/${B}/plain`, body: "abc" })).status).toBe(200);
-    const res = await h.signed({ path: `/${B}/plain`, query: { attributes: "" }, headers: { "x-amz-object-attributes": "ObjectSize, ETag,Checksum,ObjectParts," } });
+    const res = await h.signed({
+      path: `/${B}/plain`,
+      query: { attributes: "" },
+      headers: { "x-amz-object-attributes": "ObjectSize, ETag,Checksum,ObjectParts," },
+    });
     expect(res.status).toBe(200);
     expect(res.headers.get("x-amz-version-id")).toBeNull();
     const etag = createHash("md5").update("abc").digest("hex");
@@ -76,33 +91,43 @@ describe("single-part objects", () => {
 });
 
 describe("multipart objects", () => {
-  test.each([["SHA256", "COMPOSITE"], ["CRC32C", "COMPOSITE"], ["CRC64NVME", "FULL_OBJECT"], ["CRC32", "FULL_OBJECT"]] as [Algo, "COMPOSITE" | "FULL_OBJECT"][])(
-    "%s %s: the object checksum without -N, every part with its checksum",
-    async (algo, type) => {
-      const key = `mp-${algo}-${type}`;
-      await multipart(key, algo, type);
-      const out = await s3.send(new GetObjectAttributesCommand({ Bucket: B, Key: key, ObjectAttributes: ALL }));
-      const whole = type === "COMPOSITE" ? compositeChecksum(algo, parts.map((p) => checksumOf(algo, p))).value.replace(/-\d+$/, "") : b64(algo, Buffer.concat(parts));
-      expect(out.Checksum).toEqual({ [`Checksum${algo}`]: whole, ChecksumType: type });
-      expect(out.ETag).toMatch(/^[0-9a-f]{32}-3$/);
-      expect(out.ObjectSize).toBe(parts.reduce((n, p) => n + p.length, 0));
-      expect(out.ObjectParts).toEqual({
-        TotalPartsCount: 3,
-        PartNumberMarker: "0",
-        NextPartNumberMarker: "3",
-        MaxParts: 1000,
-        IsTruncated: false,
-        Parts: parts.map((p, i) => ({ PartNumber: i + 1, Size: p.length, [`Checksum${algo}`]: b64(algo, p) })),
-      });
-    },
-  );
+  test.each([
+    ["SHA256", "COMPOSITE"],
+    ["CRC32C", "COMPOSITE"],
+    ["CRC64NVME", "FULL_OBJECT"],
+    ["CRC32", "FULL_OBJECT"],
+  ] as [Algo, "COMPOSITE" | "FULL_OBJECT"][])("%s %s: the object checksum without -N, every part with its checksum", async (algo, type) => {
+    const key = `mp-${algo}-${type}`;
+    await multipart(key, algo, type);
+    const out = await s3.send(new GetObjectAttributesCommand({ Bucket: B, Key: key, ObjectAttributes: ALL }));
+    const whole =
+      type === "COMPOSITE"
+        ? compositeChecksum(
+            algo,
+            parts.map((p) => checksumOf(algo, p)),
+          ).value.replace(/-\d+$/, "")
+        : b64(algo, Buffer.concat(parts));
+    expect(out.Checksum).toEqual({ [`Checksum${algo}`]: whole, ChecksumType: type });
+    expect(out.ETag).toMatch(/^[0-9a-f]{32}-3$/);
+    expect(out.ObjectSize).toBe(parts.reduce((n, p) => n + p.length, 0));
+    expect(out.ObjectParts).toEqual({
+      TotalPartsCount: 3,
+      PartNumberMarker: "0",
+      NextPartNumberMarker: "3",
+      MaxParts: 1000,
+      IsTruncated: false,
+      Parts: parts.map((p, i) => ({ PartNumber: i + 1, Size: p.length, [`Checksum${algo}`]: b64(algo, p) })),
+    });
+  });
 
   test("parts are paged by x-amz-max-parts and x-amz-part-number-marker", async () => {
     await multipart("mp-paged", "SHA1");
     const first = await s3.send(new GetObjectAttributesCommand({ Bucket: B, Key: "mp-paged", ObjectAttributes: ["ObjectParts"], MaxParts: 2 }));
     expect(first.ObjectParts).toMatchObject({ TotalPartsCount: 3, PartNumberMarker: "0", NextPartNumberMarker: "2", MaxParts: 2, IsTruncated: true });
     expect(first.ObjectParts!.Parts!.map((p) => p.PartNumber)).toEqual([1, 2]);
-    const rest = await s3.send(new GetObjectAttributesCommand({ Bucket: B, Key: "mp-paged", ObjectAttributes: ["ObjectParts"], MaxParts: 2, PartNumberMarker: "2" }));
+    const rest = await s3.send(
+      new GetObjectAttributesCommand({ Bucket: B, Key: "mp-paged", ObjectAttributes: ["ObjectParts"], MaxParts: 2, PartNumberMarker: "2" }),
+    );
     expect(rest.ObjectParts).toMatchObject({ PartNumberMarker: "2", NextPartNumberMarker: "3", IsTruncated: false });
     expect(rest.ObjectParts!.Parts!.map((p) => [p.PartNumber, p.Size, p.ChecksumSHA1])).toEqual([[3, 1234, b64("SHA1", parts[2])]]);
   });
@@ -157,7 +182,11 @@ describe("refusals", () => {
     expect((await bad(`/${B}/no-such-key`, {})).code).toBe("InvalidRequest");
     expect((await bad(`/${B}/no-such-key`, { "x-amz-object-attributes": "ETag" })).code).toBe("NoSuchKey");
     expect((await bad(`/${B}/refused`, { "x-amz-object-attributes": "ETag", "x-amz-max-parts": "x" })).code).toBe("InvalidArgument");
-    const badVersion = await h.signed({ path: `/${B}/refused`, query: { attributes: "", versionId: "garbage" }, headers: { "x-amz-object-attributes": "ETag" } });
+    const badVersion = await h.signed({
+      path: `/${B}/refused`,
+      query: { attributes: "", versionId: "garbage" },
+      headers: { "x-amz-object-attributes": "ETag" },
+    });
     expect((await errorOf(badVersion)).code).toBe("InvalidArgument");
   });
 });

@@ -31,16 +31,32 @@ test("retention and legal hold block removing the version, nothing else", async 
   const expired = await lockedVersion("expired", { "X-Amz-Object-Lock-Mode": "COMPLIANCE", "X-Amz-Object-Lock-Retain-Until-Date": PAST });
   const bypass = (cmd: DeleteObjectCommand) => ({ ...cmd.input, BypassGovernanceRetention: true });
 
-  for (const [key, versionId] of [["compliance", compliance], ["governance", governance], ["held", held]]) {
+  for (const [key, versionId] of [
+    ["compliance", compliance],
+    ["governance", governance],
+    ["held", held],
+  ]) {
     await rejectsWith(s3.send(new DeleteObjectCommand({ Bucket: B, Key: key, VersionId: versionId })), "InvalidRequest", 400);
   }
-  await rejectsWith(s3.send(new DeleteObjectCommand(bypass(new DeleteObjectCommand({ Bucket: B, Key: "compliance", VersionId: compliance })))), "InvalidRequest", 400);
+  await rejectsWith(
+    s3.send(new DeleteObjectCommand(bypass(new DeleteObjectCommand({ Bucket: B, Key: "compliance", VersionId: compliance })))),
+    "InvalidRequest",
+    400,
+  );
   await rejectsWith(s3.send(new DeleteObjectCommand(bypass(new DeleteObjectCommand({ Bucket: B, Key: "held", VersionId: held })))), "InvalidRequest", 400);
   const batch = await s3.send(deleteObjects({ compliance, governance, held }));
-  expect((batch.Errors ?? []).map((e) => [e.Key, e.Code]).sort()).toEqual([["compliance", "InvalidRequest"], ["governance", "InvalidRequest"], ["held", "InvalidRequest"]]);
+  expect((batch.Errors ?? []).map((e) => [e.Key, e.Code]).sort()).toEqual([
+    ["compliance", "InvalidRequest"],
+    ["governance", "InvalidRequest"],
+    ["held", "InvalidRequest"],
+  ]);
   expect(batch.Deleted ?? []).toEqual([]);
   // Every locked version is still there, byte for byte.
-  for (const [key, versionId] of [["compliance", compliance], ["governance", governance], ["held", held]]) {
+  for (const [key, versionId] of [
+    ["compliance", compliance],
+    ["governance", governance],
+    ["held", held],
+  ]) {
     expect(new TextDecoder().decode(await bytesOf((await s3.send(new GetObjectCommand({ Bucket: B, Key: key, VersionId: versionId }))).Body))).toBe(key);
   }
   // A delete marker over a locked version is allowed (the version stays); so are the unlocked cases.
@@ -54,7 +70,15 @@ test("retention and legal hold block removing the version, nothing else", async 
 
 test("rewriting a locked version's metadata keeps its lock (self-copy REPLACE, any in-place update)", async () => {
   const versionId = await lockedVersion("rewrite", { "X-Amz-Object-Lock-Mode": "COMPLIANCE", "X-Amz-Object-Lock-Retain-Until-Date": FUTURE });
-  await s3.send(new CopyObjectCommand({ Bucket: B, Key: "rewrite", CopySource: `${B}/rewrite?versionId=${versionId}`, MetadataDirective: "REPLACE", Metadata: { note: "x" } }));
+  await s3.send(
+    new CopyObjectCommand({
+      Bucket: B,
+      Key: "rewrite",
+      CopySource: `${B}/rewrite?versionId=${versionId}`,
+      MetadataDirective: "REPLACE",
+      Metadata: { note: "x" },
+    }),
+  );
   // An in-place rewrite that tries to drop or change the lock fields changes nothing of them.
   const info = await h.bunker.store.updateObjectMeta(B, "rewrite", versionId, () => ({ "content-type": "text/plain", "x-amz-object-lock-mode": "GOVERNANCE" }));
   expect(info.userMeta["X-Amz-Object-Lock-Mode"]).toBe("COMPLIANCE");
@@ -62,7 +86,11 @@ test("rewriting a locked version's metadata keeps its lock (self-copy REPLACE, a
   const got = await s3.send(new GetObjectCommand({ Bucket: B, Key: "rewrite", VersionId: versionId }));
   expect(got.ObjectLockMode).toBe("COMPLIANCE");
   expect(got.ObjectLockRetainUntilDate?.toISOString()).toBe(FUTURE);
-  await rejectsWith(s3.send(new DeleteObjectCommand({ Bucket: B, Key: "rewrite", VersionId: versionId, BypassGovernanceRetention: true })), "InvalidRequest", 400);
+  await rejectsWith(
+    s3.send(new DeleteObjectCommand({ Bucket: B, Key: "rewrite", VersionId: versionId, BypassGovernanceRetention: true })),
+    "InvalidRequest",
+    400,
+  );
 });
 
 function deleteObjects(versions: Record<string, string>): DeleteObjectsCommand {

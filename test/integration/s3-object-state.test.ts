@@ -47,7 +47,11 @@ describe("conditional writes", () => {
 describe("conditional delete", () => {
   test("If-Match with a stale ETag is 412 and keeps the object; the current ETag deletes", async () => {
     const put = await s3.send(new PutObjectCommand({ Bucket: B, Key: "del-cas", Body: "v1" }));
-    await rejectsWith(s3.send(new DeleteObjectCommand({ Bucket: B, Key: "del-cas", IfMatch: '"00000000000000000000000000000000"' })), "PreconditionFailed", 412);
+    await rejectsWith(
+      s3.send(new DeleteObjectCommand({ Bucket: B, Key: "del-cas", IfMatch: '"00000000000000000000000000000000"' })),
+      "PreconditionFailed",
+      412,
+    );
     expect((await bytesOf((await s3.send(new GetObjectCommand({ Bucket: B, Key: "del-cas" }))).Body)).toString()).toBe("v1");
     await s3.send(new DeleteObjectCommand({ Bucket: B, Key: "del-cas", IfMatch: put.ETag }));
     await rejectsWith(s3.send(new HeadObjectCommand({ Bucket: B, Key: "del-cas" })), "NotFound", 404);

@@ -2,14 +2,7 @@
 // metadata, awkward keys, Range and partNumber, response-* overrides, read preconditions.
 // (Conditional writes, tagging, versions: s3-object-state.test.ts.)
 import { beforeAll, describe, expect, test } from "bun:test";
-import {
-  CopyObjectCommand,
-  DeleteObjectCommand,
-  GetObjectCommand,
-  HeadObjectCommand,
-  ListObjectsV2Command,
-  PutObjectCommand,
-} from "@aws-sdk/client-s3";
+import { CopyObjectCommand, DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, PutObjectCommand } from "@aws-sdk/client-s3";
 import { errorOf, esc, pattern } from "../support/s3-harness.ts";
 import { bytesOf, rejectsWith } from "../support/s3-expect.ts";
 import { useS3Bucket } from "../support/use-s3-bucket.ts";
@@ -27,8 +20,15 @@ describe("PUT / GET / HEAD / DELETE", () => {
     const expires = new Date("2030-01-02T03:04:05Z");
     const put = await s3.send(
       new PutObjectCommand({
-        Bucket: B, Key: "dir/with space/é.txt", Body: "hello world", ContentType: "text/plain; charset=utf-8", CacheControl: "max-age=60",
-        ContentDisposition: 'attachment; filename="x.txt"', ContentEncoding: "identity", ContentLanguage: "en-GB", Expires: expires,
+        Bucket: B,
+        Key: "dir/with space/é.txt",
+        Body: "hello world",
+        ContentType: "text/plain; charset=utf-8",
+        CacheControl: "max-age=60",
+        ContentDisposition: 'attachment; filename="x.txt"',
+        ContentEncoding: "identity",
+        ContentLanguage: "en-GB",
+        Expires: expires,
         Metadata: { "my-key": "some value", other: "ÄÖ" },
       }),
     );
@@ -95,7 +95,16 @@ describe("PUT / GET / HEAD / DELETE", () => {
 });
 
 describe("awkward keys", () => {
-  const KEYS = ["a b+c%d/é~!*'()", "日本語/ファイル.txt", "x&y=z?#frag", "semi;colon,comma:colon@at$dollar", "  spaces  ", "percent%2Fencoded%20already", "emoji 😀", "trailing/"];
+  const KEYS = [
+    "a b+c%d/é~!*'()",
+    "日本語/ファイル.txt",
+    "x&y=z?#frag",
+    "semi;colon,comma:colon@at$dollar",
+    "  spaces  ",
+    "percent%2Fencoded%20already",
+    "emoji 😀",
+    "trailing/",
+  ];
   test.each(KEYS)("%j survives PUT, HEAD, GET, LIST, COPY and DELETE", async (key) => {
     await s3.send(new PutObjectCommand({ Bucket: B, Key: key, Body: key }));
     expect((await s3.send(new HeadObjectCommand({ Bucket: B, Key: key }))).ContentLength).toBe(Buffer.byteLength(key));
@@ -161,8 +170,14 @@ describe("response-* overrides", () => {
   test("signed GET replaces the stored headers", async () => {
     const got = await s3.send(
       new GetObjectCommand({
-        Bucket: B, Key: "data.bin", ResponseContentType: "image/png", ResponseContentDisposition: "inline", ResponseCacheControl: "no-store",
-        ResponseContentEncoding: "gzip", ResponseContentLanguage: "fr", ResponseExpires: new Date("2031-01-01T00:00:00Z"),
+        Bucket: B,
+        Key: "data.bin",
+        ResponseContentType: "image/png",
+        ResponseContentDisposition: "inline",
+        ResponseCacheControl: "no-store",
+        ResponseContentEncoding: "gzip",
+        ResponseContentLanguage: "fr",
+        ResponseExpires: new Date("2031-01-01T00:00:00Z"),
       }),
     );
     expect(got.ContentType).toBe("image/png");
@@ -222,7 +237,9 @@ describe("read preconditions", () => {
   test("the SDK surfaces 412 as PreconditionFailed and 304 as NotModified", async () => {
     await rejectsWith(s3.send(new GetObjectCommand({ Bucket: B, Key: "data.bin", IfMatch: '"ffffffffffffffffffffffffffffffff"' })), "PreconditionFailed", 412);
     // A 304 has no body, so the SDK cannot name it (against AWS too): the status is what counts.
-    const notModified = await s3.send(new GetObjectCommand({ Bucket: B, Key: "data.bin", IfNoneMatch: etag })).catch((e: { $metadata: { httpStatusCode: number } }) => e);
+    const notModified = await s3
+      .send(new GetObjectCommand({ Bucket: B, Key: "data.bin", IfNoneMatch: etag }))
+      .catch((e: { $metadata: { httpStatusCode: number } }) => e);
     expect((notModified as { $metadata: { httpStatusCode: number } }).$metadata.httpStatusCode).toBe(304);
   });
 });

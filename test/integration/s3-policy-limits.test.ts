@@ -5,7 +5,10 @@ import { errorOf } from "../support/s3-harness.ts";
 import { useS3Bucket } from "../support/use-s3-bucket.ts";
 
 const B = "limits";
-const GOOD = JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: "*", Action: "s3:GetObject", Resource: `arn:aws:s3:::${B}/*` }] });
+const GOOD = JSON.stringify({
+  Version: "2012-10-17",
+  Statement: [{ Effect: "Allow", Principal: "*", Action: "s3:GetObject", Resource: `arn:aws:s3:::${B}/*` }],
+});
 
 const { h } = useS3Bucket(null, {
   setup: async () => {

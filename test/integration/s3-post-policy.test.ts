@@ -20,7 +20,10 @@ const { h, s3 } = useS3Bucket(B);
 type Condition = Record<string, string> | [string, string | number, string | number];
 
 function amzDate(d: Date): string {
-  return d.toISOString().replace(/[-:]/g, "").replace(/\.\d{3}/, "");
+  return d
+    .toISOString()
+    .replace(/[-:]/g, "")
+    .replace(/\.\d{3}/, "");
 }
 
 /** Form fields of a SigV4-signed policy with `conditions` (bucket and credential fields added). */
@@ -33,7 +36,9 @@ function v4Fields(conditions: Condition[], opts: { expires?: Date; secret?: stri
     conditions: [{ bucket: B }, ...conditions, { "x-amz-algorithm": "AWS4-HMAC-SHA256" }, { "x-amz-credential": credential }, { "x-amz-date": date }],
   };
   const policy = Buffer.from(JSON.stringify(doc)).toString("base64");
-  const signature = createHmac("sha256", signingKey(opts.secret ?? ROOT_PASSWORD, date.slice(0, 8), "us-east-1")).update(policy).digest("hex");
+  const signature = createHmac("sha256", signingKey(opts.secret ?? ROOT_PASSWORD, date.slice(0, 8), "us-east-1"))
+    .update(policy)
+    .digest("hex");
   return [
     ...(opts.extra ?? []),
     ["x-amz-algorithm", "AWS4-HMAC-SHA256"],
@@ -65,7 +70,11 @@ describe("accepted uploads", () => {
   test("SigV4 policy: 204, ${filename}, metadata fields stored", async () => {
     const res = await post(
       v4Fields([["starts-with", "$key", "uploads/"], ["starts-with", "$Content-Type", "text/"], { "x-amz-meta-origin": "form" }], {
-        extra: [["key", "uploads/${filename}"], ["Content-Type", "text/plain"], ["x-amz-meta-origin", "form"]],
+        extra: [
+          ["key", "uploads/${filename}"],
+          ["Content-Type", "text/plain"],
+          ["x-amz-meta-origin", "form"],
+        ],
       }),
     );
     expect(res.status).toBe(204);
@@ -77,14 +86,28 @@ describe("accepted uploads", () => {
   });
 
   test("a metadata field holding non-Latin-1 text is stored as its text and sent back mail-safe (RFC 2047), as S3 answers", async () => {
-    const res = await post(v4Fields([{ key: "utf8-meta" }, { "x-amz-meta-name": "日本 café" }], { extra: [["key", "utf8-meta"], ["x-amz-meta-name", "日本 café"]] }));
+    const res = await post(
+      v4Fields([{ key: "utf8-meta" }, { "x-amz-meta-name": "日本 café" }], {
+        extra: [
+          ["key", "utf8-meta"],
+          ["x-amz-meta-name", "日本 café"],
+        ],
+      }),
+    );
     expect(res.status).toBe(204);
     const head = await h.signed({ method: "HEAD", path: `/${B}/utf8-meta` });
     expect(head.headers.get("x-amz-meta-name")).toBe(`=?UTF-8?B?${Buffer.from("日本 café").toString("base64")}?=`);
   });
 
   test("success_action_status 201 answers a PostResponse document", async () => {
-    const res = await post(v4Fields([{ key: "doc" }, { success_action_status: "201" }], { extra: [["key", "doc"], ["success_action_status", "201"]] }));
+    const res = await post(
+      v4Fields([{ key: "doc" }, { success_action_status: "201" }], {
+        extra: [
+          ["key", "doc"],
+          ["success_action_status", "201"],
+        ],
+      }),
+    );
     expect(res.status).toBe(201);
     const xml = await res.text();
     expect(xml).toContain("<PostResponse>");
@@ -94,7 +117,14 @@ describe("accepted uploads", () => {
 
   test("success_action_redirect answers 303 with bucket, key and etag", async () => {
     const redirect = "https://app.example.test/done?x=1";
-    const res = await post(v4Fields([{ key: "redir" }, { success_action_redirect: redirect }], { extra: [["key", "redir"], ["success_action_redirect", redirect]] }));
+    const res = await post(
+      v4Fields([{ key: "redir" }, { success_action_redirect: redirect }], {
+        extra: [
+          ["key", "redir"],
+          ["success_action_redirect", redirect],
+        ],
+      }),
+    );
     expect(res.status).toBe(303);
     const location = new URL(res.headers.get("location")!);
     expect(location.origin + location.pathname).toBe("https://app.example.test/done");
@@ -109,7 +139,12 @@ describe("accepted uploads", () => {
     const doc = { expiration: new Date(Date.now() + 600_000).toISOString(), conditions: [{ bucket: B }, { key: "v2-form" }] };
     const policy = Buffer.from(JSON.stringify(doc)).toString("base64");
     const signature = createHmac("sha1", ROOT_PASSWORD).update(policy).digest("base64");
-    const v2 = await post([["key", "v2-form"], ["AWSAccessKeyId", ROOT_USER], ["policy", policy], ["signature", signature]]);
+    const v2 = await post([
+      ["key", "v2-form"],
+      ["AWSAccessKeyId", ROOT_USER],
+      ["policy", policy],
+      ["signature", signature],
+    ]);
     expect(v2.status).toBe(204);
     expect(await stored("v2-form")).toBe("form file body");
   });
@@ -140,7 +175,14 @@ describe("refused uploads store nothing", () => {
     expect(await errorOf(badSig)).toMatchObject({ status: 403, code: "SignatureDoesNotMatch" });
     const expired = await post(v4Fields([{ key: "s" }], { expires: new Date(Date.now() - 1000), extra: [["key", "s"]] }));
     expect(await errorOf(expired)).toMatchObject({ status: 403, code: "AccessDenied" });
-    const uncovered = await post(v4Fields([{ key: "s" }], { extra: [["key", "s"], ["x-amz-meta-sneaky", "1"]] }));
+    const uncovered = await post(
+      v4Fields([{ key: "s" }], {
+        extra: [
+          ["key", "s"],
+          ["x-amz-meta-sneaky", "1"],
+        ],
+      }),
+    );
     expect(await errorOf(uncovered)).toMatchObject({ status: 403, code: "AccessDenied" });
     const noKey = await post(v4Fields([]));
     expect((await errorOf(noKey)).status).toBe(400);
@@ -148,8 +190,19 @@ describe("refused uploads store nothing", () => {
   });
 
   test("a field GET would echo as a header (metadata, Content-Type) holding CR/LF is InvalidArgument", async () => {
-    for (const [field, value] of [["x-amz-meta-x", "a\r\nSet-Cookie: b=c"], ["Content-Type", "text/plain\r\nX-Injected: 1"], ["Cache-Control", "no\u0000cache"]]) {
-      const res = await post(v4Fields([{ key: "crlf" }, ["starts-with", `$${field}`, ""]], { extra: [["key", "crlf"], [field, value]] }));
+    for (const [field, value] of [
+      ["x-amz-meta-x", "a\r\nSet-Cookie: b=c"],
+      ["Content-Type", "text/plain\r\nX-Injected: 1"],
+      ["Cache-Control", "no\u0000cache"],
+    ]) {
+      const res = await post(
+        v4Fields([{ key: "crlf" }, ["starts-with", `$${field}`, ""]], {
+          extra: [
+            ["key", "crlf"],
+            [field, value],
+          ],
+        }),
+      );
       expect({ field, ...(await errorOf(res)) }).toMatchObject({ field, status: 400, code: "InvalidArgument" });
     }
     await absent("crlf");
@@ -190,41 +243,70 @@ describe("what is not implemented is refused, nothing stored", () => {
     ["x-amz-grant-read", 'uri="http://acs.amazonaws.com/groups/global/AllUsers"', 501, "NotImplemented"],
   ] as [string, string, number, string][])("%s: %s → %d %s", async (field, value, status, code) => {
     const key = `unsupported-${field}`;
-    const res = await post(v4Fields([{ key }, ["starts-with", `$${field}`, ""]], { extra: [["key", key], [field, value]] }));
+    const res = await post(
+      v4Fields([{ key }, ["starts-with", `$${field}`, ""]], {
+        extra: [
+          ["key", key],
+          [field, value],
+        ],
+      }),
+    );
     expect(await errorOf(res)).toMatchObject({ status, code });
     await absent(key);
   });
 
   test("a field that cannot be a stored header is InvalidArgument, not a server error", async () => {
-    for (const [field, value] of [["Content-Type", "text/plain\r\nX-Evil: 1"], ["x-amz-meta-a b", "1"], ["x-amz-meta-nul", "a\u0000b"]]) {
-      const res = await post(v4Fields([{ key: "bad-header" }, ["starts-with", `$${field}`, ""]], { extra: [["key", "bad-header"], [field, value]] }));
+    for (const [field, value] of [
+      ["Content-Type", "text/plain\r\nX-Evil: 1"],
+      ["x-amz-meta-a b", "1"],
+      ["x-amz-meta-nul", "a\u0000b"],
+    ]) {
+      const res = await post(
+        v4Fields([{ key: "bad-header" }, ["starts-with", `$${field}`, ""]], {
+          extra: [
+            ["key", "bad-header"],
+            [field, value],
+          ],
+        }),
+      );
       expect(await errorOf(res)).toMatchObject({ status: 400, code: "InvalidArgument" });
     }
     await absent("bad-header");
   });
 
   test("acl private is what every object gets: accepted", async () => {
-    const res = await post(v4Fields([{ key: "acl-private" }, { acl: "private" }], { extra: [["key", "acl-private"], ["acl", "private"]] }));
+    const res = await post(
+      v4Fields([{ key: "acl-private" }, { acl: "private" }], {
+        extra: [
+          ["key", "acl-private"],
+          ["acl", "private"],
+        ],
+      }),
+    );
     expect(res.status).toBe(204);
   });
 });
 
 /** Files under .minio.sys/tmp on any drive (staging clean-up is asynchronous: waits, bounded). */
 async function expectNoStagedFiles(): Promise<void> {
-  const staged = () => h.drives.flatMap((d) => {
-    try {
-      return readdirSync(join(d, ".minio.sys", "tmp"), { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name));
-    } catch {
-      return [];
-    }
-  });
+  const staged = () =>
+    h.drives.flatMap((d) => {
+      try {
+        return readdirSync(join(d, ".minio.sys", "tmp"), { recursive: true, withFileTypes: true })
+          .filter((e) => e.isFile())
+          .map((e) => join(e.parentPath, e.name));
+      } catch {
+        return [];
+      }
+    });
   for (let i = 0; i < 200 && staged().length > 0; i++) await Bun.sleep(25);
   expect(staged()).toEqual([]);
 }
 
 describe("bad multipart framing is MalformedPOSTRequest, nothing stored", () => {
   const bnd = "frame-boundary-7";
-  const head = (key: string) => `--${bnd}\r\nContent-Disposition: form-data; name="key"\r\n\r\n${key}\r\n--${bnd}\r\nContent-Disposition: form-data; name="file"; filename="f"\r\n\r\n`;
+  const head = (key: string) =>
+    `--${bnd}\r\nContent-Disposition: form-data; name="key"\r\n\r\n${key}\r\n--${bnd}\r\nContent-Disposition: form-data; name="file"; filename="f"\r\n\r\n`;
   const big = Buffer.from(pattern(3 * 1024 * 1024));
   const anonPolicy = { Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: "*", Action: "s3:PutObject", Resource: `arn:aws:s3:::${B}/frame-*` }] };
   beforeAll(() => s3.send(new PutBucketPolicyCommand({ Bucket: B, Policy: JSON.stringify(anonPolicy) })));
@@ -250,14 +332,27 @@ describe("bad multipart framing is MalformedPOSTRequest, nothing stored", () => 
 
   test("a body shorter than its Content-Length (the client half-closes) stores nothing", async () => {
     const body = Buffer.concat([Buffer.from(head("frame-short")), big.subarray(0, 2 * 1024 * 1024)]);
-    const reply = await rawExchange(h.host, "POST", `/${B}`, { "content-type": `multipart/form-data; boundary=${bnd}`, "content-length": String(body.length + 1024 * 1024) }, { body, halfClose: true });
+    const reply = await rawExchange(
+      h.host,
+      "POST",
+      `/${B}`,
+      { "content-type": `multipart/form-data; boundary=${bnd}`, "content-length": String(body.length + 1024 * 1024) },
+      { body, halfClose: true },
+    );
     expect([0, 400, 499]).toContain(reply.status);
     await absent("frame-short");
     await expectNoStagedFiles();
   });
 
   test("more than 20 KiB of fields before the file", async () => {
-    const res = await post(v4Fields([{ key: "frame-pre" }], { extra: [["key", "frame-pre"], ["x-amz-meta-big", "v".repeat(21 * 1024)]] }));
+    const res = await post(
+      v4Fields([{ key: "frame-pre" }], {
+        extra: [
+          ["key", "frame-pre"],
+          ["x-amz-meta-big", "v".repeat(21 * 1024)],
+        ],
+      }),
+    );
     expect(await errorOf(res)).toMatchObject({ status: 400, code: "MaxPostPreDataLengthExceeded" });
     await absent("frame-pre");
   });
@@ -272,19 +367,44 @@ function v4FieldsForBucket(bucket: string, key: string): [string, string][] {
     conditions: [{ bucket }, { key }, { "x-amz-algorithm": "AWS4-HMAC-SHA256" }, { "x-amz-credential": credential }, { "x-amz-date": date }],
   };
   const policy = Buffer.from(JSON.stringify(doc)).toString("base64");
-  const signature = createHmac("sha256", signingKey(ROOT_PASSWORD, date.slice(0, 8), "us-east-1")).update(policy).digest("hex");
-  return [["policy", policy], ["x-amz-signature", signature]];
+  const signature = createHmac("sha256", signingKey(ROOT_PASSWORD, date.slice(0, 8), "us-east-1"))
+    .update(policy)
+    .digest("hex");
+  return [
+    ["policy", policy],
+    ["x-amz-signature", signature],
+  ];
 }
 
 describe("form fields asking for what we do not do", () => {
   test("encryption, a public ACL or a legal hold in the form are refused; nothing is stored", async () => {
     const ask = async (key: string, field: string, value: string) =>
-      errorOf(await post(v4Fields([{ key }, { [field]: value }], { extra: [["key", key], [field, value]] })));
+      errorOf(
+        await post(
+          v4Fields([{ key }, { [field]: value }], {
+            extra: [
+              ["key", key],
+              [field, value],
+            ],
+          }),
+        ),
+      );
     expect((await ask("sse-form", "x-amz-server-side-encryption", "AES256")).code).toBe("NotImplemented");
     expect((await ask("acl-form", "acl", "public-read")).code).toBe("NotImplemented");
     expect((await ask("hold-form", "x-amz-object-lock-legal-hold", "ON")).code).toBe("InvalidRequest");
     for (const key of ["sse-form", "acl-form", "hold-form"]) await absent(key);
-    expect((await post(v4Fields([{ key: "private-form" }, { acl: "private" }], { extra: [["key", "private-form"], ["acl", "private"]] }))).status).toBe(204);
+    expect(
+      (
+        await post(
+          v4Fields([{ key: "private-form" }, { acl: "private" }], {
+            extra: [
+              ["key", "private-form"],
+              ["acl", "private"],
+            ],
+          }),
+        )
+      ).status,
+    ).toBe(204);
     expect(await stored("private-form")).toBe("form file body");
   });
 });

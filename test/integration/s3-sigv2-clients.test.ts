@@ -56,7 +56,15 @@ async function expectMismatch(res: Response): Promise<void> {
  */
 async function locationProbe(bucket: string): Promise<string> {
   const probe = (tamper = false): V2Request => ({
-    method: "GET", path: `/${bucket}/`, query: "location=", headers: [["user-agent", UA], ["date", httpDate()]], ...key, tamper,
+    method: "GET",
+    path: `/${bucket}/`,
+    query: "location=",
+    headers: [
+      ["user-agent", UA],
+      ["date", httpDate()],
+    ],
+    ...key,
+    tamper,
   });
   await expectMismatch(await send(probe(true)));
   const res = await send(probe());
@@ -66,9 +74,19 @@ async function locationProbe(bucket: string): Promise<string> {
 
 describe("minio-go v7 shapes", () => {
   test("MakeBucket with a location: PUT /bucket/ with Content-Md5 and a CreateBucketConfiguration", async () => {
-    const body = new TextEncoder().encode(`<CreateBucketConfiguration xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><LocationConstraint>${REGION}</LocationConstraint></CreateBucketConfiguration>`);
+    const body = new TextEncoder().encode(
+      `<CreateBucketConfiguration xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><LocationConstraint>${REGION}</LocationConstraint></CreateBucketConfiguration>`,
+    );
     const shape = (bucket: string, tamper = false): V2Request => ({
-      method: "PUT", path: `/${bucket}/`, headers: [["user-agent", UA], ["content-md5", md5Base64(body)], ["date", httpDate()]], ...key, tamper,
+      method: "PUT",
+      path: `/${bucket}/`,
+      headers: [
+        ["user-agent", UA],
+        ["content-md5", md5Base64(body)],
+        ["date", httpDate()],
+      ],
+      ...key,
+      tamper,
     });
     await expectMismatch(await send(shape("v2-made-bad", true), body));
     await rejectsWith(s3.send(new HeadBucketCommand({ Bucket: "v2-made-bad" })), "NotFound", 404);
@@ -82,7 +100,16 @@ describe("minio-go v7 shapes", () => {
     const k = "streamed";
     expect(await locationProbe(B)).toBe(REGION);
     const init = (tamper = false): V2Request => ({
-      method: "POST", path: `/${B}/${k}`, query: "uploads=", headers: [["user-agent", UA], ["content-type", "application/octet-stream"], ["date", httpDate()]], ...key, tamper,
+      method: "POST",
+      path: `/${B}/${k}`,
+      query: "uploads=",
+      headers: [
+        ["user-agent", UA],
+        ["content-type", "application/octet-stream"],
+        ["date", httpDate()],
+      ],
+      ...key,
+      tamper,
     });
     await expectMismatch(await send(init(true)));
     const started = await send(init());
@@ -90,15 +117,33 @@ describe("minio-go v7 shapes", () => {
     const uploadId = /<UploadId>([^<]+)<\/UploadId>/.exec(await started.text())![1];
     const part = new TextEncoder().encode("streamed body of unknown length");
     const putPart = (tamper = false): V2Request => ({
-      method: "PUT", path: `/${B}/${k}`, query: `partNumber=1&uploadId=${encodeURIComponent(uploadId)}`, headers: [["user-agent", UA], ["date", httpDate()]], ...key, tamper,
+      method: "PUT",
+      path: `/${B}/${k}`,
+      query: `partNumber=1&uploadId=${encodeURIComponent(uploadId)}`,
+      headers: [
+        ["user-agent", UA],
+        ["date", httpDate()],
+      ],
+      ...key,
+      tamper,
     });
     await expectMismatch(await send(putPart(true), part));
     const uploaded = await send(putPart(), part);
     expect(uploaded.status).toBe(200);
     const etag = uploaded.headers.get("etag")!;
-    const xml = new TextEncoder().encode(`<CompleteMultipartUpload xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Part><PartNumber>1</PartNumber><ETag>${etag}</ETag></Part></CompleteMultipartUpload>`);
+    const xml = new TextEncoder().encode(
+      `<CompleteMultipartUpload xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Part><PartNumber>1</PartNumber><ETag>${etag}</ETag></Part></CompleteMultipartUpload>`,
+    );
     const complete = (tamper = false): V2Request => ({
-      method: "POST", path: `/${B}/${k}`, query: `uploadId=${encodeURIComponent(uploadId)}`, headers: [["user-agent", UA], ["date", httpDate()]], ...key, tamper,
+      method: "POST",
+      path: `/${B}/${k}`,
+      query: `uploadId=${encodeURIComponent(uploadId)}`,
+      headers: [
+        ["user-agent", UA],
+        ["date", httpDate()],
+      ],
+      ...key,
+      tamper,
     });
     await expectMismatch(await send(complete(true), xml));
     await absent(k);
@@ -110,12 +155,19 @@ describe("minio-go v7 shapes", () => {
   test("CopyObject replacing metadata (x-amz-metadata-directive REPLACE, x-amz-meta-*, Content-Type)", async () => {
     expect(await locationProbe(B)).toBe(REGION);
     const shape = (dst: string, tamper = false): V2Request => ({
-      method: "PUT", path: `/${B}/${dst}`,
+      method: "PUT",
+      path: `/${B}/${dst}`,
       headers: [
-        ["user-agent", UA], ["content-type", "text/x-replaced"], ["x-amz-copy-source", `${B}/source`],
-        ["x-amz-metadata-directive", "REPLACE"], ["X-Amz-Meta-Color", "blue"], ["X-Amz-Meta-Note", "two  spaces"], ["date", httpDate()],
+        ["user-agent", UA],
+        ["content-type", "text/x-replaced"],
+        ["x-amz-copy-source", `${B}/source`],
+        ["x-amz-metadata-directive", "REPLACE"],
+        ["X-Amz-Meta-Color", "blue"],
+        ["X-Amz-Meta-Note", "two  spaces"],
+        ["date", httpDate()],
       ],
-      ...key, tamper,
+      ...key,
+      tamper,
     });
     await expectMismatch(await send(shape("copy-bad", true)));
     await absent("copy-bad");
@@ -131,7 +183,11 @@ describe("minio-go v7 shapes", () => {
     expect(await locationProbe(B)).toBe(REGION);
     const expires = Math.floor(Date.now() / 1000) + 600;
     const get = (tamper = false): V2Request => ({
-      method: "GET", path: `/${B}/source`, query: `response-content-disposition=${encodeURIComponent('attachment; filename="s.txt"')}`, ...key, tamper,
+      method: "GET",
+      path: `/${B}/source`,
+      query: `response-content-disposition=${encodeURIComponent('attachment; filename="s.txt"')}`,
+      ...key,
+      tamper,
     });
     await expectMismatch(await fetch(`${h.endpoint}/${B}/source?${presignV2Query(get(true), expires)}`));
     const ok = await fetch(`${h.endpoint}/${B}/source?${presignV2Query(get(), expires)}`);
@@ -150,7 +206,12 @@ describe("minio-go v7 shapes", () => {
 
   test("virtual-hosted style: the bucket from Host opens the signed resource", async () => {
     const shape = (tamper = false): V2Request => ({
-      method: "GET", path: "/source", headers: [["date", httpDate()]], virtualHostBucket: B, ...key, tamper,
+      method: "GET",
+      path: "/source",
+      headers: [["date", httpDate()]],
+      virtualHostBucket: B,
+      ...key,
+      tamper,
     });
     await expectMismatch(await send(shape(true), undefined, `${B}.${DOMAIN}`));
     const res = await send(shape(), undefined, `${B}.${DOMAIN}`);
@@ -162,7 +223,15 @@ describe("minio-go v7 shapes", () => {
 describe("CanonicalizedAmzHeaders", () => {
   test("a header sent on two lines is signed as one comma-joined value", async () => {
     const shape = (k: string, tamper = false): V2Request => ({
-      method: "PUT", path: `/${B}/${k}`, headers: [["date", httpDate()], ["x-amz-meta-who", "fred"], ["x-amz-meta-who", "barney"]], ...key, tamper,
+      method: "PUT",
+      path: `/${B}/${k}`,
+      headers: [
+        ["date", httpDate()],
+        ["x-amz-meta-who", "fred"],
+        ["x-amz-meta-who", "barney"],
+      ],
+      ...key,
+      tamper,
     });
     const bad = await sendRaw(shape("twice-bad", true), new TextEncoder().encode("x"));
     expect(bad.status).toBe(403);
@@ -177,10 +246,18 @@ describe("sub-resources as each client family signs them", () => {
   const obj = async (k: string) => s3.send(new PutObjectCommand({ Bucket: B, Key: k, Body: "tagged" }));
   const tagging = new TextEncoder().encode("<Tagging><TagSet><Tag><Key>k</Key><Value>v</Value></Tag></TagSet></Tagging>");
   const putTagging = (k: string, over: Partial<V2Request>): V2Request => ({
-    method: "PUT", path: `/${B}/${k}`, query: "tagging", headers: [["date", httpDate()], ["content-md5", md5Base64(tagging)]], ...key, ...over,
+    method: "PUT",
+    path: `/${B}/${k}`,
+    query: "tagging",
+    headers: [
+      ["date", httpDate()],
+      ["content-md5", md5Base64(tagging)],
+    ],
+    ...key,
+    ...over,
   });
 
-  test("botocore/boto: ?tagging signed, and \"name=\" kept as sent", async () => {
+  test('botocore/boto: ?tagging signed, and "name=" kept as sent', async () => {
     await obj("t1");
     const all = new Set(["tagging", "uploads", "location"]);
     expect((await send(putTagging("t1", { subresources: all }), tagging)).status).toBe(200);

@@ -19,7 +19,9 @@ const { h } = useS3Bucket(null, {
 async function expectError(r: RawRequest, status: number, code: string): Promise<void> {
   const err = await errorOf(await h.signed(r));
   expect({ what: `${r.method ?? "GET"} ${r.path}?${Object.keys(r.query ?? {}).join("&")}`, status: err.status, code: err.code }).toEqual({
-    what: `${r.method ?? "GET"} ${r.path}?${Object.keys(r.query ?? {}).join("&")}`, status, code,
+    what: `${r.method ?? "GET"} ${r.path}?${Object.keys(r.query ?? {}).join("&")}`,
+    status,
+    code,
   });
 }
 
@@ -30,7 +32,18 @@ const objectText = async (key: string) => {
 
 describe("sub-resources", () => {
   test("GET on a bucket with an unserved sub-resource is NotImplemented, not a listing", async () => {
-    for (const sub of ["events", "analytics", "inventory", "metrics", "intelligent-tiering", "ownershipControls", "publicAccessBlock", "metadataTable", "replication-metrics", "session"]) {
+    for (const sub of [
+      "events",
+      "analytics",
+      "inventory",
+      "metrics",
+      "intelligent-tiering",
+      "ownershipControls",
+      "publicAccessBlock",
+      "metadataTable",
+      "replication-metrics",
+      "session",
+    ]) {
       await expectError({ path: `/${B}`, query: { [sub]: "" } }, 501, "NotImplemented");
     }
     await expectError({ path: `/${B}`, query: { events: "", prefix: "", suffix: "" } }, 501, "NotImplemented");
@@ -72,19 +85,32 @@ const grantee = (id: string) => `<Grantee xmlns:xsi="http://www.w3.org/2001/XMLS
 const acp = (grants: string, owner = OWNER.ID) =>
   `<AccessControlPolicy xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Owner><ID>${owner}</ID></Owner><AccessControlList>${grants}</AccessControlList></AccessControlPolicy>`;
 const ownerFull = `<Grant>${grantee(OWNER.ID)}<Permission>FULL_CONTROL</Permission></Grant>`;
-const allUsersRead = '<Grant><Grantee xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:type="Group"><URI>http://acs.amazonaws.com/groups/global/AllUsers</URI></Grantee><Permission>READ</Permission></Grant>';
+const allUsersRead =
+  '<Grant><Grantee xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:type="Group"><URI>http://acs.amazonaws.com/groups/global/AllUsers</URI></Grantee><Permission>READ</Permission></Grant>';
 
 describe("ACLs", () => {
   test("PutBucketAcl / PutObjectAcl bodies: owner-only accepted, other grants NotImplemented, malformed MalformedACLError", async () => {
     for (const path of [`/${B}`, `/${B}/obj`]) {
       expect((await h.signed({ method: "PUT", path, query: { acl: "" }, body: acp(ownerFull) })).status).toBe(200);
       await expectError({ method: "PUT", path, query: { acl: "" }, body: acp(ownerFull + allUsersRead) }, 501, "NotImplemented");
-      await expectError({ method: "PUT", path, query: { acl: "" }, body: acp(`<Grant>${grantee("someone-else")}<Permission>FULL_CONTROL</Permission></Grant>`) }, 501, "NotImplemented");
-      await expectError({ method: "PUT", path, query: { acl: "" }, body: acp(`<Grant>${grantee(OWNER.ID)}<Permission>READ</Permission></Grant>`) }, 501, "NotImplemented");
+      await expectError(
+        { method: "PUT", path, query: { acl: "" }, body: acp(`<Grant>${grantee("someone-else")}<Permission>FULL_CONTROL</Permission></Grant>`) },
+        501,
+        "NotImplemented",
+      );
+      await expectError(
+        { method: "PUT", path, query: { acl: "" }, body: acp(`<Grant>${grantee(OWNER.ID)}<Permission>READ</Permission></Grant>`) },
+        501,
+        "NotImplemented",
+      );
       await expectError({ method: "PUT", path, query: { acl: "" }, body: acp(ownerFull, "another-owner") }, 501, "NotImplemented");
       await expectError({ method: "PUT", path, query: { acl: "" }, body: "<AccessControlPolicy>FULL_CONTROL" }, 400, "MalformedACLError");
       await expectError({ method: "PUT", path, query: { acl: "" }, body: "<Nope>FULL_CONTROL</Nope>" }, 400, "MalformedACLError");
-      await expectError({ method: "PUT", path, query: { acl: "" }, body: acp(`<Grant>${grantee(OWNER.ID)}<Permission>EVERYTHING</Permission></Grant>`) }, 400, "MalformedACLError");
+      await expectError(
+        { method: "PUT", path, query: { acl: "" }, body: acp(`<Grant>${grantee(OWNER.ID)}<Permission>EVERYTHING</Permission></Grant>`) },
+        400,
+        "MalformedACLError",
+      );
       await expectError({ method: "PUT", path, query: { acl: "" } }, 400, "MissingSecurityHeader");
       await expectError({ method: "PUT", path, query: { acl: "" }, headers: { "x-amz-acl": "private" }, body: acp(ownerFull) }, 400, "UnexpectedContent");
     }
@@ -104,7 +130,15 @@ describe("ACLs", () => {
 
   test("a write asking for a public or shared ACL is refused and stores nothing", async () => {
     await expectError({ method: "PUT", path: `/${B}/public`, headers: { "x-amz-acl": "public-read" }, body: "x" }, 501, "NotImplemented");
-    await expectError({ method: "PUT", path: `/${B}/public`, headers: { "x-amz-grant-read": 'uri="http://acs.amazonaws.com/groups/global/AllUsers"', "x-amz-copy-source": `/${B}/obj` } }, 501, "NotImplemented");
+    await expectError(
+      {
+        method: "PUT",
+        path: `/${B}/public`,
+        headers: { "x-amz-grant-read": 'uri="http://acs.amazonaws.com/groups/global/AllUsers"', "x-amz-copy-source": `/${B}/obj` },
+      },
+      501,
+      "NotImplemented",
+    );
     await expectError({ method: "POST", path: `/${B}/public`, query: { uploads: "" }, headers: { "x-amz-acl": "public-read-write" } }, 501, "NotImplemented");
     expect(await objectText("public")).toBe("missing (404)");
     expect(await (await h.signed({ path: `/${B}`, query: { uploads: "" } })).text()).not.toContain("<Upload>");

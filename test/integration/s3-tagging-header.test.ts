@@ -24,7 +24,15 @@ async function send(op: Op, tagging: string): Promise<{ key: string; res: Respon
   const key = `${op}-${n++}`;
   const headers = { "x-amz-tagging": tagging };
   if (op === "PutObject") return { key, res: await h.signed({ method: "PUT", path: `/${B}/${key}`, body: "x", headers }) };
-  if (op === "CopyObject") return { key, res: await h.signed({ method: "PUT", path: `/${B}/${key}`, headers: { ...headers, "x-amz-copy-source": `/${B}/source`, "x-amz-tagging-directive": "REPLACE" } }) };
+  if (op === "CopyObject")
+    return {
+      key,
+      res: await h.signed({
+        method: "PUT",
+        path: `/${B}/${key}`,
+        headers: { ...headers, "x-amz-copy-source": `/${B}/source`, "x-amz-tagging-directive": "REPLACE" },
+      }),
+    };
   return { key, res: await h.signed({ method: "POST", path: `/${B}/${key}`, query: { uploads: "" }, headers }) };
 }
 

@@ -18,7 +18,8 @@ const SSE_C = {
 };
 const COPY_SSE_C = Object.fromEntries(Object.entries(SSE_C).map(([k, v]) => [k.replace("x-amz-", "x-amz-copy-source-"), v]));
 const FUTURE = new Date(Date.now() + 86_400_000).toISOString();
-const DEFAULT_RULE = '<ObjectLockConfiguration xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><ObjectLockEnabled>Enabled</ObjectLockEnabled><Rule><DefaultRetention><Mode>GOVERNANCE</Mode><Days>30</Days></DefaultRetention></Rule></ObjectLockConfiguration>';
+const DEFAULT_RULE =
+  '<ObjectLockConfiguration xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><ObjectLockEnabled>Enabled</ObjectLockEnabled><Rule><DefaultRetention><Mode>GOVERNANCE</Mode><Days>30</Days></DefaultRetention></Rule></ObjectLockConfiguration>';
 
 /** A signed request, sent over plain HTTP or (in process, the URL's scheme is what the server sees) as if over TLS. */
 async function send(r: RawRequest, opts: { tls?: boolean } = {}): Promise<Response> {
@@ -65,14 +66,25 @@ describe("server-side encryption", () => {
     const asks: [string, Record<string, string>][] = [
       ["sse-s3", { "x-amz-server-side-encryption": "AES256" }],
       ["sse-kms", { "x-amz-server-side-encryption": "aws:kms" }],
-      ["sse-kms-key", { "x-amz-server-side-encryption": "aws:kms", "x-amz-server-side-encryption-aws-kms-key-id": "my-key", "x-amz-server-side-encryption-bucket-key-enabled": "true" }],
+      [
+        "sse-kms-key",
+        {
+          "x-amz-server-side-encryption": "aws:kms",
+          "x-amz-server-side-encryption-aws-kms-key-id": "my-key",
+          "x-amz-server-side-encryption-bucket-key-enabled": "true",
+        },
+      ],
       ["sse-dsse", { "x-amz-server-side-encryption": "aws:kms:dsse" }],
       ["sse-c", SSE_C],
     ];
     for (const [key, headers] of asks) {
       await expectError(await send({ method: "PUT", path: `/${B}/${key}`, headers, body: "secret" }, { tls: true }), 501, "NotImplemented");
       expect(await exists(B, key)).toBe(false);
-      await expectError(await send({ method: "PUT", path: `/${B}/${key}`, headers: { ...headers, "x-amz-copy-source": `/${B}/src` } }, { tls: true }), 501, "NotImplemented");
+      await expectError(
+        await send({ method: "PUT", path: `/${B}/${key}`, headers: { ...headers, "x-amz-copy-source": `/${B}/src` } }, { tls: true }),
+        501,
+        "NotImplemented",
+      );
       expect(await exists(B, key)).toBe(false);
       await expectError(await send({ method: "POST", path: `/${B}/${key}`, query: { uploads: "" }, headers }, { tls: true }), 501, "NotImplemented");
     }
@@ -80,13 +92,38 @@ describe("server-side encryption", () => {
   });
 
   test("copy-source SSE-C and SSE-C on UploadPart / UploadPartCopy are refused; no part is stored", async () => {
-    await expectError(await send({ method: "PUT", path: `/${B}/copied`, headers: { ...COPY_SSE_C, "x-amz-copy-source": `/${B}/src` } }, { tls: true }), 501, "NotImplemented");
+    await expectError(
+      await send({ method: "PUT", path: `/${B}/copied`, headers: { ...COPY_SSE_C, "x-amz-copy-source": `/${B}/src` } }, { tls: true }),
+      501,
+      "NotImplemented",
+    );
     expect(await exists(B, "copied")).toBe(false);
     const created = await h.signed({ method: "POST", path: `/${B}/mp`, query: { uploads: "" } });
     const uploadId = /<UploadId>([^<]+)<\/UploadId>/.exec(await created.text())![1];
-    await expectError(await send({ method: "PUT", path: `/${B}/mp`, query: { partNumber: "1", uploadId }, headers: SSE_C, body: "part" }, { tls: true }), 501, "NotImplemented");
-    await expectError(await send({ method: "PUT", path: `/${B}/mp`, query: { partNumber: "1", uploadId }, headers: { "x-amz-server-side-encryption": "AES256" }, body: "part" }), 501, "NotImplemented");
-    await expectError(await send({ method: "PUT", path: `/${B}/mp`, query: { partNumber: "2", uploadId }, headers: { ...COPY_SSE_C, "x-amz-copy-source": `/${B}/src` } }, { tls: true }), 501, "NotImplemented");
+    await expectError(
+      await send({ method: "PUT", path: `/${B}/mp`, query: { partNumber: "1", uploadId }, headers: SSE_C, body: "part" }, { tls: true }),
+      501,
+      "NotImplemented",
+    );
+    await expectError(
+      await send({
+        method: "PUT",
+        path: `/${B}/mp`,
+        query: { partNumber: "1", uploadId },
+        headers: { "x-amz-server-side-encryption": "AES256" },
+        body: "part",
+      }),
+      501,
+      "NotImplemented",
+    );
+    await expectError(
+      await send(
+        { method: "PUT", path: `/${B}/mp`, query: { partNumber: "2", uploadId }, headers: { ...COPY_SSE_C, "x-amz-copy-source": `/${B}/src` } },
+        { tls: true },
+      ),
+      501,
+      "NotImplemented",
+    );
     const parts = await (await h.signed({ path: `/${B}/mp`, query: { uploadId } })).text();
     expect(parts).not.toContain("<Part>");
     await h.signed({ method: "DELETE", path: `/${B}/mp`, query: { uploadId } });
@@ -115,7 +152,11 @@ describe("server-side encryption", () => {
   test("SSE-C over plain HTTP is refused before anything else (as MinIO: InvalidRequest)", async () => {
     const msg = await expectError(await send({ method: "PUT", path: `/${B}/insecure`, headers: SSE_C, body: "x" }), 400, "InvalidRequest");
     expect(msg).toContain("secure connection");
-    await expectError(await send({ method: "PUT", path: `/${B}/insecure`, headers: { ...COPY_SSE_C, "x-amz-copy-source": `/${B}/src` } }), 400, "InvalidRequest");
+    await expectError(
+      await send({ method: "PUT", path: `/${B}/insecure`, headers: { ...COPY_SSE_C, "x-amz-copy-source": `/${B}/src` } }),
+      400,
+      "InvalidRequest",
+    );
     expect(await exists(B, "insecure")).toBe(false);
   });
 
@@ -124,7 +165,11 @@ describe("server-side encryption", () => {
     expect(msg).toContain("not applicable");
     // A missing key is still NoSuchKey; a bogus key is refused as on writes.
     await expectError(await send({ path: `/${B}/nothing-here`, headers: SSE_C }, { tls: true }), 404, "NoSuchKey");
-    await expectError(await send({ path: `/${B}/src`, headers: { ...SSE_C, "x-amz-server-side-encryption-customer-algorithm": "AES128" } }, { tls: true }), 400, "InvalidEncryptionAlgorithmError");
+    await expectError(
+      await send({ path: `/${B}/src`, headers: { ...SSE_C, "x-amz-server-side-encryption-customer-algorithm": "AES128" } }, { tls: true }),
+      400,
+      "InvalidEncryptionAlgorithmError",
+    );
     expect((await send({ method: "HEAD", path: `/${B}/src`, headers: SSE_C }, { tls: true })).status).toBe(400);
     await expectError(await send({ path: `/${B}/src`, headers: { "x-amz-server-side-encryption": "AES256" } }), 400, "BadRequest");
     // Plain reads still work.
@@ -138,7 +183,11 @@ describe("object lock on writes", () => {
   test("retention or legal hold asked on a lock-enabled bucket is NotImplemented; nothing stored", async () => {
     for (const headers of [lock, { "x-amz-object-lock-legal-hold": "ON" }, { ...lock, "x-amz-object-lock-mode": "COMPLIANCE" }]) {
       await expectError(await send({ method: "PUT", path: `/${LOCKED}/worm`, headers, body: "x" }), 501, "NotImplemented");
-      await expectError(await send({ method: "PUT", path: `/${LOCKED}/worm`, headers: { ...headers, "x-amz-copy-source": `/${B}/src` } }), 501, "NotImplemented");
+      await expectError(
+        await send({ method: "PUT", path: `/${LOCKED}/worm`, headers: { ...headers, "x-amz-copy-source": `/${B}/src` } }),
+        501,
+        "NotImplemented",
+      );
       await expectError(await send({ method: "POST", path: `/${LOCKED}/worm`, query: { uploads: "" }, headers }), 501, "NotImplemented");
     }
     expect(await versionsIn(LOCKED, "worm")).toBe(0);

@@ -49,7 +49,17 @@ async function writeAnswers(b: string) {
   const delXml = "<Delete><Object><Key>mp</Key></Object></Delete>";
   const multi = await h.signed({ method: "POST", path: `/${b}`, query: { delete: "" }, body: delXml, headers: { "content-md5": md5Base64(delXml) } });
   for (const r of [put, copy, complete, head, putTags, getTags, delTags, del, multi]) expect(r.status).toBeLessThan(300);
-  return { put, copy, copyBody: await copy.text(), complete, completeBody: await complete.text(), head, tagging: [putTags, getTags, delTags], del, multi: await multi.text() };
+  return {
+    put,
+    copy,
+    copyBody: await copy.text(),
+    complete,
+    completeBody: await complete.text(),
+    head,
+    tagging: [putTags, getTags, delTags],
+    del,
+    multi: await multi.text(),
+  };
 }
 
 describe("x-amz-version-id", () => {
@@ -62,7 +72,7 @@ describe("x-amz-version-id", () => {
     expect(a.multi).toContain("<Deleted><Key>mp</Key></Deleted>");
   });
 
-  test("a suspended bucket answers \"null\" for writes and for the null delete marker", async () => {
+  test('a suspended bucket answers "null" for writes and for the null delete marker', async () => {
     const a = await writeAnswers(await bucket("vh-suspended", "Enabled-then-Suspended"));
     for (const r of [a.put, a.copy, a.complete, a.head, ...a.tagging, a.del]) expect(r.headers.get("x-amz-version-id")).toBe("null");
     expect(a.del.headers.get("x-amz-delete-marker")).toBe("true");
@@ -78,7 +88,9 @@ describe("x-amz-version-id", () => {
       expect(id).toMatch(/^[0-9a-f-]{36}$/);
       expect(ids.has(id!)).toBe(true);
     }
-    expect(a.multi).toMatch(/<Deleted><Key>mp<\/Key><DeleteMarker>true<\/DeleteMarker><DeleteMarkerVersionId>[0-9a-f-]{36}<\/DeleteMarkerVersionId><\/Deleted>/);
+    expect(a.multi).toMatch(
+      /<Deleted><Key>mp<\/Key><DeleteMarker>true<\/DeleteMarker><DeleteMarkerVersionId>[0-9a-f-]{36}<\/DeleteMarkerVersionId><\/Deleted>/,
+    );
   });
 
   test("copying from a versioned source reports the source version it copied", async () => {
@@ -91,9 +103,19 @@ describe("x-amz-version-id", () => {
     expect(fromNever.headers.get("x-amz-copy-source-version-id")).toBeNull();
     expect(fromNever.headers.get("x-amz-version-id")).toMatch(/^[0-9a-f-]{36}$/);
     const created = await s3.send(new CreateMultipartUploadCommand({ Bucket: "vh-never", Key: "part-copy" }));
-    const partFromVersioned = await h.signed({ method: "PUT", path: "/vh-never/part-copy", query: { partNumber: "1", uploadId: created.UploadId! }, headers: { "x-amz-copy-source": "/vh-src/k" } });
+    const partFromVersioned = await h.signed({
+      method: "PUT",
+      path: "/vh-never/part-copy",
+      query: { partNumber: "1", uploadId: created.UploadId! },
+      headers: { "x-amz-copy-source": "/vh-src/k" },
+    });
     expect(partFromVersioned.headers.get("x-amz-copy-source-version-id")).toBe(v.VersionId!);
-    const partFromNever = await h.signed({ method: "PUT", path: "/vh-never/part-copy", query: { partNumber: "2", uploadId: created.UploadId! }, headers: { "x-amz-copy-source": "/vh-never/put" } });
+    const partFromNever = await h.signed({
+      method: "PUT",
+      path: "/vh-never/part-copy",
+      query: { partNumber: "2", uploadId: created.UploadId! },
+      headers: { "x-amz-copy-source": "/vh-never/put" },
+    });
     expect(partFromNever.status).toBe(200);
     expect(partFromNever.headers.get("x-amz-copy-source-version-id")).toBeNull();
   });
@@ -147,7 +169,10 @@ describe("x-amz-delete-marker", () => {
     await s3.send(new PutObjectCommand({ Bucket: b, Key: "m", Body: "x" }));
     const m = await s3.send(new DeleteObjectCommand({ Bucket: b, Key: "m" }));
     const out = await s3.send(
-      new DeleteObjectsCommand({ Bucket: b, Delete: { Objects: [{ Key: "new" }, { Key: "m", VersionId: m.VersionId }, { Key: "v", VersionId: v.VersionId }] } }),
+      new DeleteObjectsCommand({
+        Bucket: b,
+        Delete: { Objects: [{ Key: "new" }, { Key: "m", VersionId: m.VersionId }, { Key: "v", VersionId: v.VersionId }] },
+      }),
     );
     const by = (k: string) => out.Deleted!.find((d) => d.Key === k)!;
     expect(by("new").DeleteMarker).toBe(true);
@@ -169,7 +194,11 @@ describe("GET/HEAD ?partNumber=", () => {
     const created = await s3.send(new CreateMultipartUploadCommand({ Bucket: b, Key: "multi" }));
     const parts = [pattern(5 * MiB, 1), pattern(100, 2)];
     const done = [];
-    for (const [i, Body] of parts.entries()) done.push({ PartNumber: i + 1, ETag: (await s3.send(new UploadPartCommand({ Bucket: b, Key: "multi", UploadId: created.UploadId, PartNumber: i + 1, Body }))).ETag });
+    for (const [i, Body] of parts.entries())
+      done.push({
+        PartNumber: i + 1,
+        ETag: (await s3.send(new UploadPartCommand({ Bucket: b, Key: "multi", UploadId: created.UploadId, PartNumber: i + 1, Body }))).ETag,
+      });
     await s3.send(new CompleteMultipartUploadCommand({ Bucket: b, Key: "multi", UploadId: created.UploadId, MultipartUpload: { Parts: done } }));
 
     const one = await h.signed({ path: `/${b}/single`, query: { partNumber: "1" } });
@@ -181,10 +210,18 @@ describe("GET/HEAD ?partNumber=", () => {
     expect(leadingZero.headers.get("x-amz-mp-parts-count")).toBe("2");
     expect((await leadingZero.arrayBuffer()).byteLength).toBe(100);
 
-    for (const [key, n, count] of [["single", "2", 1], ["multi", "3", 2], ["multi", "010000", 2]] as const) {
+    for (const [key, n, count] of [
+      ["single", "2", 1],
+      ["multi", "3", 2],
+      ["multi", "010000", 2],
+    ] as const) {
       const res = await h.signed({ path: `/${b}/${key}`, query: { partNumber: n } });
       const err = await errorOf(res);
-      expect({ status: err.status, code: err.code, message: err.message }).toEqual({ status: 416, code: "InvalidPartNumber", message: "The requested partnumber is not satisfiable" });
+      expect({ status: err.status, code: err.code, message: err.message }).toEqual({
+        status: 416,
+        code: "InvalidPartNumber",
+        message: "The requested partnumber is not satisfiable",
+      });
       expect(err.body).toContain(`<PartNumberRequested>${Number(n)}</PartNumberRequested><ActualPartCount>${count}</ActualPartCount>`);
       const head = await h.signed({ method: "HEAD", path: `/${b}/${key}`, query: { partNumber: n } });
       expect(head.status).toBe(416);
@@ -197,7 +234,10 @@ describe("GET/HEAD ?partNumber=", () => {
     }
     // A Range beside partNumber is refused before the number is read.
     const both = await errorOf(await h.signed({ path: `/${b}/single`, query: { partNumber: "abc" }, headers: { range: "bytes=0-1" } }));
-    expect({ code: both.code, message: both.message }).toEqual({ code: "InvalidRequest", message: "Cannot specify both Range header and partNumber query parameter" });
+    expect({ code: both.code, message: both.message }).toEqual({
+      code: "InvalidRequest",
+      message: "Cannot specify both Range header and partNumber query parameter",
+    });
     // Checked before the key is looked up: a missing key with a valid number is NoSuchKey.
     expect((await errorOf(await h.signed({ path: `/${b}/missing`, query: { partNumber: "2" } }))).code).toBe("NoSuchKey");
   });

@@ -17,7 +17,9 @@ async function head(method: string, path: string, opts: { body?: string; headers
   const { url, headers } = await h.sign({ method, path, body: opts.body, headers: opts.headers, secretAccessKey: opts.secret });
   const all: Record<string, string> = { ...headers, ...opts.headers };
   if (opts.body !== undefined) all["content-length"] ??= String(Buffer.byteLength(opts.body));
-  return `${method} ${url.slice(h.endpoint.length)} HTTP/1.1\r\n${Object.entries(all).map(([k, v]) => `${k}: ${v}`).join("\r\n")}\r\n\r\n`;
+  return `${method} ${url.slice(h.endpoint.length)} HTTP/1.1\r\n${Object.entries(all)
+    .map(([k, v]) => `${k}: ${v}`)
+    .join("\r\n")}\r\n\r\n`;
 }
 
 const statuses = (text: string) => [...text.matchAll(/HTTP\/1\.1 (\d{3})/g)].map((m) => Number(m[1]));
@@ -59,10 +61,23 @@ describe("Expect: 100-continue", () => {
   const refusals: [string, () => Promise<string>, number][] = [
     ["a bad signature", () => head("PUT", `/${B}/refused`, { body: "12345", headers: { expect: "100-continue" }, secret: "wrong-secret" }), 403],
     ["no such bucket", () => head("PUT", `/no-such-bucket/refused`, { body: "12345", headers: { expect: "100-continue" } }), 404],
-    ["a size beyond 5 TiB", () => head("PUT", `/${B}/refused`, { body: "12345", headers: { expect: "100-continue", "content-length": String(6 * 1024 ** 4) } }), 400],
+    [
+      "a size beyond 5 TiB",
+      () => head("PUT", `/${B}/refused`, { body: "12345", headers: { expect: "100-continue", "content-length": String(6 * 1024 ** 4) } }),
+      400,
+    ],
     ["an invalid key", () => head("PUT", `/${B}/a%5Cb`, { body: "12345", headers: { expect: "100-continue" } }), 400],
-    ["a Content-Length that is not a number", async () => (await head("PUT", `/${B}/refused`, { body: "12345", headers: { expect: "100-continue" } })).replace(/content-length: 5/i, "Content-Length: 5x"), 400],
-    ["an unsupported conditional write", () => head("PUT", `/${B}/refused`, { body: "12345", headers: { expect: "100-continue", "if-none-match": '"abc"' } }), 501],
+    [
+      "a Content-Length that is not a number",
+      async () =>
+        (await head("PUT", `/${B}/refused`, { body: "12345", headers: { expect: "100-continue" } })).replace(/content-length: 5/i, "Content-Length: 5x"),
+      400,
+    ],
+    [
+      "an unsupported conditional write",
+      () => head("PUT", `/${B}/refused`, { body: "12345", headers: { expect: "100-continue", "if-none-match": '"abc"' } }),
+      501,
+    ],
   ];
   for (const [what, request, status] of refusals) {
     test(`${what}: the refusal comes first, with Connection: close, never 100 Continue`, async () => {

@@ -7,8 +7,30 @@ import type { DriveMethod, FaultyDrive, Faults } from "./faulty-drive.ts";
 import { bodyOf, md5hex, randomBytes, readAllBody } from "./object-harness.ts";
 import { damagedPositions } from "./shard-check.ts";
 
-export const WRITE_METHODS: ReadonlySet<DriveMethod> = new Set(["createFile", "renameData", "writeAll", "writeMetadata", "updateMetadata", "deleteVersion", "renameFile", "makeVol", "delete", "deleteVol"]);
-export const READ_METHODS: ReadonlySet<DriveMethod> = new Set(["readAll", "readFile", "readFileStream", "readMetadata", "readVersion", "statFile", "listDir", "walk", "statVol", "listVols"]);
+export const WRITE_METHODS: ReadonlySet<DriveMethod> = new Set([
+  "createFile",
+  "renameData",
+  "writeAll",
+  "writeMetadata",
+  "updateMetadata",
+  "deleteVersion",
+  "renameFile",
+  "makeVol",
+  "delete",
+  "deleteVol",
+]);
+export const READ_METHODS: ReadonlySet<DriveMethod> = new Set([
+  "readAll",
+  "readFile",
+  "readFileStream",
+  "readMetadata",
+  "readVersion",
+  "statFile",
+  "listDir",
+  "walk",
+  "statVol",
+  "listVols",
+]);
 
 export type FaultKind = "offline" | "failWrites" | "failReads" | "slow" | "hang" | "corrupt";
 

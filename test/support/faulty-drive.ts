@@ -1,7 +1,19 @@
 // FaultyDrive: wraps any Drive and injects faults for tests — offline, fail matching calls,
 // corrupt bytes read back, delays and hangs, streams that break or stall part-way. Product code
 // never sees it.
-import { DriveError, type Drive, type DriveInfo, type FileInfo, type FileStat, type RenameDataResult, type VolInfo, type WalkEntry, type WalkOptions, type DeleteVersionOptions, type ReadStreamOptions } from "../../src/disk/index.ts";
+import {
+  DriveError,
+  type Drive,
+  type DriveInfo,
+  type FileInfo,
+  type FileStat,
+  type RenameDataResult,
+  type VolInfo,
+  type WalkEntry,
+  type WalkOptions,
+  type DeleteVersionOptions,
+  type ReadStreamOptions,
+} from "../../src/disk/index.ts";
 
 export type DriveMethod = Exclude<keyof Drive, "endpoint">;
 
@@ -130,7 +142,8 @@ export class FaultyDrive implements Drive {
             await new Promise<void>((resolve) => this.#hung.push(resolve));
             fail(new DriveError("Faulty", `${this.endpoint}: stream hung and was released`));
           }
-          if (f.streamFailAfter !== undefined && sent >= f.streamFailAfter) fail(new DriveError("Faulty", `${this.endpoint}: injected stream failure after ${sent} bytes`));
+          if (f.streamFailAfter !== undefined && sent >= f.streamFailAfter)
+            fail(new DriveError("Faulty", `${this.endpoint}: injected stream failure after ${sent} bytes`));
           let next;
           try {
             next = await reader.read();

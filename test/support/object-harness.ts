@@ -53,7 +53,13 @@ export async function openTestStore(temp: TempDirs, codec: ErasurePool, opts: Te
   const open = async () => {
     const fmt = await loadPoolFormat({ drives, sets: pool.sets }, { poolIndex: 0, deploymentId: opts.deploymentId });
     t.format = fmt;
-    return new ObjectStore({ pools: [{ sets: fmt.sets }], deploymentId: fmt.deploymentId, distributionAlgo: fmt.distributionAlgo, codec, settings: { driveTimeoutMs: 5_000, ...opts.settings } });
+    return new ObjectStore({
+      pools: [{ sets: fmt.sets }],
+      deploymentId: fmt.deploymentId,
+      distributionAlgo: fmt.distributionAlgo,
+      codec,
+      settings: { driveTimeoutMs: 5_000, ...opts.settings },
+    });
   };
   const t: TestStore = {
     store: undefined as unknown as ObjectStore,

@@ -15,7 +15,10 @@ export interface FormFile {
 }
 
 function amzDate(d: Date): string {
-  return d.toISOString().replace(/[-:]/g, "").replace(/\.\d{3}/, "");
+  return d
+    .toISOString()
+    .replace(/[-:]/g, "")
+    .replace(/\.\d{3}/, "");
 }
 
 const b64 = (doc: unknown) => Buffer.from(typeof doc === "string" ? doc : JSON.stringify(doc)).toString("base64");
@@ -23,17 +26,32 @@ const b64 = (doc: unknown) => Buffer.from(typeof doc === "string" ? doc : JSON.s
 /** AWSAccessKeyId, policy and signature fields (SigV2 HMAC-SHA1 over the base64 policy). */
 export function v2Fields(doc: unknown, accessKey: string, secret: string): Field[] {
   const policy = b64(doc);
-  return [["AWSAccessKeyId", accessKey], ["policy", policy], ["signature", createHmac("sha1", secret).update(policy).digest("base64")]];
+  return [
+    ["AWSAccessKeyId", accessKey],
+    ["policy", policy],
+    ["signature", createHmac("sha1", secret).update(policy).digest("base64")],
+  ];
 }
 
 /** The x-amz-* credential fields and signature of a SigV4 policy; they are added to its conditions. */
 export function v4Fields(doc: { expiration: string; conditions: Condition[] }, accessKey: string, secret: string, region = "us-east-1"): Field[] {
   const date = amzDate(new Date());
   const credential = `${accessKey}/${date.slice(0, 8)}/${region}/s3/aws4_request`;
-  const full = { ...doc, conditions: [...doc.conditions, { "x-amz-algorithm": "AWS4-HMAC-SHA256" }, { "x-amz-credential": credential }, { "x-amz-date": date }] };
+  const full = {
+    ...doc,
+    conditions: [...doc.conditions, { "x-amz-algorithm": "AWS4-HMAC-SHA256" }, { "x-amz-credential": credential }, { "x-amz-date": date }],
+  };
   const policy = b64(full);
-  const signature = createHmac("sha256", signingKey(secret, date.slice(0, 8), region)).update(policy).digest("hex");
-  return [["X-Amz-Algorithm", "AWS4-HMAC-SHA256"], ["X-Amz-Credential", credential], ["X-Amz-Date", date], ["Policy", policy], ["X-Amz-Signature", signature]];
+  const signature = createHmac("sha256", signingKey(secret, date.slice(0, 8), region))
+    .update(policy)
+    .digest("hex");
+  return [
+    ["X-Amz-Algorithm", "AWS4-HMAC-SHA256"],
+    ["X-Amz-Credential", credential],
+    ["X-Amz-Date", date],
+    ["Policy", policy],
+    ["X-Amz-Signature", signature],
+  ];
 }
 
 /** An expiration `seconds` from now, as s3-tests writes it (no fraction). */

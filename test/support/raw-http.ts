@@ -36,7 +36,11 @@ function parseReply(text: string): RawReply {
 /** Sends one request on a fresh connection; resolves with what came back (bounded by 30 s). */
 export async function rawExchange(host: string, method: string, target: string, headers: Record<string, string>, opts: RawOptions = {}): Promise<RawReply> {
   const [hostname, port] = host.split(":");
-  const head = opts.raw ?? `${method} ${target} HTTP/1.1\r\n${Object.entries({ ...headers, host, connection: "close" }).map(([k, v]) => `${k}: ${v}`).join("\r\n")}\r\n\r\n`;
+  const head =
+    opts.raw ??
+    `${method} ${target} HTTP/1.1\r\n${Object.entries({ ...headers, host, connection: "close" })
+      .map(([k, v]) => `${k}: ${v}`)
+      .join("\r\n")}\r\n\r\n`;
   let received = "";
   const { promise, resolve } = Promise.withResolvers<RawReply>();
   const timer = setTimeout(() => resolve(parseReply(received)), 30_000);

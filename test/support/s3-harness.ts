@@ -72,11 +72,20 @@ export interface S3Harness {
 }
 
 function queryString(q: Record<string, string> = {}): string {
-  return Object.entries(q).map(([k, v]) => (v === "" ? esc(k) : `${esc(k)}=${esc(v)}`)).join("&");
+  return Object.entries(q)
+    .map(([k, v]) => (v === "" ? esc(k) : `${esc(k)}=${esc(v)}`))
+    .join("&");
 }
 
 function signer(region: string, accessKeyId: string, secretAccessKey: string): SignatureV4 {
-  return new SignatureV4({ credentials: { accessKeyId, secretAccessKey }, region, service: "s3", sha256: NodeSha256 as never, uriEscapePath: false, applyChecksum: false });
+  return new SignatureV4({
+    credentials: { accessKeyId, secretAccessKey },
+    region,
+    service: "s3",
+    sha256: NodeSha256 as never,
+    uriEscapePath: false,
+    applyChecksum: false,
+  });
 }
 
 /** Signs a request for any endpoint (e.g. a server process) with SigV4 headers; returns what to send. */
@@ -85,7 +94,16 @@ export async function signRequest(endpoint: string, region: string, r: RawReques
   const body = r.body === undefined ? undefined : typeof r.body === "string" ? new TextEncoder().encode(r.body) : r.body;
   const headers: Record<string, string> = { host: u.host, ...r.headers };
   headers["x-amz-content-sha256"] ??= r.payloadHash ?? sha256Hex(body ?? new Uint8Array());
-  const req = { method: r.method ?? "GET", protocol: u.protocol, hostname: u.hostname, port: Number(u.port), path: r.path, query: r.query ?? {}, headers, body };
+  const req = {
+    method: r.method ?? "GET",
+    protocol: u.protocol,
+    hostname: u.hostname,
+    port: Number(u.port),
+    path: r.path,
+    query: r.query ?? {},
+    headers,
+    body,
+  };
   const s = signer(r.region ?? region, r.accessKeyId ?? ROOT_USER, r.secretAccessKey ?? ROOT_PASSWORD);
   const out = (await s.sign(req as never, { signingDate: r.signingDate })) as unknown as { headers: Record<string, string> };
   const qs = queryString(r.query);
@@ -108,7 +126,10 @@ export async function startS3(temp: TempDirs, opts: HarnessOptions = {}): Promis
   const bunker = await createServer(cfg, { fsync: "none", codecWorkers: 1 });
   // The production transport (node:http), so framing and disconnects behave as in the real server.
   const listener = await listenHttp({
-    hostname: "127.0.0.1", port: 0, idleTimeoutMs: 60_000, fetch: (req, addr) => bunker.fetch(req, addr),
+    hostname: "127.0.0.1",
+    port: 0,
+    idleTimeoutMs: 60_000,
+    fetch: (req, addr) => bunker.fetch(req, addr),
     onError: (err) => console.error("listener error:", err),
   });
   const host = `127.0.0.1:${listener.port}`;
@@ -135,7 +156,14 @@ export async function startS3(temp: TempDirs, opts: HarnessOptions = {}): Promis
     cfg,
     drives,
     client: (over = {}) =>
-      new S3Client({ endpoint, region, forcePathStyle: true, credentials: { accessKeyId: ROOT_USER, secretAccessKey: ROOT_PASSWORD }, maxAttempts: 1, ...over }),
+      new S3Client({
+        endpoint,
+        region,
+        forcePathStyle: true,
+        credentials: { accessKeyId: ROOT_USER, secretAccessKey: ROOT_PASSWORD },
+        maxAttempts: 1,
+        ...over,
+      }),
     sign,
     async signed(r) {
       const { url, headers } = await sign(r);
@@ -147,7 +175,11 @@ export async function startS3(temp: TempDirs, opts: HarnessOptions = {}): Promis
       const s = signer(r.region ?? region, r.accessKeyId ?? ROOT_USER, r.secretAccessKey ?? ROOT_PASSWORD);
       // As @aws-sdk/s3-request-presigner does: the payload is UNSIGNED-PAYLOAD, the header itself not signed.
       const req = await build({ ...r, payloadHash: "UNSIGNED-PAYLOAD" });
-      const out = (await s.presign(req as never, { expiresIn: r.expiresIn ?? 600, signingDate: r.signingDate, unsignableHeaders: new Set(["x-amz-content-sha256"]) })) as unknown as {
+      const out = (await s.presign(req as never, {
+        expiresIn: r.expiresIn ?? 600,
+        signingDate: r.signingDate,
+        unsignableHeaders: new Set(["x-amz-content-sha256"]),
+      })) as unknown as {
         query: Record<string, string>;
       };
       return `${endpoint}${r.path}?${queryString(out.query)}`;
@@ -161,16 +193,26 @@ export async function startS3(temp: TempDirs, opts: HarnessOptions = {}): Promis
 }
 
 /** Reads an S3 error document's Code (and the rest) from a response. */
-export async function errorOf(res: Response): Promise<{ status: number; code: string; message: string; resource: string; requestId: string; hostId: string; body: string }> {
+export async function errorOf(
+  res: Response,
+): Promise<{ status: number; code: string; message: string; resource: string; requestId: string; hostId: string; body: string }> {
   const body = await res.text();
   const pick = (tag: string) => new RegExp(`<${tag}>([\\s\\S]*?)</${tag}>`).exec(body)?.[1] ?? "";
-  return { status: res.status, code: pick("Code"), message: pick("Message"), resource: pick("Resource"), requestId: pick("RequestId"), hostId: pick("HostId"), body };
+  return {
+    status: res.status,
+    code: pick("Code"),
+    message: pick("Message"),
+    resource: pick("Resource"),
+    requestId: pick("RequestId"),
+    hostId: pick("HostId"),
+    body,
+  };
 }
 
 /** A deterministic pseudo-random buffer (fast, not crypto). */
 export function pattern(size: number, seed = 1): Uint8Array {
   const out = new Uint8Array(size);
-  let x = seed * 2654435761 >>> 0 || 1;
+  let x = (seed * 2654435761) >>> 0 || 1;
   for (let i = 0; i < size; i++) {
     x ^= x << 13;
     x ^= x >>> 17;

@@ -43,11 +43,13 @@ export function freePort(): number {
 }
 
 export async function startServer(temp: TempDirs, opts: StartOptions = {}): Promise<ServerProcess> {
-  const drives = Array.isArray(opts.drives) ? opts.drives : (() => {
-    const parent = temp.make("bunker-e2e-");
-    const n = opts.drives ?? 4;
-    return Array.from({ length: n }, (_, i) => join(parent, `d${i + 1}`));
-  })();
+  const drives = Array.isArray(opts.drives)
+    ? opts.drives
+    : (() => {
+        const parent = temp.make("bunker-e2e-");
+        const n = opts.drives ?? 4;
+        return Array.from({ length: n }, (_, i) => join(parent, `d${i + 1}`));
+      })();
   const port = freePort();
   const cmd = opts.binary ? [opts.binary] : [process.execPath, join(REPO, "src/server.ts")];
   const args = ["server", "--address", `127.0.0.1:${port}`, "--quiet", ...(opts.args ?? []), ...drives];
@@ -67,7 +69,10 @@ export async function startServer(temp: TempDirs, opts: StartOptions = {}): Prom
   const deadline = Date.now() + 30_000;
   for (;;) {
     if (proc.exitCode !== null) throw new Error(`server exited with ${proc.exitCode}:\n${out}`);
-    const ok = await fetch(`${endpoint}/minio/health/live`, { tls: { rejectUnauthorized: false } } as RequestInit).then((r) => r.status < 500, () => false);
+    const ok = await fetch(`${endpoint}/minio/health/live`, { tls: { rejectUnauthorized: false } } as RequestInit).then(
+      (r) => r.status < 500,
+      () => false,
+    );
     if (ok) break;
     if (Date.now() > deadline) {
       proc.kill("SIGKILL");

@@ -82,7 +82,14 @@ export function combinations(n: number, k: number): number[][] {
  * Reads the object with only `online` drives of set 0 answering and returns its MD5 (or the
  * error kind). Faults are restored afterwards.
  */
-export async function md5WithOnly(store: ObjectStore, drives: readonly FaultyDrive[], online: number[], bucket: string, key: string, versionId?: string): Promise<string> {
+export async function md5WithOnly(
+  store: ObjectStore,
+  drives: readonly FaultyDrive[],
+  online: number[],
+  bucket: string,
+  key: string,
+  versionId?: string,
+): Promise<string> {
   const saved = drives.map((d) => d.faults);
   drives.forEach((d, i) => (d.faults = online.includes(i) ? {} : { offline: true }));
   try {

@@ -8,10 +8,28 @@ import { createHmac } from "node:crypto";
  * plus the response-header overrides. Other query parameters are not signed.
  */
 export const AWS_DOC_SUBRESOURCES: ReadonlySet<string> = new Set([
-  "acl", "delete", "lifecycle", "location", "logging", "notification", "partNumber", "policy", "requestPayment",
-  "torrent", "uploadId", "uploads", "versionId", "versioning", "versions", "website",
-  "response-cache-control", "response-content-disposition", "response-content-encoding",
-  "response-content-language", "response-content-type", "response-expires",
+  "acl",
+  "delete",
+  "lifecycle",
+  "location",
+  "logging",
+  "notification",
+  "partNumber",
+  "policy",
+  "requestPayment",
+  "torrent",
+  "uploadId",
+  "uploads",
+  "versionId",
+  "versioning",
+  "versions",
+  "website",
+  "response-cache-control",
+  "response-content-disposition",
+  "response-content-encoding",
+  "response-content-language",
+  "response-content-type",
+  "response-expires",
 ]);
 
 export interface V2Request {
@@ -50,7 +68,10 @@ export function canonicalizedAmzHeaders(headers: [string, string][]): string {
     if (!name.startsWith("x-amz-")) continue;
     byName.set(name, [...(byName.get(name) ?? []), v.replace(/\s*\r?\n\s*/g, " ").trim()]);
   }
-  return [...byName.keys()].sort().map((n) => `${n}:${byName.get(n)!.join(",")}\n`).join("");
+  return [...byName.keys()]
+    .sort()
+    .map((n) => `${n}:${byName.get(n)!.join(",")}\n`)
+    .join("");
 }
 
 /**

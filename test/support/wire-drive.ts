@@ -2,7 +2,20 @@
 // structured-cloned (so neither side can share memory or identity with the other), stream
 // chunks cross as copies, paced by the far side, and errors cross as plain data
 // ({ kind, message }) and are rebuilt on the near side. Product code never sees it.
-import { DriveError, type DeleteVersionOptions, type Drive, type DriveErrorKind, type DriveInfo, type FileInfo, type FileStat, type ReadStreamOptions, type RenameDataResult, type VolInfo, type WalkEntry, type WalkOptions } from "../../src/disk/index.ts";
+import {
+  DriveError,
+  type DeleteVersionOptions,
+  type Drive,
+  type DriveErrorKind,
+  type DriveInfo,
+  type FileInfo,
+  type FileStat,
+  type ReadStreamOptions,
+  type RenameDataResult,
+  type VolInfo,
+  type WalkEntry,
+  type WalkOptions,
+} from "../../src/disk/index.ts";
 
 /** What an error looks like on the wire: nothing but data. */
 export interface WireError {

@@ -55,8 +55,17 @@ export function expectedFileInfo(v: ExpectedVersion, volume: string, name: strin
   const d = v.body.DelObj;
   if (d) {
     return {
-      volume, name, versionId: uuidOrNull(d.ID as string), deleted: true, dataDir: "", modTimeNs: BigInt(d.MTime as string),
-      size: 0, userMeta: {}, sysMeta: expectedSys(d.MetaSys), parts: [], writtenBy,
+      volume,
+      name,
+      versionId: uuidOrNull(d.ID as string),
+      deleted: true,
+      dataDir: "",
+      modTimeNs: BigInt(d.MTime as string),
+      size: 0,
+      userMeta: {},
+      sysMeta: expectedSys(d.MetaSys),
+      parts: [],
+      writtenBy,
     };
   }
   const o = v.body.V2Obj!;
@@ -73,10 +82,24 @@ export function expectedFileInfo(v: ExpectedVersion, volume: string, name: strin
     return p;
   });
   return {
-    volume, name, versionId: uuidOrNull(o.ID as string), deleted: false, dataDir: o.DDir as string,
-    modTimeNs: BigInt(o.MTime as string), size: Number(o.Size), userMeta: { ...(o.MetaUsr as Record<string, string>) },
-    sysMeta: expectedSys(o.MetaSys), parts, writtenBy,
-    erasure: { dataBlocks: o.EcM as number, parityBlocks: o.EcN as number, blockSize: o.EcBSize as number, index: o.EcIndex as number, distribution: o.EcDist as number[] },
+    volume,
+    name,
+    versionId: uuidOrNull(o.ID as string),
+    deleted: false,
+    dataDir: o.DDir as string,
+    modTimeNs: BigInt(o.MTime as string),
+    size: Number(o.Size),
+    userMeta: { ...(o.MetaUsr as Record<string, string>) },
+    sysMeta: expectedSys(o.MetaSys),
+    parts,
+    writtenBy,
+    erasure: {
+      dataBlocks: o.EcM as number,
+      parityBlocks: o.EcN as number,
+      blockSize: o.EcBSize as number,
+      index: o.EcIndex as number,
+      distribution: o.EcDist as number[],
+    },
   };
 }
 

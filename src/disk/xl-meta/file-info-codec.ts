@@ -34,8 +34,16 @@ export function bodyToFileInfo(body: XlVersionBody, volume: string, name: string
     const d = body.deleteMarker;
     const sysMeta = { ...(d.metaSys ?? {}) };
     return {
-      ...base, versionId: versionIdFromBytes(d.id), deleted: true, dataDir: "", modTimeNs: d.mTime, size: 0,
-      userMeta: {}, sysMeta, parts: [], ...(Object.hasOwn(sysMeta, FREE_VERSION_KEY) ? { freeVersion: true } : {}),
+      ...base,
+      versionId: versionIdFromBytes(d.id),
+      deleted: true,
+      dataDir: "",
+      modTimeNs: d.mTime,
+      size: 0,
+      userMeta: {},
+      sysMeta,
+      parts: [],
+      ...(Object.hasOwn(sysMeta, FREE_VERSION_KEY) ? { freeVersion: true } : {}),
     };
   }
   const l = decodeLegacy(body.legacy!);
@@ -46,8 +54,16 @@ export function bodyToFileInfo(body: XlVersionBody, volume: string, name: string
     else userMeta[k] = v;
   }
   return {
-    ...base, versionId: "null", deleted: false, dataDir: l.dataDir, modTimeNs: l.modTimeNs, size: l.size,
-    userMeta, sysMeta, parts: l.parts, erasure: l.erasure,
+    ...base,
+    versionId: "null",
+    deleted: false,
+    dataDir: l.dataDir,
+    modTimeNs: l.modTimeNs,
+    size: l.size,
+    userMeta,
+    sysMeta,
+    parts: l.parts,
+    erasure: l.erasure,
   };
 }
 
@@ -105,14 +121,22 @@ export function fileInfoToBody(fi: FileInfo): XlVersionBody {
   const object: XlObjectBody = {
     id: idBytes(fi),
     dataDir: fi.dataDir ? uuidToBytes(fi.dataDir) : new Uint8Array(16),
-    ecAlgo: 1, ecM: e.dataBlocks, ecN: e.parityBlocks, ecBSize: e.blockSize, ecIndex: e.index,
-    ecDist: [...e.distribution], cSumAlgo: 1,
+    ecAlgo: 1,
+    ecM: e.dataBlocks,
+    ecN: e.parityBlocks,
+    ecBSize: e.blockSize,
+    ecIndex: e.index,
+    ecDist: [...e.distribution],
+    cSumAlgo: 1,
     partNums: parts.map((p) => p.number),
     partETags: parts.some((p) => p.etag) ? parts.map((p) => p.etag ?? "") : null,
     partSizes: parts.map((p) => p.size),
     partASizes: parts.map((p) => p.actualSize),
     partIdx: parts.some((p) => p.index?.length) ? parts.map((p) => p.index ?? new Uint8Array(0)) : null,
-    size: fi.size, mTime: fi.modTimeNs, metaSys: sys, metaUsr: usr,
+    size: fi.size,
+    mTime: fi.modTimeNs,
+    metaSys: sys,
+    metaUsr: usr,
   };
   return { type: OBJECT_TYPE, object, writtenBy: BUNKER_WRITTEN_BY };
 }

@@ -35,7 +35,12 @@ function eachEntry(r: MsgpackReader, fn: (key: string) => void): void {
 /** Decodes the fields of a V1Obj that FileInfo needs; unknown fields are skipped. */
 export function decodeLegacy(raw: Uint8Array): LegacyObject {
   const out: LegacyObject = {
-    versionId: "", dataDir: "legacy", size: 0, modTimeNs: 0n, meta: {}, parts: [],
+    versionId: "",
+    dataDir: "legacy",
+    size: 0,
+    modTimeNs: 0n,
+    meta: {},
+    parts: [],
     erasure: { dataBlocks: 0, parityBlocks: 0, blockSize: 0, index: 0, distribution: [] },
   };
   const r = new MsgpackReader(raw);

@@ -28,10 +28,7 @@ const MAX_UNINDEXED_PART = 8 << 20;
 /** MinIO's cheap pre-check: the raw body mentions PartIdx and the s2 compression key (exact bytes). */
 function mayHaveBogusIndex(body: Uint8Array): boolean {
   const buf = Buffer.from(body.buffer, body.byteOffset, body.length);
-  return (
-    buf.indexOf("\xa7PartIdx", 0, "latin1") >= 0 &&
-    buf.indexOf("\xbcX-Minio-Internal-compression\xc4\x15klauspost/compress/s2", 0, "latin1") >= 0
-  );
+  return buf.indexOf("\xa7PartIdx", 0, "latin1") >= 0 && buf.indexOf("\xbcX-Minio-Internal-compression\xc4\x15klauspost/compress/s2", 0, "latin1") >= 0;
 }
 
 /** Applies MinIO's repairs for a file whose versions were written with `metaVersion`. */

@@ -6,10 +6,7 @@ import { fileInfoToBody } from "./file-info-codec.ts";
 import { legacyModTimeNs, legacySignatureHash } from "./legacy-v1.ts";
 import type { XlObjectBody, XlVersionBody } from "./version-body.ts";
 import { writeDelete, writeObject } from "./version-body-encode.ts";
-import {
-  DELETE_TYPE, FLAG_FREE_VERSION, FLAG_INLINE_DATA, FLAG_USES_DATA_DIR, LEGACY_TYPE, OBJECT_TYPE,
-  type XlVersionHeader,
-} from "./version-header.ts";
+import { DELETE_TYPE, FLAG_FREE_VERSION, FLAG_INLINE_DATA, FLAG_USES_DATA_DIR, LEGACY_TYPE, OBJECT_TYPE, type XlVersionHeader } from "./version-header.ts";
 import { versionIdFromBytes } from "./uuid.ts";
 
 const MASK64 = (1n << 64n) - 1n;

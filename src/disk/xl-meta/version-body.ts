@@ -82,10 +82,7 @@ export function decodeVersionBody(bytes: Uint8Array): XlVersionBody {
     else if (key === "V1Obj") body.legacy = r.raw();
     else r.skip();
   }
-  const ok =
-    (body.type === OBJECT_TYPE && body.object) ||
-    (body.type === DELETE_TYPE && body.deleteMarker) ||
-    (body.type === LEGACY_TYPE && body.legacy);
+  const ok = (body.type === OBJECT_TYPE && body.object) || (body.type === DELETE_TYPE && body.deleteMarker) || (body.type === LEGACY_TYPE && body.legacy);
   if (!ok) throw new RangeError(`Version body of type ${body.type} lacks its object`);
   return body as XlVersionBody;
 }
@@ -117,9 +114,24 @@ export function ecIndexOffset(bytes: Uint8Array): number {
 
 function emptyObject(): XlObjectBody {
   return {
-    id: new Uint8Array(16), dataDir: new Uint8Array(16), ecAlgo: 0, ecM: 0, ecN: 0, ecBSize: 0, ecIndex: 0,
-    ecDist: [], cSumAlgo: 0, partNums: [], partETags: null, partSizes: [], partASizes: null, partIdx: null,
-    size: 0, mTime: 0n, metaSys: null, metaUsr: null,
+    id: new Uint8Array(16),
+    dataDir: new Uint8Array(16),
+    ecAlgo: 0,
+    ecM: 0,
+    ecN: 0,
+    ecBSize: 0,
+    ecIndex: 0,
+    ecDist: [],
+    cSumAlgo: 0,
+    partNums: [],
+    partETags: null,
+    partSizes: [],
+    partASizes: null,
+    partIdx: null,
+    size: 0,
+    mTime: 0n,
+    metaSys: null,
+    metaUsr: null,
   };
 }
 
@@ -128,25 +140,62 @@ function decodeObject(r: MsgpackReader): XlObjectBody {
   for (let n = r.readMapHeader(); n > 0; n--) {
     const key = r.readKey();
     switch (key) {
-      case "ID": o.id = uuid16(r); break;
-      case "DDir": o.dataDir = uuid16(r); break;
-      case "EcAlgo": o.ecAlgo = r.readUint(); break;
-      case "EcM": o.ecM = r.readInt(); break;
-      case "EcN": o.ecN = r.readInt(); break;
-      case "EcBSize": o.ecBSize = r.readInt(); break;
-      case "EcIndex": o.ecIndex = r.readInt(); break;
-      case "EcDist": o.ecDist = readInts(r) ?? []; break;
-      case "CSumAlgo": o.cSumAlgo = r.readUint(); break;
-      case "PartNums": o.partNums = readInts(r) ?? []; break;
-      case "PartETags": o.partETags = readStrings(r); break;
-      case "PartSizes": o.partSizes = readInts(r) ?? []; break;
-      case "PartASizes": o.partASizes = readInts(r); break;
-      case "PartIdx": o.partIdx = readBins(r); break;
-      case "Size": o.size = r.readInt(); break;
-      case "MTime": o.mTime = r.readBigInt(); break;
-      case "MetaSys": o.metaSys = readSysMap(r); break;
-      case "MetaUsr": o.metaUsr = readUserMap(r); break;
-      default: r.skip();
+      case "ID":
+        o.id = uuid16(r);
+        break;
+      case "DDir":
+        o.dataDir = uuid16(r);
+        break;
+      case "EcAlgo":
+        o.ecAlgo = r.readUint();
+        break;
+      case "EcM":
+        o.ecM = r.readInt();
+        break;
+      case "EcN":
+        o.ecN = r.readInt();
+        break;
+      case "EcBSize":
+        o.ecBSize = r.readInt();
+        break;
+      case "EcIndex":
+        o.ecIndex = r.readInt();
+        break;
+      case "EcDist":
+        o.ecDist = readInts(r) ?? [];
+        break;
+      case "CSumAlgo":
+        o.cSumAlgo = r.readUint();
+        break;
+      case "PartNums":
+        o.partNums = readInts(r) ?? [];
+        break;
+      case "PartETags":
+        o.partETags = readStrings(r);
+        break;
+      case "PartSizes":
+        o.partSizes = readInts(r) ?? [];
+        break;
+      case "PartASizes":
+        o.partASizes = readInts(r);
+        break;
+      case "PartIdx":
+        o.partIdx = readBins(r);
+        break;
+      case "Size":
+        o.size = r.readInt();
+        break;
+      case "MTime":
+        o.mTime = r.readBigInt();
+        break;
+      case "MetaSys":
+        o.metaSys = readSysMap(r);
+        break;
+      case "MetaUsr":
+        o.metaUsr = readUserMap(r);
+        break;
+      default:
+        r.skip();
     }
   }
   return o;

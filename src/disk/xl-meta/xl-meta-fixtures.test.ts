@@ -59,8 +59,8 @@ describe("xl.meta fixtures decode to the golden structure", () => {
         expect(h.flags).toBe(ev.header.flags);
         // Header version 2 has no EcN/EcM; MinIO keeps them 0 until it rewrites the version.
         const regenerated = rewrite !== undefined;
-        expect(h.ecN).toBe(ev.header.ecN ?? (regenerated ? want.erasure?.parityBlocks ?? 0 : 0));
-        expect(h.ecM).toBe(ev.header.ecM ?? (regenerated ? want.erasure?.dataBlocks ?? 0 : 0));
+        expect(h.ecN).toBe(ev.header.ecN ?? (regenerated ? (want.erasure?.parityBlocks ?? 0) : 0));
+        expect(h.ecM).toBe(ev.header.ecM ?? (regenerated ? (want.erasure?.dataBlocks ?? 0) : 0));
       });
       for (const [key, entry] of Object.entries(exp.inlineData?.entries ?? {})) {
         const data = meta.inlineData(key)!;

@@ -70,7 +70,24 @@ describe("damaged xl.meta", () => {
   });
 
   test("huge counts and lengths in legacy layouts fail fast", () => {
-    const v10 = new Uint8Array([0x58, 0x4c, 0x32, 0x20, 0x31, 0x20, 0x20, 0x20, 0x81, 0xa8, ...new TextEncoder().encode("Versions"), 0xdd, 0x7f, 0xff, 0xff, 0xff]);
+    const v10 = new Uint8Array([
+      0x58,
+      0x4c,
+      0x32,
+      0x20,
+      0x31,
+      0x20,
+      0x20,
+      0x20,
+      0x81,
+      0xa8,
+      ...new TextEncoder().encode("Versions"),
+      0xdd,
+      0x7f,
+      0xff,
+      0xff,
+      0xff,
+    ]);
     expect(exercise(v10)).toBe("rejected");
     const v13 = new Uint8Array([0x58, 0x4c, 0x32, 0x20, 1, 0, 3, 0, 0xc6, 0xff, 0xff, 0xff, 0xf0, 3, 3]);
     expect(exercise(v13)).toBe("rejected");

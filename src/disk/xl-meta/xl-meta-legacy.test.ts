@@ -25,7 +25,10 @@ function legacyBody(opts: { index?: number; release?: string; size?: number } = 
   entries(w, [["Type", 3]]);
   w.str("V1Obj");
   w.mapHeader(9);
-  entries(w, [["Version", "1.0.1"], ["Format", "xl"]]);
+  entries(w, [
+    ["Version", "1.0.1"],
+    ["Format", "xl"],
+  ]);
   w.str("Stat");
   w.mapHeader(2);
   entries(w, [["Size", size]]);
@@ -33,7 +36,13 @@ function legacyBody(opts: { index?: number; release?: string; size?: number } = 
   w.time(MOD_TIME_S, 5);
   w.str("Erasure");
   w.mapHeader(6);
-  entries(w, [["Algorithm", "klauspost/reedsolomon/vandermonde"], ["DataBlocks", 2], ["ParityBlocks", 2], ["BlockSize", 10485760], ["Index", opts.index ?? 3]]);
+  entries(w, [
+    ["Algorithm", "klauspost/reedsolomon/vandermonde"],
+    ["DataBlocks", 2],
+    ["ParityBlocks", 2],
+    ["BlockSize", 10485760],
+    ["Index", opts.index ?? 3],
+  ]);
   w.str("Distribution");
   w.arrayHeader(4);
   for (const d of [3, 4, 1, 2]) w.int(d);
@@ -42,12 +51,25 @@ function legacyBody(opts: { index?: number; release?: string; size?: number } = 
   entries(w, [["Release", opts.release ?? "RELEASE.2019-06-01T00-00-00Z"]]);
   w.str("Meta");
   w.mapHeader(3);
-  entries(w, [["etag", "abc"], ["content-type", "text/plain"], ["X-Minio-Internal-foo", "bar"]]);
+  entries(w, [
+    ["etag", "abc"],
+    ["content-type", "text/plain"],
+    ["X-Minio-Internal-foo", "bar"],
+  ]);
   w.str("Parts");
   w.arrayHeader(1);
   w.mapHeader(4);
-  entries(w, [["Number", 1], ["Size", size], ["ActualSize", size], ["ETag", ""]]);
-  entries(w, [["VersionID", ""], ["DataDir", "legacy"], ["v", 0]]);
+  entries(w, [
+    ["Number", 1],
+    ["Size", size],
+    ["ActualSize", size],
+    ["ETag", ""],
+  ]);
+  entries(w, [
+    ["VersionID", ""],
+    ["DataDir", "legacy"],
+    ["v", 0],
+  ]);
   return w.bytes();
 }
 
@@ -78,7 +100,11 @@ describe("legacy (Type 3) versions", () => {
     expect(m.versions[0]).toMatchObject({ versionId: "null", type: 3, flags: 0, ecN: 0, ecM: 0, modTimeNs: MOD_TIME_S * 1_000_000_000n + 5n });
     const fi = m.fileInfo("b", "o", "");
     expect(fi).toMatchObject({
-      versionId: "null", deleted: false, dataDir: "legacy", size: 100, modTimeNs: MOD_TIME_S * 1_000_000_000n + 5n,
+      versionId: "null",
+      deleted: false,
+      dataDir: "legacy",
+      size: 100,
+      modTimeNs: MOD_TIME_S * 1_000_000_000n + 5n,
       userMeta: { etag: "abc", "content-type": "text/plain" },
       sysMeta: { "X-Minio-Internal-foo": new TextEncoder().encode("bar") },
       parts: [{ number: 1, size: 100, actualSize: 100 }],
@@ -102,9 +128,18 @@ describe("legacy (Type 3) versions", () => {
   test("writing the null version replaces the legacy version", () => {
     const m = XlMeta.parse(v13File([legacyBody()]));
     m.addVersion({
-      volume: "b", name: "o", versionId: "null", deleted: false, dataDir: "11111111-2222-4333-8444-555555555555",
-      modTimeNs: 1n, size: 1, userMeta: {}, sysMeta: {}, parts: [{ number: 1, size: 1, actualSize: 1 }],
-      erasure: { dataBlocks: 2, parityBlocks: 2, blockSize: 1048576, index: 1, distribution: [1, 2, 3, 4] }, writtenBy: 0,
+      volume: "b",
+      name: "o",
+      versionId: "null",
+      deleted: false,
+      dataDir: "11111111-2222-4333-8444-555555555555",
+      modTimeNs: 1n,
+      size: 1,
+      userMeta: {},
+      sysMeta: {},
+      parts: [{ number: 1, size: 1, actualSize: 1 }],
+      erasure: { dataBlocks: 2, parityBlocks: 2, blockSize: 1048576, index: 1, distribution: [1, 2, 3, 4] },
+      writtenBy: 0,
     });
     expect(m.versions.map((h) => h.type)).toEqual([1]);
     expect(m.dataDirRefs("legacy")).toBe(0);

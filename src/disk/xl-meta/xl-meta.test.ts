@@ -15,16 +15,37 @@ const ID_3 = "0b4d5c1e-6f00-4a6b-9c3d-2e1f00000003";
 function obj(versionId: string, modTimeNs: bigint, extra: Partial<FileInfo> = {}): FileInfo {
   const size = extra.size ?? 10;
   return {
-    volume: "bkt", name: "obj", versionId, deleted: false, dataDir: DIR_A, modTimeNs, size,
-    userMeta: { etag: "0123456789abcdef0123456789abcdef", "content-type": "text/plain" }, sysMeta: {},
+    volume: "bkt",
+    name: "obj",
+    versionId,
+    deleted: false,
+    dataDir: DIR_A,
+    modTimeNs,
+    size,
+    userMeta: { etag: "0123456789abcdef0123456789abcdef", "content-type": "text/plain" },
+    sysMeta: {},
     parts: [{ number: 1, size, actualSize: size }],
     erasure: { dataBlocks: 2, parityBlocks: 2, blockSize: 1048576, index: 1, distribution: [1, 2, 3, 4] },
-    writtenBy: 0, ...extra,
+    writtenBy: 0,
+    ...extra,
   };
 }
 
 function marker(versionId: string, modTimeNs: bigint, extra: Partial<FileInfo> = {}): FileInfo {
-  return { volume: "bkt", name: "obj", versionId, deleted: true, dataDir: "", modTimeNs, size: 0, userMeta: {}, sysMeta: {}, parts: [], writtenBy: 0, ...extra };
+  return {
+    volume: "bkt",
+    name: "obj",
+    versionId,
+    deleted: true,
+    dataDir: "",
+    modTimeNs,
+    size: 0,
+    userMeta: {},
+    sysMeta: {},
+    parts: [],
+    writtenBy: 0,
+    ...extra,
+  };
 }
 
 const reload = (m: XlMeta) => XlMeta.parse(m.toBytes());
@@ -35,7 +56,9 @@ describe("XlMeta versions", () => {
   test("fileInfo({ like }) reuses another drive's decode only when just EcIndex differs", () => {
     const drive = (index: number, extra: Partial<FileInfo> = {}) => {
       const m = XlMeta.empty();
-      m.addVersion(obj(ID_1, 100n, { ...extra, erasure: { dataBlocks: 2, parityBlocks: 2, blockSize: 1048576, index, distribution: [1, 2, 3, 4] }, data: data(index, 9) }));
+      m.addVersion(
+        obj(ID_1, 100n, { ...extra, erasure: { dataBlocks: 2, parityBlocks: 2, blockSize: 1048576, index, distribution: [1, 2, 3, 4] }, data: data(index, 9) }),
+      );
       return reload(m);
     };
     const first = drive(1);
@@ -56,7 +79,11 @@ describe("XlMeta versions", () => {
     expect(cases[1][0].fileInfo("bkt", "obj", ID_1, { like: first }).userMeta.etag).toBe("f123456789abcdef0123456789abcdef");
     expect(cases[2][0].fileInfo("bkt", "obj", ID_1, { like: first }).size).toBe(11);
     // The shortcut applies to what we write: EcIndex is found, one byte, and the only difference.
-    const bodies = [1, 3].map((index) => encodeVersionBody(fileInfoToBody(obj(ID_1, 100n, { erasure: { dataBlocks: 2, parityBlocks: 2, blockSize: 1048576, index, distribution: [1, 2, 3, 4] } }))));
+    const bodies = [1, 3].map((index) =>
+      encodeVersionBody(
+        fileInfoToBody(obj(ID_1, 100n, { erasure: { dataBlocks: 2, parityBlocks: 2, blockSize: 1048576, index, distribution: [1, 2, 3, 4] } })),
+      ),
+    );
     const at = ecIndexOffset(bodies[0]);
     expect([bodies[0][at], bodies[1][at]]).toEqual([1, 3]);
     expect(bodies[0].filter((b, i) => b !== bodies[1][i]).length).toBe(1);
@@ -160,7 +187,9 @@ describe("XlMeta versions", () => {
 
   test("internal keys in userMeta are stored in MetaSys; transient keys are dropped", () => {
     const m = XlMeta.empty();
-    m.addVersion(obj(ID_1, 1n, { userMeta: { "X-Minio-Internal-compression": "klauspost/compress/s2", a: "b" }, sysMeta: { "x-minio-internal-healing": data(1) } }));
+    m.addVersion(
+      obj(ID_1, 1n, { userMeta: { "X-Minio-Internal-compression": "klauspost/compress/s2", a: "b" }, sysMeta: { "x-minio-internal-healing": data(1) } }),
+    );
     const fi = reload(m).fileInfo("bkt", "obj", ID_1);
     expect(fi.userMeta).toEqual({ a: "b" });
     expect(Object.keys(fi.sysMeta)).toEqual(["X-Minio-Internal-compression"]);
@@ -239,7 +268,7 @@ describe("XlMeta delete and data dirs", () => {
     expect(() => m.deleteVersion(ID_1)).toThrow(expect.objectContaining({ kind: "VersionNotFound" }));
   });
 
-  test("deleting \"\" or \"null\" removes the null version", () => {
+  test('deleting "" or "null" removes the null version', () => {
     const m = XlMeta.empty();
     m.addVersion(obj("null", 1n));
     expect(m.deleteVersion("").versionId).toBe("null");

@@ -10,7 +10,16 @@ import type { VersionSlot } from "./load-fixups.ts";
 import { headerFromBody } from "./signature.ts";
 import { decodeVersionBody, ecIndexOffset, type XlVersionBody } from "./version-body.ts";
 import { encodeVersionBody } from "./version-body-encode.ts";
-import { compareHeaders, encodeHeader, FLAG_FREE_VERSION, FLAG_USES_DATA_DIR, HEADER_VERSION, LEGACY_TYPE, OBJECT_TYPE, type XlVersionHeader } from "./version-header.ts";
+import {
+  compareHeaders,
+  encodeHeader,
+  FLAG_FREE_VERSION,
+  FLAG_USES_DATA_DIR,
+  HEADER_VERSION,
+  LEGACY_TYPE,
+  OBJECT_TYPE,
+  type XlVersionHeader,
+} from "./version-header.ts";
 import { metadataCrc, NotXl2Error, parseXlMeta } from "./xl-meta-parse.ts";
 
 /** Options of XlMeta.fileInfo. */

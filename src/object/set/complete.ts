@@ -37,7 +37,8 @@ export function multipartEtag(etags: string[]): string {
 export function validateParts(listed: CompletePart[], stored: Map<number, PartMeta>): PartMeta[] {
   if (listed.length === 0) throw new ObjectError("InvalidArgument", "You must specify at least one part");
   for (let i = 1; i < listed.length; i++) {
-    if (listed[i].partNumber <= listed[i - 1].partNumber) throw new ObjectError("InvalidPartOrder", "The list of parts was not in ascending order. Parts must be ordered by part number.");
+    if (listed[i].partNumber <= listed[i - 1].partNumber)
+      throw new ObjectError("InvalidPartOrder", "The list of parts was not in ascending order. Parts must be ordered by part number.");
   }
   const out = listed.map((p) => {
     const meta = stored.get(p.partNumber);
@@ -48,14 +49,23 @@ export function validateParts(listed: CompletePart[], stored: Map<number, PartMe
   });
   for (const meta of out.slice(0, -1)) {
     if (meta.actualSize < MIN_PART_SIZE) {
-      throw new ObjectError("EntityTooSmall", `Part ${meta.number} is ${meta.actualSize} bytes; every part but the last must be at least ${MIN_PART_SIZE} bytes`);
+      throw new ObjectError(
+        "EntityTooSmall",
+        `Part ${meta.number} is ${meta.actualSize} bytes; every part but the last must be at least ${MIN_PART_SIZE} bytes`,
+      );
     }
   }
   return out;
 }
 
 export async function completeMultipartUpload(
-  ctx: SetContext, bucket: string, key: string, uploadId: string, listed: CompletePart[], pre: Preconditions | undefined, versioning: VersioningState,
+  ctx: SetContext,
+  bucket: string,
+  key: string,
+  uploadId: string,
+  listed: CompletePart[],
+  pre: Preconditions | undefined,
+  versioning: VersioningState,
   finish?: CompleteOptions["finish"],
 ): Promise<ObjectInfo> {
   const name = encodeDirObject(key);
@@ -79,8 +89,17 @@ export async function completeMultipartUpload(
     if (pre) await checkWritePreconditions(ctx, bucket, name, key, pre);
     const size = parts.reduce((n, p) => n + p.size, 0);
     const actual = parts.reduce((n, p) => n + p.actualSize, 0);
-    const extra: Exclude<CompleteFinishResult, void> = finish?.(parts.map((p) => ({ partNumber: p.number, etag: p.etag, size: p.actualSize, checksums: p.checksums })), { userMeta: { ...upload.userMeta } }) || {};
-    const sysMeta: Record<string, Uint8Array> = { ...upload.sysMeta, ...extra.sysMeta, [SYS_ACTUAL_SIZE]: utf8.encode(String(actual)), [SYS_COMPLETED_UPLOAD]: utf8.encode(uploadUuid) };
+    const extra: Exclude<CompleteFinishResult, void> =
+      finish?.(
+        parts.map((p) => ({ partNumber: p.number, etag: p.etag, size: p.actualSize, checksums: p.checksums })),
+        { userMeta: { ...upload.userMeta } },
+      ) || {};
+    const sysMeta: Record<string, Uint8Array> = {
+      ...upload.sysMeta,
+      ...extra.sysMeta,
+      [SYS_ACTUAL_SIZE]: utf8.encode(String(actual)),
+      [SYS_COMPLETED_UPLOAD]: utf8.encode(uploadUuid),
+    };
     delete sysMeta[SYS_UPLOAD_OBJECT];
     const userMeta: Record<string, string> = { ...upload.userMeta, etag: multipartEtag(parts.map((p) => p.etag)) };
     for (const k of extra.dropUserMeta ?? []) delete userMeta[k];
@@ -114,7 +133,13 @@ export async function completeMultipartUpload(
  * multipart ETag and part numbers): answer with that version. Anything else stays the error.
  */
 async function retriedOrThrow(
-  ctx: SetContext, bucket: string, key: string, uploadUuid: string, listed: CompletePart[], err: unknown, lock: "read" | undefined,
+  ctx: SetContext,
+  bucket: string,
+  key: string,
+  uploadUuid: string,
+  listed: CompletePart[],
+  err: unknown,
+  lock: "read" | undefined,
 ): Promise<ObjectInfo> {
   if (!(err instanceof ObjectError && err.kind === "NoSuchUpload")) throw err;
   const name = encodeDirObject(key);
@@ -122,7 +147,13 @@ async function retriedOrThrow(
   try {
     const found = await completedFrom(ctx, bucket, name, key, uploadUuid);
     const numbers = listed.map((p) => p.partNumber);
-    if (found && found.etag === multipartEtag(listed.map((p) => p.etag)) && found.parts.length === numbers.length && found.parts.every((p, i) => p.number === numbers[i])) return found;
+    if (
+      found &&
+      found.etag === multipartEtag(listed.map((p) => p.etag)) &&
+      found.parts.length === numbers.length &&
+      found.parts.every((p, i) => p.number === numbers[i])
+    )
+      return found;
   } catch (lookup) {
     if (!(lookup instanceof ObjectError && (lookup.kind === "NoSuchKey" || lookup.kind === "NoSuchVersion"))) throw lookup;
   } finally {

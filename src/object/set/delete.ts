@@ -11,7 +11,13 @@ import { fanOut, type SetContext } from "./context.ts";
 import { readSetMeta, resolveVersion } from "./meta.ts";
 import { WRITTEN_BY, type VersioningState } from "./put.ts";
 
-export async function deleteObject(ctx: SetContext, bucket: string, key: string, opts: DeleteObjectOptions, versioning: VersioningState): Promise<DeleteObjectResult> {
+export async function deleteObject(
+  ctx: SetContext,
+  bucket: string,
+  key: string,
+  opts: DeleteObjectOptions,
+  versioning: VersioningState,
+): Promise<DeleteObjectResult> {
   const name = encodeDirObject(key);
   const release = await ctx.locker.lock([`${bucket}/${name}`], "write");
   try {
@@ -32,7 +38,14 @@ export async function deleteObject(ctx: SetContext, bucket: string, key: string,
 }
 
 /** Removes one version; a version that does not exist is already deleted (S3 answers 204). */
-async function deleteVersionById(ctx: SetContext, bucket: string, name: string, key: string, versionId: string, bypassGovernance: boolean): Promise<DeleteObjectResult> {
+async function deleteVersionById(
+  ctx: SetContext,
+  bucket: string,
+  name: string,
+  key: string,
+  versionId: string,
+  bypassGovernance: boolean,
+): Promise<DeleteObjectResult> {
   let fi: FileInfo;
   try {
     fi = resolveVersion(ctx, await readSetMeta(ctx, bucket, name), bucket, name, key, versionId, false).fi;

@@ -64,7 +64,10 @@ export class DriveHealth {
     const back = await Promise.all(
       down.map(async (pos) => {
         const drive = this.drives[pos]!;
-        const ok = await withDeadline(drive.info(), this.timeoutMs, () => new DriveError("Faulty", `${drive.endpoint}: probe timed out`)).then(() => true, () => false);
+        const ok = await withDeadline(drive.info(), this.timeoutMs, () => new DriveError("Faulty", `${drive.endpoint}: probe timed out`)).then(
+          () => true,
+          () => false,
+        );
         if (ok) this.#down[pos] = false;
         return ok ? pos : -1;
       }),

@@ -60,7 +60,16 @@ function measured(body: ReadableStream<Uint8Array>, expected: number, md5: Md5St
  * hashed in place. Skips the streaming cutter, which gives every stream a full-block buffer —
  * a page-faulting 1 MiB allocation that dominated small PUTs. Returns the failed shard indexes.
  */
-async function encodeOneBlock(ctx: SetContext, layout: Layout, body: ReadableStream<Uint8Array>, size: number, md5: Md5Stream, sinks: (ShardSink | null)[], wq: number, out: { size: number; md5?: Uint8Array }): Promise<number[]> {
+async function encodeOneBlock(
+  ctx: SetContext,
+  layout: Layout,
+  body: ReadableStream<Uint8Array>,
+  size: number,
+  md5: Md5Stream,
+  sinks: (ShardSink | null)[],
+  wq: number,
+  out: { size: number; md5?: Uint8Array },
+): Promise<number[]> {
   const data = new Uint8Array(size);
   for await (const chunk of body) {
     if (out.size + chunk.length > size) throw new ObjectError("InvalidArgument", `Body is longer than the declared ${size} bytes`);
@@ -77,7 +86,8 @@ async function encodeOneBlock(ctx: SetContext, layout: Layout, body: ReadableStr
   } finally {
     ctx.codec.release(segments);
   }
-  if (sinks.filter(Boolean).length - failed.length < wq) throw new ObjectError("WriteQuorum", `Fewer than ${wq} of ${sinks.length} drives could store the data`);
+  if (sinks.filter(Boolean).length - failed.length < wq)
+    throw new ObjectError("WriteQuorum", `Fewer than ${wq} of ${sinks.length} drives could store the data`);
   return failed.sort((a, b) => a - b);
 }
 
@@ -103,7 +113,14 @@ export async function encodeBody(ctx: SetContext, layout: Layout, body: Readable
     if (opts.expectedSize > 0 && opts.expectedSize <= layout.blockSize) {
       failedShards = await encodeOneBlock(ctx, layout, body, opts.expectedSize, md5, sinks, wq, measure);
     } else {
-      const res = await erasureEncode(ctx.codec, { d: layout.d, p: layout.p, blockSize: layout.blockSize }, measured(body, opts.expectedSize, md5, measure), sinks, wq, { signal: opts.signal });
+      const res = await erasureEncode(
+        ctx.codec,
+        { d: layout.d, p: layout.p, blockSize: layout.blockSize },
+        measured(body, opts.expectedSize, md5, measure),
+        sinks,
+        wq,
+        { signal: opts.signal },
+      );
       failedShards = res.failed;
     }
   } catch (err) {

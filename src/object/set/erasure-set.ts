@@ -93,7 +93,14 @@ export class ErasureSet implements SetContext {
   }
 
   /** Commits an upload's parts as one object version (complete.ts). */
-  completeMultipart(bucket: string, key: string, uploadId: string, parts: L.CompletePart[], opts: L.CompleteOptions, versioning: VersioningState): Promise<L.ObjectInfo> {
+  completeMultipart(
+    bucket: string,
+    key: string,
+    uploadId: string,
+    parts: L.CompletePart[],
+    opts: L.CompleteOptions,
+    versioning: VersioningState,
+  ): Promise<L.ObjectInfo> {
     return completeMultipartUpload(this, bucket, key, uploadId, parts, opts.preconditions, versioning, opts.finish);
   }
 

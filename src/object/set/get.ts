@@ -13,7 +13,13 @@ import { readSetMeta, resolveVersion, type ResolvedVersion } from "./meta.ts";
 import { driveShardSource, inlineShardSource } from "./shard-io.ts";
 
 /** Resolves the version for a read and turns delete markers into the S3 answers. */
-async function readableVersion(ctx: SetContext, bucket: string, key: string, opts: GetObjectOptions, withData: boolean): Promise<{ v: ResolvedVersion; info: ObjectInfo }> {
+async function readableVersion(
+  ctx: SetContext,
+  bucket: string,
+  key: string,
+  opts: GetObjectOptions,
+  withData: boolean,
+): Promise<{ v: ResolvedVersion; info: ObjectInfo }> {
   const name = encodeDirObject(key);
   const versionId = opts.versionId ?? "";
   const v = resolveVersion(ctx, await readSetMeta(ctx, bucket, name), bucket, name, key, versionId, withData);
@@ -30,7 +36,8 @@ async function readableVersion(ctx: SetContext, bucket: string, key: string, opt
 
 /** Objects MinIO compressed or encrypted need codecs we do not have yet: never serve their raw bytes. */
 function refuseUnsupported(fi: FileInfo, key: string): void {
-  if (sysValue(fi.sysMeta, "X-Minio-Internal-compression")) throw new ObjectError("Unsupported", `"${key}" is stored compressed; reading compressed objects is not supported yet`, { key });
+  if (sysValue(fi.sysMeta, "X-Minio-Internal-compression"))
+    throw new ObjectError("Unsupported", `"${key}" is stored compressed; reading compressed objects is not supported yet`, { key });
   if (Object.keys(fi.sysMeta).some((k) => k.toLowerCase().startsWith("x-minio-internal-server-side-encryption"))) {
     throw new ObjectError("Unsupported", `"${key}" is stored encrypted; reading encrypted objects is not supported yet`, { key });
   }
@@ -105,7 +112,15 @@ export function resolveRange(spec: RangeSpec, size: number): { start: number; en
 }
 
 /** Streams [offset, offset+length) of the version, part by part. */
-async function readBytes(ctx: SetContext, v: ResolvedVersion, offset: number, length: number, push: (c: Uint8Array) => Promise<void>, signal: AbortSignal, damaged: { any: boolean }): Promise<void> {
+async function readBytes(
+  ctx: SetContext,
+  v: ResolvedVersion,
+  offset: number,
+  length: number,
+  push: (c: Uint8Array) => Promise<void>,
+  signal: AbortSignal,
+  damaged: { any: boolean },
+): Promise<void> {
   const fi = v.fi;
   const e = fi.erasure!;
   let partStart = 0;
@@ -117,12 +132,25 @@ async function readBytes(ctx: SetContext, v: ResolvedVersion, offset: number, le
       const sources = partSources(ctx, v, part.number);
       let res: { corrupt: number[]; missing: number[] };
       try {
-        res = await erasureDecode(ctx.codec, { d: e.dataBlocks, p: e.parityBlocks, blockSize: e.blockSize }, sources, part.size, from - partStart, to - from, (chunk) => push(markDisposable(chunk)), { signal });
+        res = await erasureDecode(
+          ctx.codec,
+          { d: e.dataBlocks, p: e.parityBlocks, blockSize: e.blockSize },
+          sources,
+          part.size,
+          from - partStart,
+          to - from,
+          (chunk) => push(markDisposable(chunk)),
+          { signal },
+        );
       } catch (err) {
         if (!(err instanceof CodecError && err.kind === "Unrecoverable")) throw err;
         damaged.any = true;
         const key = decodeDirObject(fi.name);
-        throw new ObjectError("ReadQuorum", `Cannot read "${fi.volume}/${key}": fewer than ${e.dataBlocks} drives returned intact data for part ${part.number}`, { cause: err, bucket: fi.volume, key });
+        throw new ObjectError(
+          "ReadQuorum",
+          `Cannot read "${fi.volume}/${key}": fewer than ${e.dataBlocks} drives returned intact data for part ${part.number}`,
+          { cause: err, bucket: fi.volume, key },
+        );
       }
       if (res.corrupt.length > 0 || res.missing.length > 0) damaged.any = true;
     }

@@ -139,7 +139,13 @@ async function rebuildShards(ctx: SetContext, r: ResolvedVersion, targets: numbe
           collectors.set(pos, c);
           sinks[shard] = c;
         } else {
-          const w = new DriveShardWriter(ctx.drives[pos]!, SYSTEM_VOLUME, `tmp/${tmpId}/${fi.dataDir}/part.${part.number}`, bitrotFileSize(part.size, e.blockSize, e.dataBlocks), ctx.health.guardFor(pos));
+          const w = new DriveShardWriter(
+            ctx.drives[pos]!,
+            SYSTEM_VOLUME,
+            `tmp/${tmpId}/${fi.dataDir}/part.${part.number}`,
+            bitrotFileSize(part.size, e.blockSize, e.dataBlocks),
+            ctx.health.guardFor(pos),
+          );
           writers.set(pos, w);
           sinks[shard] = w;
         }
@@ -152,21 +158,38 @@ async function rebuildShards(ctx: SetContext, r: ResolvedVersion, targets: numbe
         throw err;
       }
       for (const [pos, w] of writers) {
-        const failed = res.failed.includes(e.distribution[pos] - 1) || !(await w.close().then(() => true, () => false));
+        const failed =
+          res.failed.includes(e.distribution[pos] - 1) ||
+          !(await w.close().then(
+            () => true,
+            () => false,
+          ));
         if (failed) alive.delete(pos);
       }
       for (const pos of [...alive]) if (res.failed.includes(e.distribution[pos] - 1)) alive.delete(pos);
       if (alive.size === 0) return [];
     }
-    const perDrive = (pos: number): FileInfo => ({ ...fi, isLatest: undefined, numVersions: undefined, successorModTimeNs: undefined, erasure: { ...e, index: e.distribution[pos] }, data: inline ? (collectors.get(pos)?.bytes() ?? new Uint8Array()) : undefined });
+    const perDrive = (pos: number): FileInfo => ({
+      ...fi,
+      isLatest: undefined,
+      numVersions: undefined,
+      successorModTimeNs: undefined,
+      erasure: { ...e, index: e.distribution[pos] },
+      data: inline ? (collectors.get(pos)?.bytes() ?? new Uint8Array()) : undefined,
+    });
     const done = await fanOut(ctx, (d, pos) => d.renameData(SYSTEM_VOLUME, `tmp/${tmpId}`, perDrive(pos), fi.volume, fi.name), [...alive]);
     const healed = [...alive].filter((pos) => done[pos].ok);
     // What the rewrite replaced (a stale variant's data dir), and for an inline version its own
     // data dir: it exists only where a shard was kept as a file.
-    const stale = (pos: number) => [done[pos].ok ? (done[pos] as { value: { oldDataDir: string } }).value.oldDataDir : "", inline ? fi.dataDir : ""].filter(Boolean);
-    await fanOut(ctx, async (d, pos) => {
-      for (const dir of stale(pos)) await d.delete(fi.volume, `${fi.name}/${dir}`, { recursive: true }).catch(() => {});
-    }, healed);
+    const stale = (pos: number) =>
+      [done[pos].ok ? (done[pos] as { value: { oldDataDir: string } }).value.oldDataDir : "", inline ? fi.dataDir : ""].filter(Boolean);
+    await fanOut(
+      ctx,
+      async (d, pos) => {
+        for (const dir of stale(pos)) await d.delete(fi.volume, `${fi.name}/${dir}`, { recursive: true }).catch(() => {});
+      },
+      healed,
+    );
     return healed;
   } finally {
     void fanOut(ctx, (d) => d.delete(SYSTEM_VOLUME, `tmp/${tmpId}`, { recursive: true }), targets);

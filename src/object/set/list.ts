@@ -25,7 +25,12 @@ export async function* walkSet(ctx: SetContext, opts: WalkOptions): AsyncGenerat
     const objects = group.items.filter((it) => it.item.kind === "object");
     const prefixes = group.items.length - objects.length;
     if (objects.length > 0) {
-      const entry = await electEntry(ctx, opts.volume, group.name, objects.map((o) => ({ pos: positions[o.source], meta: (o.item as { meta: Uint8Array }).meta })));
+      const entry = await electEntry(
+        ctx,
+        opts.volume,
+        group.name,
+        objects.map((o) => ({ pos: positions[o.source], meta: (o.item as { meta: Uint8Array }).meta })),
+      );
       if (entry) yield entry;
     }
     if (prefixes >= prefixQuorum) yield { kind: "prefix", name: group.name };
@@ -95,10 +100,16 @@ async function electEntry(ctx: SetContext, volume: string, key: string, found: {
       const meta = await readSetMeta(ctx, volume, name);
       // Describe each version from a drive whose own xl.meta holds it (not a lent copy).
       const own = (v: (typeof meta.elected)[number]) => v.drives.find((p) => !meta.borrowed.get(v.header.versionId)?.has(p))!;
-      return toEntry(key, meta.elected.map((v) => meta.metas[own(v)]!.fileInfo(volume, name, v.header.versionId)));
+      return toEntry(
+        key,
+        meta.elected.map((v) => meta.metas[own(v)]!.fileInfo(volume, name, v.header.versionId)),
+      );
     } catch {
       return null;
     }
   }
-  return toEntry(key, elected.map((v) => metas[v.drives[0]]!.fileInfo(volume, name, v.header.versionId)));
+  return toEntry(
+    key,
+    elected.map((v) => metas[v.drives[0]]!.fileInfo(volume, name, v.header.versionId)),
+  );
 }

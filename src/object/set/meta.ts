@@ -79,7 +79,10 @@ export function notFoundOrQuorum(meta: SetMeta, n: number, bucket: string, key: 
   const unknown = meta.absent.filter((a) => a === "offline" || a === "corrupt").length;
   const perDrive = meta.metas.map((m) => m?.versions ?? null);
   if (unknown > 0 && mightReachQuorum(perDrive, unknown, requiredFor(meta, n), n)) {
-    throw new ObjectError("ReadQuorum", `Cannot read "${bucket}/${key}": ${unknown} of ${n} drives are unreachable or hold unreadable metadata`, { bucket, key });
+    throw new ObjectError("ReadQuorum", `Cannot read "${bucket}/${key}": ${unknown} of ${n} drives are unreachable or hold unreadable metadata`, {
+      bucket,
+      key,
+    });
   }
   if (versionId !== "") throw new ObjectError("NoSuchVersion", `Version "${versionId}" of "${key}" does not exist`, { bucket, key });
   throw new ObjectError("NoSuchKey", `The key "${key}" does not exist`, { bucket, key });
@@ -99,7 +102,15 @@ export interface ResolvedVersion {
  * Picks a version by id ("" = latest, skipping free versions) and gathers each drive's copy.
  * Throws NoSuchKey / NoSuchVersion / ReadQuorum; a delete marker is returned, not thrown.
  */
-export function resolveVersion(ctx: SetContext, meta: SetMeta, volume: string, name: string, key: string, versionId: string, withData: boolean): ResolvedVersion {
+export function resolveVersion(
+  ctx: SetContext,
+  meta: SetMeta,
+  volume: string,
+  name: string,
+  key: string,
+  versionId: string,
+  withData: boolean,
+): ResolvedVersion {
   const n = ctx.drives.length;
   const candidates = meta.elected.filter((v) => (v.header.flags & 1) === 0);
   let chosen: ElectedVersion<XlVersionHeader> | undefined;

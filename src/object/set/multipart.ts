@@ -78,12 +78,21 @@ export async function readUpload(ctx: SetContext, bucket: string, key: string, u
   try {
     return resolveVersion(ctx, await readSetMeta(ctx, SYSTEM_VOLUME, path), SYSTEM_VOLUME, path, key, "", false).fi;
   } catch (err) {
-    if (err instanceof ObjectError && err.kind === "NoSuchKey") throw new ObjectError("NoSuchUpload", `The upload "${uploadId}" does not exist`, { bucket, key });
+    if (err instanceof ObjectError && err.kind === "NoSuchKey")
+      throw new ObjectError("NoSuchUpload", `The upload "${uploadId}" does not exist`, { bucket, key });
     throw err;
   }
 }
 
-export async function putObjectPart(ctx: SetContext, bucket: string, key: string, uploadId: string, partNumber: number, body: ReadableStream<Uint8Array>, opts: PutPartOptions): Promise<PartInfo> {
+export async function putObjectPart(
+  ctx: SetContext,
+  bucket: string,
+  key: string,
+  uploadId: string,
+  partNumber: number,
+  body: ReadableStream<Uint8Array>,
+  opts: PutPartOptions,
+): Promise<PartInfo> {
   const upload = await readUpload(ctx, bucket, key, uploadId);
   opts.onUpload?.({ userMeta: { ...upload.userMeta } });
   const e = upload.erasure!;
@@ -93,7 +102,14 @@ export async function putObjectPart(ctx: SetContext, bucket: string, key: string
   try {
     const enc = await encodeBody(ctx, layout, body, { expectedSize: opts.size, inline: false, stagingPath: staged, signal: opts.signal });
     const checked = opts.check ? await opts.check({ md5: enc.md5, size: enc.size }, { userMeta: { ...upload.userMeta } }) : undefined;
-    const meta: PartMeta = { etag: Buffer.from(enc.md5).toString("hex"), number: partNumber, size: enc.size, actualSize: enc.size, modTimeNs: ctx.clock.now(), checksums: checked ? checked.checksums : undefined };
+    const meta: PartMeta = {
+      etag: Buffer.from(enc.md5).toString("hex"),
+      number: partNumber,
+      size: enc.size,
+      actualSize: enc.size,
+      modTimeNs: ctx.clock.now(),
+      checksums: checked ? checked.checksums : undefined,
+    };
     // Shared with other parts of the upload, exclusive against Complete/Abort and against
     // another commit of this part number: the drives then all end with the same (last) copy.
     const release = await ctx.locker.lock([`${SYSTEM_VOLUME}/${upload.name}`], "read");
@@ -165,7 +181,9 @@ export async function readParts(ctx: SetContext, upload: FileInfo, need: number)
   const worker = async () => {
     while (next < jobs.length) {
       const [num, positions] = jobs[next++];
-      const metas = await Promise.all(positions.map((pos) => callDrive(ctx, pos, (d) => d.readAll(SYSTEM_VOLUME, `${dir}/part.${num}.meta`)).then(decodePartMeta, () => null)));
+      const metas = await Promise.all(
+        positions.map((pos) => callDrive(ctx, pos, (d) => d.readAll(SYSTEM_VOLUME, `${dir}/part.${num}.meta`)).then(decodePartMeta, () => null)),
+      );
       const copies = new Map<string, HeldPart>();
       metas.forEach((m, i) => {
         if (!m) return;
@@ -174,7 +192,9 @@ export async function readParts(ctx: SetContext, upload: FileInfo, need: number)
         if (c) c.drives.push(positions[i]);
         else copies.set(id, { meta: m, drives: [positions[i]] });
       });
-      const best = [...copies.values()].filter((c) => c.drives.length >= need).sort((a, b) => b.drives.length - a.drives.length || Number(b.meta.modTimeNs - a.meta.modTimeNs))[0];
+      const best = [...copies.values()]
+        .filter((c) => c.drives.length >= need)
+        .sort((a, b) => b.drives.length - a.drives.length || Number(b.meta.modTimeNs - a.meta.modTimeNs))[0];
       if (best) found.set(num, best);
     }
   };
@@ -182,7 +202,14 @@ export async function readParts(ctx: SetContext, upload: FileInfo, need: number)
   return new Map([...found.entries()].sort((a, b) => a[0] - b[0]));
 }
 
-export async function listObjectParts(ctx: SetContext, bucket: string, key: string, uploadId: string, partNumberMarker: number, maxParts: number): Promise<ListPartsResult> {
+export async function listObjectParts(
+  ctx: SetContext,
+  bucket: string,
+  key: string,
+  uploadId: string,
+  partNumberMarker: number,
+  maxParts: number,
+): Promise<ListPartsResult> {
   const upload = await readUpload(ctx, bucket, key, uploadId);
   const all = [...(await readParts(ctx, upload, upload.erasure!.dataBlocks)).values()].map((p) => p.meta).filter((p) => p.number > partNumberMarker);
   const page = all.slice(0, maxParts);

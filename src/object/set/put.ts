@@ -36,7 +36,14 @@ export function inlineLimit(ctx: SetContext, versioning: VersioningState): numbe
   return versioning === "unversioned" ? ctx.settings.inlineBlock : Math.floor(ctx.settings.inlineBlock / 8);
 }
 
-export async function putObject(ctx: SetContext, bucket: string, key: string, body: ReadableStream<Uint8Array>, opts: PutObjectOptions, versioning: VersioningState): Promise<ObjectInfo> {
+export async function putObject(
+  ctx: SetContext,
+  bucket: string,
+  key: string,
+  body: ReadableStream<Uint8Array>,
+  opts: PutObjectOptions,
+  versioning: VersioningState,
+): Promise<ObjectInfo> {
   const name = encodeDirObject(key);
   const { layout, upgraded } = chooseLayout(ctx, bucket, name, opts.storageClass);
   const inline = opts.size >= 0 && shardFileSize(opts.size, layout.blockSize, layout.d) <= inlineLimit(ctx, versioning);
@@ -100,7 +107,12 @@ export async function checkWritePreconditions(ctx: SetContext, bucket: string, n
  * the new data dir removed; elsewhere the new version is removed. Without the first case a
  * refused overwrite would take the old object down with it.
  */
-async function undoCommit(ctx: SetContext, fi: FileInfo, perDrive: (i: number) => FileInfo, committed: { pos: number; result: { ok: true; value: RenameDataResult } }[]): Promise<void> {
+async function undoCommit(
+  ctx: SetContext,
+  fi: FileInfo,
+  perDrive: (i: number) => FileInfo,
+  committed: { pos: number; result: { ok: true; value: RenameDataResult } }[],
+): Promise<void> {
   const previous = new Map(committed.map((c) => [c.pos, c.result.value.previousMeta]));
   await fanOut(
     ctx,
@@ -118,22 +130,43 @@ async function undoCommit(ctx: SetContext, fi: FileInfo, perDrive: (i: number) =
  * Moves a staged version into place on every drive that has its shard, each drive getting
  * its own EcIndex (and inline shard). Below write quorum the committed drives are rolled back.
  */
-export async function commitVersion(ctx: SetContext, srcVolume: string, srcPath: string, fi: FileInfo, layout: Layout, inline: (Uint8Array | null)[] | null, skip: Set<number>): Promise<void> {
+export async function commitVersion(
+  ctx: SetContext,
+  srcVolume: string,
+  srcPath: string,
+  fi: FileInfo,
+  layout: Layout,
+  inline: (Uint8Array | null)[] | null,
+  skip: Set<number>,
+): Promise<void> {
   const n = ctx.drives.length;
   const wq = writeQuorum(layout.d, layout.p);
   const positions = ctx.drives.map((_, i) => i).filter((i) => !skip.has(i));
-  const perDrive = (i: number): FileInfo => ({ ...fi, erasure: { ...fi.erasure!, index: layout.distribution[i] }, data: inline ? (inline[i] ?? undefined) : undefined });
+  const perDrive = (i: number): FileInfo => ({
+    ...fi,
+    erasure: { ...fi.erasure!, index: layout.distribution[i] },
+    data: inline ? (inline[i] ?? undefined) : undefined,
+  });
   const results = await fanOut(ctx, (d, i) => d.renameData(srcVolume, srcPath, perDrive(i), fi.volume, fi.name), positions);
   const committed = positions.filter((i) => results[i].ok);
   if (committed.length < wq) {
-    await undoCommit(ctx, fi, perDrive, committed.map((i) => ({ pos: i, result: results[i] as { ok: true; value: RenameDataResult } })));
+    await undoCommit(
+      ctx,
+      fi,
+      perDrive,
+      committed.map((i) => ({ pos: i, result: results[i] as { ok: true; value: RenameDataResult } })),
+    );
     const errors = positions.map((i) => results[i]).filter((r) => !r.ok);
     if (countErrors(errors, "ParentIsObject") >= wq) {
       throw new ObjectError("ParentIsObject", `Cannot create "${fi.name}": a prefix of it is an object`, { bucket: fi.volume, key: fi.name });
     }
     if (countErrors(errors, "VolumeNotFound") >= wq) throw new ObjectError("NoSuchBucket", `Bucket "${fi.volume}" does not exist`, { bucket: fi.volume });
     const firstError = positions.map((i) => results[i]).find((r) => !r.ok);
-    throw new ObjectError("WriteQuorum", `Only ${committed.length} of ${n} drives committed "${fi.volume}/${fi.name}"; ${wq} needed`, { cause: firstError && !firstError.ok ? firstError.error : undefined, bucket: fi.volume, key: fi.name });
+    throw new ObjectError("WriteQuorum", `Only ${committed.length} of ${n} drives committed "${fi.volume}/${fi.name}"; ${wq} needed`, {
+      cause: firstError && !firstError.ok ? firstError.error : undefined,
+      bucket: fi.volume,
+      key: fi.name,
+    });
   }
   for (const i of committed) {
     const r = results[i];

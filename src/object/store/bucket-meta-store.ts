@@ -50,8 +50,12 @@ export class BucketMetaStore {
   async create(bucket: string, created: Date, lockEnabled: boolean): Promise<void> {
     const meta = newBucketMetadata(bucket, dateToNs(created));
     if (lockEnabled) {
-      meta.objectLockConfigXml = new TextEncoder().encode('<ObjectLockConfiguration xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><ObjectLockEnabled>Enabled</ObjectLockEnabled></ObjectLockConfiguration>');
-      meta.versioningConfigXml = new TextEncoder().encode('<VersioningConfiguration xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Status>Enabled</Status></VersioningConfiguration>');
+      meta.objectLockConfigXml = new TextEncoder().encode(
+        '<ObjectLockConfiguration xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><ObjectLockEnabled>Enabled</ObjectLockEnabled></ObjectLockConfiguration>',
+      );
+      meta.versioningConfigXml = new TextEncoder().encode(
+        '<VersioningConfiguration xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Status>Enabled</Status></VersioningConfiguration>',
+      );
     }
     await this.io.write(metadataObjectName(bucket), encodeBucketMetadata(meta));
     this.#cache.set(bucket, meta);
@@ -73,7 +77,8 @@ export class BucketMetaStore {
 
   async versioning(bucket: string): Promise<VersioningState> {
     const meta = await this.get(bucket);
-    if (meta.lockEnabled || /<ObjectLockEnabled>\s*Enabled\s*<\/ObjectLockEnabled>/.test(decoder.decode(meta.objectLockConfigXml ?? new Uint8Array()))) return "enabled";
+    if (meta.lockEnabled || /<ObjectLockEnabled>\s*Enabled\s*<\/ObjectLockEnabled>/.test(decoder.decode(meta.objectLockConfigXml ?? new Uint8Array())))
+      return "enabled";
     const status = /<Status>\s*(Enabled|Suspended)\s*<\/Status>/.exec(decoder.decode(meta.versioningConfigXml ?? new Uint8Array()));
     return status ? (status[1] === "Enabled" ? "enabled" : "suspended") : "unversioned";
   }

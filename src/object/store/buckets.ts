@@ -72,7 +72,10 @@ export async function deleteBucketDirs(sets: readonly SetContext[], bucket: stri
     const done = results.filter((r) => r.ok).length + countErrors(results, "VolumeNotFound");
     if (done < majority(results.length)) {
       const err = results.find((r) => !r.ok);
-      throw new ObjectError("WriteQuorum", `Only ${done} of ${results.length} drives of a set removed bucket "${bucket}"`, { bucket, cause: err && !err.ok ? err.error : undefined });
+      throw new ObjectError("WriteQuorum", `Only ${done} of ${results.length} drives of a set removed bucket "${bucket}"`, {
+        bucket,
+        cause: err && !err.ok ? err.error : undefined,
+      });
     }
   }
 }

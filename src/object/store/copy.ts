@@ -11,7 +11,15 @@ import type { VersioningState } from "../set/put.ts";
 import { writeQuorum, majority } from "../quorum.ts";
 import { nsToDate } from "../../util/index.ts";
 
-export async function copyObject(store: ObjectLayer, srcBucket: string, srcKey: string, dstBucket: string, dstKey: string, opts: CopyObjectOptions, versioning: VersioningState): Promise<ObjectInfo> {
+export async function copyObject(
+  store: ObjectLayer,
+  srcBucket: string,
+  srcKey: string,
+  dstBucket: string,
+  dstKey: string,
+  opts: CopyObjectOptions,
+  versioning: VersioningState,
+): Promise<ObjectInfo> {
   const src: GetObjectResult = await store.getObject(srcBucket, srcKey, { versionId: opts.srcVersionId, range: opts.srcRange });
   try {
     if (opts.srcPreconditions) checkPreconditions(src.info, opts.srcPreconditions, srcKey, "copy-source");
@@ -37,12 +45,25 @@ export async function copyObject(store: ObjectLayer, srcBucket: string, srcKey: 
 }
 
 /** Rewrites the user metadata of one version on every drive that holds it. */
-export async function updateObjectMeta(ctx: SetContext, bucket: string, key: string, versionId: string, update: (meta: Record<string, string>) => Record<string, string>): Promise<ObjectInfo> {
+export async function updateObjectMeta(
+  ctx: SetContext,
+  bucket: string,
+  key: string,
+  versionId: string,
+  update: (meta: Record<string, string>) => Record<string, string>,
+): Promise<ObjectInfo> {
   const name = encodeDirObject(key);
   const release = await ctx.locker.lock([`${bucket}/${name}`], "write");
   try {
     const v = resolveVersion(ctx, await readSetMeta(ctx, bucket, name), bucket, name, key, versionId, false);
-    if (v.fi.deleted) throw new ObjectError("DeleteMarker", "The specified method is not allowed against a delete marker", { bucket, key, versionId: v.fi.versionId, deleteMarker: true, modTime: nsToDate(v.fi.modTimeNs) });
+    if (v.fi.deleted)
+      throw new ObjectError("DeleteMarker", "The specified method is not allowed against a delete marker", {
+        bucket,
+        key,
+        versionId: v.fi.versionId,
+        deleteMarker: true,
+        modTime: nsToDate(v.fi.modTimeNs),
+      });
     const userMeta = keepLockFields(v.fi.userMeta, update({ ...v.fi.userMeta }));
     const holders = v.perDrive.flatMap((f, i) => (f ? [i] : []));
     const next = (i: number): FileInfo => ({ ...v.perDrive[i]!, userMeta, data: undefined });

@@ -2,7 +2,16 @@
 // roll-up, markers, max-keys and truncation for objects, versions and multipart uploads.
 import type { WalkOptions } from "../../disk/index.ts";
 import { compareKeys } from "../../util/index.ts";
-import type { ListObjectsOptions, ListObjectsResult, ListUploadsOptions, ListUploadsResult, ListVersionsOptions, ListVersionsResult, ObjectInfo, UploadInfo } from "../object-layer.ts";
+import type {
+  ListObjectsOptions,
+  ListObjectsResult,
+  ListUploadsOptions,
+  ListUploadsResult,
+  ListVersionsOptions,
+  ListVersionsResult,
+  ObjectInfo,
+  UploadInfo,
+} from "../object-layer.ts";
 import { toObjectInfo } from "../object-info.ts";
 import type { ListedEntry } from "../set/list.ts";
 
@@ -38,7 +47,15 @@ export type PrefixCheck = (prefix: string, versions: boolean) => Promise<boolean
  * Entries → (objects | prefixes), deduplicated prefixes. A common prefix is listed only when
  * it sorts after `after` (the marker): a continuation from a prefix skips everything below it.
  */
-async function* rollUp(entries: AsyncIterable<ListedEntry>, bucket: string, prefix: string, delimiter: string, after: string | undefined, versions: boolean, checkPrefix?: PrefixCheck): AsyncGenerator<Item | { kind: "versions"; infos: ObjectInfo[] }> {
+async function* rollUp(
+  entries: AsyncIterable<ListedEntry>,
+  bucket: string,
+  prefix: string,
+  delimiter: string,
+  after: string | undefined,
+  versions: boolean,
+  checkPrefix?: PrefixCheck,
+): AsyncGenerator<Item | { kind: "versions"; infos: ObjectInfo[] }> {
   let lastPrefix = "";
   for await (const e of entries) {
     const cp = e.kind === "prefix" ? e.name : commonPrefix(e.name, prefix, delimiter);
@@ -56,7 +73,12 @@ async function* rollUp(entries: AsyncIterable<ListedEntry>, bucket: string, pref
   }
 }
 
-export async function pageObjects(entries: AsyncIterable<ListedEntry>, bucket: string, opts: ListObjectsOptions, checkPrefix?: PrefixCheck): Promise<ListObjectsResult> {
+export async function pageObjects(
+  entries: AsyncIterable<ListedEntry>,
+  bucket: string,
+  opts: ListObjectsOptions,
+  checkPrefix?: PrefixCheck,
+): Promise<ListObjectsResult> {
   const out: ListObjectsResult = { objects: [], prefixes: [], isTruncated: false };
   if (opts.maxKeys <= 0) return out;
   const it = rollUp(entries, bucket, opts.prefix ?? "", opts.delimiter ?? "", opts.after, false, checkPrefix);
@@ -80,7 +102,12 @@ export async function pageObjects(entries: AsyncIterable<ListedEntry>, bucket: s
   return out;
 }
 
-export async function pageVersions(entries: AsyncIterable<ListedEntry>, bucket: string, opts: ListVersionsOptions, checkPrefix?: PrefixCheck): Promise<ListVersionsResult> {
+export async function pageVersions(
+  entries: AsyncIterable<ListedEntry>,
+  bucket: string,
+  opts: ListVersionsOptions,
+  checkPrefix?: PrefixCheck,
+): Promise<ListVersionsResult> {
   const out: ListVersionsResult = { versions: [], prefixes: [], isTruncated: false };
   if (opts.maxKeys <= 0) return out;
   const count = () => out.versions.length + out.prefixes.length;
@@ -124,7 +151,9 @@ export async function pageVersions(entries: AsyncIterable<ListedEntry>, bucket: 
 /** Uploads sorted by key, then initiation time, then id; markers, prefix, delimiter, max-uploads. */
 export function pageUploads(all: UploadInfo[], opts: ListUploadsOptions): ListUploadsResult {
   const prefix = opts.prefix ?? "";
-  const sorted = all.filter((u) => u.key.startsWith(prefix)).sort((a, b) => compareKeys(a.key, b.key) || a.initiated.getTime() - b.initiated.getTime() || compareKeys(a.uploadId, b.uploadId));
+  const sorted = all
+    .filter((u) => u.key.startsWith(prefix))
+    .sort((a, b) => compareKeys(a.key, b.key) || a.initiated.getTime() - b.initiated.getTime() || compareKeys(a.uploadId, b.uploadId));
   const out: ListUploadsResult = { uploads: [], prefixes: [], isTruncated: false };
   let lastPrefix = "";
   let passedMarker = !opts.keyMarker;

@@ -30,7 +30,13 @@ export async function anythingBelow(sets: readonly ErasureSet[], bucket: string,
 }
 
 /** Entries for a listing. A key ending in "/" lives one directory above its own prefix, so it is looked up on its own. */
-export async function* listingEntries(sets: readonly ErasureSet[], setOf: (key: string) => ErasureSet, walk: WalkOptions, bucket: string, prefix: string): AsyncGenerator<ListedEntry> {
+export async function* listingEntries(
+  sets: readonly ErasureSet[],
+  setOf: (key: string) => ErasureSet,
+  walk: WalkOptions,
+  bucket: string,
+  prefix: string,
+): AsyncGenerator<ListedEntry> {
   const after = walk.after;
   if (prefix.endsWith("/") && isStorableName(prefix) && (after === undefined || compareKeys(after, prefix) < 0 || (walk.includeAfter && after === prefix))) {
     const own = await setOf(prefix).entry(bucket, prefix);

@@ -30,7 +30,14 @@ export class Multipart {
     return this.store.setOf(key).newMultipart(bucket, key, opts, await this.store.writeVersioning(bucket));
   }
 
-  async putPart(bucket: string, key: string, uploadId: string, partNumber: number, body: ReadableStream<Uint8Array>, opts: L.PutPartOptions): Promise<L.PartInfo> {
+  async putPart(
+    bucket: string,
+    key: string,
+    uploadId: string,
+    partNumber: number,
+    body: ReadableStream<Uint8Array>,
+    opts: L.PutPartOptions,
+  ): Promise<L.PartInfo> {
     await this.store.requireBucket(bucket);
     return this.store.setOf(key).putPart(bucket, key, uploadId, partNumber, body, opts);
   }

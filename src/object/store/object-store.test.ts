@@ -68,7 +68,23 @@ describe("keys no drive can store", () => {
   test("are ObjectNameInvalid / KeyTooLong for every key operation, before any drive is asked", async () => {
     await put("known", "x");
     const before = t.drives.map((d) => new Map(d.calls));
-    const cases: [string, string][] = [["a\\b", "ObjectNameInvalid"], ["..\\..\\x", "ObjectNameInvalid"], ["a/../../x", "ObjectNameInvalid"], ["./x", "ObjectNameInvalid"], ["/x", "ObjectNameInvalid"], ["a//b", "ObjectNameInvalid"], ["nul\u0000", "ObjectNameInvalid"], ["", "ObjectNameInvalid"], ["s".repeat(256), "ObjectNameInvalid"], ["s".repeat(250) + "/", "ObjectNameInvalid"], ["k".repeat(1025), "KeyTooLong"], ["d__XLDIR__", "ObjectNameInvalid"], ["d__XLDIR__/x", "ObjectNameInvalid"], ["known/xl.meta", "ObjectNameInvalid"], ["a/xl.meta/b", "ObjectNameInvalid"]];
+    const cases: [string, string][] = [
+      ["a\\b", "ObjectNameInvalid"],
+      ["..\\..\\x", "ObjectNameInvalid"],
+      ["a/../../x", "ObjectNameInvalid"],
+      ["./x", "ObjectNameInvalid"],
+      ["/x", "ObjectNameInvalid"],
+      ["a//b", "ObjectNameInvalid"],
+      ["nul\u0000", "ObjectNameInvalid"],
+      ["", "ObjectNameInvalid"],
+      ["s".repeat(256), "ObjectNameInvalid"],
+      ["s".repeat(250) + "/", "ObjectNameInvalid"],
+      ["k".repeat(1025), "KeyTooLong"],
+      ["d__XLDIR__", "ObjectNameInvalid"],
+      ["d__XLDIR__/x", "ObjectNameInvalid"],
+      ["known/xl.meta", "ObjectNameInvalid"],
+      ["a/xl.meta/b", "ObjectNameInvalid"],
+    ];
     for (const [key, kind] of cases) {
       const results = [
         await kindOf(put(key, "x")),
@@ -247,7 +263,9 @@ describe("copy and metadata", () => {
     expect(md5hex(g2.bytes)).toBe(md5hex(data));
     await store.copyObject("bkt", "src", "bkt", "dst3", { metadataDirective: "COPY", userMeta: {}, srcRange: { start: 100, end: 199 } });
     expect(Buffer.from((await get("dst3")).bytes).equals(Buffer.from(data.subarray(100, 200)))).toBe(true);
-    expect(await kindOf(store.copyObject("bkt", "src", "bkt", "x", { metadataDirective: "COPY", userMeta: {}, srcPreconditions: { ifMatch: "nope" } }))).toBe("PreconditionFailed");
+    expect(await kindOf(store.copyObject("bkt", "src", "bkt", "x", { metadataDirective: "COPY", userMeta: {}, srcPreconditions: { ifMatch: "nope" } }))).toBe(
+      "PreconditionFailed",
+    );
   });
 
   test("self-copy with REPLACE rewrites metadata only", async () => {
@@ -281,9 +299,23 @@ describe("multipart", () => {
     expect(listed.isTruncated).toBe(true);
     const uploads = await store.listMultipartUploads("bkt", { maxUploads: 10 });
     expect(uploads.uploads.map((u) => [u.key, u.uploadId])).toEqual([["mp", id]]);
-    expect(await kindOf(store.completeMultipartUpload("bkt", "mp", id, [{ partNumber: 2, etag: r2.etag }, { partNumber: 1, etag: r1.etag }]))).toBe("InvalidPartOrder");
+    expect(
+      await kindOf(
+        store.completeMultipartUpload("bkt", "mp", id, [
+          { partNumber: 2, etag: r2.etag },
+          { partNumber: 1, etag: r1.etag },
+        ]),
+      ),
+    ).toBe("InvalidPartOrder");
     expect(await kindOf(store.completeMultipartUpload("bkt", "mp", id, [{ partNumber: 1, etag: "0".repeat(32) }]))).toBe("InvalidPart");
-    expect(await kindOf(store.completeMultipartUpload("bkt", "mp", id, [{ partNumber: 3, etag: r3.etag }, { partNumber: 1, etag: r1.etag }]))).toBe("InvalidPartOrder");
+    expect(
+      await kindOf(
+        store.completeMultipartUpload("bkt", "mp", id, [
+          { partNumber: 3, etag: r3.etag },
+          { partNumber: 1, etag: r1.etag },
+        ]),
+      ),
+    ).toBe("InvalidPartOrder");
     const info = await store.completeMultipartUpload("bkt", "mp", id, [
       { partNumber: 1, etag: `"${r1.etag}"` },
       { partNumber: 2, etag: r2.etag },
@@ -309,7 +341,14 @@ describe("multipart", () => {
     const id = await store.newMultipartUpload("bkt", "small", { userMeta: {} });
     const a = await store.putObjectPart("bkt", "small", id, 1, bodyOf("aaa"), { size: 3 });
     const b = await store.putObjectPart("bkt", "small", id, 2, bodyOf("bbb"), { size: 3 });
-    expect(await kindOf(store.completeMultipartUpload("bkt", "small", id, [{ partNumber: 1, etag: a.etag }, { partNumber: 2, etag: b.etag }]))).toBe("EntityTooSmall");
+    expect(
+      await kindOf(
+        store.completeMultipartUpload("bkt", "small", id, [
+          { partNumber: 1, etag: a.etag },
+          { partNumber: 2, etag: b.etag },
+        ]),
+      ),
+    ).toBe("EntityTooSmall");
     await store.abortMultipartUpload("bkt", "small", id);
     expect(await kindOf(store.listObjectParts("bkt", "small", id, { partNumberMarker: 0, maxParts: 10 }))).toBe("NoSuchUpload");
     for (const bad of ["nope", "../../etc", Buffer.from("x.../../y").toString("base64url")]) {

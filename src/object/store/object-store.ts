@@ -25,7 +25,10 @@ import { anythingBelow, listingEntries } from "./merged-listing.ts";
 import { Multipart } from "./multipart.ts";
 import { copyObject, updateObjectMeta } from "./copy.ts";
 
-const VERSIONING_NAMES = { unversioned: "Unversioned", enabled: "Enabled", suspended: "Suspended" } as const satisfies Record<VersioningState, L.BucketVersioning>;
+const VERSIONING_NAMES = { unversioned: "Unversioned", enabled: "Enabled", suspended: "Suspended" } as const satisfies Record<
+  VersioningState,
+  L.BucketVersioning
+>;
 
 export interface ObjectStoreConfig {
   /** Each pool's drives by erasure set and position (null: offline). */
@@ -145,7 +148,10 @@ export class ObjectStore implements L.ObjectLayer {
   }
 
   async makeBucket(bucket: string, opts: { lockEnabled?: boolean } = {}): Promise<void> {
-    const exists = await statBucket(this.sets, bucket).then(() => true, (err) => (isObjectError(err, "NoSuchBucket") ? false : Promise.reject(err)));
+    const exists = await statBucket(this.sets, bucket).then(
+      () => true,
+      (err) => (isObjectError(err, "NoSuchBucket") ? false : Promise.reject(err)),
+    );
     if (exists) throw new ObjectError("BucketAlreadyOwnedByYou", `Bucket "${bucket}" already exists`, { bucket });
     await makeBucketDirs(this.sets, bucket);
     this.bucketMeta.forget(bucket);
@@ -178,7 +184,12 @@ export class ObjectStore implements L.ObjectLayer {
       this.#known.add(d.name);
       const meta = await this.bucketMeta.get(d.name, d.created).catch(() => null);
       const versioning = meta ? await this.versioning(d.name).catch(() => "unversioned" as const) : "unversioned";
-      out.push({ name: d.name, created: meta && meta.created > 0n ? nsToDate(meta.created) : d.created, lockEnabled: false, versioning: VERSIONING_NAMES[versioning] });
+      out.push({
+        name: d.name,
+        created: meta && meta.created > 0n ? nsToDate(meta.created) : d.created,
+        lockEnabled: false,
+        versioning: VERSIONING_NAMES[versioning],
+      });
     }
     return out.sort((a, b) => (a.name < b.name ? -1 : 1));
   }
@@ -230,7 +241,12 @@ export class ObjectStore implements L.ObjectLayer {
     return copyObject(this, srcBucket, srcKey, dstBucket, dstKey, opts, await this.writeVersioning(dstBucket));
   }
 
-  async updateObjectMeta(bucket: string, key: string, versionId: string, update: (meta: Record<string, string>) => Record<string, string>): Promise<L.ObjectInfo> {
+  async updateObjectMeta(
+    bucket: string,
+    key: string,
+    versionId: string,
+    update: (meta: Record<string, string>) => Record<string, string>,
+  ): Promise<L.ObjectInfo> {
     await this.requireBucket(bucket);
     return updateObjectMeta(this.setOf(key), bucket, key, versionId, update);
   }
@@ -239,7 +255,14 @@ export class ObjectStore implements L.ObjectLayer {
     return this.multipart.create(bucket, key, opts);
   }
 
-  putObjectPart(bucket: string, key: string, uploadId: string, partNumber: number, body: ReadableStream<Uint8Array>, opts: L.PutPartOptions): Promise<L.PartInfo> {
+  putObjectPart(
+    bucket: string,
+    key: string,
+    uploadId: string,
+    partNumber: number,
+    body: ReadableStream<Uint8Array>,
+    opts: L.PutPartOptions,
+  ): Promise<L.PartInfo> {
     return this.multipart.putPart(bucket, key, uploadId, partNumber, body, opts);
   }
 
@@ -263,14 +286,24 @@ export class ObjectStore implements L.ObjectLayer {
     await this.requireBucket(bucket);
     const prefix = opts.prefix ?? "";
     const walk = walkOptionsFor(bucket, prefix, opts.delimiter ?? "", opts.after);
-    return pageObjects(listingEntries(this.sets, (k) => this.setOf(k), walk, bucket, prefix), bucket, opts, (p, v) => anythingBelow(this.sets, bucket, p, v));
+    return pageObjects(
+      listingEntries(this.sets, (k) => this.setOf(k), walk, bucket, prefix),
+      bucket,
+      opts,
+      (p, v) => anythingBelow(this.sets, bucket, p, v),
+    );
   }
 
   async listObjectVersions(bucket: string, opts: L.ListVersionsOptions): Promise<L.ListVersionsResult> {
     await this.requireBucket(bucket);
     const prefix = opts.prefix ?? "";
     const walk = walkOptionsFor(bucket, prefix, opts.delimiter ?? "", opts.keyMarker, !!opts.versionIdMarker);
-    return pageVersions(listingEntries(this.sets, (k) => this.setOf(k), walk, bucket, prefix), bucket, opts, (p, v) => anythingBelow(this.sets, bucket, p, v));
+    return pageVersions(
+      listingEntries(this.sets, (k) => this.setOf(k), walk, bucket, prefix),
+      bucket,
+      opts,
+      (p, v) => anythingBelow(this.sets, bucket, p, v),
+    );
   }
 
   async healObject(bucket: string, key: string, opts: { versionId?: string; deep?: boolean } = {}): Promise<L.HealResult> {

@@ -32,7 +32,16 @@ test("storageInfo: every drive with its capacity, set quorums, one pool; an unpl
   const all = await t.store.storageInfo({ timeoutMs: 2_000 });
   expect(all.pools.map((p) => p.index)).toEqual([0]);
   const [set] = all.pools[0].sets;
-  expect({ ...set, drives: undefined }).toEqual({ pool: 0, set: 0, driveCount: 4, standardParity: 2, rrsParity: 1, readQuorum: 2, writeQuorum: 3, drives: undefined });
+  expect({ ...set, drives: undefined }).toEqual({
+    pool: 0,
+    set: 0,
+    driveCount: 4,
+    standardParity: 2,
+    rrsParity: 1,
+    readQuorum: 2,
+    writeQuorum: 3,
+    drives: undefined,
+  });
   expect(set.drives.map((d) => [d.position, d.endpoint, d.state])).toEqual(t.roots.map((r, i) => [i, r, "online"]));
   for (const d of set.drives) expect(d.info!.total).toBeGreaterThanOrEqual(d.info!.used);
   expect(all.heals).toEqual({ started: 0, failed: 0 });
@@ -64,9 +73,14 @@ test("storageInfo: drives a running healAll refills are reported healing until i
 
 test("BucketInfo.versioning: Unversioned, then Enabled, then Suspended (getBucketInfo, listBuckets, bucketVersioning)", async () => {
   await t.store.makeBucket("vers");
-  const state = async () => [(await t.store.getBucketInfo("vers")).versioning, (await t.store.listBuckets()).find((b) => b.name === "vers")!.versioning, await t.store.bucketVersioning("vers")];
+  const state = async () => [
+    (await t.store.getBucketInfo("vers")).versioning,
+    (await t.store.listBuckets()).find((b) => b.name === "vers")!.versioning,
+    await t.store.bucketVersioning("vers"),
+  ];
   expect(await state()).toEqual(["Unversioned", "Unversioned", "Unversioned"]);
-  const xml = (s: string) => new TextEncoder().encode(`<VersioningConfiguration xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Status>${s}</Status></VersioningConfiguration>`);
+  const xml = (s: string) =>
+    new TextEncoder().encode(`<VersioningConfiguration xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Status>${s}</Status></VersioningConfiguration>`);
   await t.store.setBucketConfig("vers", "versioning", xml("Enabled"));
   expect(await state()).toEqual(["Enabled", "Enabled", "Enabled"]);
   await t.store.setBucketConfig("vers", "versioning", xml("Suspended"));

@@ -151,7 +151,8 @@ export function unsignedChunksPayload(
   if (announcesAwsChunked(headers)) {
     const streaming = streamingHeaders(headers);
     const trailer = streaming.trailerNames.length > 0;
-    const payload: PayloadMode = content?.kind === "hash" ? { mode: "streaming-unsigned", trailer, wireSha256: content.hex } : { mode: "streaming-unsigned", trailer };
+    const payload: PayloadMode =
+      content?.kind === "hash" ? { mode: "streaming-unsigned", trailer, wireSha256: content.hex } : { mode: "streaming-unsigned", trailer };
     return { payload, ...streaming };
   }
   const payload: PayloadMode = content?.kind === "hash" ? { mode: "sha256", expected: content.hex } : { mode: "unsigned" };
@@ -161,7 +162,10 @@ export function unsignedChunksPayload(
 export function trailerNames(headers: Headers): string[] {
   const raw = headers.get("x-amz-trailer");
   if (!raw) return [];
-  return raw.split(",").map((s) => s.trim().toLowerCase()).filter((s) => s !== "");
+  return raw
+    .split(",")
+    .map((s) => s.trim().toLowerCase())
+    .filter((s) => s !== "");
 }
 
 /** Looks up the secret of an access key; temporary credentials must present their session token. */

@@ -2,14 +2,7 @@
 // SigV4 presigned, SigV2 header, SigV2 presigned or none) and runs its verifier. Authenticator
 // owns the signing-key cache so derivations are shared across requests without module state.
 import { S3Error } from "../errors.ts";
-import {
-  classifyContentSha256,
-  unsignedChunksPayload,
-  type AnonymousAuth,
-  type AuthOptions,
-  type AuthResult,
-  type CredentialLookup,
-} from "./auth-result.ts";
+import { classifyContentSha256, unsignedChunksPayload, type AnonymousAuth, type AuthOptions, type AuthResult, type CredentialLookup } from "./auth-result.ts";
 import { SigningKeyCache } from "./signing-keys.ts";
 import { verifyHeaderV2, verifyPresignedV2 } from "./sigv2.ts";
 import { V4_ALGORITHM, verifyHeaderV4, verifyPresignedV4 } from "./sigv4.ts";

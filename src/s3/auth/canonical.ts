@@ -5,10 +5,7 @@
 const HEX = "0123456789ABCDEF";
 
 function isUnreserved(b: number): boolean {
-  return (
-    (b >= 0x41 && b <= 0x5a) || (b >= 0x61 && b <= 0x7a) || (b >= 0x30 && b <= 0x39) ||
-    b === 0x2d || b === 0x5f || b === 0x2e || b === 0x7e
-  );
+  return (b >= 0x41 && b <= 0x5a) || (b >= 0x61 && b <= 0x7a) || (b >= 0x30 && b <= 0x39) || b === 0x2d || b === 0x5f || b === 0x2e || b === 0x7e;
 }
 
 function hexValue(c: number): number {
@@ -144,7 +141,10 @@ export function parseAmzDate(text: string): Date | undefined {
 
 /** Date → "20130524T000000Z". */
 export function formatAmzDate(d: Date): string {
-  return d.toISOString().replace(/[-:]/g, "").replace(/\.\d{3}/, "");
+  return d
+    .toISOString()
+    .replace(/[-:]/g, "")
+    .replace(/\.\d{3}/, "");
 }
 
 /** An HTTP date (RFC 1123, RFC 850 or asctime, as Date/x-amz-date headers carry), else undefined. */

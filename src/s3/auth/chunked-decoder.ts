@@ -129,7 +129,11 @@ export class AwsChunkedDecoder {
     let signature: string | undefined;
     for (const ext of extensions) {
       const eq = ext.indexOf("=");
-      if (eq !== -1 && ext.slice(0, eq).trim() === "chunk-signature") signature = ext.slice(eq + 1).trim().toLowerCase();
+      if (eq !== -1 && ext.slice(0, eq).trim() === "chunk-signature")
+        signature = ext
+          .slice(eq + 1)
+          .trim()
+          .toLowerCase();
     }
     if (this.opts.signing) {
       if (signature === undefined) throw new S3Error("SignatureDoesNotMatch", "A chunk of a signed aws-chunked body carries no chunk-signature.");
@@ -138,9 +142,13 @@ export class AwsChunkedDecoder {
     }
     if (size > this.opts.decodedLength - this.#decoded) {
       // S3 answers an overrun as it answers a short body: IncompleteBody, with both counts.
-      throw new S3Error("IncompleteBody", `The aws-chunked body carries more than the ${this.opts.decodedLength} bytes declared in x-amz-decoded-content-length.`, {
-        fields: { NumberBytesExpected: this.opts.decodedLength, NumberBytesProvided: this.#decoded + size },
-      });
+      throw new S3Error(
+        "IncompleteBody",
+        `The aws-chunked body carries more than the ${this.opts.decodedLength} bytes declared in x-amz-decoded-content-length.`,
+        {
+          fields: { NumberBytesExpected: this.opts.decodedLength, NumberBytesProvided: this.#decoded + size },
+        },
+      );
     }
     if (size > 0) {
       this.#remaining = size;

@@ -61,7 +61,12 @@ const SEED_TRAILER = "106e2a8a18243abcf37539882f36619c00e2dfc72633413f02d3b74544
 
 function streamingAuth(seed: string, trailer: boolean, decoded = 66560): AuthResult {
   return {
-    kind: "signed", accessKey: AK, version: 4, method: "header", requestTime: NOW, decodedContentLength: decoded,
+    kind: "signed",
+    accessKey: AK,
+    version: 4,
+    method: "header",
+    requestTime: NOW,
+    decodedContentLength: decoded,
     trailerNames: trailer ? ["x-amz-checksum-crc32c"] : [],
     payload: { mode: "streaming-signed", seedSignature: seed, signingKey: KEY, scope: SCOPE, datetime: DATETIME, trailer },
   };
@@ -117,8 +122,12 @@ describe("AWS documentation: chunked upload (STREAMING-AWS4-HMAC-SHA256-PAYLOAD)
       method: "PUT",
       body: doc.body,
       headers: {
-        "x-amz-date": DATETIME, "x-amz-storage-class": "REDUCED_REDUNDANCY", "content-encoding": "aws-chunked",
-        "x-amz-content-sha256": "STREAMING-AWS4-HMAC-SHA256-PAYLOAD", "x-amz-decoded-content-length": "66560", "content-length": "66824",
+        "x-amz-date": DATETIME,
+        "x-amz-storage-class": "REDUCED_REDUNDANCY",
+        "content-encoding": "aws-chunked",
+        "x-amz-content-sha256": "STREAMING-AWS4-HMAC-SHA256-PAYLOAD",
+        "x-amz-decoded-content-length": "66560",
+        "content-length": "66824",
         authorization: `AWS4-HMAC-SHA256 Credential=${AK}/${SCOPE},SignedHeaders=content-encoding;content-length;host;x-amz-content-sha256;x-amz-date;x-amz-decoded-content-length;x-amz-storage-class,Signature=${SEED_PLAIN}`,
       },
     });
@@ -223,7 +232,12 @@ describe("AWS documentation: trailing headers (STREAMING-AWS4-HMAC-SHA256-PAYLOA
 describe("STREAMING-UNSIGNED-PAYLOAD-TRAILER", () => {
   test("the documented example body (three chunks, CRC32 trailer) decodes", async () => {
     const body = Buffer.concat([
-      enc.encode("2000\r\n"), A(8192), enc.encode("\r\n2000\r\n"), A(8192), enc.encode("\r\n400\r\n"), A(1024),
+      enc.encode("2000\r\n"),
+      A(8192),
+      enc.encode("\r\n2000\r\n"),
+      A(8192),
+      enc.encode("\r\n400\r\n"),
+      A(1024),
       enc.encode("\r\n0\r\nx-amz-checksum-crc32:s3SFCQ==\n\r\n\r\n"),
     ]);
     const r = await run(unsignedTrailerAuth(17408), body, [333]);

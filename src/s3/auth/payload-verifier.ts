@@ -58,11 +58,7 @@ function checksumTarget(auth: AuthResult, opts: PayloadVerifierOptions): { algor
  * Wraps a request body. `auth` comes from authenticate(); pass the header checksum (if any) in
  * `opts`. Unsigned bodies without a checksum pass through, only counted.
  */
-export function createPayloadVerifier(
-  auth: AuthResult,
-  body: ReadableStream<Uint8Array> | null,
-  opts: PayloadVerifierOptions = {},
-): VerifiedPayload {
+export function createPayloadVerifier(auth: AuthResult, body: ReadableStream<Uint8Array> | null, opts: PayloadVerifierOptions = {}): VerifiedPayload {
   const source = body ?? new ReadableStream<Uint8Array>({ start: (c) => c.close() });
   const payload = auth.payload;
   const target = checksumTarget(auth, opts);
@@ -76,7 +72,13 @@ export function createPayloadVerifier(
     return summary;
   };
   if (payload.mode === "unsigned" && !target) {
-    return { stream: pullThrough(source, countingTransform((b) => (summary = { bytes: b, trailers: new Map() }))), summary: summaryOf };
+    return {
+      stream: pullThrough(
+        source,
+        countingTransform((b) => (summary = { bytes: b, trailers: new Map() })),
+      ),
+      summary: summaryOf,
+    };
   }
 
   const checksummer: Checksummer | undefined = target ? createChecksummer(target.algorithm) : undefined;

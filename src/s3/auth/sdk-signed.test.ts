@@ -3,13 +3,7 @@
 import { describe, expect, test } from "bun:test";
 import { createHash, createHmac } from "node:crypto";
 import { Readable } from "node:stream";
-import {
-  CreateMultipartUploadCommand,
-  GetObjectCommand,
-  ListObjectsV2Command,
-  PutObjectCommand,
-  S3Client,
-} from "@aws-sdk/client-s3";
+import { CreateMultipartUploadCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { SignatureV4 } from "@smithy/signature-v4";
 import { S3Error } from "../errors.ts";
 import { authenticate, type AuthOptions } from "./authenticate.ts";
@@ -134,9 +128,7 @@ describe("S3Client requests verify", () => {
 
   test("a streaming body becomes STREAMING-UNSIGNED-PAYLOAD-TRAILER and decodes with its CRC32 trailer", async () => {
     const data = [Buffer.alloc(70_000, 1), Buffer.from("tail")];
-    const req = await capture(
-      new PutObjectCommand({ Bucket: "bucket", Key: "s", Body: Readable.from(data), ContentLength: 70_004 }),
-    );
+    const req = await capture(new PutObjectCommand({ Bucket: "bucket", Key: "s", Body: Readable.from(data), ContentLength: 70_004 }));
     const auth = await verify(req);
     expect(auth.payload).toEqual({ mode: "streaming-unsigned", trailer: true });
     expect(auth.decodedContentLength).toBe(70_004);
@@ -163,7 +155,10 @@ describe("S3Client requests verify", () => {
     const payload = createPayloadVerifier(auth, new Response("hellO").body);
     const reader = payload.stream.getReader();
     expect((await reader.read()).value?.length).toBe(5);
-    const err = await reader.read().then(() => undefined, (e: unknown) => e);
+    const err = await reader.read().then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(err).toBeInstanceOf(S3Error);
     expect((err as S3Error).code).toBe("XAmzContentSHA256Mismatch");
   });
@@ -211,10 +206,9 @@ describe("SignatureV4 (smithy) directly", () => {
   });
 
   test.each(AWKWARD_KEYS)("presigned GET of key %j", async (key) => {
-    const presigned = (await signer.presign(
-      base(s3Path("bucket", key), { "x-id": "GetObject" }, { "x-amz-content-sha256": "UNSIGNED-PAYLOAD" }) as never,
-      { expiresIn: 600 },
-    )) as unknown as Captured;
+    const presigned = (await signer.presign(base(s3Path("bucket", key), { "x-id": "GetObject" }, { "x-amz-content-sha256": "UNSIGNED-PAYLOAD" }) as never, {
+      expiresIn: 600,
+    })) as unknown as Captured;
     const req = await toRequest(presigned);
     const auth = await verify(req, { region: "us-west-2" });
     expect(auth.kind === "signed" && auth.method).toBe("presigned");
@@ -223,7 +217,10 @@ describe("SignatureV4 (smithy) directly", () => {
 
   test("presigned PUT with a hoisted x-amz-meta header and a signed content-type", async () => {
     const presigned = (await signer.presign(
-      { ...base(s3Path("bucket", "up load"), {}, { "content-type": "text/plain", "x-amz-meta-a": "b c", "x-amz-content-sha256": "UNSIGNED-PAYLOAD" }), method: "PUT" } as never,
+      {
+        ...base(s3Path("bucket", "up load"), {}, { "content-type": "text/plain", "x-amz-meta-a": "b c", "x-amz-content-sha256": "UNSIGNED-PAYLOAD" }),
+        method: "PUT",
+      } as never,
       { expiresIn: 60 },
     )) as unknown as Captured;
     const req = await toRequest(presigned);

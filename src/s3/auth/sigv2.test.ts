@@ -57,9 +57,7 @@ describe("AWS documentation examples (virtual-hosted awsexamplebucket1)", () => 
     expect(r.kind === "signed" && r.method === "presigned" && r.version === 2).toBe(true);
     expect(await code(auth(url, {}, new Date(1175139621 * 1000), { virtualHostBucket: "johnsmith" }))).toBe("AccessDenied");
     expect(await code(auth(url.replace("puppy", "kitty"), {}, before, { virtualHostBucket: "johnsmith" }))).toBe("SignatureDoesNotMatch");
-    expect(await code(auth(url.replace("1175139620", "1175139621"), {}, before, { virtualHostBucket: "johnsmith" }))).toBe(
-      "SignatureDoesNotMatch",
-    );
+    expect(await code(auth(url.replace("1175139620", "1175139621"), {}, before, { virtualHostBucket: "johnsmith" }))).toBe("SignatureDoesNotMatch");
   });
 });
 
@@ -94,12 +92,8 @@ describe("failures", () => {
   const good = { date, authorization: `AWS ${AK}:qgk2+6Sv9/oM7G3qLEjTH1a1l1g=` };
 
   test("unknown key, bad signature, malformed header", async () => {
-    expect(await code(auth(url, { headers: { ...good, authorization: "AWS NOPE:qgk2+6Sv9/oM7G3qLEjTH1a1l1g=" } }, at(date)))).toBe(
-      "InvalidAccessKeyId",
-    );
-    expect(await code(auth(url, { headers: { ...good, authorization: `AWS ${AK}:qgk2+6Sv9/oM7G3qLEjTH1a1l1h=` } }, at(date)))).toBe(
-      "SignatureDoesNotMatch",
-    );
+    expect(await code(auth(url, { headers: { ...good, authorization: "AWS NOPE:qgk2+6Sv9/oM7G3qLEjTH1a1l1g=" } }, at(date)))).toBe("InvalidAccessKeyId");
+    expect(await code(auth(url, { headers: { ...good, authorization: `AWS ${AK}:qgk2+6Sv9/oM7G3qLEjTH1a1l1h=` } }, at(date)))).toBe("SignatureDoesNotMatch");
     expect(await code(auth(url, { headers: { ...good, authorization: `AWS ${AK}` } }, at(date)))).toBe("InvalidArgument");
   });
 

@@ -2,14 +2,7 @@
 // `Authorization: AWS <key>:<sig>` header form and the `AWSAccessKeyId/Expires/Signature`
 // presigned form. The body is never covered; Content-MD5 is the handler's business.
 import { S3Error } from "../errors.ts";
-import {
-  classifyContentSha256,
-  DEFAULT_MAX_SKEW_MS,
-  resolveSecret,
-  type AuthOptions,
-  unsignedChunksPayload,
-  type SignedAuth,
-} from "./auth-result.ts";
+import { classifyContentSha256, DEFAULT_MAX_SKEW_MS, resolveSecret, type AuthOptions, unsignedChunksPayload, type SignedAuth } from "./auth-result.ts";
 import { headerText, parseAmzDate, parseHttpDate } from "./canonical.ts";
 import { resourceCandidates } from "./sigv2-resource.ts";
 import { constantTimeEqual, hmacSha1Base64 } from "./signing-keys.ts";
@@ -19,7 +12,13 @@ function canonicalAmzHeaders(headers: Headers): string {
   const picked: [string, string][] = [];
   headers.forEach((value, name) => {
     const lower = name.toLowerCase();
-    if (lower.startsWith("x-amz-")) picked.push([lower, headerText(value).trim().replace(/\s*\r?\n\s*/g, " ")]);
+    if (lower.startsWith("x-amz-"))
+      picked.push([
+        lower,
+        headerText(value)
+          .trim()
+          .replace(/\s*\r?\n\s*/g, " "),
+      ]);
   });
   picked.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
   return picked.map(([n, v]) => `${n}:${v}\n`).join("");
@@ -51,7 +50,7 @@ export async function verifyHeaderV2(req: Request, url: URL, authorization: stri
   const cred = authorization.slice(4).trim();
   const colon = cred.lastIndexOf(":");
   if (colon <= 0 || colon === cred.length - 1) {
-    throw new S3Error("InvalidArgument", "Authorization header is invalid: expected \"AWS AccessKeyId:Signature\".");
+    throw new S3Error("InvalidArgument", 'Authorization header is invalid: expected "AWS AccessKeyId:Signature".');
   }
   const accessKey = cred.slice(0, colon);
   const signature = cred.slice(colon + 1);
@@ -74,7 +73,13 @@ export async function verifyHeaderV2(req: Request, url: URL, authorization: stri
     throw new S3Error("SignatureDoesNotMatch");
   }
   return {
-    kind: "signed", accessKey, version: 2, method: "header", requestTime: when, ...payloadV2(req.headers), securityToken: token,
+    kind: "signed",
+    accessKey,
+    version: 2,
+    method: "header",
+    requestTime: when,
+    ...payloadV2(req.headers),
+    securityToken: token,
   };
 }
 
@@ -99,6 +104,12 @@ export async function verifyPresignedV2(req: Request, url: URL, opts: AuthOption
     throw new S3Error("SignatureDoesNotMatch");
   }
   return {
-    kind: "signed", accessKey, version: 2, method: "presigned", requestTime: expiresAt, ...payloadV2(req.headers), securityToken: token,
+    kind: "signed",
+    accessKey,
+    version: 2,
+    method: "presigned",
+    requestTime: expiresAt,
+    ...payloadV2(req.headers),
+    securityToken: token,
   };
 }

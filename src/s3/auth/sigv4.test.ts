@@ -135,9 +135,7 @@ describe("tampering", () => {
   });
 
   test("wrong secret → SignatureDoesNotMatch", async () => {
-    expect(await code(auth(GET_OBJECT.url, GET_OBJECT.init, { lookup: async () => ({ secretKey: SECRET + "x" }) }))).toBe(
-      "SignatureDoesNotMatch",
-    );
+    expect(await code(auth(GET_OBJECT.url, GET_OBJECT.init, { lookup: async () => ({ secretKey: SECRET + "x" }) }))).toBe("SignatureDoesNotMatch");
   });
 
   test("unsigned extra headers do not matter", async () => {
@@ -246,9 +244,7 @@ describe("presigned limits", () => {
 
   test("missing parameters and wrong algorithm → AuthorizationQueryParametersError", async () => {
     expect(await code(auth(PRESIGNED.replace(/&X-Amz-Date=[^&]+/, ""), {}))).toBe("AuthorizationQueryParametersError");
-    expect(await code(auth(PRESIGNED.replace("AWS4-HMAC-SHA256", "AWS4-HMAC-SHA512"), {}))).toBe(
-      "AuthorizationQueryParametersError",
-    );
+    expect(await code(auth(PRESIGNED.replace("AWS4-HMAC-SHA256", "AWS4-HMAC-SHA512"), {}))).toBe("AuthorizationQueryParametersError");
   });
 });
 
@@ -269,7 +265,12 @@ describe("canonical pieces", () => {
   });
 
   test("parseQuery decodes names and values the way signing reads them", () => {
-    expect(parseQuery("?a=1&b=x+y%2Bz&c&d=%E2%9C%93&&")).toEqual([["a", "1"], ["b", "x y+z"], ["c", ""], ["d", "✓"]]);
+    expect(parseQuery("?a=1&b=x+y%2Bz&c&d=%E2%9C%93&&")).toEqual([
+      ["a", "1"],
+      ["b", "x y+z"],
+      ["c", ""],
+      ["d", "✓"],
+    ]);
   });
 
   test("amz dates are strict", () => {

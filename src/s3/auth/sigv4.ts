@@ -31,8 +31,7 @@ export interface CredentialScope {
 /** Splits from the right: access keys may themselves contain "/" (MinIO allows it). */
 export function parseCredential(value: string, code: S3ErrorCode): CredentialScope {
   const parts = value.trim().split("/");
-  const bad = (why: string) =>
-    new S3Error(code, `Error parsing the Credential parameter: ${why}; expecting "<AccessKeyId>/YYYYMMDD/REGION/s3/aws4_request".`);
+  const bad = (why: string) => new S3Error(code, `Error parsing the Credential parameter: ${why}; expecting "<AccessKeyId>/YYYYMMDD/REGION/s3/aws4_request".`);
   if (parts.length < 5) throw bad(`"${value}" has too few components`);
   const [date, region, service, terminator] = parts.slice(-4);
   const accessKey = parts.slice(0, -4).join("/");
@@ -151,7 +150,12 @@ export async function verifyHeaderV4(req: Request, url: URL, authorization: stri
   const payloadHash = req.headers.get("x-amz-content-sha256")?.trim() ?? EMPTY_SHA256;
   const content = classifyContentSha256(payloadHash);
   const canonical = canonicalRequestV4({
-    method: req.method, url, headers: req.headers, signedHeaders: parsed.signedHeaders, payloadHash, presigned: false,
+    method: req.method,
+    url,
+    headers: req.headers,
+    signedHeaders: parsed.signedHeaders,
+    payloadHash,
+    presigned: false,
   });
   const key = signingKeyFor(opts, secret, scope);
   const scopeStr = scopeString(scope);
@@ -159,11 +163,23 @@ export async function verifyHeaderV4(req: Request, url: URL, authorization: stri
   if (!constantTimeEqual(expected, parsed.signature)) throw mismatch();
 
   const { payload, ...streaming } = headerPayload(content, req.headers, {
-    mode: "streaming-signed", seedSignature: expected, signingKey: key, scope: scopeStr, datetime, trailer: false,
+    mode: "streaming-signed",
+    seedSignature: expected,
+    signingKey: key,
+    scope: scopeStr,
+    datetime,
+    trailer: false,
   });
   return {
-    kind: "signed", accessKey: scope.accessKey, version: 4, method: "header", region: scope.region,
-    requestTime: date, securityToken: token, payload, ...streaming,
+    kind: "signed",
+    accessKey: scope.accessKey,
+    version: 4,
+    method: "header",
+    region: scope.region,
+    requestTime: date,
+    securityToken: token,
+    payload,
+    ...streaming,
   };
 }
 
@@ -193,7 +209,10 @@ export async function verifyPresignedV4(req: Request, url: URL, opts: AuthOption
   const code = "AuthorizationQueryParametersError";
   for (const name of REQUIRED_QUERY) {
     if (!q.has(name)) {
-      throw new S3Error(code, "Query-string authentication version 4 requires the X-Amz-Algorithm, X-Amz-Credential, X-Amz-Signature, X-Amz-Date, X-Amz-SignedHeaders, and X-Amz-Expires parameters.");
+      throw new S3Error(
+        code,
+        "Query-string authentication version 4 requires the X-Amz-Algorithm, X-Amz-Credential, X-Amz-Signature, X-Amz-Date, X-Amz-SignedHeaders, and X-Amz-Expires parameters.",
+      );
     }
   }
   if (q.get("X-Amz-Algorithm") !== V4_ALGORITHM) throw new S3Error(code, `X-Amz-Algorithm only supports "${V4_ALGORITHM}".`);
@@ -204,7 +223,10 @@ export async function verifyPresignedV4(req: Request, url: URL, opts: AuthOption
   if (!date) throw new S3Error(code, `X-Amz-Date must be in the ISO 8601 basic format "yyyyMMdd'T'HHmmss'Z'".`);
   if (datetime.slice(0, 8) !== scope.date) throw new S3Error(code, "Invalid credential date. Date is not the same as X-Amz-Date.");
   const expires = presignLifetime(q.get("X-Amz-Expires")!);
-  const signedHeaders = q.get("X-Amz-SignedHeaders")!.split(";").map((h) => h.trim().toLowerCase());
+  const signedHeaders = q
+    .get("X-Amz-SignedHeaders")!
+    .split(";")
+    .map((h) => h.trim().toLowerCase());
   if (!signedHeaders.includes("host")) throw new S3Error("AccessDenied", "The host header must be signed.");
 
   const now = opts.now ?? new Date();
@@ -229,8 +251,15 @@ export async function verifyPresignedV4(req: Request, url: URL, opts: AuthOption
 
   const { payload, ...streaming } = unsignedChunksPayload(content, req.headers);
   return {
-    kind: "signed", accessKey: scope.accessKey, version: 4, method: "presigned", region: scope.region,
-    requestTime: date, securityToken: token, payload, ...streaming,
+    kind: "signed",
+    accessKey: scope.accessKey,
+    version: 4,
+    method: "presigned",
+    region: scope.region,
+    requestTime: date,
+    securityToken: token,
+    payload,
+    ...streaming,
   };
 }
 

@@ -24,7 +24,8 @@ export async function getBucketVersioning(ctx: S3Context): Promise<Response> {
 export async function putBucketVersioning(ctx: S3Context): Promise<Response> {
   const doc = (await readXmlBody(ctx)).VersioningConfiguration as Record<string, unknown> | undefined;
   const status = doc ? xmlText(doc.Status) : undefined;
-  if (status !== "Enabled" && status !== "Suspended") throw new S3Error("IllegalVersioningConfigurationException", "The versioning status must be Enabled or Suspended.");
+  if (status !== "Enabled" && status !== "Suspended")
+    throw new S3Error("IllegalVersioningConfigurationException", "The versioning status must be Enabled or Suspended.");
   if (doc && xmlText(doc.MfaDelete) === "Enabled") throw new S3Error("NotImplemented", "MFA delete is not supported.");
   if (status === "Suspended" && (await ctx.deps.layer.getBucketConfig(ctx.bucket, "objectLock"))) {
     throw new S3Error("InvalidBucketState", "An Object Lock configuration is present on this bucket, so the versioning state cannot be changed.");
@@ -60,7 +61,11 @@ export async function getBucketPolicy(ctx: S3Context): Promise<Response> {
 export async function putBucketPolicy(ctx: S3Context): Promise<Response> {
   // AWS's answer for a document over the limit, however it arrives (declared or streamed).
   const body = await readSmallBody(ctx, MAX_POLICY_BYTES).catch((err: unknown) =>
-    Promise.reject(err instanceof S3Error && err.code === "MaxMessageLengthExceeded" ? new S3Error("PolicyTooLarge", `Policies must not exceed ${MAX_POLICY_BYTES} bytes.`) : err),
+    Promise.reject(
+      err instanceof S3Error && err.code === "MaxMessageLengthExceeded"
+        ? new S3Error("PolicyTooLarge", `Policies must not exceed ${MAX_POLICY_BYTES} bytes.`)
+        : err,
+    ),
   );
   if (body.length === 0) throw new S3Error("MissingRequestBodyError");
   // A missing bucket is the answer before anything about the document (its resources name the bucket).
@@ -93,7 +98,10 @@ export async function getAcl(ctx: S3Context): Promise<Response> {
   if (ctx.key) await ctx.deps.layer.getObjectInfo(ctx.bucket, ctx.key, { versionId: ctx.query.get("versionId") ?? undefined });
   else await ctx.deps.layer.getBucketInfo(ctx.bucket);
   const grantee = `<Grantee xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:type="CanonicalUser"><ID>${escapeXml(OWNER.ID)}</ID><DisplayName>${OWNER.DisplayName}</DisplayName></Grantee>`;
-  const body = xmlDocument("AccessControlPolicy", { Owner: OWNER, AccessControlList: { Grant: { Permission: "FULL_CONTROL" } } }).replace("<Grant>", `<Grant>${grantee}`);
+  const body = xmlDocument("AccessControlPolicy", { Owner: OWNER, AccessControlList: { Grant: { Permission: "FULL_CONTROL" } } }).replace(
+    "<Grant>",
+    `<Grant>${grantee}`,
+  );
   return storedXml(body);
 }
 
@@ -106,9 +114,11 @@ export async function putAcl(ctx: S3Context): Promise<Response> {
   if (ctx.key) await ctx.deps.layer.getObjectInfo(ctx.bucket, ctx.key, { versionId: ctx.query.get("versionId") ?? undefined });
   else await ctx.deps.layer.getBucketInfo(ctx.bucket);
   const byHeaders = checkAclHeaders(ctx.req.headers, OWNER.ID);
-  if (byHeaders && body.length > 0) throw new S3Error("UnexpectedContent", "This request does not support content: give the ACL in headers or in the body, not both.");
+  if (byHeaders && body.length > 0)
+    throw new S3Error("UnexpectedContent", "This request does not support content: give the ACL in headers or in the body, not both.");
   if (!byHeaders) {
-    if (body.length === 0) throw new S3Error("MissingSecurityHeader", "Your request was missing a required header: x-amz-acl, x-amz-grant-* or an AccessControlPolicy body.");
+    if (body.length === 0)
+      throw new S3Error("MissingSecurityHeader", "Your request was missing a required header: x-amz-acl, x-amz-grant-* or an AccessControlPolicy body.");
     checkAclBody(body, OWNER.ID);
   }
   return emptyResponse(200);

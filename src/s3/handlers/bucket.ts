@@ -18,7 +18,9 @@ export async function listBuckets(ctx: S3Context): Promise<Response> {
   const q = ctx.query;
   const max = q.get("max-buckets");
   if (max !== null && (!/^\d{1,5}$/.test(max) || Number(max) < 1 || Number(max) > MAX_BUCKETS)) {
-    throw new S3Error("InvalidArgument", `max-buckets must be an integer from 1 to ${MAX_BUCKETS}.`, { fields: { ArgumentName: "max-buckets", ArgumentValue: max } });
+    throw new S3Error("InvalidArgument", `max-buckets must be an integer from 1 to ${MAX_BUCKETS}.`, {
+      fields: { ArgumentName: "max-buckets", ArgumentValue: max },
+    });
   }
   const token = q.get("continuation-token") || null;
   const after = token === null ? "" : Buffer.from(token, "base64url").toString("utf8");
@@ -30,7 +32,10 @@ export async function listBuckets(ctx: S3Context): Promise<Response> {
   // With no region configured the server answers for any region (see createBucket).
   const wanted = q.get("bucket-region");
   const all = (await ctx.deps.layer.listBuckets())
-    .filter((b) => b.name.startsWith(prefix) && (after === "" || b.name > after) && (wanted === null || wanted === "" || !ctx.deps.regionConfigured || wanted === region))
+    .filter(
+      (b) =>
+        b.name.startsWith(prefix) && (after === "" || b.name > after) && (wanted === null || wanted === "" || !ctx.deps.regionConfigured || wanted === region),
+    )
     .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   const paginated = max !== null || token !== null || q.has("prefix") || q.has("bucket-region");
   const page = paginated ? all.slice(0, max === null ? MAX_BUCKETS : Number(max)) : all;
@@ -58,13 +63,17 @@ export async function createBucket(ctx: S3Context): Promise<Response> {
   validateBucketName(ctx.bucket);
   const body = await readXmlBody(ctx, { allowEmpty: true });
   const config = body.CreateBucketConfiguration as Record<string, unknown> | undefined;
-  const location = config ? xmlText(config.LocationConstraint) ?? "" : "";
-  if (location !== "" && !REGION_NAME.test(location)) throw new S3Error("InvalidLocationConstraint", `The specified location-constraint "${location}" is not valid.`);
+  const location = config ? (xmlText(config.LocationConstraint) ?? "") : "";
+  if (location !== "" && !REGION_NAME.test(location))
+    throw new S3Error("InvalidLocationConstraint", `The specified location-constraint "${location}" is not valid.`);
   // With no region configured any constraint is accepted (MinIO's rule: clients and test
   // suites create buckets "in" eu-west-1 and the like); with one, another region is refused
   // as AWS refuses a constraint its endpoint does not serve. No constraint means this region.
   if (location !== "" && ctx.deps.regionConfigured && location !== ctx.deps.region) {
-    throw new S3Error("IllegalLocationConstraintException", `The ${location} location constraint is incompatible for the region specific endpoint this request was sent to.`);
+    throw new S3Error(
+      "IllegalLocationConstraintException",
+      `The ${location} location constraint is incompatible for the region specific endpoint this request was sent to.`,
+    );
   }
   const lock = (ctx.req.headers.get("x-amz-bucket-object-lock-enabled") ?? "").toLowerCase();
   if (lock !== "" && lock !== "true" && lock !== "false") throw new S3Error("InvalidArgument", "x-amz-bucket-object-lock-enabled must be true or false.");
@@ -72,7 +81,9 @@ export async function createBucket(ctx: S3Context): Promise<Response> {
   // a value S3 does not know is refused before the bucket exists.
   const ownership = ctx.req.headers.get("x-amz-object-ownership");
   if (ownership !== null && !OWNERSHIPS.has(ownership)) {
-    throw new S3Error("InvalidArgument", "Invalid x-amz-object-ownership header.", { fields: { ArgumentName: "x-amz-object-ownership", ArgumentValue: ownership } });
+    throw new S3Error("InvalidArgument", "Invalid x-amz-object-ownership header.", {
+      fields: { ArgumentName: "x-amz-object-ownership", ArgumentValue: ownership },
+    });
   }
   await ctx.deps.layer.makeBucket(ctx.bucket, { lockEnabled: lock === "true" });
   return emptyResponse(200, { location: `/${ctx.bucket}` });

@@ -85,7 +85,13 @@ export async function listObjectVersions(ctx: S3Context): Promise<Response> {
     if (!keyMarker) throw new S3Error("InvalidArgument", "A version-id marker cannot be specified without a key marker.");
     validateVersionId(versionIdMarker);
   }
-  const page = await ctx.deps.layer.listObjectVersions(ctx.bucket, { prefix, delimiter, keyMarker: keyMarker || undefined, versionIdMarker: versionIdMarker || undefined, maxKeys: layerMaxKeys });
+  const page = await ctx.deps.layer.listObjectVersions(ctx.bucket, {
+    prefix,
+    delimiter,
+    keyMarker: keyMarker || undefined,
+    versionIdMarker: versionIdMarker || undefined,
+    maxKeys: layerMaxKeys,
+  });
   const head = [
     xmlElement("Name", ctx.bucket),
     xmlElement("Prefix", enc(prefix)),
@@ -102,7 +108,16 @@ export async function listObjectVersions(ctx: S3Context): Promise<Response> {
     .map((v) =>
       v.deleteMarker
         ? xmlElement("DeleteMarker", { Key: enc(v.key), VersionId: v.versionId, IsLatest: v.isLatest, LastModified: v.modTime, Owner: OWNER })
-        : xmlElement("Version", { Key: enc(v.key), VersionId: v.versionId, IsLatest: v.isLatest, LastModified: v.modTime, ETag: `"${v.etag}"`, Size: v.size, Owner: OWNER, StorageClass: v.storageClass }),
+        : xmlElement("Version", {
+            Key: enc(v.key),
+            VersionId: v.versionId,
+            IsLatest: v.isLatest,
+            LastModified: v.modTime,
+            ETag: `"${v.etag}"`,
+            Size: v.size,
+            Owner: OWNER,
+            StorageClass: v.storageClass,
+          }),
     )
     .join("");
   const prefixes = page.prefixes.map((p) => xmlElement("CommonPrefixes", { Prefix: enc(p) })).join("");

@@ -5,7 +5,16 @@ import { authorizeObject } from "../authorize.ts";
 import { emptyResponse, xmlResponse, type S3Context } from "../context.ts";
 import { S3Error } from "../errors.ts";
 import { storageClassFrom, userMetaFromHeaders } from "../object-headers.ts";
-import { checkPartChecksum, completeChecksum, copiedPartChecksum, listedPartChecksums, storedChecksum, uploadChecksum, uploadChecksumMeta, type FinalChecksum } from "../multipart-checksum.ts";
+import {
+  checkPartChecksum,
+  completeChecksum,
+  copiedPartChecksum,
+  listedPartChecksums,
+  storedChecksum,
+  uploadChecksum,
+  uploadChecksumMeta,
+  type FinalChecksum,
+} from "../multipart-checksum.ts";
 import { MAX_PART_SIZE, prepareBody, readXmlBody } from "../request-body.ts";
 import { parseMaxKeys, parsePartNumber, validateUploadId } from "../validate.ts";
 import { asArray, xmlText } from "../xml.ts";
@@ -52,7 +61,8 @@ export async function uploadPart(ctx: S3Context): Promise<Response> {
 function parseCopyRange(header: string | null): { start: number; end: number } | undefined {
   if (header === null) return undefined;
   const m = /^bytes=(\d+)-(\d+)$/.exec(header.trim());
-  if (!m || Number(m[2]) < Number(m[1])) throw new S3Error("InvalidArgument", "Range specified is not valid for source object: the range value must be of the form bytes=first-last.");
+  if (!m || Number(m[2]) < Number(m[1]))
+    throw new S3Error("InvalidArgument", "Range specified is not valid for source object: the range value must be of the form bytes=first-last.");
   return { start: Number(m[1]), end: Number(m[2]) };
 }
 
@@ -74,11 +84,20 @@ export async function uploadPartCopy(ctx: S3Context): Promise<Response> {
   }
   const size = res.range ? res.range.end - res.range.start + 1 : res.info.size;
   const sum = copiedPartChecksum(res.body);
-  const part = await ctx.deps.layer.putObjectPart(ctx.bucket, ctx.key, uploadId, partNumber, sum.stream, { size, signal: ctx.req.signal, onUpload: sum.onUpload, check: sum.check });
+  const part = await ctx.deps.layer.putObjectPart(ctx.bucket, ctx.key, uploadId, partNumber, sum.stream, {
+    size,
+    signal: ctx.req.signal,
+    onUpload: sum.onUpload,
+    check: sum.check,
+  });
   const h = new Headers();
   if (await showVersionHeader(ctx, res.info, src.bucket)) h.set("x-amz-copy-source-version-id", res.info.versionId);
   const c = sum.result();
-  return xmlResponse("CopyPartResult", { LastModified: part.lastModified, ETag: `"${part.etag}"`, ...(c ? { [`Checksum${c.algorithm}`]: c.value } : {}) }, { headers: h });
+  return xmlResponse(
+    "CopyPartResult",
+    { LastModified: part.lastModified, ETag: `"${part.etag}"`, ...(c ? { [`Checksum${c.algorithm}`]: c.value } : {}) },
+    { headers: h },
+  );
 }
 
 export async function completeMultipartUpload(ctx: S3Context): Promise<Response> {
@@ -106,7 +125,13 @@ export async function completeMultipartUpload(ctx: S3Context): Promise<Response>
   const location = `${ctx.url.protocol}//${ctx.req.headers.get("host") ?? ctx.url.host}/${ctx.bucket}/${ctx.key}`;
   return xmlResponse(
     "CompleteMultipartUploadResult",
-    { Location: location, Bucket: ctx.bucket, Key: ctx.key, ETag: `"${info.etag}"`, ...(checksum ? { [`Checksum${checksum.algorithm}`]: checksum.value, ChecksumType: checksum.type } : {}) },
+    {
+      Location: location,
+      Bucket: ctx.bucket,
+      Key: ctx.key,
+      ETag: `"${info.etag}"`,
+      ...(checksum ? { [`Checksum${checksum.algorithm}`]: checksum.value, ChecksumType: checksum.type } : {}),
+    },
     { headers: h },
   );
 }
@@ -137,7 +162,10 @@ export async function listParts(ctx: S3Context): Promise<Response> {
     ChecksumAlgorithm: want?.algorithm,
     ChecksumType: want?.type,
     Part: res.parts.map((p) => ({
-      PartNumber: p.partNumber, LastModified: p.lastModified, ETag: `"${p.etag}"`, Size: p.size,
+      PartNumber: p.partNumber,
+      LastModified: p.lastModified,
+      ETag: `"${p.etag}"`,
+      Size: p.size,
       ...Object.fromEntries(Object.entries(p.checksums ?? {}).map(([a, v]) => [`Checksum${a}`, v])),
     })),
   });
@@ -152,7 +180,13 @@ export async function listMultipartUploads(ctx: S3Context): Promise<Response> {
   const keyMarker = q.get("key-marker") ?? "";
   const uploadIdMarker = q.get("upload-id-marker") ?? "";
   const maxUploads = parseMaxKeys(q.get("max-uploads"), "max-uploads");
-  const res = await ctx.deps.layer.listMultipartUploads(ctx.bucket, { prefix, delimiter, keyMarker: keyMarker || undefined, uploadIdMarker: uploadIdMarker || undefined, maxUploads });
+  const res = await ctx.deps.layer.listMultipartUploads(ctx.bucket, {
+    prefix,
+    delimiter,
+    keyMarker: keyMarker || undefined,
+    uploadIdMarker: uploadIdMarker || undefined,
+    maxUploads,
+  });
   return xmlResponse("ListMultipartUploadsResult", {
     Bucket: ctx.bucket,
     KeyMarker: enc(keyMarker),
@@ -163,7 +197,14 @@ export async function listMultipartUploads(ctx: S3Context): Promise<Response> {
     Delimiter: delimiter ? enc(delimiter) : undefined,
     MaxUploads: maxUploads,
     IsTruncated: res.isTruncated,
-    Upload: res.uploads.map((u) => ({ Key: enc(u.key), UploadId: u.uploadId, Initiator: OWNER, Owner: OWNER, StorageClass: u.storageClass, Initiated: u.initiated })),
+    Upload: res.uploads.map((u) => ({
+      Key: enc(u.key),
+      UploadId: u.uploadId,
+      Initiator: OWNER,
+      Owner: OWNER,
+      StorageClass: u.storageClass,
+      Initiated: u.initiated,
+    })),
     CommonPrefixes: res.prefixes.map((p) => ({ Prefix: enc(p) })),
     EncodingType: ctx.query.get("encoding-type") ? "url" : undefined,
   });

@@ -33,7 +33,8 @@ export function parseObjectAttributes(header: string | null): Set<Attribute> {
 
 function partNumberMarker(value: string | null): number {
   if (value === null || value === "") return 0;
-  if (!/^\d{1,5}$/.test(value)) throw new S3Error("InvalidArgument", "Invalid part-number-marker.", { fields: { ArgumentName: "x-amz-part-number-marker", ArgumentValue: value } });
+  if (!/^\d{1,5}$/.test(value))
+    throw new S3Error("InvalidArgument", "Invalid part-number-marker.", { fields: { ArgumentName: "x-amz-part-number-marker", ArgumentValue: value } });
   return Number(value);
 }
 
@@ -70,7 +71,8 @@ export async function getObjectAttributes(ctx: S3Context): Promise<Response> {
   const marker = partNumberMarker(ctx.req.headers.get("x-amz-part-number-marker"));
   // S3 names a missing bucket before a missing attribute list, and that before a missing key.
   await ctx.deps.layer.getBucketInfo(ctx.bucket);
-  if (wanted.size === 0) throw new S3Error("InvalidRequest", "The x-amz-object-attributes header specifying the attributes to be retrieved is either missing or empty");
+  if (wanted.size === 0)
+    throw new S3Error("InvalidRequest", "The x-amz-object-attributes header specifying the attributes to be retrieved is either missing or empty");
   const info = await ctx.deps.layer.getObjectInfo(ctx.bucket, ctx.key, { versionId });
   const entry = info.checksumBlob ? decodeMinioChecksums(info.checksumBlob)[0] : undefined;
   const headers = new Headers({ "last-modified": httpDate(info.modTime) });

@@ -12,7 +12,11 @@ export async function deleteObject(ctx: S3Context): Promise<Response> {
   if (versionId !== undefined) validateVersionId(versionId);
   // Conditional delete (If-Match): a stale ETag must not remove what someone else wrote.
   const ifMatch = ctx.req.headers.get("if-match") ?? undefined;
-  const res = await ctx.deps.layer.deleteObject(ctx.bucket, ctx.key, { versionId, bypassGovernance: bypassesGovernance(ctx), preconditions: ifMatch === undefined ? undefined : { ifMatch } });
+  const res = await ctx.deps.layer.deleteObject(ctx.bucket, ctx.key, {
+    versionId,
+    bypassGovernance: bypassesGovernance(ctx),
+    preconditions: ifMatch === undefined ? undefined : { ifMatch },
+  });
   const h = new Headers();
   if (res.versionId) h.set("x-amz-version-id", res.versionId);
   if (res.deleteMarker) h.set("x-amz-delete-marker", "true");

@@ -25,7 +25,10 @@ export function parseRange(header: string | null): RangeSpec | undefined {
 /** S3's 416 for a part the object does not have names the part asked for and how many there are. */
 async function partNotSatisfiable(ctx: S3Context, versionId: string | undefined, partNumber: number, err: ObjectError): Promise<S3Error> {
   const info = await ctx.deps.layer.getObjectInfo(ctx.bucket, ctx.key, { versionId });
-  return new S3Error("InvalidPartNumber", undefined, { fields: { PartNumberRequested: partNumber, ActualPartCount: Math.max(1, info.parts.length) }, cause: err });
+  return new S3Error("InvalidPartNumber", undefined, {
+    fields: { PartNumberRequested: partNumber, ActualPartCount: Math.max(1, info.parts.length) },
+    cause: err,
+  });
 }
 
 function checksumHeaders(h: Headers, info: ObjectInfo): void {
@@ -41,16 +44,19 @@ async function open(ctx: S3Context): Promise<{ res: GetObjectResult; headers: He
   const versionId = ctx.query.get("versionId") ?? undefined;
   if (versionId !== undefined) validateVersionId(versionId);
   // S3 refuses a Range beside partNumber before it looks at the number itself.
-  if (ctx.query.has("partNumber") && ctx.req.headers.has("range")) throw new S3Error("InvalidRequest", "Cannot specify both Range header and partNumber query parameter");
+  if (ctx.query.has("partNumber") && ctx.req.headers.has("range"))
+    throw new S3Error("InvalidRequest", "Cannot specify both Range header and partNumber query parameter");
   const partNumber = ctx.query.has("partNumber") ? parsePartNumber(ctx.query.get("partNumber")) : undefined;
   const checksumMode = ctx.req.headers.get("x-amz-checksum-mode");
-  if (checksumMode !== null && checksumMode.toUpperCase() !== "ENABLED") throw new S3Error("InvalidRequest", "Value for x-amz-checksum-mode header is invalid.");
+  if (checksumMode !== null && checksumMode.toUpperCase() !== "ENABLED")
+    throw new S3Error("InvalidRequest", "Value for x-amz-checksum-mode header is invalid.");
   const range = partNumber === undefined ? parseRange(ctx.req.headers.get("range")) : undefined;
   let res: GetObjectResult;
   try {
     res = await ctx.deps.layer.getObject(ctx.bucket, ctx.key, { versionId, range, partNumber });
   } catch (err) {
-    if (partNumber !== undefined && err instanceof ObjectError && err.kind === "InvalidPartNumber") throw await partNotSatisfiable(ctx, versionId, partNumber, err);
+    if (partNumber !== undefined && err instanceof ObjectError && err.kind === "InvalidPartNumber")
+      throw await partNotSatisfiable(ctx, versionId, partNumber, err);
     throw err;
   }
   const headers = objectHeaders(res.info, await showVersionHeader(ctx, res.info));

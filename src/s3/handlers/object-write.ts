@@ -42,7 +42,10 @@ export async function copyObject(ctx: S3Context): Promise<Response> {
   const storageClass = storageClassFrom(h);
   const self = src.bucket === ctx.bucket && src.key === ctx.key && src.versionId === undefined;
   if (self && directive === "COPY" && tagDirective === "COPY" && storageClass === undefined) {
-    throw new S3Error("InvalidRequest", "This copy request is illegal because it is trying to copy an object to itself without changing the object's metadata, storage class, website redirect location or encryption attributes.");
+    throw new S3Error(
+      "InvalidRequest",
+      "This copy request is illegal because it is trying to copy an object to itself without changing the object's metadata, storage class, website redirect location or encryption attributes.",
+    );
   }
   await authorizeObject(ctx, "GetObject", src.bucket, src.key, src.versionId !== undefined);
   await ctx.deps.layer.getBucketInfo(src.bucket);

@@ -17,7 +17,17 @@ import { parseTagSet } from "../request-helpers.ts";
 import { showVersionHeader } from "../versioning-state.ts";
 
 /** Form fields stored as the object's headers, as the same request headers of a PUT would be. */
-const HEADER_FIELDS = new Set(["content-type", "cache-control", "content-disposition", "content-encoding", "content-language", "expires", "x-amz-website-redirect-location", "x-amz-storage-class", "x-amz-tagging"]);
+const HEADER_FIELDS = new Set([
+  "content-type",
+  "cache-control",
+  "content-disposition",
+  "content-encoding",
+  "content-language",
+  "expires",
+  "x-amz-website-redirect-location",
+  "x-amz-storage-class",
+  "x-amz-tagging",
+]);
 
 /** Form fields that ask for encryption, object lock or an ACL (the acl field is x-amz-acl). */
 const ASKING = ["x-amz-server-side-encryption", "x-amz-object-lock-", "x-amz-grant-", "acl"];
@@ -88,7 +98,12 @@ export async function postObject(ctx: S3Context): Promise<Response> {
   let stored;
   try {
     const auth = ctx.deps.auth.config;
-    const post = await verifyPostPolicy(fields, form.file.name, { bucket: ctx.bucket }, { region: auth.region, lookup: auth.lookup, maxSkewMs: auth.maxSkewMs });
+    const post = await verifyPostPolicy(
+      fields,
+      form.file.name,
+      { bucket: ctx.bucket },
+      { region: auth.region, lookup: auth.lookup, maxSkewMs: auth.maxSkewMs },
+    );
     validateObjectKey(post.key);
     if (post.accessKey === undefined) await authorizeObject(ctx, "PutObject", ctx.bucket, post.key, false);
     else if (post.accessKey !== ctx.deps.rootAccessKey) throw new S3Error("AccessDenied");
@@ -99,14 +114,23 @@ export async function postObject(ctx: S3Context): Promise<Response> {
     if (tagging !== undefined) userMeta["X-Amz-Tagging"] = taggingField(tagging);
     const storageClass = storageClassFrom(headers);
     const body = await preparePostBody(form.file.stream, fields, post.contentLengthRange);
-    const info = await ctx.deps.layer.putObject(ctx.bucket, post.key, body.stream, { size: body.size, userMeta, storageClass, check: body.check, signal: ctx.req.signal });
+    const info = await ctx.deps.layer.putObject(ctx.bucket, post.key, body.stream, {
+      size: body.size,
+      userMeta,
+      storageClass,
+      check: body.check,
+      signal: ctx.req.signal,
+    });
     stored = { key: post.key, info, checksum: body.checksum() };
   } catch (err) {
     await form.cancel();
     throw err;
   }
   const { key, info, checksum } = stored;
-  const out = new Headers({ etag: `"${info.etag}"`, location: `${ctx.url.protocol}//${ctx.req.headers.get("host") ?? ctx.url.host}/${ctx.bucket}/${encodeURI(key)}` });
+  const out = new Headers({
+    etag: `"${info.etag}"`,
+    location: `${ctx.url.protocol}//${ctx.req.headers.get("host") ?? ctx.url.host}/${ctx.bucket}/${encodeURI(key)}`,
+  });
   if (await showVersionHeader(ctx, info)) out.set("x-amz-version-id", info.versionId);
   if (checksum) out.set(`x-amz-checksum-${checksum.algorithm.toLowerCase()}`, checksum.value);
   const redirect = redirectTarget(fields.get("success_action_redirect") ?? fields.get("redirect"));
@@ -120,7 +144,11 @@ export async function postObject(ctx: S3Context): Promise<Response> {
   // S3 answers 204 to any value but 200 and 201.
   const status = fields.get("success_action_status");
   if (status === "201") {
-    return xmlResponse("PostResponse", { Location: out.get("location"), Bucket: ctx.bucket, Key: key, ETag: `"${info.etag}"` }, { status: 201, headers: out, namespace: false });
+    return xmlResponse(
+      "PostResponse",
+      { Location: out.get("location"), Bucket: ctx.bucket, Key: key, ETag: `"${info.etag}"` },
+      { status: 201, headers: out, namespace: false },
+    );
   }
   return emptyResponse(status === "200" ? 200 : 204, out);
 }

@@ -4,10 +4,25 @@
 
 /** Positive base operators; each negated operator is evaluated as NOT(its positive form). */
 const POSITIVE = [
-  "StringEquals", "StringEqualsIgnoreCase", "StringLike",
-  "NumericEquals", "NumericLessThan", "NumericLessThanEquals", "NumericGreaterThan", "NumericGreaterThanEquals",
-  "DateEquals", "DateLessThan", "DateLessThanEquals", "DateGreaterThan", "DateGreaterThanEquals",
-  "Bool", "BinaryEquals", "IpAddress", "ArnEquals", "ArnLike", "Null",
+  "StringEquals",
+  "StringEqualsIgnoreCase",
+  "StringLike",
+  "NumericEquals",
+  "NumericLessThan",
+  "NumericLessThanEquals",
+  "NumericGreaterThan",
+  "NumericGreaterThanEquals",
+  "DateEquals",
+  "DateLessThan",
+  "DateLessThanEquals",
+  "DateGreaterThan",
+  "DateGreaterThanEquals",
+  "Bool",
+  "BinaryEquals",
+  "IpAddress",
+  "ArnEquals",
+  "ArnLike",
+  "Null",
 ] as const;
 const NEGATED = {
   StringNotEquals: "StringEquals",
@@ -155,25 +170,64 @@ export function matchValue(op: PositiveOperator, request: string, policy: string
   const num = () => [Number(request), Number(policy)] as const;
   const date = () => [parseConditionDate(request), parseConditionDate(policy)] as const;
   switch (op) {
-    case "StringEquals": return request === policy;
-    case "StringEqualsIgnoreCase": return request.toLowerCase() === policy.toLowerCase();
-    case "StringLike": return wildcardMatch(policy, request);
-    case "NumericEquals": { const [a, b] = num(); return a === b; }
-    case "NumericLessThan": { const [a, b] = num(); return a < b; }
-    case "NumericLessThanEquals": { const [a, b] = num(); return a <= b; }
-    case "NumericGreaterThan": { const [a, b] = num(); return a > b; }
-    case "NumericGreaterThanEquals": { const [a, b] = num(); return a >= b; }
-    case "DateEquals": { const [a, b] = date(); return a === b; }
-    case "DateLessThan": { const [a, b] = date(); return a < b; }
-    case "DateLessThanEquals": { const [a, b] = date(); return a <= b; }
-    case "DateGreaterThan": { const [a, b] = date(); return a > b; }
-    case "DateGreaterThanEquals": { const [a, b] = date(); return a >= b; }
-    case "Bool": return request.toLowerCase() === policy.toLowerCase();
-    case "BinaryEquals": return request === policy;
-    case "IpAddress": return ipInCidr(request, policy);
-    case "ArnEquals": return arnMatch(policy, request, false);
-    case "ArnLike": return arnMatch(policy, request, true);
-    case "Null": return false;
+    case "StringEquals":
+      return request === policy;
+    case "StringEqualsIgnoreCase":
+      return request.toLowerCase() === policy.toLowerCase();
+    case "StringLike":
+      return wildcardMatch(policy, request);
+    case "NumericEquals": {
+      const [a, b] = num();
+      return a === b;
+    }
+    case "NumericLessThan": {
+      const [a, b] = num();
+      return a < b;
+    }
+    case "NumericLessThanEquals": {
+      const [a, b] = num();
+      return a <= b;
+    }
+    case "NumericGreaterThan": {
+      const [a, b] = num();
+      return a > b;
+    }
+    case "NumericGreaterThanEquals": {
+      const [a, b] = num();
+      return a >= b;
+    }
+    case "DateEquals": {
+      const [a, b] = date();
+      return a === b;
+    }
+    case "DateLessThan": {
+      const [a, b] = date();
+      return a < b;
+    }
+    case "DateLessThanEquals": {
+      const [a, b] = date();
+      return a <= b;
+    }
+    case "DateGreaterThan": {
+      const [a, b] = date();
+      return a > b;
+    }
+    case "DateGreaterThanEquals": {
+      const [a, b] = date();
+      return a >= b;
+    }
+    case "Bool":
+      return request.toLowerCase() === policy.toLowerCase();
+    case "BinaryEquals":
+      return request === policy;
+    case "IpAddress":
+      return ipInCidr(request, policy);
+    case "ArnEquals":
+      return arnMatch(policy, request, false);
+    case "ArnLike":
+      return arnMatch(policy, request, true);
+    case "Null":
+      return false;
   }
 }
 

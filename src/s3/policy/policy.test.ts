@@ -34,11 +34,38 @@ const PUBLIC_READ = policy(
 const MIXED = policy(
   { Sid: "ReadAll", Effect: "Allow", Principal: "*", Action: "s3:Get*", Resource: `arn:aws:s3:::${B}/*` },
   { Sid: "NoSecrets", Effect: "Deny", Principal: "*", Action: "s3:*", Resource: `arn:aws:s3:::${B}/secret/*` },
-  { Sid: "AliceWrites", Effect: "Allow", Principal: { AWS: "arn:aws:iam::123456789012:user/alice" }, Action: "s3:PutObject", Resource: `arn:aws:s3:::${B}/uploads/${"${aws:username}"}/*` },
+  {
+    Sid: "AliceWrites",
+    Effect: "Allow",
+    Principal: { AWS: "arn:aws:iam::123456789012:user/alice" },
+    Action: "s3:PutObject",
+    Resource: `arn:aws:s3:::${B}/uploads/${"${aws:username}"}/*`,
+  },
   { Sid: "BobAllButDelete", Effect: "Allow", Principal: { AWS: ["bob"] }, NotAction: ["s3:Delete*"], Resource: [`arn:aws:s3:::${B}`, `arn:aws:s3:::${B}/*`] },
-  { Sid: "OnlyFromOffice", Effect: "Deny", Principal: "*", Action: "s3:PutObject", Resource: `arn:aws:s3:::${B}/*`, Condition: { NotIpAddress: { "aws:SourceIp": ["10.0.0.0/8", "2001:db8::/32"] } } },
-  { Sid: "ListWithPrefix", Effect: "Allow", Principal: "*", Action: "s3:ListBucket", Resource: `arn:aws:s3:::${B}`, Condition: { StringLike: { "s3:prefix": ["public/*", ""] } } },
-  { Sid: "TlsOnlyVersions", Effect: "Deny", Principal: "*", Action: "s3:ListBucketVersions", Resource: `arn:aws:s3:::${B}`, Condition: { Bool: { "aws:SecureTransport": "false" } } },
+  {
+    Sid: "OnlyFromOffice",
+    Effect: "Deny",
+    Principal: "*",
+    Action: "s3:PutObject",
+    Resource: `arn:aws:s3:::${B}/*`,
+    Condition: { NotIpAddress: { "aws:SourceIp": ["10.0.0.0/8", "2001:db8::/32"] } },
+  },
+  {
+    Sid: "ListWithPrefix",
+    Effect: "Allow",
+    Principal: "*",
+    Action: "s3:ListBucket",
+    Resource: `arn:aws:s3:::${B}`,
+    Condition: { StringLike: { "s3:prefix": ["public/*", ""] } },
+  },
+  {
+    Sid: "TlsOnlyVersions",
+    Effect: "Deny",
+    Principal: "*",
+    Action: "s3:ListBucketVersions",
+    Resource: `arn:aws:s3:::${B}`,
+    Condition: { Bool: { "aws:SecureTransport": "false" } },
+  },
   { Sid: "NotThisKey", Effect: "Allow", Principal: { AWS: "carol" }, Action: "s3:DeleteObject", NotResource: `arn:aws:s3:::${B}/keep/*` },
 );
 
@@ -59,22 +86,66 @@ const MIXED_ROWS: Row[] = [
   ["deny also covers named principals", { principal: "bob", action: "s3:GetObject", resource: obj("secret/x") }, "deny"],
   ["resource wildcard does not match the bucket itself", { principal: "*", action: "s3:GetObject", resource: resourceArn(B) }, "default"],
   ["resources are case-sensitive", { principal: "*", action: "s3:GetObject", resource: obj("SECRET/x") }, "allow"],
-  ["policy variable ${aws:username} resolves", { principal: "alice", action: "s3:PutObject", resource: obj("uploads/alice/f"), conditions: { ...office, "aws:username": ["alice"] } }, "allow"],
-  ["policy variable: someone else's folder", { principal: "alice", action: "s3:PutObject", resource: obj("uploads/bob/f"), conditions: { ...office, "aws:username": ["alice"] } }, "default"],
-  ["policy variable: unresolved matches nothing", { principal: "alice", action: "s3:PutObject", resource: obj("uploads/alice/f"), conditions: office }, "default"],
-  ["NotIpAddress deny: outside the office", { principal: "alice", action: "s3:PutObject", resource: obj("uploads/alice/f"), conditions: { "aws:SourceIp": ["192.0.2.1"], "aws:username": ["alice"] } }, "deny"],
-  ["NotIpAddress deny: IPv6 inside the office block", { principal: "bob", action: "s3:PutObject", resource: obj("x"), conditions: { "aws:SourceIp": ["2001:db8::1"] } }, "allow"],
+  [
+    "policy variable ${aws:username} resolves",
+    { principal: "alice", action: "s3:PutObject", resource: obj("uploads/alice/f"), conditions: { ...office, "aws:username": ["alice"] } },
+    "allow",
+  ],
+  [
+    "policy variable: someone else's folder",
+    { principal: "alice", action: "s3:PutObject", resource: obj("uploads/bob/f"), conditions: { ...office, "aws:username": ["alice"] } },
+    "default",
+  ],
+  [
+    "policy variable: unresolved matches nothing",
+    { principal: "alice", action: "s3:PutObject", resource: obj("uploads/alice/f"), conditions: office },
+    "default",
+  ],
+  [
+    "NotIpAddress deny: outside the office",
+    { principal: "alice", action: "s3:PutObject", resource: obj("uploads/alice/f"), conditions: { "aws:SourceIp": ["192.0.2.1"], "aws:username": ["alice"] } },
+    "deny",
+  ],
+  [
+    "NotIpAddress deny: IPv6 inside the office block",
+    { principal: "bob", action: "s3:PutObject", resource: obj("x"), conditions: { "aws:SourceIp": ["2001:db8::1"] } },
+    "allow",
+  ],
   ["NotIpAddress with the key absent denies (negated operator)", { principal: "bob", action: "s3:PutObject", resource: obj("x") }, "deny"],
   ["NotAction: bob may do anything but delete", { principal: "bob", action: "s3:PutObjectTagging", resource: obj("x") }, "allow"],
   ["NotAction: bob may not delete", { principal: "bob", action: "s3:DeleteObject", resource: obj("x") }, "default"],
   ["anonymous does not match a named principal", { principal: "*", action: "s3:PutObjectTagging", resource: obj("x") }, "default"],
-  ["StringLike on s3:prefix: allowed prefix", { principal: "*", action: "s3:ListBucket", resource: resourceArn(B), conditions: { "s3:prefix": ["public/2024/"] } }, "allow"],
-  ["StringLike on s3:prefix: empty prefix listed explicitly", { principal: "*", action: "s3:ListBucket", resource: resourceArn(B), conditions: { "s3:prefix": [""] } }, "allow"],
-  ["StringLike on s3:prefix: other prefix", { principal: "*", action: "s3:ListBucket", resource: resourceArn(B), conditions: { "s3:prefix": ["private/"] } }, "default"],
+  [
+    "StringLike on s3:prefix: allowed prefix",
+    { principal: "*", action: "s3:ListBucket", resource: resourceArn(B), conditions: { "s3:prefix": ["public/2024/"] } },
+    "allow",
+  ],
+  [
+    "StringLike on s3:prefix: empty prefix listed explicitly",
+    { principal: "*", action: "s3:ListBucket", resource: resourceArn(B), conditions: { "s3:prefix": [""] } },
+    "allow",
+  ],
+  [
+    "StringLike on s3:prefix: other prefix",
+    { principal: "*", action: "s3:ListBucket", resource: resourceArn(B), conditions: { "s3:prefix": ["private/"] } },
+    "default",
+  ],
   ["StringLike with the key absent does not match", { principal: "*", action: "s3:ListBucket", resource: resourceArn(B) }, "default"],
-  ["condition key names are case-insensitive", { principal: "*", action: "s3:ListBucket", resource: resourceArn(B), conditions: { "S3:Prefix": ["public/x"] } }, "allow"],
-  ["Bool deny over plain HTTP", { principal: "bob", action: "s3:ListBucketVersions", resource: resourceArn(B), conditions: { "aws:SecureTransport": ["false"] } }, "deny"],
-  ["Bool: over TLS the deny does not apply", { principal: "bob", action: "s3:ListBucketVersions", resource: resourceArn(B), conditions: { "aws:SecureTransport": ["true"] } }, "allow"],
+  [
+    "condition key names are case-insensitive",
+    { principal: "*", action: "s3:ListBucket", resource: resourceArn(B), conditions: { "S3:Prefix": ["public/x"] } },
+    "allow",
+  ],
+  [
+    "Bool deny over plain HTTP",
+    { principal: "bob", action: "s3:ListBucketVersions", resource: resourceArn(B), conditions: { "aws:SecureTransport": ["false"] } },
+    "deny",
+  ],
+  [
+    "Bool: over TLS the deny does not apply",
+    { principal: "bob", action: "s3:ListBucketVersions", resource: resourceArn(B), conditions: { "aws:SecureTransport": ["true"] } },
+    "allow",
+  ],
   ["NotResource: carol may delete outside keep/", { principal: "carol", action: "s3:DeleteObject", resource: obj("tmp/x") }, "allow"],
   ["NotResource: carol may not delete in keep/", { principal: "carol", action: "s3:DeleteObject", resource: obj("keep/x") }, "default"],
 ];
@@ -120,29 +191,52 @@ describe("evaluate", () => {
 
 describe("condition operators", () => {
   const clause = (raw: string, key: string, values: string[]): ConditionClause => {
-    const p = parsePolicy(JSON.stringify({ Statement: { Effect: "Allow", Principal: "*", Action: "s3:*", Resource: "arn:aws:s3:::b", Condition: { [raw]: { [key]: values } } } }));
+    const p = parsePolicy(
+      JSON.stringify({ Statement: { Effect: "Allow", Principal: "*", Action: "s3:*", Resource: "arn:aws:s3:::b", Condition: { [raw]: { [key]: values } } } }),
+    );
     return p.statements[0].conditions[0];
   };
   const ev = (raw: string, values: string[], req: string[] | undefined) => evaluateClause(clause(raw, "k", values), req ? { k: req } : {});
 
   test.each([
-    ["StringEquals", ["a"], ["a"], true], ["StringEquals", ["a"], ["A"], false], ["StringEquals", ["a"], undefined, false],
-    ["StringNotEquals", ["a", "b"], ["c"], true], ["StringNotEquals", ["a", "b"], ["b"], false], ["StringNotEquals", ["a"], undefined, true],
-    ["StringEqualsIgnoreCase", ["abc"], ["ABC"], true], ["StringNotEqualsIgnoreCase", ["abc"], ["ABC"], false],
-    ["StringLike", ["a*c?"], ["abbbcd"], true], ["StringLike", ["a*c?"], ["abc"], false], ["StringNotLike", ["x*"], ["abc"], true],
-    ["StringEqualsIfExists", ["a"], undefined, true], ["StringEqualsIfExists", ["a"], ["b"], false],
-    ["NumericLessThan", ["10"], ["9"], true], ["NumericLessThan", ["10"], ["10"], false], ["NumericLessThanEquals", ["10"], ["10"], true],
-    ["NumericGreaterThan", ["10"], ["11"], true], ["NumericGreaterThanEquals", ["10"], ["9"], false], ["NumericEquals", ["1000"], ["1e3"], true],
-    ["NumericNotEquals", ["5"], ["5"], false], ["NumericEquals", ["5"], ["five"], false],
-    ["DateLessThan", ["2024-01-01T00:00:00Z"], ["2023-12-31T23:59:59Z"], true], ["DateGreaterThan", ["2024-01-01T00:00:00Z"], ["1704067201"], true],
-    ["DateEquals", ["2024-01-01T00:00:00Z"], ["1704067200"], true], ["DateNotEquals", ["2024-01-01T00:00:00Z"], ["1704067200"], false],
-    ["Bool", ["true"], ["TRUE"], true], ["Bool", ["true"], ["false"], false],
-    ["IpAddress", ["192.168.0.0/16"], ["192.168.44.1"], true], ["IpAddress", ["192.168.0.0/16"], ["192.169.0.1"], false],
-    ["IpAddress", ["203.0.113.5"], ["203.0.113.5"], true], ["IpAddress", ["10.0.0.0/8"], ["::ffff:10.9.8.7"], true],
+    ["StringEquals", ["a"], ["a"], true],
+    ["StringEquals", ["a"], ["A"], false],
+    ["StringEquals", ["a"], undefined, false],
+    ["StringNotEquals", ["a", "b"], ["c"], true],
+    ["StringNotEquals", ["a", "b"], ["b"], false],
+    ["StringNotEquals", ["a"], undefined, true],
+    ["StringEqualsIgnoreCase", ["abc"], ["ABC"], true],
+    ["StringNotEqualsIgnoreCase", ["abc"], ["ABC"], false],
+    ["StringLike", ["a*c?"], ["abbbcd"], true],
+    ["StringLike", ["a*c?"], ["abc"], false],
+    ["StringNotLike", ["x*"], ["abc"], true],
+    ["StringEqualsIfExists", ["a"], undefined, true],
+    ["StringEqualsIfExists", ["a"], ["b"], false],
+    ["NumericLessThan", ["10"], ["9"], true],
+    ["NumericLessThan", ["10"], ["10"], false],
+    ["NumericLessThanEquals", ["10"], ["10"], true],
+    ["NumericGreaterThan", ["10"], ["11"], true],
+    ["NumericGreaterThanEquals", ["10"], ["9"], false],
+    ["NumericEquals", ["1000"], ["1e3"], true],
+    ["NumericNotEquals", ["5"], ["5"], false],
+    ["NumericEquals", ["5"], ["five"], false],
+    ["DateLessThan", ["2024-01-01T00:00:00Z"], ["2023-12-31T23:59:59Z"], true],
+    ["DateGreaterThan", ["2024-01-01T00:00:00Z"], ["1704067201"], true],
+    ["DateEquals", ["2024-01-01T00:00:00Z"], ["1704067200"], true],
+    ["DateNotEquals", ["2024-01-01T00:00:00Z"], ["1704067200"], false],
+    ["Bool", ["true"], ["TRUE"], true],
+    ["Bool", ["true"], ["false"], false],
+    ["IpAddress", ["192.168.0.0/16"], ["192.168.44.1"], true],
+    ["IpAddress", ["192.168.0.0/16"], ["192.169.0.1"], false],
+    ["IpAddress", ["203.0.113.5"], ["203.0.113.5"], true],
+    ["IpAddress", ["10.0.0.0/8"], ["::ffff:10.9.8.7"], true],
     ["NotIpAddress", ["10.0.0.0/8"], ["11.0.0.1"], true],
-    ["ArnLike", ["arn:aws:iam::*:user/a*"], ["arn:aws:iam::123:user/alice"], true], ["ArnEquals", ["arn:aws:iam::1:user/a"], ["arn:aws:iam::1:user/b"], false],
+    ["ArnLike", ["arn:aws:iam::*:user/a*"], ["arn:aws:iam::123:user/alice"], true],
+    ["ArnEquals", ["arn:aws:iam::1:user/a"], ["arn:aws:iam::1:user/b"], false],
     ["ArnNotLike", ["arn:aws:s3:::x*"], ["arn:aws:s3:::y"], true],
-    ["Null", ["true"], undefined, true], ["Null", ["true"], ["v"], false], ["Null", ["false"], ["v"], true],
+    ["Null", ["true"], undefined, true],
+    ["Null", ["true"], ["v"], false],
+    ["Null", ["false"], ["v"], true],
     ["BinaryEquals", ["QmluYXJ5"], ["QmluYXJ5"], true],
   ] as [string, string[], string[] | undefined, boolean][])("%s %j vs %j → %s", (raw, values, req, want) => {
     expect(ev(raw, values, req)).toBe(want);
@@ -204,7 +298,16 @@ describe("parsePolicy validation", () => {
     ["bad number", { Statement: [{ ...ok, Condition: { NumericLessThan: { "s3:max-keys": "ten" } } }] }, /number/],
     ["bad date", { Statement: [{ ...ok, Condition: { DateLessThan: { "aws:CurrentTime": "soon" } } }] }, /date/],
     ["object condition values", { Statement: [{ ...ok, Condition: { StringEquals: { k: { a: 1 } } } }] }, /string, number or boolean/],
-    ["duplicate Sid", { Statement: [{ ...ok, Sid: "a" }, { ...ok, Sid: "a" }] }, /unique/],
+    [
+      "duplicate Sid",
+      {
+        Statement: [
+          { ...ok, Sid: "a" },
+          { ...ok, Sid: "a" },
+        ],
+      },
+      /unique/,
+    ],
     ["unknown statement field", { Statement: [{ ...ok, Principals: "*" }] }, /Unknown field/],
   ])("%s → MalformedPolicy", (_, doc, message) => {
     expect(malformed(doc)).toMatch(message);

@@ -111,7 +111,11 @@ function actionApplies(kind: "object" | "bucket", resources: string[]): boolean 
 
 function checkActionsApply(actions: string[], resources: string[]): void {
   for (const pattern of actions) {
-    const kinds = new Set(Object.entries(S3_ACTIONS).filter(([a]) => wildcardMatch(pattern, a, true)).map(([, k]) => k));
+    const kinds = new Set(
+      Object.entries(S3_ACTIONS)
+        .filter(([a]) => wildcardMatch(pattern, a, true))
+        .map(([, k]) => k),
+    );
     if (![...kinds].some((k) => actionApplies(k, resources))) {
       throw malformed(`Action "${pattern}" does not apply to any resource in the statement.`);
     }
@@ -133,7 +137,14 @@ function parseStatement(s: unknown, bucket: string | undefined): PolicyStatement
   const [resources, notResources] = pick(s, "Resource", "NotResource", (v, f) => stringList(v, f).map((r) => validateResource(r, bucket)));
   if (actions && resources) checkActionsApply(actions, resources);
   return {
-    sid: s.Sid as string | undefined, effect: s.Effect, principals, notPrincipals, actions, notActions, resources, notResources,
+    sid: s.Sid as string | undefined,
+    effect: s.Effect,
+    principals,
+    notPrincipals,
+    actions,
+    notActions,
+    resources,
+    notResources,
     conditions: parseConditions(s.Condition),
   };
 }
