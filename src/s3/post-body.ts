@@ -5,7 +5,6 @@
 import type { BodyCheck } from "../object/index.ts";
 import {
   CHECKSUM_ALGORITHMS,
-  checksumHeaderName,
   createChecksummer,
   decodeChecksum,
   encodeMinioChecksums,
@@ -15,6 +14,7 @@ import {
   type Checksummer,
 } from "../util/index.ts";
 import { S3Error } from "./errors.ts";
+import { contentMd5, headerChecksum } from "./request-body.ts";
 
 /** S3's limit on one POST upload. */
 export const MAX_POST_OBJECT_SIZE = 5 * 1024 ** 3;
@@ -38,25 +38,16 @@ interface ChecksumField {
 
 /** The x-amz-checksum-<algo> field (at most one), or the algorithm alone. */
 function checksumField(fields: ReadonlyMap<string, string>): ChecksumField | undefined {
-  const sent = CHECKSUM_ALGORITHMS.filter((a) => fields.has(checksumHeaderName(a)));
-  if (sent.length > 1) throw new S3Error("InvalidRequest", "Expecting a single x-amz-checksum- header. Multiple checksum Types are not allowed.");
+  const sent = headerChecksum(fields);
   const named = fields.get("x-amz-checksum-algorithm");
   const algorithm = named === undefined ? undefined : parseChecksumAlgorithm(named);
-  if (named !== undefined && (!algorithm || (sent[0] && sent[0] !== algorithm))) {
+  if (named !== undefined && (!algorithm || (sent && sent.algorithm !== algorithm))) {
     throw new S3Error("InvalidRequest", `Checksum algorithm "${named}" does not match the checksum sent, or is not one of ${CHECKSUM_ALGORITHMS.join(", ")}.`);
   }
-  if (!sent[0]) return algorithm && { algorithm };
-  const expected = decodeChecksum(sent[0], fields.get(checksumHeaderName(sent[0]))!);
-  if (!expected) throw new S3Error("InvalidRequest", `Value for x-amz-checksum-${sent[0].toLowerCase()} is invalid.`);
-  return { algorithm: sent[0], expected };
-}
-
-function contentMd5(fields: ReadonlyMap<string, string>): Buffer | undefined {
-  const v = fields.get("content-md5")?.trim();
-  if (v === undefined) return undefined;
-  const raw = /^[A-Za-z0-9+/]{22}==$/.test(v) ? Buffer.from(v, "base64") : undefined;
-  if (raw?.length !== 16) throw new S3Error("InvalidDigest");
-  return raw;
+  if (!sent) return algorithm && { algorithm };
+  const expected = decodeChecksum(sent.algorithm, sent.value);
+  if (!expected) throw new S3Error("InvalidRequest", `Value for x-amz-checksum-${sent.algorithm.toLowerCase()} is invalid.`);
+  return { algorithm: sent.algorithm, expected };
 }
 
 /** Counts, bounds and checksums the file's bytes; a size outside the range fails the stream. */
@@ -127,7 +118,7 @@ export async function preparePostBody(
   const { stream, size } = await measureAhead(measured(file, range?.min ?? 0, max, checksummer));
   let computed: { algorithm: ChecksumAlgorithm; value: string } | undefined;
   const check: BodyCheck = ({ md5: got }) => {
-    if (md5 && !md5.equals(Buffer.from(got))) throw new S3Error("BadDigest");
+    if (md5 && !Buffer.from(md5).equals(Buffer.from(got))) throw new S3Error("BadDigest");
     if (!sum || !checksummer) return {};
     const raw = checksummer.digest();
     if (sum.expected && !Buffer.from(raw).equals(Buffer.from(sum.expected))) {

@@ -23,11 +23,16 @@ export interface PreparedBody {
   checksum(): { algorithm: ChecksumAlgorithm; value: string } | undefined;
 }
 
-/** The x-amz-checksum-<algo> header sent with the request, if any (at most one). */
-export function headerChecksum(headers: Headers): { algorithm: ChecksumAlgorithm; value: string } | undefined {
+/** Where request values are read from: the headers, or the fields of a POST form. */
+export interface RequestFields {
+  get(name: string): string | null | undefined;
+}
+
+/** The x-amz-checksum-<algo> header (or POST field) sent with the request, if any (at most one). */
+export function headerChecksum(headers: RequestFields): { algorithm: ChecksumAlgorithm; value: string } | undefined {
   const found = CHECKSUM_ALGORITHMS.flatMap((a) => {
     const v = headers.get(checksumHeaderName(a));
-    return v === null ? [] : [{ algorithm: a, value: v }];
+    return v === null || v === undefined ? [] : [{ algorithm: a, value: v }];
   });
   if (found.length > 1) throw new S3Error("InvalidRequest", "Expecting a single x-amz-checksum- header. Multiple checksum Types are not allowed.");
   return found[0];
@@ -44,9 +49,10 @@ export function declaredSize(ctx: S3Context, max: number): number {
   return size;
 }
 
-function contentMd5(headers: Headers): Uint8Array | undefined {
+/** The Content-MD5 header (or POST field) as 16 bytes; malformed is InvalidDigest. */
+export function contentMd5(headers: RequestFields): Uint8Array | undefined {
   const v = headers.get("content-md5");
-  if (v === null) return undefined;
+  if (v === null || v === undefined) return undefined;
   const raw = /^[A-Za-z0-9+/]{22}==$/.test(v.trim()) ? Buffer.from(v.trim(), "base64") : undefined;
   if (raw?.length !== 16) throw new S3Error("InvalidDigest");
   return raw;
