@@ -3,15 +3,14 @@
 // replacing metadata, listing, presigned GET (with a response override) and PUT, a wrong secret.
 import { afterAll, beforeAll, expect, setDefaultTimeout, test } from "bun:test";
 import { join } from "node:path";
-import { cleanEnv, describeWithTool, findTool, runOk } from "../support/cli.ts";
+import { cleanEnv, describeWithTool, findBoto3Python, runOk } from "../support/cli.ts";
 import { ROOT_PASSWORD, ROOT_USER, startServer, type ServerProcess } from "../support/server-process.ts";
 import { TempDirs } from "../support/temp-dirs.ts";
 
 setDefaultTimeout(120_000);
-const PYTHON = findTool(["/usr/bin/python3"]);
-const HAS_BOTO3 = PYTHON !== null && Bun.spawnSync([PYTHON, "-c", "import boto3"], { env: cleanEnv("/tmp") }).exitCode === 0;
+const PYTHON = findBoto3Python();
 
-describeWithTool("boto3 SigV2", HAS_BOTO3 ? PYTHON : null, () => {
+describeWithTool("boto3 SigV2", PYTHON, () => {
   const temp = new TempDirs();
   let server: ServerProcess;
   beforeAll(async () => {

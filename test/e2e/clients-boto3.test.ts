@@ -4,16 +4,15 @@
 import { afterAll, beforeAll, expect, setDefaultTimeout, test } from "bun:test";
 import { join } from "node:path";
 import { writeFileSync } from "node:fs";
-import { cleanEnv, describeWithTool, findTool, randomData, runOk, sha256 } from "../support/cli.ts";
+import { cleanEnv, describeWithTool, findBoto3Python, randomData, runOk, sha256 } from "../support/cli.ts";
 import { ROOT_PASSWORD, ROOT_USER, startServer, type ServerProcess } from "../support/server-process.ts";
 import { TempDirs } from "../support/temp-dirs.ts";
 
 setDefaultTimeout(120_000);
-const PYTHON = findTool(["/usr/bin/python3"]);
-const HAS_BOTO3 = PYTHON !== null && Bun.spawnSync([PYTHON, "-c", "import boto3"], { env: cleanEnv("/tmp") }).exitCode === 0;
+const PYTHON = findBoto3Python();
 const MiB = 1024 * 1024;
 
-describeWithTool("boto3", HAS_BOTO3 ? PYTHON : null, () => {
+describeWithTool("boto3", PYTHON, () => {
   const temp = new TempDirs();
   let server: ServerProcess;
   beforeAll(async () => {

@@ -51,6 +51,12 @@ export function cleanEnv(home: string, extra: Record<string, string> = {}): Reco
   };
 }
 
+/** Debian's python3 when it can import boto3 (what the boto3 suites drive), else null. */
+export function findBoto3Python(): string | null {
+  const python = findTool(["/usr/bin/python3"]);
+  return python !== null && Bun.spawnSync([python, "-c", "import boto3"], { env: cleanEnv("/tmp") }).exitCode === 0 ? python : null;
+}
+
 /** Runs a command to completion, its stdin from a file when given. */
 export async function run(cmd: string[], env: Record<string, string>, cwd?: string, stdinFile?: string): Promise<RunResult> {
   const proc = Bun.spawn(cmd, { env, cwd, stdin: stdinFile ? Bun.file(stdinFile) : "ignore", stdout: "pipe", stderr: "pipe" });
