@@ -50,11 +50,31 @@ async function readStates(drives: (Drive | null)[], openErrors: readonly unknown
   });
 }
 
+export interface LoadFormatOptions {
+  /** Deployment id of pool 1, which every later pool must share. */
+  deploymentId?: string;
+  poolIndex: number;
+  /**
+   * Whether this process may format a brand-new pool (default true). In a cluster only the
+   * server holding the pool's first drive does, so two servers never write two deployments;
+   * the others get a FormatPending error and retry.
+   */
+  mayCreate?: boolean;
+  /** Whether this process may format the replaced (empty) drive at `driveIndex` (default: all). A server formats only its own drives. */
+  mayFormat?: (driveIndex: number) => boolean;
+}
+
 /** Formats the pool (fresh) or validates and completes an existing format. */
-export async function loadPoolFormat(pool: PoolDrives, opts: { deploymentId?: string; poolIndex: number }): Promise<PoolFormat> {
+export async function loadPoolFormat(pool: PoolDrives, opts: LoadFormatOptions): Promise<PoolFormat> {
   const states = await readStates(pool.drives, pool.openErrors);
   const formatted = states.flatMap((s, i) => (s.kind === "ok" ? [{ i, f: s.format }] : []));
-  if (formatted.length === 0) return createPoolFormat(pool, states, opts);
+  if (formatted.length === 0) {
+    if (opts.mayCreate === false) {
+      const where = pool.drives[0]?.endpoint ?? "the first drive";
+      throw new ObjectError("FormatPending", `Pool ${opts.poolIndex + 1} is not formatted yet: waiting for the server of "${where}" to format it`);
+    }
+    return createPoolFormat(pool, states, opts);
+  }
   const ids = new Map<string, number>();
   for (const { f } of formatted) ids.set(f.id, (ids.get(f.id) ?? 0) + 1);
   const [refId] = [...ids.entries()].sort((a, b) => b[1] - a[1])[0];
@@ -80,6 +100,11 @@ export async function loadPoolFormat(pool: PoolDrives, opts: { deploymentId?: st
     pool.sets.flatMap((set, si) =>
       set.map(async (idx, pos) => {
         if (states[idx].kind !== "unformatted") return;
+        if (opts.mayFormat && !opts.mayFormat(idx)) {
+          // Another server formats its own replaced drive; until then it is offline here.
+          sets[si][pos] = null;
+          return;
+        }
         const f: FormatV3 = { ...ref, xl: { ...ref.xl, this: ref.xl.sets[si][pos] } };
         await writeFormat(pool.drives[idx]!, f);
         freshDrives.push({ set: si, position: pos });
@@ -107,12 +132,13 @@ function checkPosition(pool: PoolDrives, ref: FormatV3, f: FormatV3, driveIndex:
   throw new ObjectError("InvalidArgument", `Drive "${where}" (id ${f.xl.this}) is not part of this deployment's layout`);
 }
 
-async function createPoolFormat(pool: PoolDrives, states: DriveState[], opts: { deploymentId?: string; poolIndex: number }): Promise<PoolFormat> {
+async function createPoolFormat(pool: PoolDrives, states: DriveState[], opts: LoadFormatOptions): Promise<PoolFormat> {
   const offline = states.filter((s) => s.kind === "offline").length;
   if (offline > 0) {
     const first = states.find((s) => s.kind === "offline") as { error: unknown };
     throw new ObjectError(
-      "InvalidArgument",
+      // In a cluster the other servers may still be starting: the caller waits and retries.
+      opts.mayCreate === undefined ? "InvalidArgument" : "FormatPending",
       `Cannot format a new deployment while ${offline} drive(s) are unusable (first: ${first.error instanceof Error ? first.error.message : String(first.error)})`,
     );
   }

@@ -21,7 +21,7 @@ export type * from "./storage-info.ts";
 export * from "./placement.ts";
 export { ObjectStore, type ObjectStoreConfig } from "./store/object-store.ts";
 export type { ErasureSet } from "./set/erasure-set.ts";
-export { loadPoolFormat, type PoolDrives, type PoolFormat } from "./format.ts";
+export { loadPoolFormat, type LoadFormatOptions, type PoolDrives, type PoolFormat } from "./format.ts";
 export { LocalLocker, type NamespaceLocker } from "./ns-lock.ts";
 export type { SetSettings } from "./set/context.ts";
 export type { HealAllOptions, HealAllResult } from "./store/heal.ts";

@@ -51,6 +51,8 @@ export type ObjectErrorKind =
   | "LimitExceeded"
   /** A lock or a drive did not answer in time; the client may retry. */
   | "OperationTimedOut"
+  /** A cluster's drives are not formatted yet, or not all reachable to format them: start-up waits and retries. */
+  | "FormatPending"
   /** The request was cancelled by the client (disconnect); nothing was committed. */
   | "Aborted";
 

@@ -8,6 +8,7 @@ import { parseXml } from "./xml.ts";
 // so the loop below always covers every kind.
 const ALL_KINDS: Record<ObjectErrorKind, true> = {
   NoSuchBucket: true,
+  FormatPending: true,
   BucketAlreadyOwnedByYou: true,
   BucketNotEmpty: true,
   InvalidBucketName: true,

@@ -192,6 +192,9 @@ function codeForKind(kind: ObjectErrorKind): { code: S3ErrorCode; message?: stri
       return { code: "SlowDown", message: "The operation timed out waiting for a lock or a drive; please retry." };
     case "Aborted":
       return { code: "ClientDisconnected" };
+    // A cluster still waiting for its drives: MinIO's retryable 503.
+    case "FormatPending":
+      return { code: "XMinioServerNotInitialized" };
     default: {
       const unhandled: never = kind;
       throw new Error(`Unmapped ObjectError kind "${String(unhandled)}"`);
