@@ -406,3 +406,14 @@ describe("storage classes", () => {
     expect(err.message).toContain(message);
   });
 });
+
+test("heal scanner pace: a default rate, BUNKER_SCANNER_* overrides, MINIO_HEAL_BITROTSCAN=on means a deep check every cycle", () => {
+  expect(server(["server", "/data"]).scanner).toEqual({ objectsPerSecond: 100, deepEvery: 0 });
+  expect(server(["server", "/data"], { BUNKER_SCANNER_OBJECTS_PER_SECOND: "0", BUNKER_SCANNER_DEEP_EVERY: "5" }).scanner).toEqual({
+    objectsPerSecond: 0,
+    deepEvery: 5,
+  });
+  expect(server(["server", "/data"], { MINIO_HEAL_BITROTSCAN: "on" }).scanner.deepEvery).toBe(1);
+  expect(errorOf(() => server(["server", "/data"], { BUNKER_SCANNER_OBJECTS_PER_SECOND: "fast" })).message).toContain("BUNKER_SCANNER_OBJECTS_PER_SECOND");
+  expect(errorOf(() => server(["server", "/data"], { MINIO_HEAL_BITROTSCAN: "maybe" })).message).toContain("MINIO_HEAL_BITROTSCAN");
+});

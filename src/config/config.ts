@@ -79,6 +79,8 @@ export interface ServerConfig {
   browser: boolean;
   /** How long a shutdown waits for in-flight requests (--shutdown-timeout, Go duration; MinIO's default 5 s). */
   shutdownTimeoutMs: number;
+  /** The background heal scanner: objects checked per second (BUNKER_SCANNER_OBJECTS_PER_SECOND, 0 = off) and a bitrot (deep) check every Nth cycle (BUNKER_SCANNER_DEEP_EVERY; MINIO_HEAL_BITROTSCAN=on means every cycle). */
+  scanner: { objectsPerSecond: number; deepEvery: number };
   /** Windows service name when started by the Service Control Manager (BUNKER_SERVICE_NAME, set by install.ps1); "" otherwise. */
   windowsService: string;
   /** Non-fatal problems to print at startup (ignored flags, deprecated variables). */
@@ -194,8 +196,28 @@ function buildServerConfig(b: BuildInput): ServerConfig {
     browser,
     shutdownTimeoutMs: goDurationMs(flags.get("shutdown-timeout") ?? "5s"),
     windowsService: env.BUNKER_SERVICE_NAME ?? "",
+    scanner: Object.freeze(scannerOf(env)),
     warnings: Object.freeze(warnings),
   };
+}
+
+/** Scanner pace: a modest default rate so a large namespace is walked in the background without crowding requests. */
+function scannerOf(env: Env): { objectsPerSecond: number; deepEvery: number } {
+  const count = (name: string, fallback: number): number => {
+    const raw = env[name];
+    if (raw === undefined || raw === "") return fallback;
+    const n = Number(raw);
+    if (!Number.isInteger(n) || n < 0) throw new ConfigError("InvalidEnv", `Invalid ${name} "${raw}": use a whole number of 0 or more`);
+    return n;
+  };
+  const bitrot = env.MINIO_HEAL_BITROTSCAN;
+  let deepEvery = count("BUNKER_SCANNER_DEEP_EVERY", 0);
+  if (bitrot !== undefined && bitrot !== "" && env.BUNKER_SCANNER_DEEP_EVERY === undefined) {
+    const b = parseBool(bitrot);
+    if (b === undefined) throw new ConfigError("InvalidEnv", `Invalid MINIO_HEAL_BITROTSCAN "${bitrot}": use on or off`);
+    deepEvery = b ? 1 : 0;
+  }
+  return { objectsPerSecond: count("BUNKER_SCANNER_OBJECTS_PER_SECOND", 100), deepEvery };
 }
 
 const info = (command: InfoConfig["command"], programName: string, text: string, exitCode: number): InfoConfig =>

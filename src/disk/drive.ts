@@ -85,6 +85,13 @@ export interface Drive {
   /** Where the drive lives, e.g. "/mnt/disk1" or "http://node2:9000/mnt/disk1". */
   readonly endpoint: string;
 
+  /**
+   * Whether the drive is reachable as far as is known without asking it (a remote drive whose
+   * server stopped answering health pings says false). Absent means "assume so". A hint for
+   * placement and parity, never a substitute for a call's own result.
+   */
+  isOnline?(): boolean;
+
   /** Capacity and identity; also a cheap liveness probe. */
   info(): Promise<DriveInfo>;
 

@@ -13,6 +13,9 @@
 //                       every object: ObjectStore.healAll → store/heal.ts → ErasureSet.heal
 //   buckets           ObjectStore.makeBucket / deleteBucket … → store/buckets.ts, store/bucket-meta-store.ts
 //   storage view      ObjectStore.storageInfo → store/storage.ts (drives, set quorums, healing)
+//   pools             every call picks its pool first: store/pool-placement.ts (existing key → its pool,
+//                       new key → weighted by free space), store/pools.ts (key → set per pool);
+//                       decommission: store/pool-decommission.ts → store/decommission.ts, state in store/pool-state.ts
 // Shared by both folders: quorum.ts (quorum arithmetic), placement.ts (key → set, parity),
 // object-info.ts (FileInfo → ObjectInfo), preconditions.ts, ns-lock.ts, format.ts.
 export * from "./object-error.ts";
@@ -22,10 +25,16 @@ export * from "./placement.ts";
 export { ObjectStore, type ObjectStoreConfig } from "./store/object-store.ts";
 export type { ErasureSet } from "./set/erasure-set.ts";
 export { loadPoolFormat, type LoadFormatOptions, type PoolDrives, type PoolFormat } from "./format.ts";
-export { LocalLocker, type NamespaceLocker } from "./ns-lock.ts";
+export { LocalLocker, type NamespaceLocker, type Release } from "./ns-lock.ts";
 export type { SetSettings } from "./set/context.ts";
 export type { HealAllOptions, HealAllResult } from "./store/heal.ts";
+export type { PlacementView } from "./store/pool-placement.ts";
+export type { PoolDecommission, PoolStatus } from "./store/pool-state.ts";
+export type { DecommissionStatus } from "./store/pool-decommission.ts";
+export { HealScanner, type CycleResult, type ScannerOptions, type ScannerStats } from "./store/scanner.ts";
+export { MRF_DIR, type MrfConfig, type MrfEntry } from "./store/mrf.ts";
 export { checkPreconditions, etagMatches } from "./preconditions.ts";
 export { MIN_PART_SIZE, multipartEtag } from "./set/complete.ts";
 /** What a drive reports of itself, for admin/ (which does not reach below object/). */
 export type { DriveInfo } from "../disk/index.ts";
+export { writeQuorum } from "./quorum.ts";

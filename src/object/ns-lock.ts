@@ -3,7 +3,16 @@
 // readers, so a stream of GETs cannot starve a PUT.
 import { ObjectError } from "./object-error.ts";
 
-export type Release = () => void;
+/**
+ * Ends a hold. `lost` (distributed locks only) fires when the lock could no longer be kept
+ * (its lease lost quorum): from then on another node may hold it, so nothing may be committed.
+ */
+export type Release = (() => void) & { readonly lost?: AbortSignal };
+
+/** Fails a write at its commit point when a lock it holds was lost meanwhile. */
+export function assertLockHeld(release: Release | undefined, resource: string): void {
+  if (release?.lost?.aborted) throw new ObjectError("OperationTimedOut", `Lock on "${resource}" was lost before commit`, { cause: release.lost.reason });
+}
 
 export interface NamespaceLocker {
   /** Locks every resource (sorted, to avoid deadlocks) or fails after `timeoutMs`. */

@@ -49,6 +49,8 @@ export type ObjectErrorKind =
   | "Unsupported"
   /** The operation would exceed a limit we enforce (e.g. too many parts). */
   | "LimitExceeded"
+  /** No pool has room for a new object (every pool full, draining or suspended). */
+  | "StorageFull"
   /** A lock or a drive did not answer in time; the client may retry. */
   | "OperationTimedOut"
   /** A cluster's drives are not formatted yet, or not all reachable to format them: start-up waits and retries. */

@@ -44,8 +44,11 @@ export interface PoolStorageInfo {
 
 export interface StorageInfo {
   pools: PoolStorageInfo[];
-  /** Background heals since start: queued, and how many of those failed. */
-  heals: { started: number; failed: number };
+  /**
+   * Heals since start: objects looked at (owed heals started + objects the scanner checked), how
+   * many failed, how many were found whole or made whole, and when the scanner last worked (ms).
+   */
+  heals: { started: number; failed: number; healed?: number; lastActivityMs?: number };
 }
 
 export interface StorageInfoOptions {

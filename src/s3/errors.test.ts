@@ -45,6 +45,7 @@ const ALL_KINDS: Record<ObjectErrorKind, true> = {
   LimitExceeded: true,
   OperationTimedOut: true,
   Aborted: true,
+  StorageFull: true,
 };
 
 describe("toS3Error", () => {

@@ -195,6 +195,8 @@ function codeForKind(kind: ObjectErrorKind): { code: S3ErrorCode; message?: stri
     // A cluster still waiting for its drives: MinIO's retryable 503.
     case "FormatPending":
       return { code: "XMinioServerNotInitialized" };
+    case "StorageFull":
+      return { code: "XMinioStorageFull" };
     default: {
       const unhandled: never = kind;
       throw new Error(`Unmapped ObjectError kind "${String(unhandled)}"`);

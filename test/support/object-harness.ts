@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { parseVolumes } from "../../src/config/index.ts";
 import { LocalDrive, type Drive } from "../../src/disk/index.ts";
 import type { ErasurePool } from "../../src/ec/index.ts";
-import { ObjectStore, loadPoolFormat, type PoolFormat, type SetSettings } from "../../src/object/index.ts";
+import { ObjectStore, loadPoolFormat, type MrfConfig, type NamespaceLocker, type PoolFormat, type SetSettings } from "../../src/object/index.ts";
 import { FaultyDrive } from "./faulty-drive.ts";
 import type { TempDirs } from "./temp-dirs.ts";
 import { WireDrive } from "./wire-drive.ts";
@@ -33,6 +33,10 @@ export interface TestStoreOptions {
   roots?: string[];
   /** Put a WireDrive under each FaultyDrive: arguments, results and errors cross as plain data. */
   wire?: boolean;
+  /** The store's namespace locker (default: a LocalLocker). */
+  locker?: NamespaceLocker;
+  /** ObjectStoreConfig.mrf (the persisted heal list). */
+  mrf?: MrfConfig;
 }
 
 /** One drive as the store sees it (see TestStoreOptions.wire). */
@@ -58,7 +62,9 @@ export async function openTestStore(temp: TempDirs, codec: ErasurePool, opts: Te
       deploymentId: fmt.deploymentId,
       distributionAlgo: fmt.distributionAlgo,
       codec,
+      locker: opts.locker,
       settings: { driveTimeoutMs: 5_000, ...opts.settings },
+      mrf: opts.mrf,
     });
   };
   const t: TestStore = {

@@ -3,6 +3,7 @@
 // metadata and unlisted parts, then commit it like a PUT and remove the upload.
 import { SYSTEM_VOLUME, type FileInfo, type PartMeta } from "../../disk/index.ts";
 import { ObjectError } from "../object-error.ts";
+import { assertLockHeld, type Release } from "../ns-lock.ts";
 import type { CompleteFinishResult, CompleteOptions, CompletePart, ObjectInfo, Preconditions } from "../object-layer.ts";
 import { SYS_ACTUAL_SIZE, encodeDirObject, sysValue, toObjectInfo } from "../object-info.ts";
 import { fanOut, type SetContext } from "./context.ts";
@@ -75,7 +76,7 @@ export async function completeMultipartUpload(
   // The upload's lock first, alone, for the slow part (reading every part's meta); the
   // object's lock only around the commit, so readers and writers of the key wait less.
   const releaseUpload = await ctx.locker.lock([`${SYSTEM_VOLUME}/${upload.name}`], "write");
-  let release: (() => void) | undefined;
+  let release: Release | undefined;
   try {
     // Completed (by a concurrent Complete of the same upload) or aborted while we waited?
     const current = await readUpload(ctx, bucket, key, uploadId).catch((err) => retriedOrThrow(ctx, bucket, key, uploadUuid, listed, err, "read"));
@@ -115,6 +116,8 @@ export async function completeMultipartUpload(
       parts: parts.map((p) => ({ number: p.number, size: p.size, actualSize: p.actualSize })),
       data: undefined,
     };
+    assertLockHeld(releaseUpload, `${SYSTEM_VOLUME}/${upload.name}`);
+    assertLockHeld(release, `${bucket}/${name}`);
     await pruneUploadDir(ctx, upload, new Set(parts.map((p) => p.number)));
     const layout = { d: e.dataBlocks, p: e.parityBlocks, blockSize: e.blockSize, distribution: e.distribution };
     await commitVersion(ctx, SYSTEM_VOLUME, upload.name, fi, layout, null, skip);

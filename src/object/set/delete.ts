@@ -8,8 +8,9 @@ import { encodeDirObject, toObjectInfo } from "../object-info.ts";
 import { checkPreconditions } from "../preconditions.ts";
 import { countErrors, majority, writeQuorum, type DriveResult } from "../quorum.ts";
 import { fanOut, type SetContext } from "./context.ts";
-import { readSetMeta, resolveVersion } from "./meta.ts";
+import { holdsAsNew, readSetMeta, resolveVersion } from "./meta.ts";
 import { WRITTEN_BY, type VersioningState } from "./put.ts";
+import { assertLockHeld } from "../ns-lock.ts";
 
 export async function deleteObject(
   ctx: SetContext,
@@ -26,6 +27,7 @@ export async function deleteObject(
       const cur = resolveVersion(ctx, meta, bucket, name, key, opts.versionId ?? "", false).fi;
       checkPreconditions(cur.deleted ? null : toObjectInfo(bucket, cur), opts.preconditions, key, "write");
     }
+    assertLockHeld(release, `${bucket}/${name}`);
     if (opts.versionId) return await deleteVersionById(ctx, bucket, name, key, opts.versionId, opts.bypassGovernance ?? false);
     if (versioning === "unversioned") {
       const res = await deleteVersionById(ctx, bucket, name, key, "null", opts.bypassGovernance ?? false);
@@ -45,6 +47,7 @@ async function deleteVersionById(
   key: string,
   versionId: string,
   bypassGovernance: boolean,
+  checkLock = true,
 ): Promise<DeleteObjectResult> {
   let fi: FileInfo;
   try {
@@ -53,24 +56,51 @@ async function deleteVersionById(
     if (isObjectError(err, "NoSuchKey", "NoSuchVersion")) return { versionId, deleteMarker: false };
     throw err;
   }
-  checkRemovable(fi, Number(ctx.clock.now() / 1_000_000n), bypassGovernance, key);
+  if (checkLock) checkRemovable(fi, Number(ctx.clock.now() / 1_000_000n), bypassGovernance, key);
   const quorum = fi.erasure ? writeQuorum(fi.erasure.dataBlocks, fi.erasure.parityBlocks) : majority(ctx.drives.length);
   // deleted=false asks the drive to remove this version (true would add a delete marker).
   const results = await fanOut(ctx, (d) => d.deleteVersion(bucket, name, { ...fi, deleted: false }));
   // A drive that never had the version is as good as one that removed it.
   const done = results.filter((r) => r.ok).length + countErrors(results, "FileNotFound", "VersionNotFound");
+  // Owed even when quorum fails: the heal removes what the drives that did answer applied.
+  if (done < results.length) ctx.requestHeal(bucket, name, fi.versionId);
   checkQuorum(results, done, quorum, bucket, name);
   return { versionId: fi.versionId, deleteMarker: fi.deleted };
 }
 
-async function addDeleteMarker(ctx: SetContext, bucket: string, name: string, versionId: string): Promise<DeleteObjectResult> {
+/** Writes a delete marker with a given id and mod time (a pool being drained moves its markers so). */
+export async function writeDeleteMarker(ctx: SetContext, bucket: string, key: string, versionId: string, modTimeNs: bigint): Promise<void> {
+  const name = encodeDirObject(key);
+  const release = await ctx.locker.lock([`${bucket}/${name}`], "write");
+  try {
+    if (!(await holdsAsNew(ctx, bucket, name, key, versionId, modTimeNs))) await addDeleteMarker(ctx, bucket, name, versionId, modTimeNs);
+  } finally {
+    release();
+  }
+}
+
+/**
+ * Removes one version whatever its lock state (a drained pool gives up its copy once another
+ * pool holds it); a version already gone counts as removed.
+ */
+export async function purgeVersion(ctx: SetContext, bucket: string, key: string, versionId: string): Promise<void> {
+  const name = encodeDirObject(key);
+  const release = await ctx.locker.lock([`${bucket}/${name}`], "write");
+  try {
+    await deleteVersionById(ctx, bucket, name, key, versionId, true, false);
+  } finally {
+    release();
+  }
+}
+
+async function addDeleteMarker(ctx: SetContext, bucket: string, name: string, versionId: string, modTimeNs?: bigint): Promise<DeleteObjectResult> {
   const marker: FileInfo = {
     volume: bucket,
     name,
     versionId,
     deleted: true,
     dataDir: "",
-    modTimeNs: ctx.clock.now(),
+    modTimeNs: modTimeNs ?? ctx.clock.now(),
     size: 0,
     userMeta: {},
     sysMeta: {},
@@ -78,7 +108,9 @@ async function addDeleteMarker(ctx: SetContext, bucket: string, name: string, ve
     writtenBy: WRITTEN_BY,
   };
   const results = await fanOut(ctx, (d) => d.deleteVersion(bucket, name, marker));
-  checkQuorum(results, results.filter((r) => r.ok).length, majority(ctx.drives.length), bucket, name);
+  const done = results.filter((r) => r.ok).length;
+  if (done < results.length) ctx.requestHeal(bucket, name, versionId);
+  checkQuorum(results, done, majority(ctx.drives.length), bucket, name);
   return { versionId, deleteMarker: true };
 }
 

@@ -18,6 +18,8 @@ export class DriveHealth {
     readonly timeoutMs: number,
     /** How often drives taken out of service are probed in the background. */
     readonly probeMs: number,
+    /** Told which positions a probe brought back into service (the store retries owed heals then). */
+    readonly onBack: (positions: number[]) => void = () => {},
   ) {
     this.#down = drives.map(() => false);
   }
@@ -27,9 +29,12 @@ export class DriveHealth {
     return this.drives[pos] !== null && !this.#down[pos];
   }
 
-  /** Positions out of service (missing or down). */
+  /**
+   * Positions a new write cannot count on: out of service, or known unreachable or going away
+   * (a remote drive whose server is offline or shutting down; calls to it may still be tried).
+   */
   get downCount(): number {
-    return this.drives.filter((_, i) => !this.isUp(i)).length;
+    return this.drives.filter((d, i) => !this.isUp(i) || d?.isOnline?.() === false).length;
   }
 
   /** The guard for calls on drive `pos`: refused at once while the drive is down. */
@@ -76,7 +81,9 @@ export class DriveHealth {
       clearInterval(this.#timer);
       this.#timer = undefined;
     }
-    return back.filter((p) => p >= 0);
+    const cameBack = back.filter((p) => p >= 0);
+    if (cameBack.length > 0 && !this.#closed) this.onBack(cameBack);
+    return cameBack;
   }
 
   close(): void {

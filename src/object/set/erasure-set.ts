@@ -28,6 +28,8 @@ export interface ErasureSetInit {
   settings: SetSettings;
   md5: Md5Offload;
   requestHeal: (volume: string, name: string, versionId: string) => void;
+  /** Called when drives taken out of service answer again (owed heals can reach them now). */
+  drivesBack?: (positions: number[]) => void;
 }
 
 export class ErasureSet implements SetContext {
@@ -54,7 +56,7 @@ export class ErasureSet implements SetContext {
     this.settings = init.settings;
     this.md5 = init.md5;
     this.requestHeal = init.requestHeal;
-    this.health = new DriveHealth(init.drives, init.settings.driveTimeoutMs, init.settings.driveProbeMs);
+    this.health = new DriveHealth(init.drives, init.settings.driveTimeoutMs, init.settings.driveProbeMs, init.drivesBack);
   }
 
   /** PUT of a whole object (put.ts). */

@@ -10,17 +10,21 @@ import { readSetMeta, resolveVersion, type ResolvedVersion, type SetMeta } from 
 import { DriveShardWriter, InlineShardCollector, driveShardSource, inlineShardSource } from "./shard-io.ts";
 import type { XlVersionHeader } from "../../disk/index.ts";
 import type { ElectedVersion } from "../quorum.ts";
+import { assertLockHeld } from "../ns-lock.ts";
 
 export async function healObject(ctx: SetContext, volume: string, name: string, opts: { versionId?: string; deep?: boolean }): Promise<HealResult> {
   const release = await ctx.locker.lock([`${volume}/${name}`], "write");
+  // Checked before each rewrite: a heal under a lost lock could undo a newer write.
+  const held = () => assertLockHeld(release, `${volume}/${name}`);
   const healed = new Set<number>();
   try {
     const meta = await readSetMeta(ctx, volume, name);
     const offline = meta.absent.flatMap((a, i) => (a === "offline" || !ctx.health.isUp(i) ? [i] : []));
     for (const v of meta.elected) {
       if (opts.versionId && v.header.versionId !== opts.versionId) continue;
-      for (const pos of await healVersion(ctx, meta, volume, name, v, opts.deep ?? false)) healed.add(pos);
+      for (const pos of await healVersion(ctx, meta, volume, name, v, opts.deep ?? false, held)) healed.add(pos);
     }
+    held();
     if (offline.length === 0) await removeDangling(ctx, meta, volume, name);
     return { bucket: volume, key: decodeDirObject(name), healedDrives: [...healed].sort((a, b) => a - b), offlineDrives: offline };
   } finally {
@@ -45,7 +49,15 @@ async function removeDangling(ctx: SetContext, meta: SetMeta, volume: string, na
 }
 
 /** Heals one elected version; returns the drive positions rewritten. */
-async function healVersion(ctx: SetContext, meta: SetMeta, volume: string, name: string, v: ElectedVersion<XlVersionHeader>, deep: boolean): Promise<number[]> {
+async function healVersion(
+  ctx: SetContext,
+  meta: SetMeta,
+  volume: string,
+  name: string,
+  v: ElectedVersion<XlVersionHeader>,
+  deep: boolean,
+  held: () => void,
+): Promise<number[]> {
   const resolved = resolveVersion(ctx, meta, volume, name, decodeDirObject(name), v.header.versionId, true);
   const targets: number[] = [];
   const restore: number[] = [];
@@ -56,13 +68,15 @@ async function healVersion(ctx: SetContext, meta: SetMeta, volume: string, name:
     else if (resolved.lent.includes(pos)) restore.push(pos);
   }
   if (targets.length === 0 && restore.length === 0) return [];
+  held();
   await fanOut(ctx, (d) => d.makeVol(volume).catch(() => {}), targets);
   if (resolved.fi.deleted) {
     const done = await fanOut(ctx, (d) => d.deleteVersion(volume, name, resolved.fi), targets);
     return targets.filter((pos) => done[pos].ok);
   }
   // Lent copies serve as sources while the others are rebuilt, then get their xl.meta back.
-  const rebuilt = targets.length > 0 ? await rebuildShards(ctx, resolved, targets) : [];
+  const rebuilt = targets.length > 0 ? await rebuildShards(ctx, resolved, targets, held) : [];
+  held();
   return [...rebuilt, ...(await restoreLent(ctx, meta, resolved, restore))].sort((a, b) => a - b);
 }
 
@@ -120,7 +134,7 @@ function healSources(ctx: SetContext, r: ResolvedVersion, targets: number[], par
 }
 
 /** Rebuilds every part of the version for `targets` and commits it on those that got every part. */
-async function rebuildShards(ctx: SetContext, r: ResolvedVersion, targets: number[]): Promise<number[]> {
+async function rebuildShards(ctx: SetContext, r: ResolvedVersion, targets: number[], held: () => void): Promise<number[]> {
   const fi = r.fi;
   const e = fi.erasure!;
   const layout = { d: e.dataBlocks, p: e.parityBlocks, blockSize: e.blockSize };
@@ -177,6 +191,7 @@ async function rebuildShards(ctx: SetContext, r: ResolvedVersion, targets: numbe
       erasure: { ...e, index: e.distribution[pos] },
       data: inline ? (collectors.get(pos)?.bytes() ?? new Uint8Array()) : undefined,
     });
+    held();
     const done = await fanOut(ctx, (d, pos) => d.renameData(SYSTEM_VOLUME, `tmp/${tmpId}`, perDrive(pos), fi.volume, fi.name), [...alive]);
     const healed = [...alive].filter((pos) => done[pos].ok);
     // What the rewrite replaced (a stale variant's data dir), and for an inline version its own

@@ -2,7 +2,7 @@
 // versions exist and which drives hold each one. Drives that lack a version (or whose
 // xl.meta is unreadable) are reported so the caller can heal them.
 import { DriveError, XlMeta, type FileInfo, type XlVersionHeader } from "../../disk/index.ts";
-import { ObjectError } from "../object-error.ts";
+import { ObjectError, isObjectError } from "../object-error.ts";
 import { fanOut, type SetContext } from "./context.ts";
 import { electVersions, errorKind, mightReachQuorum, type ElectedVersion } from "../quorum.ts";
 import { recoverSplitVersions, type Borrowed } from "./split-recovery.ts";
@@ -138,4 +138,19 @@ export function resolveVersion(
   const latest = candidates[0];
   const fi: FileInfo = { ...first, data: undefined, isLatest: latest === chosen, numVersions: candidates.length };
   return { fi, perDrive, lent: [...(lentHere?.keys() ?? [])], meta };
+}
+
+/**
+ * True when the set already holds version `versionId` of `name` at `modTimeNs` or later: a
+ * version moved in from a drained pool then yields to what was written here meanwhile (an
+ * overwrite of the "null" version, or a copy left by an earlier interrupted move).
+ */
+export async function holdsAsNew(ctx: SetContext, volume: string, name: string, key: string, versionId: string, modTimeNs: bigint): Promise<boolean> {
+  try {
+    const held = resolveVersion(ctx, await readSetMeta(ctx, volume, name), volume, name, key, versionId, false).fi;
+    return held.modTimeNs >= modTimeNs;
+  } catch (err) {
+    if (isObjectError(err, "NoSuchKey", "NoSuchVersion")) return false;
+    throw err;
+  }
 }

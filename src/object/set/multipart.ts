@@ -3,6 +3,7 @@
 // part.N.meta per uploaded part. Upload ids are base64url("<deploymentId>.<uuid>x<ns>").
 import { SYSTEM_VOLUME, decodePartMeta, encodePartMeta, type FileInfo, type PartMeta } from "../../disk/index.ts";
 import { ObjectError } from "../object-error.ts";
+import { assertLockHeld, type Release } from "../ns-lock.ts";
 import type { ListPartsResult, MultipartOptions, PartInfo, PutPartOptions } from "../object-layer.ts";
 import { DEFAULT_CONTENT_TYPE, encodeDirObject } from "../object-info.ts";
 import { writeQuorum } from "../quorum.ts";
@@ -113,10 +114,12 @@ export async function putObjectPart(
     // Shared with other parts of the upload, exclusive against Complete/Abort and against
     // another commit of this part number: the drives then all end with the same (last) copy.
     const release = await ctx.locker.lock([`${SYSTEM_VOLUME}/${upload.name}`], "read");
-    let releasePart: (() => void) | undefined;
+    let releasePart: Release | undefined;
     try {
       releasePart = await ctx.locker.lock([`${SYSTEM_VOLUME}/${upload.name}/part.${partNumber}`], "write");
       await readUpload(ctx, bucket, key, uploadId); // aborted or completed meanwhile?
+      assertLockHeld(release, `${SYSTEM_VOLUME}/${upload.name}`);
+      assertLockHeld(releasePart, `${SYSTEM_VOLUME}/${upload.name}/part.${partNumber}`);
       const dir = `${upload.name}/${upload.dataDir}`;
       const positions = ctx.drives.map((_, i) => i).filter((i) => !enc.failed.has(i));
       const results = await fanOut(
@@ -229,6 +232,7 @@ export async function abortMultipartUpload(ctx: SetContext, bucket: string, key:
   const upload = await readUpload(ctx, bucket, key, uploadId);
   const release = await ctx.locker.lock([`${SYSTEM_VOLUME}/${upload.name}`], "write");
   try {
+    assertLockHeld(release, `${SYSTEM_VOLUME}/${upload.name}`);
     await fanOut(ctx, (d) => d.delete(SYSTEM_VOLUME, upload.name, { recursive: true }));
   } finally {
     release();

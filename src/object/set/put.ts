@@ -9,9 +9,10 @@ import { DEFAULT_CONTENT_TYPE, SYS_ERASURE_UPGRADED, SYS_INLINE_DATA, encodeDirO
 import { hashOrder } from "../placement.ts";
 import { callDrive, fanOut, type SetContext } from "./context.ts";
 import { encodeBody, type Layout } from "./encode.ts";
-import { readSetMeta, resolveVersion } from "./meta.ts";
+import { holdsAsNew, readSetMeta, resolveVersion } from "./meta.ts";
 import { countErrors, writeQuorum } from "../quorum.ts";
 import { checkPreconditions } from "../preconditions.ts";
+import { assertLockHeld } from "../ns-lock.ts";
 
 export type VersioningState = "unversioned" | "enabled" | "suspended";
 
@@ -36,6 +37,16 @@ export function inlineLimit(ctx: SetContext, versioning: VersioningState): numbe
   return versioning === "unversioned" ? ctx.settings.inlineBlock : Math.floor(ctx.settings.inlineBlock / 8);
 }
 
+/**
+ * A version written again elsewhere (a pool being drained): it keeps its id, its mod time and
+ * its stored ETag (opts.userMeta.etag), instead of getting new ones. It is not committed when
+ * the set already holds that id as new or newer (checked under the write lock).
+ */
+export interface KeptVersion {
+  versionId: string;
+  modTimeNs: bigint;
+}
+
 export async function putObject(
   ctx: SetContext,
   bucket: string,
@@ -43,6 +54,7 @@ export async function putObject(
   body: ReadableStream<Uint8Array>,
   opts: PutObjectOptions,
   versioning: VersioningState,
+  keep?: KeptVersion,
 ): Promise<ObjectInfo> {
   const name = encodeDirObject(key);
   const { layout, upgraded } = chooseLayout(ctx, bucket, name, opts.storageClass);
@@ -57,15 +69,16 @@ export async function putObject(
     const sysMeta: Record<string, Uint8Array> = { ...opts.sysMeta, ...(checked ? checked.sysMeta : undefined) };
     if (inline) sysMeta[SYS_INLINE_DATA] = utf8.encode("true");
     if (upgraded) sysMeta[SYS_ERASURE_UPGRADED] = utf8.encode(upgraded);
-    const userMeta: Record<string, string> = { "content-type": DEFAULT_CONTENT_TYPE, ...opts.userMeta, etag: Buffer.from(enc.md5).toString("hex") };
+    const etag = keep && opts.userMeta.etag ? opts.userMeta.etag : Buffer.from(enc.md5).toString("hex");
+    const userMeta: Record<string, string> = { "content-type": DEFAULT_CONTENT_TYPE, ...opts.userMeta, etag };
     if (opts.storageClass && opts.storageClass !== "STANDARD") userMeta["x-amz-storage-class"] = opts.storageClass;
     const fi: FileInfo = {
       volume: bucket,
       name,
-      versionId: versioning === "enabled" ? crypto.randomUUID() : "null",
+      versionId: keep?.versionId ?? (versioning === "enabled" ? crypto.randomUUID() : "null"),
       deleted: false,
       dataDir,
-      modTimeNs: ctx.clock.now(),
+      modTimeNs: keep?.modTimeNs ?? ctx.clock.now(),
       size: enc.size,
       userMeta,
       sysMeta,
@@ -76,8 +89,12 @@ export async function putObject(
     const release = await ctx.locker.lock([`${bucket}/${name}`], "write");
     try {
       if (opts.preconditions) await checkWritePreconditions(ctx, bucket, name, key, opts.preconditions);
-      await commitVersion(ctx, SYSTEM_VOLUME, `tmp/${tmpId}`, fi, layout, enc.inline, enc.failed);
-      leftovers = [...enc.failed];
+      // A kept version that lost to a newer write leaves its staged files for the finally below.
+      if (!keep || !(await holdsAsNew(ctx, bucket, name, key, fi.versionId, fi.modTimeNs))) {
+        assertLockHeld(release, `${bucket}/${name}`);
+        await commitVersion(ctx, SYSTEM_VOLUME, `tmp/${tmpId}`, fi, layout, enc.inline, enc.failed);
+        leftovers = [...enc.failed];
+      }
     } finally {
       release();
     }

@@ -67,6 +67,8 @@ export class BucketMetaStore {
   }
 
   async setConfig(bucket: string, kind: BucketConfigKind, value: Uint8Array | null): Promise<void> {
+    // Read fresh, not from the cache: another server may have changed another field since.
+    this.#cache.delete(bucket);
     const current = await this.get(bucket);
     const next: BucketMetadata = { ...current, [FIELDS[kind].data]: value ?? new Uint8Array() };
     const updated = FIELDS[kind].updated;
@@ -90,5 +92,10 @@ export class BucketMetaStore {
 
   forget(bucket: string): void {
     this.#cache.delete(bucket);
+  }
+
+  /** Drops every cached bucket (a peer that was unreachable may have changed any of them). */
+  forgetAll(): void {
+    this.#cache.clear();
   }
 }

@@ -15,7 +15,8 @@ async function onEverySet<T>(sets: readonly SetContext[], fn: (d: Drive) => Prom
   return Promise.all(sets.map((s) => fanOut(s, (d) => fn(d))));
 }
 
-export async function makeBucketDirs(sets: readonly SetContext[], bucket: string): Promise<void> {
+/** Makes the bucket on every drive; resolves with how many drives missed it (owed a bucket heal). */
+export async function makeBucketDirs(sets: readonly SetContext[], bucket: string): Promise<number> {
   const perSet = await onEverySet(sets, (d) => d.makeVol(bucket));
   for (const results of perSet) {
     const done = results.filter((r) => r.ok).length + countErrors(results, "VolumeExists");
@@ -23,6 +24,11 @@ export async function makeBucketDirs(sets: readonly SetContext[], bucket: string
       throw new ObjectError("WriteQuorum", `Only ${done} of ${results.length} drives of a set created bucket "${bucket}"`, { bucket });
     }
   }
+  return missedBy(perSet, "VolumeExists");
+}
+
+function missedBy(perSet: DriveResult<unknown>[][], fine: "VolumeExists" | "VolumeNotFound"): number {
+  return perSet.flat().filter((r) => !r.ok && errorKind(r.error) !== fine).length;
 }
 
 /** Creation time if the bucket exists on a majority of the answering drives of every set. */
@@ -66,7 +72,8 @@ export async function listBucketDirs(sets: readonly SetContext[]): Promise<{ nam
   return [...counts.entries()].filter(([, c]) => c.sets === sets.length).map(([name, c]) => ({ name, created: new Date(c.created) }));
 }
 
-export async function deleteBucketDirs(sets: readonly SetContext[], bucket: string): Promise<void> {
+/** Removes the bucket from every drive; resolves with how many drives missed it (owed a bucket heal). */
+export async function deleteBucketDirs(sets: readonly SetContext[], bucket: string): Promise<number> {
   const perSet = await onEverySet(sets, (d) => d.deleteVol(bucket, true));
   for (const results of perSet) {
     const done = results.filter((r) => r.ok).length + countErrors(results, "VolumeNotFound");
@@ -78,6 +85,7 @@ export async function deleteBucketDirs(sets: readonly SetContext[], bucket: stri
       });
     }
   }
+  return missedBy(perSet, "VolumeNotFound");
 }
 
 export { errorKind };

@@ -2,6 +2,7 @@
 // rewrite when an object is copied onto itself) and metadata-only updates of a version.
 import type { FileInfo } from "../../disk/index.ts";
 import { ObjectError } from "../object-error.ts";
+import { assertLockHeld } from "../ns-lock.ts";
 import type { CopyObjectOptions, GetObjectResult, ObjectInfo, ObjectLayer } from "../object-layer.ts";
 import { encodeDirObject, toObjectInfo } from "../object-info.ts";
 import { checkPreconditions } from "../preconditions.ts";
@@ -67,6 +68,7 @@ export async function updateObjectMeta(
     const userMeta = keepLockFields(v.fi.userMeta, update({ ...v.fi.userMeta }));
     const holders = v.perDrive.flatMap((f, i) => (f ? [i] : []));
     const next = (i: number): FileInfo => ({ ...v.perDrive[i]!, userMeta, data: undefined });
+    assertLockHeld(release, `${bucket}/${name}`);
     const results = await fanOut(ctx, (d, i) => d.updateMetadata(bucket, name, next(i)), holders);
     const ok = holders.filter((i) => results[i].ok).length;
     const e = v.fi.erasure;

@@ -5,7 +5,8 @@ import { SYSTEM_VOLUME } from "../../disk/index.ts";
 import { encodeDirObject } from "../object-info.ts";
 import type { ErasureSet } from "../set/erasure-set.ts";
 import { walkNames } from "../set/list.ts";
-import { listBucketDirs, makeBucketDirs } from "./buckets.ts";
+import { anyBucketDirs, healBucketDirs } from "./bucket-heal.ts";
+import { makeBucketDirs } from "./buckets.ts";
 
 /** Parts of .minio.sys that hold erasure-coded objects worth healing (not tmp, not uploads). */
 export const SYSTEM_HEAL_DIRS = ["buckets/", "config/"];
@@ -17,7 +18,12 @@ export interface HealAllOptions {
   signal?: AbortSignal;
   /** Drives this run refills (replaced drives): storageInfo reports them "healing" until it ends. */
   refill?: readonly { pool: number; set: number; position: number }[];
+  /** Told each object's outcome, awaited before the next object (the scanner counts and paces here). */
+  onObject?: (outcome: ObjectOutcome) => Promise<void> | void;
 }
+
+/** What healing one object came to: nothing to do, at least one drive rewritten, or an error. */
+export type ObjectOutcome = "ok" | "healed" | "failed";
 
 export interface HealAllResult {
   /** Buckets whose directories were (re)made on every drive. */
@@ -37,12 +43,18 @@ async function healVolume(set: ErasureSet, volume: string, baseDir: string, opts
     for await (const key of walk) {
       if (opts.signal?.aborted) return;
       out.objects++;
+      let outcome: ObjectOutcome = "ok";
       try {
         const res = await set.heal(volume, encodeDirObject(key), { deep: opts.deep });
-        if (res.healedDrives.length > 0) out.healed++;
+        if (res.healedDrives.length > 0) {
+          out.healed++;
+          outcome = "healed";
+        }
       } catch (err) {
+        outcome = "failed";
         out.failed.push({ bucket: volume, key, error: err instanceof Error ? err.message : String(err) });
       }
+      await opts.onObject?.(outcome);
     }
   } catch (err) {
     // A volume missing on every drive of a set has nothing to heal there.
@@ -53,12 +65,31 @@ async function healVolume(set: ErasureSet, volume: string, baseDir: string, opts
   }
 }
 
-export async function healAll(sets: readonly ErasureSet[], opts: HealAllOptions = {}): Promise<HealAllResult> {
+/** `bucketNames`: the buckets to heal when the caller knows them better (every pool's, when a pool lacks some). */
+export async function healAll(sets: readonly ErasureSet[], opts: HealAllOptions = {}, bucketNames?: string[]): Promise<HealAllResult> {
   const out: HealAllResult = { buckets: [], objects: 0, healed: 0, failed: [] };
-  const buckets = (await listBucketDirs(sets)).map((b) => b.name).sort();
-  for (const bucket of buckets) {
+  // Buckets any drive holds: a majority decides whether each is completed or its stale copies
+  // removed. A bucket another pool has but no drive of these sets holds (a pool added later) is made.
+  const buckets: string[] = [];
+  const held = await anyBucketDirs(sets);
+  for (const bucket of bucketNames ?? []) {
+    if (held.includes(bucket)) continue;
     await makeBucketDirs(sets, bucket).then(
-      () => out.buckets.push(bucket),
+      () => {
+        buckets.push(bucket);
+        out.buckets.push(bucket);
+      },
+      (err) => out.failed.push({ bucket, key: "", error: err instanceof Error ? err.message : String(err) }),
+    );
+  }
+  for (const bucket of held) {
+    await healBucketDirs(sets, bucket).then(
+      (r) => {
+        if (r.outcome === "unknown") out.failed.push({ bucket, key: "", error: `No drive of a set answered for bucket "${bucket}"` });
+        if (r.outcome !== "made") return;
+        buckets.push(bucket);
+        out.buckets.push(bucket);
+      },
       (err) => out.failed.push({ bucket, key: "", error: err instanceof Error ? err.message : String(err) }),
     );
   }

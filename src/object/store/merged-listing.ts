@@ -6,14 +6,21 @@ import { mergeSorted } from "../merge-sorted.ts";
 import { isStorableName } from "../object-name.ts";
 import type { ErasureSet } from "../set/erasure-set.ts";
 import type { ListedEntry } from "../set/list.ts";
+import { latestModTime } from "./pools.ts";
 
-/** Entries of every set merged in key order (each key lives in one set; prefixes in many). */
+/**
+ * Entries of every set of every pool merged in key order. A key lives in one set of a pool, but
+ * may be in two pools for a while (a race, a pool being drained): the newest latest version wins.
+ */
 export async function* mergedEntries(sets: readonly ErasureSet[], opts: WalkOptions): AsyncGenerator<ListedEntry> {
   const streams = sets.map((s) => s.list(opts));
   if (streams.length === 1) return yield* streams[0];
   for await (const group of mergeSorted<ListedEntry>(streams)) {
-    const obj = group.items.find((i) => i.item.kind === "object");
-    if (obj) yield obj.item;
+    let obj: ListedEntry | undefined;
+    for (const { item } of group.items) {
+      if (item.kind === "object" && (!obj || (obj.kind === "object" && latestModTime(item) > latestModTime(obj)))) obj = item;
+    }
+    if (obj) yield obj;
     if (group.items.some((i) => i.item.kind === "prefix")) yield { kind: "prefix", name: group.name };
   }
 }
@@ -32,14 +39,14 @@ export async function anythingBelow(sets: readonly ErasureSet[], bucket: string,
 /** Entries for a listing. A key ending in "/" lives one directory above its own prefix, so it is looked up on its own. */
 export async function* listingEntries(
   sets: readonly ErasureSet[],
-  setOf: (key: string) => ErasureSet,
+  /** The entry of one exact key, looked up wherever it may live. */
+  entryOf: (key: string) => Promise<ListedEntry | null>,
   walk: WalkOptions,
-  bucket: string,
   prefix: string,
 ): AsyncGenerator<ListedEntry> {
   const after = walk.after;
   if (prefix.endsWith("/") && isStorableName(prefix) && (after === undefined || compareKeys(after, prefix) < 0 || (walk.includeAfter && after === prefix))) {
-    const own = await setOf(prefix).entry(bucket, prefix);
+    const own = await entryOf(prefix);
     if (own) yield own;
   }
   yield* mergedEntries(sets, walk);

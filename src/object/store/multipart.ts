@@ -1,6 +1,6 @@
 // Multipart uploads for ObjectStore (which holds one and delegates to it): routes each upload
-// to its object's set (ErasureSet.newMultipart / putPart / completeMultipart…) and lists
-// uploads across sets. Kept apart so object-store.ts stays about routing and buckets.
+// to its object's set in the pool chosen at create (ErasureSet.newMultipart / putPart /
+// completeMultipart…) and lists uploads across every set of every pool.
 import { SYSTEM_VOLUME } from "../../disk/index.ts";
 import type * as L from "../object-layer.ts";
 import type { ErasureSet } from "../set/erasure-set.ts";
@@ -13,9 +13,12 @@ const decoder = new TextDecoder();
 
 /** What Multipart needs from the store that holds it. */
 export interface MultipartRouting {
+  /** Every set of every pool. */
   readonly sets: readonly ErasureSet[];
-  /** The set holding `key` (refuses names no drive can store). */
-  setOf(key: string): ErasureSet;
+  /** The set a new upload of `key` goes to (refuses names no drive can store). */
+  newUploadSet(bucket: string, key: string): Promise<ErasureSet>;
+  /** The set holding upload `uploadId` of `key` (the one to ask, and to say NoSuchUpload, when none does). */
+  uploadSet(bucket: string, key: string, uploadId: string): Promise<ErasureSet>;
   /** Throws NoSuchBucket unless the bucket exists. */
   requireBucket(bucket: string): Promise<void>;
   /** The versioning state a new version is written under (refuses buckets whose lock rules we cannot apply). */
@@ -27,7 +30,7 @@ export class Multipart {
 
   async create(bucket: string, key: string, opts: L.MultipartOptions): Promise<string> {
     await this.store.requireBucket(bucket);
-    return this.store.setOf(key).newMultipart(bucket, key, opts, await this.store.writeVersioning(bucket));
+    return (await this.store.newUploadSet(bucket, key)).newMultipart(bucket, key, opts, await this.store.writeVersioning(bucket));
   }
 
   async putPart(
@@ -39,22 +42,22 @@ export class Multipart {
     opts: L.PutPartOptions,
   ): Promise<L.PartInfo> {
     await this.store.requireBucket(bucket);
-    return this.store.setOf(key).putPart(bucket, key, uploadId, partNumber, body, opts);
+    return (await this.store.uploadSet(bucket, key, uploadId)).putPart(bucket, key, uploadId, partNumber, body, opts);
   }
 
   async listParts(bucket: string, key: string, uploadId: string, opts: { partNumberMarker: number; maxParts: number }): Promise<L.ListPartsResult> {
     await this.store.requireBucket(bucket);
-    return this.store.setOf(key).listParts(bucket, key, uploadId, opts.partNumberMarker, opts.maxParts);
+    return (await this.store.uploadSet(bucket, key, uploadId)).listParts(bucket, key, uploadId, opts.partNumberMarker, opts.maxParts);
   }
 
   async complete(bucket: string, key: string, uploadId: string, parts: L.CompletePart[], opts: L.CompleteOptions = {}): Promise<L.ObjectInfo> {
     await this.store.requireBucket(bucket);
-    return this.store.setOf(key).completeMultipart(bucket, key, uploadId, parts, opts, await this.store.writeVersioning(bucket));
+    return (await this.store.uploadSet(bucket, key, uploadId)).completeMultipart(bucket, key, uploadId, parts, opts, await this.store.writeVersioning(bucket));
   }
 
   async abort(bucket: string, key: string, uploadId: string): Promise<void> {
     await this.store.requireBucket(bucket);
-    return this.store.setOf(key).abortMultipart(bucket, key, uploadId);
+    return (await this.store.uploadSet(bucket, key, uploadId)).abortMultipart(bucket, key, uploadId);
   }
 
   /** Uploads in progress for `bucket`, across every set (each upload lives in its object's set). */

@@ -1,25 +1,32 @@
-// ObjectStore: the ObjectLayer over pools → erasure sets → drives. Routes each key to its set
-// (SipHash of the name with the deployment id), runs bucket operations across every drive,
-// merges listings across sets, keeps bucket configuration, and heals in the background.
+// ObjectStore: the ObjectLayer over pools → erasure sets → drives. Routes each key to its pool
+// (pool-placement.ts) and set (pools.ts), runs bucket operations across every drive, merges
+// listings across sets and pools, keeps bucket configuration, heals, and drains pools.
 import { SYSTEM_VOLUME, type Drive } from "../../disk/index.ts";
 import { Md5Offload, type ErasurePool } from "../../ec/index.ts";
 import { NsClock, nsToDate } from "../../util/index.ts";
 import { BucketMetaStore } from "./bucket-meta-store.ts";
 import { HealQueue } from "./heal-queue.ts";
+import { driveMrfPersistence, type MrfConfig } from "./mrf.ts";
+import { healBucketDirs } from "./bucket-heal.ts";
 import { LocalLocker, type NamespaceLocker } from "../ns-lock.ts";
 import { ObjectError, isObjectError } from "../object-error.ts";
 import { refuseDefaultRetention } from "../object-lock.ts";
 import type * as L from "../object-layer.ts";
 import { encodeDirObject } from "../object-info.ts";
-import { checkObjectName } from "../object-name.ts";
-import { createSipHashMod, crcHashMod, defaultParity } from "../placement.ts";
+import { defaultParity } from "../placement.ts";
 import type { SetSettings } from "../set/context.ts";
 import { ErasureSet } from "../set/erasure-set.ts";
 import { healAll, type HealAllOptions, type HealAllResult } from "./heal.ts";
+import { HealScanner, type ScannerOptions, type ScannerStats } from "./scanner.ts";
 import { Refills, describeSet } from "./storage.ts";
 import type { StorageInfo, StorageInfoOptions } from "../storage-info.ts";
 import type { VersioningState } from "../set/put.ts";
-import { deleteBucketDirs, listBucketDirs, makeBucketDirs, statBucket } from "./buckets.ts";
+import { deleteBucketDirs, makeBucketDirs } from "./buckets.ts";
+import { listBucketsInPools, statBucketInPools } from "./pool-buckets.ts";
+import { Decommissions, type DecommissionStatus } from "./pool-decommission.ts";
+import { PoolRouter, type PlacementView } from "./pool-placement.ts";
+import { PoolState, type PoolDecommission } from "./pool-state.ts";
+import { ServerPool } from "./pools.ts";
 import { pageObjects, pageVersions, walkOptionsFor } from "./listing.ts";
 import { anythingBelow, listingEntries } from "./merged-listing.ts";
 import { Multipart } from "./multipart.ts";
@@ -31,8 +38,12 @@ const VERSIONING_NAMES = { unversioned: "Unversioned", enabled: "Enabled", suspe
 >;
 
 export interface ObjectStoreConfig {
-  /** Each pool's drives by erasure set and position (null: offline). */
-  pools: { sets: (Drive | null)[][] }[];
+  /**
+   * Each pool's drives by erasure set and position (null: offline); `id` names the pool in the
+   * persisted decommission state (its command-line argument; default "pool-<n>"), `settings`
+   * override the store's for that pool (e.g. its own parity).
+   */
+  pools: { sets: (Drive | null)[][]; id?: string; settings?: Partial<SetSettings> }[];
   deploymentId: string;
   /** format.json distributionAlgo ("SIPMOD+PARITY", "SIPMOD" or "CRCMOD"). */
   distributionAlgo?: string;
@@ -41,81 +52,119 @@ export interface ObjectStoreConfig {
   locker?: NamespaceLocker;
   /** MD5 of request bodies (large ones in workers); server.ts injects it like the codec and closes it. Without one the store makes and closes its own. */
   md5?: Md5Offload;
+  /** Called after this store created, deleted or reconfigured a bucket (a cluster tells its peers). */
+  onBucketChange?: (bucket: string) => void;
+  /** Free-space view and randomness of new-object placement across pools (tests make it deterministic). */
+  placement?: PlacementView;
+  /** The persisted list of owed heals (store/mrf.ts); defaults keep it on every drive. */
+  mrf?: MrfConfig;
 }
 
 export class ObjectStore implements L.ObjectLayer {
-  readonly sets: ErasureSet[];
-  /** Multipart uploads: routed to the object's set, listed across sets (store/multipart.ts). */
+  /** Every pool, by command-line position. */
+  readonly pools: readonly ServerPool[];
+  /** Every set of every pool (pool 0's first). */
+  readonly sets: readonly ErasureSet[];
+  /** Multipart uploads: routed to the upload's pool and set, listed across sets (store/multipart.ts). */
   readonly multipart: Multipart;
   readonly heals: HealQueue;
   readonly bucketMeta: BucketMetaStore;
-  readonly #setIndex: (name: string, count: number) => number;
+  readonly #router: PoolRouter;
+  readonly #poolState: PoolState;
+  readonly #decommissions: Decommissions;
   readonly #known = new Set<string>();
   readonly #md5: Md5Offload;
   readonly #ownMd5: boolean;
   /** Drives being refilled by a running healAll (reported "healing"). */
   readonly #refills = new Refills();
+  /** The background heal scanner, once startScanner ran (never by default, so test suites get none). */
+  #scanner: HealScanner | undefined;
 
   constructor(readonly config: ObjectStoreConfig) {
-    const n = config.pools[0].sets[0].length;
-    const settings: SetSettings = {
-      standardParity: defaultParity(n),
-      rrsParity: n === 1 ? 0 : 1,
-      inlineBlock: 128 * 1024,
-      blockSize: 1 << 20,
-      driveTimeoutMs: 30_000,
-      driveProbeMs: 5_000,
-      ...config.settings,
-    };
     const locker = config.locker ?? new LocalLocker();
     this.#ownMd5 = !config.md5;
     this.#md5 = config.md5 ?? new Md5Offload(Math.max(1, Math.floor((navigator.hardwareConcurrency ?? 2) / 2)));
     const clock = new NsClock();
-    this.heals = new HealQueue((volume, name, versionId) => this.#healNow(volume, name, versionId));
-    // Only pool 0 is served today; more pools are validated at start-up but not yet placed into.
-    this.sets = config.pools[0].sets.map(
-      (drives, setIndex) =>
-        new ErasureSet({
-          drives,
-          poolIndex: 0,
-          setIndex,
-          deploymentId: config.deploymentId,
-          codec: config.codec,
-          locker,
-          clock,
-          settings,
-          md5: this.#md5,
-          requestHeal: (v, name, id) => this.heals.request(v, name, id),
-        }),
-    );
-    this.#setIndex = config.distributionAlgo === "CRCMOD" ? (name, c) => crcHashMod(name, c) : createSipHashMod(config.deploymentId);
+    this.pools = config.pools.map((pool, poolIndex) => {
+      const settings = poolSettings(pool.sets[0].length, { ...config.settings, ...pool.settings });
+      const sets = pool.sets.map(
+        (drives, setIndex) =>
+          new ErasureSet({
+            drives,
+            poolIndex,
+            setIndex,
+            deploymentId: config.deploymentId,
+            codec: config.codec,
+            locker,
+            clock,
+            settings,
+            md5: this.#md5,
+            requestHeal: (v, name, id) => this.heals.request(v, name, id),
+            drivesBack: () => this.heals.retryAll(),
+          }),
+      );
+      return new ServerPool(poolIndex, pool.id ?? `pool-${poolIndex + 1}`, sets, config.deploymentId, config.distributionAlgo);
+    });
+    this.sets = this.pools.flatMap((p) => p.sets);
+    const mrf = config.mrf ?? {};
+    this.heals = new HealQueue((volume, name, versionId) => this.#healNow(volume, name, versionId), {
+      ...mrf,
+      persistence: mrf.persist === false ? undefined : driveMrfPersistence(this.sets, mrf.fileName ?? "local.json", mrf.persistOn),
+    });
+    this.#poolState = new PoolState(this.pools);
+    this.#router = new PoolRouter({
+      pools: this.pools,
+      closed: () => (this.pools.length === 1 ? Promise.resolve(new Set<number>()) : this.#poolState.closed()),
+      timeoutMs: this.sets[0].settings.driveTimeoutMs,
+      ...config.placement,
+    });
+    this.#decommissions = new Decommissions(this.pools, this.#poolState, {
+      router: this.#router,
+      buckets: async () => (await listBucketsInPools(this.pools)).map((b) => b.name),
+      versioning: (bucket) => this.versioning(bucket),
+    });
     this.bucketMeta = new BucketMetaStore({
       read: (name) => this.#readSystem(name),
       write: (name, data) => this.#writeSystem(name, data),
-      remove: async (name) => void (await this.setFor(name).delete(SYSTEM_VOLUME, name, {}, "unversioned")),
+      remove: (name) => this.#removeSystem(name),
     });
     this.multipart = new Multipart({
       sets: this.sets,
-      setOf: (key) => this.setOf(key),
+      newUploadSet: async (bucket, key) => (await this.#router.writePool(bucket, key, -1)).setOf(key),
+      uploadSet: async (bucket, key, uploadId) => (await this.#router.uploadPool(bucket, key, uploadId)).setOf(key),
       requireBucket: (bucket) => this.requireBucket(bucket),
       writeVersioning: (bucket) => this.writeVersioning(bucket),
     });
   }
 
-  /** The erasure set holding `name` (an encoded object name, without the bucket). */
-  setFor(name: string): ErasureSet {
-    return this.sets.length === 1 ? this.sets[0] : this.sets[this.#setIndex(name, this.sets.length)];
+  /** Forgets what is cached of `bucket` (another server changed it); it is re-read on next use. */
+  forgetBucket(bucket: string): void {
+    this.#known.delete(bucket);
+    this.bucketMeta.forget(bucket);
   }
 
-  /** The set holding `key`; a key no drive can store is refused here, before any drive sees it. */
-  setOf(key: string): ErasureSet {
-    checkObjectName(key);
-    return this.setFor(encodeDirObject(key));
+  /** Forgets every cached bucket (a peer that was unreachable may have changed any). */
+  forgetBuckets(): void {
+    this.#known.clear();
+    this.bucketMeta.forgetAll();
+  }
+
+  #changed(bucket: string): void {
+    this.config.onBucketChange?.(bucket);
+  }
+
+  /** The set answering for `key` (the pool holding it, or its `versionId`); refuses names no drive can store. */
+  async #readSet(bucket: string, key: string, versionId?: string): Promise<ErasureSet> {
+    return (await this.#router.readPool(bucket, key, versionId || undefined)).setOf(key);
+  }
+
+  async #writeSet(bucket: string, key: string, size: number): Promise<ErasureSet> {
+    return (await this.#router.writePool(bucket, key, size)).setOf(key);
   }
 
   async #readSystem(name: string): Promise<Uint8Array | null> {
     try {
-      const res = await this.setFor(name).get(SYSTEM_VOLUME, name, {});
+      const res = await (await this.#readSet(SYSTEM_VOLUME, name)).get(SYSTEM_VOLUME, name, {});
       return new Uint8Array(await new Response(res.body).arrayBuffer());
     } catch (err) {
       if (isObjectError(err, "NoSuchKey")) return null;
@@ -124,16 +173,44 @@ export class ObjectStore implements L.ObjectLayer {
   }
 
   async #writeSystem(name: string, data: Uint8Array): Promise<void> {
-    await this.setFor(name).put(SYSTEM_VOLUME, name, new Response(data).body!, { size: data.length, userMeta: {} }, "unversioned");
+    const set = await this.#writeSet(SYSTEM_VOLUME, name, data.length);
+    await set.put(SYSTEM_VOLUME, name, new Response(data).body!, { size: data.length, userMeta: {} }, "unversioned");
   }
 
-  async #healNow(volume: string, name: string, versionId: string): Promise<void> {
-    await this.setFor(name).heal(volume, name, { versionId: versionId || undefined, deep: true });
+  async #removeSystem(name: string): Promise<void> {
+    const holders = this.pools.length === 1 ? [...this.pools] : (await this.#router.locate(SYSTEM_VOLUME, name)).map((l) => l.pool);
+    for (const p of holders) await p.setOf(name).delete(SYSTEM_VOLUME, name, {}, "unversioned");
+  }
+
+  /** One owed heal (store/heal-queue.ts), in every pool that has the name; true once every drive was reached. */
+  async #healNow(volume: string, name: string, versionId: string): Promise<boolean> {
+    if (name === "") return (await healBucketDirs(this.sets, volume)).offline === 0;
+    let reached = true;
+    for (const p of this.pools) {
+      if (this.pools.length > 1 && !(await p.setFor(name).entry(volume, name))) continue;
+      try {
+        const res = await p.setFor(name).heal(volume, name, { versionId: versionId || undefined, deep: true });
+        reached &&= res.offlineDrives.length === 0;
+      } catch (err) {
+        if (!isObjectError(err, "NoSuchBucket")) throw err; // nothing left to heal there
+      }
+    }
+    return reached;
+  }
+
+  /**
+   * Retries every owed heal now (a peer node came back: its drives fail fast rather than miss a
+   * deadline, so no drive probe notices). Resolves once the retries have run.
+   */
+  async retryHeals(): Promise<void> {
+    await this.heals.loaded;
+    this.heals.retryAll();
+    await this.heals.drain();
   }
 
   private async requireBucket(bucket: string): Promise<void> {
     if (this.#known.has(bucket)) return;
-    await statBucket(this.sets, bucket);
+    await statBucketInPools(this.pools, bucket);
     this.#known.add(bucket);
   }
 
@@ -148,19 +225,20 @@ export class ObjectStore implements L.ObjectLayer {
   }
 
   async makeBucket(bucket: string, opts: { lockEnabled?: boolean } = {}): Promise<void> {
-    const exists = await statBucket(this.sets, bucket).then(
+    const exists = await statBucketInPools(this.pools, bucket).then(
       () => true,
       (err) => (isObjectError(err, "NoSuchBucket") ? false : Promise.reject(err)),
     );
     if (exists) throw new ObjectError("BucketAlreadyOwnedByYou", `Bucket "${bucket}" already exists`, { bucket });
-    await makeBucketDirs(this.sets, bucket);
+    if ((await makeBucketDirs(this.sets, bucket)) > 0) this.heals.request(bucket, "", "");
     this.bucketMeta.forget(bucket);
     await this.bucketMeta.create(bucket, new Date(), opts.lockEnabled ?? false);
     this.#known.add(bucket);
+    this.#changed(bucket);
   }
 
   async getBucketInfo(bucket: string): Promise<L.BucketInfo> {
-    const dirCreated = await statBucket(this.sets, bucket);
+    const dirCreated = await statBucketInPools(this.pools, bucket);
     this.#known.add(bucket);
     const meta = await this.bucketMeta.get(bucket, dirCreated);
     const versioning = await this.versioning(bucket);
@@ -178,7 +256,7 @@ export class ObjectStore implements L.ObjectLayer {
   }
 
   async listBuckets(): Promise<L.BucketInfo[]> {
-    const dirs = await listBucketDirs(this.sets);
+    const dirs = await listBucketsInPools(this.pools);
     const out: L.BucketInfo[] = [];
     for (const d of dirs) {
       this.#known.add(d.name);
@@ -200,9 +278,10 @@ export class ObjectStore implements L.ObjectLayer {
       const page = await this.listObjectVersions(bucket, { maxKeys: 1 });
       if (page.versions.length > 0 || page.prefixes.length > 0) throw new ObjectError("BucketNotEmpty", `The bucket "${bucket}" is not empty`, { bucket });
     }
-    await deleteBucketDirs(this.sets, bucket);
+    if ((await deleteBucketDirs(this.sets, bucket)) > 0) this.heals.request(bucket, "", "");
     this.#known.delete(bucket);
     await this.bucketMeta.remove(bucket).catch(() => {});
+    this.#changed(bucket);
   }
 
   async getBucketConfig(bucket: string, kind: L.BucketConfigKind): Promise<Uint8Array | null> {
@@ -213,26 +292,37 @@ export class ObjectStore implements L.ObjectLayer {
   async setBucketConfig(bucket: string, kind: L.BucketConfigKind, value: Uint8Array | null): Promise<void> {
     await this.requireBucket(bucket);
     await this.bucketMeta.setConfig(bucket, kind, value);
+    this.#changed(bucket);
   }
 
   async putObject(bucket: string, key: string, body: ReadableStream<Uint8Array>, opts: L.PutObjectOptions): Promise<L.ObjectInfo> {
     await this.requireBucket(bucket);
-    return this.setOf(key).put(bucket, key, body, opts, await this.writeVersioning(bucket));
+    const versioning = await this.writeVersioning(bucket);
+    return (await this.#writeSet(bucket, key, opts.size)).put(bucket, key, body, opts, versioning);
   }
 
   async getObject(bucket: string, key: string, opts: L.GetObjectOptions = {}): Promise<L.GetObjectResult> {
     await this.requireBucket(bucket);
-    return this.setOf(key).get(bucket, key, opts);
+    return (await this.#readSet(bucket, key, opts.versionId)).get(bucket, key, opts);
   }
 
   async getObjectInfo(bucket: string, key: string, opts: L.GetObjectOptions = {}): Promise<L.ObjectInfo> {
     await this.requireBucket(bucket);
-    return this.setOf(key).getInfo(bucket, key, opts);
+    return (await this.#readSet(bucket, key, opts.versionId)).getInfo(bucket, key, opts);
   }
 
   async deleteObject(bucket: string, key: string, opts: L.DeleteObjectOptions = {}): Promise<L.DeleteObjectResult> {
     await this.requireBucket(bucket);
-    return this.setOf(key).delete(bucket, key, opts, await this.versioning(bucket));
+    const versioning = await this.versioning(bucket);
+    return (await this.#deleteSet(bucket, key, opts.versionId)).delete(bucket, key, opts, versioning);
+  }
+
+  /** A delete goes where the key (or its version) lives; a marker for a key no pool has goes where a new object would. */
+  async #deleteSet(bucket: string, key: string, versionId?: string): Promise<ErasureSet> {
+    if (this.pools.length === 1) return this.pools[0].setOf(key);
+    const found = await this.#router.locate(bucket, key);
+    const hit = versionId ? (found.find((l) => l.entry.versions.some((v) => v.versionId === versionId)) ?? found[0]) : found[0];
+    return (hit?.pool ?? (await this.#router.newPool(key, 0).catch(() => this.pools[0]))).setOf(key);
   }
 
   async copyObject(srcBucket: string, srcKey: string, dstBucket: string, dstKey: string, opts: L.CopyObjectOptions): Promise<L.ObjectInfo> {
@@ -248,7 +338,7 @@ export class ObjectStore implements L.ObjectLayer {
     update: (meta: Record<string, string>) => Record<string, string>,
   ): Promise<L.ObjectInfo> {
     await this.requireBucket(bucket);
-    return updateObjectMeta(this.setOf(key), bucket, key, versionId, update);
+    return updateObjectMeta(await this.#readSet(bucket, key, versionId), bucket, key, versionId, update);
   }
 
   newMultipartUpload(bucket: string, key: string, opts: L.MultipartOptions): Promise<string> {
@@ -287,7 +377,7 @@ export class ObjectStore implements L.ObjectLayer {
     const prefix = opts.prefix ?? "";
     const walk = walkOptionsFor(bucket, prefix, opts.delimiter ?? "", opts.after);
     return pageObjects(
-      listingEntries(this.sets, (k) => this.setOf(k), walk, bucket, prefix),
+      listingEntries(this.sets, (k) => this.#entryOf(bucket, k), walk, prefix),
       bucket,
       opts,
       (p, v) => anythingBelow(this.sets, bucket, p, v),
@@ -299,20 +389,32 @@ export class ObjectStore implements L.ObjectLayer {
     const prefix = opts.prefix ?? "";
     const walk = walkOptionsFor(bucket, prefix, opts.delimiter ?? "", opts.keyMarker, !!opts.versionIdMarker);
     return pageVersions(
-      listingEntries(this.sets, (k) => this.setOf(k), walk, bucket, prefix),
+      listingEntries(this.sets, (k) => this.#entryOf(bucket, k), walk, prefix),
       bucket,
       opts,
       (p, v) => anythingBelow(this.sets, bucket, p, v),
     );
   }
 
-  async healObject(bucket: string, key: string, opts: { versionId?: string; deep?: boolean } = {}): Promise<L.HealResult> {
-    const name = encodeDirObject(key);
-    return this.setFor(name).heal(bucket, name, opts);
+  /** The entry of one key wherever it lives (newest pool first). */
+  async #entryOf(bucket: string, key: string) {
+    if (this.pools.length === 1) return this.pools[0].setOf(key).entry(bucket, key);
+    return (await this.#router.locate(bucket, key))[0]?.entry ?? null;
   }
 
+  /** Heals the object in every pool holding it (pool 0 when none does); answers with the newest pool's result. */
+  async healObject(bucket: string, key: string, opts: { versionId?: string; deep?: boolean } = {}): Promise<L.HealResult> {
+    const name = encodeDirObject(key);
+    const holders = this.pools.length === 1 ? [] : (await this.#router.locate(bucket, key)).map((l) => l.pool);
+    const pools = holders.length > 0 ? holders : [this.pools[0]];
+    const results: L.HealResult[] = [];
+    for (const p of pools) results.push(await p.setFor(name).heal(bucket, name, opts));
+    return results[0];
+  }
+
+  /** Completes a bucket a majority holds, or removes the stale copies of one a majority deleted. */
   async healBucket(bucket: string): Promise<void> {
-    await makeBucketDirs(this.sets, bucket).catch(() => {});
+    await healBucketDirs(this.sets, bucket).catch(() => {});
   }
 
   /**
@@ -320,15 +422,74 @@ export class ObjectStore implements L.ObjectLayer {
    * a replaced drive (PoolFormat.freshDrives) and the background scanner.
    */
   async healAll(opts: HealAllOptions = {}): Promise<HealAllResult> {
-    return this.#refills.during(opts.refill ?? [], () => healAll(this.sets, opts));
+    return this.#refills.during(opts.refill ?? [], async () => {
+      if (this.pools.length === 1) return healAll(this.sets, opts);
+      return healAll(
+        this.sets,
+        opts,
+        (await listBucketsInPools(this.pools)).map((b) => b.name),
+      );
+    });
+  }
+
+  /**
+   * Starts the background heal scanner (store/scanner.ts): healAll cycles until close, paced and
+   * with a deep check every Nth cycle. Called once by server.ts; a second call returns the same scanner.
+   */
+  startScanner(opts: ScannerOptions = {}): HealScanner {
+    this.#scanner ??= new HealScanner((o) => this.healAll(o), opts);
+    this.#scanner.start();
+    return this.#scanner;
+  }
+
+  /** Heal counters for the admin metrics: owed heals (MRF) and the scanner's totals (null: not started). */
+  healStats(): { mrf: { started: number; failed: number; pending: number }; scanner: ScannerStats | null } {
+    return { mrf: { started: this.heals.started, failed: this.heals.failed, pending: this.heals.size }, scanner: this.#scanner?.stats ?? null };
   }
 
   async storageInfo(opts: StorageInfoOptions = {}): Promise<StorageInfo> {
     const timeoutMs = opts.timeoutMs ?? this.sets[0].settings.driveTimeoutMs;
     const refilling = this.#refills.snapshot(); // as of the call, not of each drive's answer
-    const sets = await Promise.all(this.sets.map((s) => describeSet(s, timeoutMs, refilling)));
-    // Only pool 0 is served today (see the constructor).
-    return { pools: [{ index: 0, sets }], heals: { started: this.heals.started, failed: this.heals.failed } };
+    const pools = await Promise.all(
+      this.pools.map(async (p) => ({ index: p.index, sets: await Promise.all(p.sets.map((s) => describeSet(s, timeoutMs, refilling))) })),
+    );
+    return { pools, heals: this.#healTotals() };
+  }
+
+  /** MRF and scanner counters folded into the one view the metrics export. */
+  #healTotals(): StorageInfo["heals"] {
+    const mrf = { started: this.heals.started, failed: this.heals.failed };
+    const sc = this.#scanner?.stats;
+    if (!sc) return mrf;
+    return {
+      started: mrf.started + sc.objectsScanned,
+      failed: mrf.failed + sc.objectsFailed,
+      healed: mrf.started - mrf.failed + sc.objectsHealed,
+      lastActivityMs: sc.lastActivityMs || undefined,
+    };
+  }
+
+  /**
+   * Drains pool `index` into the others (closed to new objects at once, persisted, resumed
+   * after a restart); resolves when it completes, fails or is canceled.
+   */
+  decommissionPool(index: number, opts: { signal?: AbortSignal } = {}): Promise<PoolDecommission> {
+    return this.#decommissions.start(index, opts);
+  }
+
+  /** Every pool's decommission state (live counters for a running drain). */
+  decommissionStatus(): Promise<DecommissionStatus[]> {
+    return this.#decommissions.status();
+  }
+
+  /** Stops the running drain of pool `index` (status "canceled"; the pool stays closed to new objects). */
+  cancelDecommission(index: number): Promise<void> {
+    return this.#decommissions.cancel(index);
+  }
+
+  /** Restarts in the background the drains a previous run left unfinished (server start-up); their indexes. */
+  resumeDecommission(): Promise<number[]> {
+    return this.pools.length === 1 ? Promise.resolve([]) : this.#decommissions.resume();
   }
 
   /**
@@ -341,8 +502,23 @@ export class ObjectStore implements L.ObjectLayer {
   }
 
   async close(): Promise<void> {
+    await this.#scanner?.close();
+    await this.#decommissions.close();
     for (const s of this.sets) s.close();
     await this.heals.close();
     if (this.#ownMd5) this.#md5.close();
   }
+}
+
+/** A pool's set settings: defaults for its drive count, then the store's and the pool's own. */
+function poolSettings(n: number, given: Partial<SetSettings>): SetSettings {
+  return {
+    standardParity: defaultParity(n),
+    rrsParity: n === 1 ? 0 : 1,
+    inlineBlock: 128 * 1024,
+    blockSize: 1 << 20,
+    driveTimeoutMs: 30_000,
+    driveProbeMs: 5_000,
+    ...Object.fromEntries(Object.entries(given).filter(([, v]) => v !== undefined)),
+  };
 }
