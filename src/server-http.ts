@@ -141,7 +141,8 @@ async function writeResponse(res: http.ServerResponse, response: Response): Prom
   res.once("close", onClose);
   try {
     const head: Uint8Array[] = [];
-    if (!response.headers.has("content-length")) {
+    // A handler that declares its body chunked (internode RPC streams) wants each chunk sent as it comes.
+    if (!response.headers.has("content-length") && response.headers.get("transfer-encoding") !== "chunked") {
       let total = 0;
       while (total <= MEASURE_LIMIT) {
         const { done, value } = await reader.read();

@@ -20,7 +20,7 @@ export function tlsFiles(certsDir: string): { cert: string; key: string } | unde
 }
 
 /** Starts the HTTP(S) listener on the configured address (node:http: see server-http.ts for why). */
-export function listen(cfg: ServerConfig, server: ListenedServer): Promise<HttpListener> {
+export function listen(cfg: ServerConfig, server: Pick<ListenedServer, "fetch">): Promise<HttpListener> {
   const tls = tlsFiles(cfg.certsDir);
   return listenHttp({
     hostname: cfg.address.host || "0.0.0.0",

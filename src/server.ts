@@ -4,7 +4,9 @@
 import { loadConfig, commandLine, ConfigError, type ServerConfig } from "./config/index.ts";
 import { DriveError, LocalDrive, type Drive, type FsyncPolicy } from "./disk/index.ts";
 import { ErasurePool, Md5Offload } from "./ec/index.ts";
-import { ObjectError, ObjectStore, loadPoolFormat, type ObjectLayer, type PoolFormat } from "./object/index.ts";
+import { ObjectError, ObjectStore, loadPoolFormat, type NamespaceLocker, type ObjectLayer, type PoolFormat } from "./object/index.ts";
+import { RPC_PATH_PREFIX } from "./cluster/index.ts";
+import { bootstrapCluster, clusterMrf, openCluster, type Cluster } from "./server-cluster.ts";
 import { Authenticator, createS3Handler } from "./s3/index.ts";
 import { listen, printBanner } from "./server-listen.ts";
 import { createAdminHandler } from "./admin/index.ts";
@@ -20,6 +22,8 @@ export interface ServerOptions {
   codecWorkers?: number;
   /** Per-drive-call deadline in ms (default 30 s). */
   driveTimeoutMs?: number;
+  /** Run the background heal scanner at cfg.scanner's pace (the real server does; in-process tests do not unless they ask). */
+  scanner?: boolean;
 }
 
 export interface BunkerServer {
@@ -44,7 +48,6 @@ async function openDrives(cfg: ServerConfig, fsync: FsyncPolicy): Promise<Opened
   for (const pool of cfg.layout.pools) {
     const opened: OpenedPool = { drives: [], errors: [] };
     for (const e of pool.endpoints) {
-      if (!e.isLocal) throw new ConfigError("InvalidEndpoints", `Drive "${e.raw}" is on another server; distributed mode is not served yet`);
       try {
         opened.drives.push(await LocalDrive.open(e.path, { fsync }));
         opened.errors.push(null);
@@ -60,38 +63,106 @@ async function openDrives(cfg: ServerConfig, fsync: FsyncPolicy): Promise<Opened
   return out;
 }
 
-/** Only pool 0 is placed into and read from: a deployment with more pools would hide their objects. */
-function refuseExtraPools(cfg: ServerConfig): void {
-  const pools = cfg.layout.pools;
-  if (pools.length <= 1) return;
-  throw new ConfigError(
-    "InvalidEndpoints",
-    `The drive arguments form ${pools.length} server pools (${pools.map((p) => `"${p.cmdline}"`).join(", ")}); serving more than one pool is not supported yet, and objects in the other pools would be invisible`,
-  );
+/** A server whose listener can run before its drives are ready (a cluster answers its peers while it waits for them). */
+export interface PreparedServer {
+  /** Internode RPC at once; S3 and admin requests once started (503 XMinioServerNotInitialized before). */
+  fetch(req: Request, remoteAddress?: string): Promise<Response>;
+  /** Waits for the drives (and, in a cluster, the peers), then builds the layers. */
+  start(opts?: { signal?: AbortSignal }): Promise<BunkerServer>;
+  /** Releases everything (also when start never finished). */
+  stop(): Promise<void>;
+  /** Before a graceful stop: a cluster server tells its peers it is going. */
+  leave(): Promise<void>;
+}
+
+/** True when some drive lives on another server: distributed mode. */
+function isDistributed(cfg: ServerConfig): boolean {
+  return cfg.layout.pools.some((p) => p.endpoints.some((e) => !e.isLocal));
+}
+
+export async function prepareServer(cfg: ServerConfig, opts: ServerOptions = {}): Promise<PreparedServer> {
+  const fsync = opts.fsync ?? "always";
+  const log = (m: string) => void (cfg.quiet ? undefined : console.log(m));
+  const cluster = isDistributed(cfg) ? await openCluster(cfg, fsync) : null;
+  let server: BunkerServer | undefined;
+  let stopped = false;
+  return {
+    async fetch(req, remoteAddress) {
+      if (server) return server.fetch(req, remoteAddress);
+      const path = new URL(req.url).pathname;
+      if (cluster && path.startsWith(RPC_PATH_PREFIX)) return cluster.rpc.handle(req);
+      return notInitialized(path);
+    },
+    async start(startOpts = {}) {
+      if (!cluster) {
+        const poolDrives = await openDrives(cfg, fsync);
+        const formats: PoolFormat[] = [];
+        for (const [i, pool] of cfg.layout.pools.entries()) {
+          formats.push(
+            await loadPoolFormat(
+              { drives: poolDrives[i].drives, sets: pool.sets, openErrors: poolDrives[i].errors },
+              { poolIndex: i, deploymentId: formats[0]?.deploymentId },
+            ),
+          );
+        }
+        server = await buildServer(cfg, opts, formats, { close: async () => closeDrives(poolDrives.map((p) => p.drives)) });
+        return server;
+      }
+      const formats = await bootstrapCluster(cfg, cluster, { signal: startOpts.signal, log });
+      server = await buildServer(cfg, opts, formats, { locker: cluster.locker, cluster, close: () => cluster.close() });
+      return server;
+    },
+    async leave() {
+      await cluster?.leave();
+    },
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      if (server) await server.stop();
+      else await cluster?.close();
+    },
+  };
 }
 
 export async function createServer(cfg: ServerConfig, opts: ServerOptions = {}): Promise<BunkerServer> {
-  refuseExtraPools(cfg);
-  const poolDrives = await openDrives(cfg, opts.fsync ?? "always");
-  const formats: PoolFormat[] = [];
-  for (const [i, pool] of cfg.layout.pools.entries()) {
-    formats.push(
-      await loadPoolFormat(
-        { drives: poolDrives[i].drives, sets: pool.sets, openErrors: poolDrives[i].errors },
-        { poolIndex: i, deploymentId: formats[0]?.deploymentId },
-      ),
-    );
-  }
+  return (await prepareServer(cfg, opts)).start();
+}
+
+function notInitialized(path: string): Response {
+  const body = `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>XMinioServerNotInitialized</Code><Message>Server not initialized, please try again.</Message><Resource>${Bun.escapeHTML(path)}</Resource></Error>`;
+  return new Response(body, { status: 503, headers: { "content-type": "application/xml", "retry-after": "1" } });
+}
+
+async function closeDrives(pools: (Drive | null)[][]): Promise<void> {
+  for (const pool of pools) for (const d of pool) await d?.close();
+}
+
+interface BuildExtras {
+  locker?: NamespaceLocker;
+  cluster?: Cluster;
+  /** Releases the drives (and the cluster's connections). */
+  close(): Promise<void>;
+}
+
+async function buildServer(cfg: ServerConfig, opts: ServerOptions, formats: PoolFormat[], extras: BuildExtras): Promise<BunkerServer> {
   const codec = new ErasurePool({ workers: opts.codecWorkers });
   // MD5 of request bodies: half the cores, the rest are the codec's and the main thread's.
   const md5 = new Md5Offload(Math.max(1, Math.floor((navigator.hardwareConcurrency ?? 2) / 2)));
   const parity = cfg.storageClass.parity[0];
   const store = new ObjectStore({
-    pools: formats.map((f) => ({ sets: f.sets })),
+    // Every pool is served; each keeps its own parity (its drive count may differ) and is named by its argument.
+    pools: formats.map((f, i) => {
+      const own = cfg.storageClass.parity[i] ?? parity;
+      return { sets: f.sets, id: cfg.layout.pools[i].cmdline, settings: { standardParity: own.standard, rrsParity: own.rrs } };
+    }),
     deploymentId: formats[0].deploymentId,
     distributionAlgo: formats[0].distributionAlgo,
     codec,
     md5,
+    locker: extras.locker,
+    onBucketChange: extras.cluster ? (bucket) => extras.cluster?.notifyBucket(bucket) : undefined,
+    // In a cluster each server keeps its own list of owed heals, on its own drives only.
+    mrf: extras.cluster ? clusterMrf(extras.cluster) : undefined,
     settings: { standardParity: parity.standard, rrsParity: parity.rrs, inlineBlock: cfg.storageClass.inlineBlock, driveTimeoutMs: opts.driveTimeoutMs },
   });
   const auth = new Authenticator({
@@ -112,10 +183,35 @@ export async function createServer(cfg: ServerConfig, opts: ServerOptions = {}):
     logError: (requestId, err) => console.error(`[${requestId}] internal error:`, err),
   });
   const refill = refillFreshDrives(cfg, store, formats);
-  const admin = createAdminHandler({ config: cfg, store, requests, nodeName: `${cfg.address.host || "127.0.0.1"}:${cfg.address.port}` });
+  if (opts.scanner && cfg.scanner.objectsPerSecond > 0) {
+    store.startScanner({
+      objectsPerSecond: cfg.scanner.objectsPerSecond,
+      deepEvery: cfg.scanner.deepEvery,
+      log: (line) => void (cfg.quiet ? undefined : console.log(line)),
+    });
+  }
+  // A pool drain a previous run left unfinished goes on in the background.
+  void store.resumeDecommission().catch((err) => console.error(`Cannot resume pool decommission: ${err instanceof Error ? err.message : String(err)}`));
+  const admin = createAdminHandler({
+    config: cfg,
+    store,
+    requests,
+    nodeName: extras.cluster ? extras.cluster.topology.nodes[extras.cluster.topology.self].name : `${cfg.address.host || "127.0.0.1"}:${cfg.address.port}`,
+    nodes: extras.cluster ? () => extras.cluster!.nodesOnline() : undefined,
+  });
+  const cluster = extras.cluster;
+  cluster?.attach({
+    bucketChanged: (bucket) => store.forgetBucket(bucket),
+    // A peer back in view: it may have changed buckets we were not told of, and its drives may owe heals.
+    peerReturned: () => {
+      store.forgetBuckets();
+      void store.retryHeals().catch(() => {});
+    },
+  });
   return {
     async fetch(req, remoteAddress) {
       const url = new URL(req.url);
+      if (cluster && url.pathname.startsWith(RPC_PATH_PREFIX)) return cluster.rpc.handle(req);
       // Health, metrics (and later the admin API) live under /minio/, which is never a bucket.
       const answer = url.pathname.startsWith("/minio/") ? await admin(req, url) : null;
       return answer ?? s3(req, remoteAddress);
@@ -128,7 +224,7 @@ export async function createServer(cfg: ServerConfig, opts: ServerOptions = {}):
       await store.close();
       await codec.close();
       md5.close();
-      for (const pool of poolDrives) for (const d of pool.drives) await d?.close();
+      await extras.close();
     },
   };
 }
@@ -193,8 +289,10 @@ async function main(): Promise<void> {
   // Stop accepting, let in-flight requests finish (--shutdown-timeout at most), then release drives and workers.
   const drain = () =>
     (draining ??= (async () => {
+      abort.abort();
+      await prepared?.leave();
       if (listener) await Promise.race([listener.stop(false), Bun.sleep(cfg.shutdownTimeoutMs).then(() => listener!.stop(true))]);
-      await server?.stop();
+      await prepared?.stop();
     })());
   // Before the drives are opened, so the SCM hears from us within its start timeout.
   const service = await windowsService(cfg, drain);
@@ -205,9 +303,14 @@ async function main(): Promise<void> {
     }
     fatal(err, cfg.programName);
   };
+  const abort = new AbortController();
+  let prepared: PreparedServer | undefined;
   try {
-    server = await createServer(cfg);
-    listener = await listen(cfg, server);
+    prepared = await prepareServer(cfg, { scanner: true });
+    const p = prepared;
+    // Listening first: in a cluster the peers need our RPC while we all wait for each other.
+    listener = await listen(cfg, { fetch: (req, ra) => p.fetch(req, ra) });
+    server = await prepared.start({ signal: abort.signal });
   } catch (err) {
     const code = (err as { code?: string }).code;
     await failed(code === "EADDRINUSE" ? new Error(`Cannot listen on ${cfg.address.raw}: the port is already in use (choose another with --address)`) : err);

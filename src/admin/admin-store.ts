@@ -40,7 +40,7 @@ export interface ProbeOptions {
 export interface StorageView {
   sets: AdminSet[];
   states: DriveState[];
-  heals: { started: number; failed: number };
+  heals: { started: number; failed: number; healed?: number; lastActivityMs?: number };
 }
 
 /** Asks the object layer for every drive's state (each drive answers under `timeoutMs`). */

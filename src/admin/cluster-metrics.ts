@@ -17,7 +17,7 @@ export interface ScrapeInput {
   bucketCount: number | null;
   /** The last finished usage walk, or null before the first. */
   usage: UsageSnapshot | null;
-  heals: { started: number; failed: number };
+  heals: { started: number; failed: number; healed?: number; lastActivityMs?: number };
   nodes: { online: number; offline: number };
   process: ProcessStats;
   requests?: RequestMetrics;
@@ -100,14 +100,19 @@ function usageFamilies(u: UsageSnapshot | null, bucketCount: number | null, nowM
 }
 
 /** Heal counters appear once a heal ran, as MinIO shows none before its first heal activity. */
-function healFamilies(heals: { started: number; failed: number }): MetricFamily[] {
+function healFamilies(heals: { started: number; failed: number; healed?: number; lastActivityMs?: number }): MetricFamily[] {
   if (heals.started === 0) return [];
   const type = { type: "object" };
-  return [
-    counter("minio_heal_objects_total", "Objects queued for healing since start", [[type, heals.started]]),
-    counter("minio_heal_objects_heal_total", "Objects healed since start (heals in progress included)", [[type, heals.started - heals.failed]]),
+  const out = [
+    counter("minio_heal_objects_total", "Objects scanned or queued for healing since start", [[type, heals.started]]),
+    counter("minio_heal_objects_heal_total", "Objects healed since start (heals in progress included)", [[type, heals.healed ?? heals.started - heals.failed]]),
     counter("minio_heal_objects_errors_total", "Objects whose heal failed since start", [[type, heals.failed]]),
   ];
+  if (heals.lastActivityMs !== undefined) {
+    const since = Math.max(0, Date.now() - heals.lastActivityMs) * 1e6;
+    out.push(gauge("minio_heal_time_last_activity_nano_seconds", "Time since the heal scanner last checked an object", since));
+  }
+  return out;
 }
 
 export function driveCountFamilies(prefix: "minio_cluster" | "minio_node", where: string, states: readonly DriveState[]): MetricFamily[] {
