@@ -16,10 +16,14 @@ import {
   registerDriveService,
   registerLockService,
   registerPeerService,
+  registerPoolService,
   rpcLockerPeer,
+  BUCKET_CHANGED_METHOD,
   LEAVING_METHOD,
+  POOLS_CHANGED_METHOD,
   type ClusterFacts,
   type PeerEvents,
+  type PoolService,
   type Topology,
 } from "./cluster/index.ts";
 import { DriveError, LocalDrive, type Drive, type FsyncPolicy } from "./disk/index.ts";
@@ -39,12 +43,14 @@ export interface Cluster {
   readonly clients: (RpcClient | undefined)[];
   /** Tells every peer that a bucket changed (best effort: a peer that is away re-reads on its return). */
   notifyBucket(bucket: string): void;
+  /** Tells every peer that a pool's decommission status changed (same best effort). */
+  notifyPools(): void;
   /** Servers answering (this one included) and not, for the cluster metrics. */
   nodesOnline(): { online: number; offline: number };
   /** Graceful shutdown: tell every peer we are going (they stop writing to our drives), stop answering pings. */
   leave(): Promise<void>;
-  /** Connects the peer service to the object layer once it exists. */
-  attach(events: PeerEvents): void;
+  /** Connects the peer and pool services to the object layer once it exists. */
+  attach(events: PeerEvents, pools?: PoolService): void;
   close(): Promise<void>;
 }
 
@@ -93,6 +99,8 @@ export async function openCluster(cfg: ServerConfig, fsync: FsyncPolicy): Promis
   const peers = topology.nodes.map((n, i) => (clients[i] ? rpcLockerPeer(n.name, clients[i]) : new LocalLockerPeer(n.name, table)));
   const locker = new DistributedLocker({ peers, owner: self.name });
   let events: PeerEvents | undefined;
+  let poolStore: PoolService | undefined;
+  registerPoolService(rpc, () => poolStore);
   for (const [i, c] of clients.entries()) {
     c?.onChange((online) => void (online ? events?.peerReturned(topology.nodes[i].name) : undefined));
     c?.startHealth();
@@ -109,10 +117,14 @@ export async function openCluster(cfg: ServerConfig, fsync: FsyncPolicy): Promis
     locker,
     clients,
     notifyBucket(bucket) {
-      for (const c of clients) c?.call("peer.bucketChanged", { bucket }, { deadlineMs: 2_000 }).catch(() => {});
+      for (const c of clients) c?.call(BUCKET_CHANGED_METHOD, { bucket }, { deadlineMs: 2_000 }).catch(() => {});
     },
-    attach(e) {
+    notifyPools() {
+      for (const c of clients) c?.call(POOLS_CHANGED_METHOD, {}, { deadlineMs: 2_000 }).catch(() => {});
+    },
+    attach(e, p) {
       events = e;
+      poolStore = p;
     },
     nodesOnline() {
       const peers = clients.filter((c) => c !== undefined);

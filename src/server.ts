@@ -10,6 +10,7 @@ import { bootstrapCluster, clusterMrf, openCluster, type Cluster } from "./serve
 import { Authenticator, createS3Handler } from "./s3/index.ts";
 import { listen, printBanner } from "./server-listen.ts";
 import { createAdminHandler } from "./admin/index.ts";
+import { adminAuthorizer, poolAdmin } from "./server-admin.ts";
 import { RequestMetrics } from "./util/index.ts";
 import type { WindowsService } from "./service/index.ts";
 
@@ -161,6 +162,7 @@ async function buildServer(cfg: ServerConfig, opts: ServerOptions, formats: Pool
     md5,
     locker: extras.locker,
     onBucketChange: extras.cluster ? (bucket) => extras.cluster?.notifyBucket(bucket) : undefined,
+    onPoolsChange: extras.cluster ? () => extras.cluster?.notifyPools() : undefined,
     // In a cluster each server keeps its own list of owed heals, on its own drives only.
     mrf: extras.cluster ? clusterMrf(extras.cluster) : undefined,
     settings: { standardParity: parity.standard, rrsParity: parity.rrs, inlineBlock: cfg.storageClass.inlineBlock, driveTimeoutMs: opts.driveTimeoutMs },
@@ -190,29 +192,45 @@ async function buildServer(cfg: ServerConfig, opts: ServerOptions, formats: Pool
       log: (line) => void (cfg.quiet ? undefined : console.log(line)),
     });
   }
-  // A pool drain a previous run left unfinished goes on in the background.
-  void store.resumeDecommission().catch((err) => console.error(`Cannot resume pool decommission: ${err instanceof Error ? err.message : String(err)}`));
+  // A pool drain a previous run left unfinished goes on in the background, on the server that runs
+  // that pool's drains (in a cluster: the one holding the pool's first drive).
+  const topology = extras.cluster?.topology;
+  const runsDrain = topology ? (pool: number) => topology.pools[pool][0].node === topology.self : undefined;
+  void store
+    .resumeDecommission(runsDrain)
+    .catch((err) => console.error(`Cannot resume pool decommission: ${err instanceof Error ? err.message : String(err)}`));
   const admin = createAdminHandler({
     config: cfg,
     store,
     requests,
     nodeName: extras.cluster ? extras.cluster.topology.nodes[extras.cluster.topology.self].name : `${cfg.address.host || "127.0.0.1"}:${cfg.address.port}`,
     nodes: extras.cluster ? () => extras.cluster!.nodesOnline() : undefined,
-  });
-  const cluster = extras.cluster;
-  cluster?.attach({
-    bucketChanged: (bucket) => store.forgetBucket(bucket),
-    // A peer back in view: it may have changed buckets we were not told of, and its drives may owe heals.
-    peerReturned: () => {
-      store.forgetBuckets();
-      void store.retryHeals().catch(() => {});
+    api: {
+      authorize: adminAuthorizer(auth, cfg.rootUser),
+      pools: poolAdmin(store, extras.cluster),
+      hostId,
+      logError: (requestId, err) => console.error(`[${requestId}] admin API internal error:`, err),
     },
   });
+  const cluster = extras.cluster;
+  cluster?.attach(
+    {
+      bucketChanged: (bucket) => store.forgetBucket(bucket),
+      poolsChanged: () => store.reloadPoolState(),
+      // A peer back in view: it may have changed buckets or pools we were not told of, and its drives may owe heals.
+      peerReturned: () => {
+        store.forgetBuckets();
+        store.reloadPoolState();
+        void store.retryHeals().catch(() => {});
+      },
+    },
+    store,
+  );
   return {
     async fetch(req, remoteAddress) {
       const url = new URL(req.url);
       if (cluster && url.pathname.startsWith(RPC_PATH_PREFIX)) return cluster.rpc.handle(req);
-      // Health, metrics (and later the admin API) live under /minio/, which is never a bucket.
+      // Health, metrics and the admin API live under /minio/, which is never a bucket.
       const answer = url.pathname.startsWith("/minio/") ? await admin(req, url) : null;
       return answer ?? s3(req, remoteAddress);
     },

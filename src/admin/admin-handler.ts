@@ -1,7 +1,9 @@
 // The operator endpoints MinIO serves under /minio/: health probes (live, ready, cluster,
-// cluster/read) and Prometheus v2 metrics (cluster, node, bucket; the legacy path answers as
-// cluster). createAdminHandler returns null for any other path so the S3 router can take it.
+// cluster/read), Prometheus v2 metrics (cluster, node, bucket; the legacy path answers as
+// cluster) and the admin API (/minio/admin/…, admin-api.ts). createAdminHandler returns null for
+// any other path so the S3 router can take it.
 import { EXPOSITION_CONTENT_TYPE, renderExposition, type MetricFamily, type RequestMetrics } from "../util/index.ts";
+import { ADMIN_PREFIX, createAdminApi, type AdminApiDeps } from "./admin-api.ts";
 import { probeDrives, type AdminStore } from "./admin-store.ts";
 import { bucketFamilies, clusterFamilies, type ScrapeInput } from "./cluster-metrics.ts";
 import { evaluateHealth, type DrivePosition } from "./health.ts";
@@ -47,6 +49,8 @@ export interface AdminDeps {
   nodes?: () => { online: number; offline: number };
   /** Drives being healed that the storage view does not report itself (it reports refills by healAll); default none. */
   healing?: () => readonly DrivePosition[];
+  /** The admin API's authorization and pool calls; absent: every /minio/admin/ path answers NotImplemented. */
+  api?: AdminApiDeps;
   /** Source revision for minio_software_commit_info (default ""). */
   commit?: string;
   /** A drive that does not answer info() within this many ms counts as offline (default 5000). */
@@ -159,8 +163,10 @@ export function createAdminHandler(deps: AdminDeps): AdminHandler {
     return new Response(body, { status: 200, headers: { "content-type": EXPOSITION_CONTENT_TYPE } });
   }
 
+  const api = createAdminApi(deps.api ?? { authorize: async () => {} });
   const handle = async (req: Request, url: URL): Promise<Response | null> => {
     const path = url.pathname.length > 1 ? url.pathname.replace(/\/+$/, "") : url.pathname;
+    if (path.startsWith(ADMIN_PREFIX)) return api(req, url, path);
     const isHealth = HEALTH.has(path);
     if (!isHealth && !(path in METRICS)) return null;
     if (req.method !== "GET" && req.method !== "HEAD") return empty(405, { allow: "GET, HEAD" });

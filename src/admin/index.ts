@@ -1,9 +1,13 @@
-// admin/: MinIO-compatible operator endpoints — health probes and Prometheus metrics — over the
-// object store; server.ts routes /minio/health/* and /minio/v2/metrics/* (and the legacy
-// /minio/prometheus/metrics) here before the S3 router.
+// admin/: MinIO-compatible operator endpoints — health probes, Prometheus metrics and the admin
+// API (/minio/admin/v3/, madmin's pool calls so far) — over the object store; server.ts routes
+// /minio/health/*, /minio/v2/metrics/*, /minio/admin/* (and the legacy /minio/prometheus/metrics)
+// here before the S3 router.
 export { createAdminHandler, type AdminConfig, type AdminDeps, type AdminHandler } from "./admin-handler.ts";
 export type { AdminSet, AdminStore, DriveState, DriveStats, StorageView } from "./admin-store.ts";
 export { evaluateHealth, type DrivePosition, type HealthResult, type SetHealth } from "./health.ts";
 export { bearerToken, signPrometheusToken, verifyPrometheusToken, PROMETHEUS_TOKEN_LIFETIME_S, type TokenCheck } from "./prometheus-auth.ts";
 export { readProcessStats, type ProcReader, type ProcessStats } from "./process-stats.ts";
 export { UsageCache, type BucketUsage, type UsageCacheOptions, type UsageSnapshot } from "./usage-cache.ts";
+export { AdminError, ADMIN_ERRORS, type AdminErrorCode } from "./admin-error.ts";
+export type { AdminApiDeps } from "./admin-api.ts";
+export type { PoolAdmin, PoolView } from "./pools-api.ts";

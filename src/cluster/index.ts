@@ -17,3 +17,4 @@ export type { HealthOptions } from "./rpc-health.ts";
 export { LockTable, type LockRequest, type LockTableOptions } from "./lock-table.ts";
 export { LocalLockerPeer, registerLockService, rpcLockerPeer, type LockerPeer, type LockServiceClient, type LockServiceServer } from "./locker-peer.ts";
 export { DistributedLocker, lockQuorum, type DistributedLockerOptions } from "./distributed-locker.ts";
+export { poolReport, registerPoolService, rpcPools, type PoolReport, type PoolServer, type PoolService } from "./pool-service.ts";

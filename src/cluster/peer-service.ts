@@ -9,6 +9,8 @@ export interface PeerEvents {
   bucketChanged(bucket: string): void;
   /** A peer answers again after being unreachable: anything it changed meanwhile is unknown here. */
   peerReturned(node: string): void;
+  /** A pool's decommission status changed elsewhere (a drain began or ended): re-read the pool state. */
+  poolsChanged?(): void;
 }
 
 /** What the peer service needs of the RPC server (RpcServer fits). */
@@ -17,6 +19,7 @@ export interface PeerServer {
 }
 
 export const BUCKET_CHANGED_METHOD = "peer.bucketChanged";
+export const POOLS_CHANGED_METHOD = "peer.poolsChanged";
 /** A peer announces its graceful shutdown, so writes stop counting on its drives before it goes. */
 export const LEAVING_METHOD = "peer.leaving";
 
@@ -28,6 +31,10 @@ export function registerPeerService(server: PeerServer, events: () => PeerEvents
   server.register(BUCKET_CHANGED_METHOD, async (args) => {
     if (typeof args?.bucket !== "string") throw new TypeError("peer.bucketChanged needs a bucket name");
     events()?.bucketChanged(args.bucket);
+    return {};
+  });
+  server.register(POOLS_CHANGED_METHOD, async () => {
+    events()?.poolsChanged?.();
     return {};
   });
   server.register(LEAVING_METHOD, async (_args, _body, ctx) => {

@@ -19,6 +19,8 @@ export interface PoolsStore {
   random: number;
   /** Does any drive of pool `pool` hold an xl.meta of `bucket/key`? */
   holds(pool: number, bucket: string, key: string): boolean;
+  /** Another store over the same drives (another server of the deployment); the caller closes it. */
+  openPeer(): Promise<ObjectStore & { close(): Promise<void> }>;
   /** Closes and opens again on the same drives, with the pools of `shapes` (more pools = added ones). */
   reopen(shapes?: number[]): Promise<ObjectStore>;
   close(): Promise<void>;
@@ -29,6 +31,7 @@ export async function openPools(temp: TempDirs, codec: ErasurePool, shapes: numb
   let drives: Drive[] = [];
   const t: PoolsStore = {
     store: undefined as unknown as ObjectStore,
+    openPeer: undefined as unknown as PoolsStore["openPeer"],
     roots: [],
     free: shapes.map(() => 1e12),
     random: 0.5,
@@ -46,27 +49,44 @@ export async function openPools(temp: TempDirs, codec: ErasurePool, shapes: numb
       drives = [];
     },
   };
-  const open = async () => {
+  const build = async (into: Drive[]) => {
     const pools: { sets: (Drive | null)[][]; id: string }[] = [];
     let deploymentId: string | undefined;
-    t.roots = [];
+    const roots: string[][] = [];
     for (const [i, n] of shapes.entries()) {
       const arg = `${parent}/p${i + 1}d{1...${n}}`;
       const layout = parseVolumes([arg]).pools[0];
       const opened: Drive[] = [];
       for (const e of layout.endpoints) opened.push(await LocalDrive.open(e.path, { fsync: "none" }));
-      drives.push(...opened);
+      into.push(...opened);
       const fmt = await loadPoolFormat({ drives: opened, sets: layout.sets }, { poolIndex: i, deploymentId });
       deploymentId ??= fmt.deploymentId;
       pools.push({ sets: fmt.sets, id: arg });
-      t.roots.push(layout.endpoints.map((e) => e.path));
+      roots.push(layout.endpoints.map((e) => e.path));
     }
-    t.store = new ObjectStore({
+    const store = new ObjectStore({
       pools,
       deploymentId: deploymentId!,
       codec,
       settings: { driveTimeoutMs: 5_000 },
       placement: { freeSpace: async (pool) => t.free[pool] ?? 0, random: () => t.random },
+    });
+    return { store, roots };
+  };
+  const open = async () => {
+    const built = await build(drives);
+    t.store = built.store;
+    t.roots = built.roots;
+  };
+  t.openPeer = async () => {
+    const own: Drive[] = [];
+    const { store } = await build(own);
+    const close = store.close.bind(store);
+    return Object.assign(store, {
+      close: async () => {
+        await close();
+        for (const d of own) await d.close();
+      },
     });
   };
   await open();

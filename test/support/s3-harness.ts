@@ -114,12 +114,14 @@ export async function signRequest(endpoint: string, region: string, r: RawReques
 
 export interface HarnessOptions {
   drives?: number;
+  /** The drive arguments instead (e.g. several pools), given the parent directory; it makes the directories. */
+  driveArgs?: (parent: string) => string[];
   env?: Record<string, string>;
 }
 
 export async function startS3(temp: TempDirs, opts: HarnessOptions = {}): Promise<S3Harness> {
   const parent = temp.make("bunker-it-");
-  const drives = Array.from({ length: opts.drives ?? 4 }, (_, i) => `${parent}/d${i + 1}`);
+  const drives = opts.driveArgs ? opts.driveArgs(parent) : Array.from({ length: opts.drives ?? 4 }, (_, i) => `${parent}/d${i + 1}`);
   const env = { MINIO_ROOT_USER: ROOT_USER, MINIO_ROOT_PASSWORD: ROOT_PASSWORD, ...opts.env };
   const cfg = loadConfig(["bunker", "server", "--quiet", ...drives], env);
   if (cfg.command !== "server") throw new Error("loadConfig did not produce a server config");

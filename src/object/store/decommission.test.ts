@@ -7,6 +7,7 @@ import { useCodec } from "../../../test/support/use-codec.ts";
 import { bodyOf, md5hex, randomBytes, readAllBody } from "../../../test/support/object-harness.ts";
 import { openPools, type PoolsStore } from "../../../test/support/pool-harness.ts";
 import type { ObjectInfo } from "../object-layer.ts";
+import type { VersioningState } from "../set/put.ts";
 
 const { codec, temp } = useCodec();
 let t: PoolsStore;
@@ -117,4 +118,57 @@ test("an overwrite made while the pool is closed is not replaced by the drained 
   expect(await readAllBody((await t.store.getObject("bkt", "k")).body)).toEqual(fresh);
   const versions = await t.store.listObjectVersions("bkt", { maxKeys: 10 });
   expect(versions.versions.map((v) => v.size)).toEqual([120]);
+});
+
+test("an object that lands in the pool behind the drain's first pass is moved by a later pass", async () => {
+  t = await openPools(temp, codec, [4, 4]);
+  await t.store.makeBucket("a-first");
+  await t.store.makeBucket("b-second");
+  t.free = [1e12, 0];
+  await put("early", randomBytes(100, 1), "a-first");
+  await put("other", randomBytes(100, 2), "b-second");
+  t.free = [1e12, 1e12];
+  // A server that has not heard of the drain yet writes into pool 1 after "a-first" was walked
+  // (the drain asks for "b-second"'s versioning only once it is done with "a-first").
+  const late = randomBytes(300, 3);
+  const store = t.store as unknown as { versioning(bucket: string): Promise<VersioningState> };
+  const versioning = store.versioning.bind(t.store);
+  let wrote = false;
+  store.versioning = async (bucket: string) => {
+    if (bucket === "b-second" && !wrote) {
+      wrote = true;
+      await t.store.pools[0].setOf("late").put("a-first", "late", bodyOf(late), { size: late.length, userMeta: {} }, "unversioned");
+    }
+    return versioning(bucket);
+  };
+  const done = await t.store.decommissionPool(0);
+  expect(wrote).toBe(true);
+  expect([done.status, done.objectsFailed]).toEqual(["complete", 0]);
+  expect(t.holds(0, "a-first", "late")).toBe(false);
+  expect(t.holds(1, "a-first", "late")).toBe(true);
+  expect(await readAllBody((await t.store.getObject("a-first", "late")).body)).toEqual(late);
+});
+
+test("a server that did not run the drain sees the pool closed once it reloads the pool state", async () => {
+  t = await openPools(temp, codec, [4, 4]);
+  await t.store.makeBucket("bkt");
+  t.free = [1e12, 1e12];
+  t.random = 0; // a new object goes to pool 1 while it is open
+  await put("before", randomBytes(10, 1));
+  expect(t.holds(0, "bkt", "before")).toBe(true);
+  // The same drives opened by a second store: another server of the deployment, whose state
+  // document was read before the drain began.
+  const other = await t.openPeer();
+  try {
+    expect((await other.decommissionStatus()).map((s) => s.status)).toEqual(["active", "active"]);
+    await t.store.beginDecommission(0);
+    while (t.store.isDecommissionRunning(0)) await Bun.sleep(10);
+    other.reloadPoolState();
+    expect((await other.decommissionStatus()).map((s) => s.status)).toEqual(["complete", "active"]);
+    await other.putObject("bkt", "after", bodyOf(randomBytes(10, 2)), { size: 10, userMeta: {} });
+    expect(t.holds(0, "bkt", "after")).toBe(false);
+    expect(t.holds(1, "bkt", "after")).toBe(true);
+  } finally {
+    await other.close();
+  }
 });

@@ -26,7 +26,7 @@ import { listBucketsInPools, statBucketInPools } from "./pool-buckets.ts";
 import { Decommissions, type DecommissionStatus } from "./pool-decommission.ts";
 import { PoolRouter, type PlacementView } from "./pool-placement.ts";
 import { PoolState, type PoolDecommission } from "./pool-state.ts";
-import { ServerPool } from "./pools.ts";
+import { ServerPool, poolSpace } from "./pools.ts";
 import { pageObjects, pageVersions, walkOptionsFor } from "./listing.ts";
 import { anythingBelow, listingEntries } from "./merged-listing.ts";
 import { Multipart } from "./multipart.ts";
@@ -54,6 +54,8 @@ export interface ObjectStoreConfig {
   md5?: Md5Offload;
   /** Called after this store created, deleted or reconfigured a bucket (a cluster tells its peers). */
   onBucketChange?: (bucket: string) => void;
+  /** Called when a pool's decommission status changed here (other servers re-read it: reloadPoolState). */
+  onPoolsChange?: () => void;
   /** Free-space view and randomness of new-object placement across pools (tests make it deterministic). */
   placement?: PlacementView;
   /** The persisted list of owed heals (store/mrf.ts); defaults keep it on every drive. */
@@ -111,7 +113,7 @@ export class ObjectStore implements L.ObjectLayer {
       ...mrf,
       persistence: mrf.persist === false ? undefined : driveMrfPersistence(this.sets, mrf.fileName ?? "local.json", mrf.persistOn),
     });
-    this.#poolState = new PoolState(this.pools);
+    this.#poolState = new PoolState(this.pools, locker);
     this.#router = new PoolRouter({
       pools: this.pools,
       closed: () => (this.pools.length === 1 ? Promise.resolve(new Set<number>()) : this.#poolState.closed()),
@@ -122,6 +124,8 @@ export class ObjectStore implements L.ObjectLayer {
       router: this.#router,
       buckets: async () => (await listBucketsInPools(this.pools)).map((b) => b.name),
       versioning: (bucket) => this.versioning(bucket),
+      changed: () => this.config.onPoolsChange?.(),
+      space: (pool) => poolSpace(pool, this.sets[0].settings.driveTimeoutMs),
     });
     this.bucketMeta = new BucketMetaStore({
       read: (name) => this.#readSystem(name),
@@ -477,9 +481,20 @@ export class ObjectStore implements L.ObjectLayer {
     return this.#decommissions.start(index, opts);
   }
 
+  /** Starts the drain of pool `index` in the background; resolves once the pool is recorded as draining. */
+  async beginDecommission(index: number): Promise<void> {
+    const { done } = await this.#decommissions.begin(index);
+    done.catch(() => {}); // its end is in the persisted record
+  }
+
   /** Every pool's decommission state (live counters for a running drain). */
   decommissionStatus(): Promise<DecommissionStatus[]> {
     return this.#decommissions.status();
+  }
+
+  /** Whether this process runs the drain of pool `index` now. */
+  isDecommissionRunning(index: number): boolean {
+    return this.#decommissions.isRunning(index);
   }
 
   /** Stops the running drain of pool `index` (status "canceled"; the pool stays closed to new objects). */
@@ -487,9 +502,19 @@ export class ObjectStore implements L.ObjectLayer {
     return this.#decommissions.cancel(index);
   }
 
-  /** Restarts in the background the drains a previous run left unfinished (server start-up); their indexes. */
-  resumeDecommission(): Promise<number[]> {
-    return this.pools.length === 1 ? Promise.resolve([]) : this.#decommissions.resume();
+  /** Restarts in the background the drains a previous run left unfinished, of the pools `mine` accepts; their indexes. */
+  resumeDecommission(mine?: (index: number) => boolean): Promise<number[]> {
+    return this.pools.length === 1 ? Promise.resolve([]) : this.#decommissions.resume(mine);
+  }
+
+  /** Another server changed a pool's decommission state: read it again from the drives on next use. */
+  reloadPoolState(): void {
+    this.#poolState.reload();
+  }
+
+  /** Total and free bytes of pool `index`'s answering drives. */
+  poolSpace(index: number): Promise<{ total: number; free: number }> {
+    return poolSpace(this.pools[index], this.sets[0].settings.driveTimeoutMs);
   }
 
   /**

@@ -17,6 +17,16 @@ export interface DecommissionStatus {
 
 /** Progress is written to the pools every this many keys (and at every state change). */
 const PERSIST_EVERY = 64;
+/** Walks of the pool before a drain that still finds new objects gives up (status failed). */
+const MAX_PASSES = 8;
+
+/** What the running drains tell and ask beyond the drain itself. */
+export interface DecommissionHooks {
+  /** A pool's status changed (a drain began or ended): other servers must re-read the state. */
+  changed?(): void;
+  /** Total and free bytes of a pool's drives (for startSize; absent: not reported). */
+  space?(pool: ServerPool): Promise<{ total: number; free: number }>;
+}
 
 export class Decommissions {
   readonly #running = new Map<number, { abort: AbortController; done: Promise<PoolDecommission>; rec: PoolDecommission }>();
@@ -26,32 +36,50 @@ export class Decommissions {
   constructor(
     readonly pools: readonly ServerPool[],
     readonly state: PoolState,
-    readonly deps: Omit<DrainDeps, "progress">,
+    readonly deps: Omit<DrainDeps, "progress"> & DecommissionHooks,
   ) {}
 
   /** Drains pool `index` into the others; resolves with the final record (complete, failed or canceled). */
   async start(index: number, opts: { signal?: AbortSignal } = {}): Promise<PoolDecommission> {
+    return (await this.begin(index, opts)).done;
+  }
+
+  /**
+   * Starts (or joins) the drain of pool `index` and returns once the pool is recorded as
+   * draining (closed to new objects); `done` resolves with the final record.
+   */
+  async begin(index: number, opts: { signal?: AbortSignal } = {}): Promise<{ done: Promise<PoolDecommission> }> {
     const pool = this.pools[index];
     if (!pool) throw new ObjectError("InvalidArgument", `There is no pool ${index + 1} (the deployment has ${this.pools.length})`);
     const running = this.#running.get(index);
-    if (running) return running.done;
+    if (running) return { done: running.done };
     const closed = await this.state.closed();
     if (!this.pools.some((p) => p.index !== index && !closed.has(p.index))) {
       throw new ObjectError("InvalidArgument", `Pool ${index + 1} cannot be decommissioned: no other pool takes new objects`);
     }
     const old = await this.state.record(pool.id);
-    if (old?.status === "complete") return old;
+    if (old?.status === "complete") return { done: Promise.resolve(old) };
     const rec: PoolDecommission =
       old?.status === "draining"
         ? { ...old }
-        : { id: pool.id, status: "draining", startTime: new Date().toISOString(), objectsMoved: 0, bytesMoved: 0, objectsFailed: 0, bytesFailed: 0 };
+        : {
+            id: pool.id,
+            status: "draining",
+            startTime: new Date().toISOString(),
+            objectsMoved: 0,
+            bytesMoved: 0,
+            objectsFailed: 0,
+            bytesFailed: 0,
+            startFree: (await this.deps.space?.(pool))?.free,
+          };
     await this.state.put(rec);
+    this.deps.changed?.();
     const abort = new AbortController();
     if (opts.signal?.aborted) abort.abort();
     else opts.signal?.addEventListener("abort", () => abort.abort(), { once: true });
     const done = this.#run(pool, rec, abort.signal).finally(() => this.#running.delete(index));
     this.#running.set(index, { abort, done, rec });
-    return done;
+    return { done };
   }
 
   async #run(pool: ServerPool, rec: PoolDecommission, signal: AbortSignal): Promise<PoolDecommission> {
@@ -64,8 +92,7 @@ export class Decommissions {
     let status: PoolStatus;
     try {
       rec.lastError = undefined;
-      await drainPool({ ...this.deps, progress }, pool, rec, signal);
-      status = rec.objectsFailed === 0 ? "complete" : "failed";
+      status = await this.#passes(pool, rec, progress, signal);
     } catch (err) {
       status = this.#closing ? "draining" : signal.aborted ? "canceled" : "failed";
       if (!signal.aborted) rec.lastError = err instanceof Error ? err.message : String(err);
@@ -74,23 +101,56 @@ export class Decommissions {
     await this.state.put(final).catch((err) => {
       if (!this.#closing) throw err;
     });
+    if (status !== "draining") this.deps.changed?.();
     return final;
+  }
+
+  /**
+   * Walks the pool until a pass finds nothing left to move: a server that had not yet heard of
+   * the drain (or a multipart upload started before it) may still have written into the pool
+   * behind the first pass. A pool that keeps receiving objects is not reported empty.
+   */
+  async #passes(pool: ServerPool, rec: PoolDecommission, progress: DrainDeps["progress"], signal: AbortSignal): Promise<PoolStatus> {
+    for (let pass = 1; pass <= MAX_PASSES; pass++) {
+      const before = rec.objectsMoved;
+      await drainPool({ ...this.deps, progress }, pool, rec, signal);
+      if (rec.objectsFailed > 0) return "failed";
+      if (rec.objectsMoved === before) return "complete";
+    }
+    rec.lastError = `New objects were still arriving in pool ${pool.index + 1} after ${MAX_PASSES} passes`;
+    return "failed";
   }
 
   /** Stops a running drain; the pool stays closed to new objects (as MinIO's cancel leaves it). */
   async cancel(index: number): Promise<void> {
     const running = this.#running.get(index);
-    if (!running) throw new ObjectError("InvalidArgument", `Pool ${index + 1} is not being decommissioned`);
-    running.abort.abort();
-    await running.done;
+    if (running) {
+      running.abort.abort();
+      await running.done;
+      return;
+    }
+    // Recorded as draining but not running here (its server stopped): the record is ended as canceled.
+    const pool = this.pools[index];
+    const rec = pool ? await this.state.record(pool.id) : undefined;
+    if (rec?.status !== "draining") throw new ObjectError("InvalidArgument", `Pool ${index + 1} is not being decommissioned`);
+    await this.state.put({ ...rec, status: "canceled", endTime: new Date().toISOString() });
+    this.deps.changed?.();
   }
 
-  /** Restarts the drains a previous run left "draining" (in the background); returns their indexes. */
-  async resume(): Promise<number[]> {
+  /**
+   * Restarts the drains a previous run left "draining" (in the background), of the pools
+   * `mine` accepts (in a cluster each pool's drain runs on one server); returns their indexes.
+   */
+  async resume(mine: (index: number) => boolean = () => true): Promise<number[]> {
     const doc = await this.state.get();
-    const draining = this.pools.filter((p) => doc.pools.some((r) => r.id === p.id && r.status === "draining"));
+    const draining = this.pools.filter((p) => mine(p.index) && doc.pools.some((r) => r.id === p.id && r.status === "draining"));
     for (const p of draining) void this.start(p.index).catch(() => {});
     return draining.map((p) => p.index);
+  }
+
+  /** Whether this process is draining pool `index` now. */
+  isRunning(index: number): boolean {
+    return this.#running.has(index);
   }
 
   async status(): Promise<DecommissionStatus[]> {

@@ -2,6 +2,7 @@
 // pool.bin) at .minio.sys/config/bunker-pools.json, written to every pool so that it survives
 // a restart and the draining of any one pool; the copy with the highest generation wins.
 import { SYSTEM_VOLUME } from "../../disk/index.ts";
+import type { NamespaceLocker } from "../ns-lock.ts";
 import { isObjectError } from "../object-error.ts";
 import type { ServerPool } from "./pools.ts";
 
@@ -27,6 +28,8 @@ export interface PoolDecommission {
   objectsFailed: number;
   /** Bytes of those versions. */
   bytesFailed: number;
+  /** Free bytes of the pool when the drain started (madmin's startSize). */
+  startFree?: number;
   /** The first failure of the last pass, for the operator. */
   lastError?: string;
 }
@@ -61,21 +64,41 @@ async function readFrom(pool: ServerPool): Promise<PoolStateDoc | null> {
   }
 }
 
-/** Loads once, then keeps the document in memory; every change is written to every pool. */
+/** Held around every read-modify-write of the document (not the document's own name: its write locks that). */
+const STATE_LOCK = `${SYSTEM_VOLUME}/config/bunker-pools.lock`;
+
+/**
+ * Loads once, then keeps the document in memory (reload() drops it when another server changed
+ * it); every change re-reads the document under a lock and is written to every pool, so two
+ * servers draining different pools do not overwrite each other's records.
+ */
 export class PoolState {
   #doc: Promise<PoolStateDoc> | undefined;
 
-  constructor(readonly pools: readonly ServerPool[]) {}
+  constructor(
+    readonly pools: readonly ServerPool[],
+    readonly locker?: NamespaceLocker,
+  ) {}
 
   async get(): Promise<PoolStateDoc> {
-    this.#doc ??= Promise.all(this.pools.map(readFrom)).then(
+    this.#doc ??= this.#load();
+    return this.#doc;
+  }
+
+  /** Forgets the cached document: the next get() reads the drives again. */
+  reload(): void {
+    this.#doc = undefined;
+  }
+
+  #load(): Promise<PoolStateDoc> {
+    const loading: Promise<PoolStateDoc> = Promise.all(this.pools.map(readFrom)).then(
       (docs) => docs.reduce<PoolStateDoc>((best, d) => (d && d.generation > best.generation ? d : best), EMPTY),
       (err) => {
-        this.#doc = undefined;
+        if (this.#doc === loading) this.#doc = undefined;
         throw err;
       },
     );
-    return this.#doc;
+    return loading;
   }
 
   /** The record of pool `id`, if it was ever decommissioned. */
@@ -92,7 +115,17 @@ export class PoolState {
 
   /** Replaces pool `rec.id`'s record and writes the document to every pool (a quorum of pools must take it). */
   async put(rec: PoolDecommission): Promise<void> {
-    const cur = await this.get();
+    const release = this.locker ? await this.locker.lock([STATE_LOCK], "write") : undefined;
+    try {
+      await this.#put(rec);
+    } finally {
+      release?.();
+    }
+  }
+
+  async #put(rec: PoolDecommission): Promise<void> {
+    // Fresh from the drives: another server may have changed another pool's record meanwhile.
+    const cur = this.pools.length > 1 ? await this.#load() : await this.get();
     const next: PoolStateDoc = { version: 1, generation: cur.generation + 1, pools: [...cur.pools.filter((p) => p.id !== rec.id), { ...rec }] };
     this.#doc = Promise.resolve(next);
     const bytes = new TextEncoder().encode(JSON.stringify(next));

@@ -2,6 +2,7 @@
 // pool's set count, the deployment id every pool shares), plus the newest-wins rule used when
 // more than one pool answers for the same key.
 import type { FileInfo } from "../../disk/index.ts";
+import { withDeadline } from "../../util/index.ts";
 import { encodeDirObject } from "../object-info.ts";
 import { checkObjectName } from "../object-name.ts";
 import { createSipHashMod, crcHashMod, type SetHasher } from "../placement.ts";
@@ -33,6 +34,22 @@ export class ServerPool {
     checkObjectName(key);
     return this.setFor(encodeDirObject(key));
   }
+}
+
+/** Total and free bytes of `pool`'s drives that answer within `timeoutMs` (offline drives count 0). */
+export async function poolSpace(pool: ServerPool, timeoutMs: number): Promise<{ total: number; free: number }> {
+  const drives = pool.sets.flatMap((s) => s.drives);
+  const answers = await Promise.allSettled(
+    drives.map((d) => (d ? withDeadline(d.info(), timeoutMs, () => new Error(`${d.endpoint}: no answer within ${timeoutMs} ms`)) : Promise.reject())),
+  );
+  let total = 0;
+  let free = 0;
+  for (const a of answers) {
+    if (a.status !== "fulfilled" || a.value.id === "") continue;
+    total += a.value.total;
+    free += a.value.free;
+  }
+  return { total, free };
 }
 
 /** Where a key lives: the pool and its entry (versions newest first). */
