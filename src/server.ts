@@ -163,6 +163,7 @@ async function buildServer(cfg: ServerConfig, opts: ServerOptions, formats: Pool
     locker: extras.locker,
     onBucketChange: extras.cluster ? (bucket) => extras.cluster?.notifyBucket(bucket) : undefined,
     onPoolsChange: extras.cluster ? () => extras.cluster?.notifyPools() : undefined,
+    log: (line) => void (cfg.quiet ? undefined : console.log(line)),
     // In a cluster each server keeps its own list of owed heals, on its own drives only.
     mrf: extras.cluster ? clusterMrf(extras.cluster) : undefined,
     settings: { standardParity: parity.standard, rrsParity: parity.rrs, inlineBlock: cfg.storageClass.inlineBlock, driveTimeoutMs: opts.driveTimeoutMs },

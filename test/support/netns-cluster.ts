@@ -40,13 +40,15 @@ export interface NetnsNode {
 
 export class NetnsCluster {
   readonly nodes: NetnsNode[];
-  readonly args: string[];
+  /** The drive arguments every node is started with (a test may drop a drained pool's). */
+  args: string[];
   readonly #id: string;
   readonly #shared: string;
   readonly #bridge: string;
   #made: string[] = [];
 
-  constructor(temp: TempDirs, count = 4, drives = 4) {
+  /** `pools` splits the nodes into server pools, one ellipses argument each (default: one pool of all). */
+  constructor(temp: TempDirs, count = 4, drives = 4, pools: number[] = [count]) {
     const n = Math.floor(Math.random() * 200) + 20;
     this.#id = `bk${process.pid % 1000}${n}`;
     this.#bridge = `${this.#id}br`;
@@ -59,8 +61,13 @@ export class NetnsCluster {
       const clientIp = `172.31.${n}.${4 * i + 2}`;
       return { clusterIp: `10.213.${n}.${i + 1}`, clientIp, endpoint: `http://${clientIp}:9000`, dir, proc: null, output: "" };
     });
-    // MinIO's own notation: one host range, one drive range.
-    this.args = [`http://10.213.${n}.{1...${count}}:9000${this.#shared}/disk{1...${drives}}`];
+    // MinIO's own notation: one host range and one drive range a pool.
+    let first = 1;
+    this.args = pools.map((size) => {
+      const arg = `http://10.213.${n}.{${first}...${first + size - 1}}:9000${this.#shared}/disk{1...${drives}}`;
+      first += size;
+      return arg;
+    });
   }
 
   /** Creates the namespaces, the bridge and every link. */
@@ -94,6 +101,14 @@ export class NetnsCluster {
     const ns = `${this.#id}n${i}`;
     const script = `mount --bind "${node.dir}" "${this.#shared}" && exec "$0" "$@"`;
     spawnNode(node, ["--address", ":9000", ...this.args], {}, ["ip", "netns", "exec", ns, "unshare", "-m", "--propagation", "private", "sh", "-c", script]);
+  }
+
+  /** Stops node i (SIGTERM: a graceful shutdown) and waits for it to exit. */
+  async stop(i: number): Promise<void> {
+    const proc = this.nodes[i].proc;
+    if (!proc || proc.exitCode !== null) return;
+    proc.kill("SIGTERM");
+    await proc.exited;
   }
 
   async ready(i: number, timeoutMs = 60_000): Promise<void> {

@@ -54,6 +54,8 @@ export interface ObjectStoreConfig {
   md5?: Md5Offload;
   /** Called after this store created, deleted or reconfigured a bucket (a cluster tells its peers). */
   onBucketChange?: (bucket: string) => void;
+  /** Operator log lines of background work (pool drains). */
+  log?: (line: string) => void;
   /** Called when a pool's decommission status changed here (other servers re-read it: reloadPoolState). */
   onPoolsChange?: () => void;
   /** Free-space view and randomness of new-object placement across pools (tests make it deterministic). */
@@ -125,6 +127,7 @@ export class ObjectStore implements L.ObjectLayer {
       buckets: async () => (await listBucketsInPools(this.pools)).map((b) => b.name),
       versioning: (bucket) => this.versioning(bucket),
       changed: () => this.config.onPoolsChange?.(),
+      log: config.log,
       space: (pool) => poolSpace(pool, this.sets[0].settings.driveTimeoutMs),
     });
     this.bucketMeta = new BucketMetaStore({

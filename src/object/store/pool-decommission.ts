@@ -24,6 +24,8 @@ const MAX_PASSES = 8;
 export interface DecommissionHooks {
   /** A pool's status changed (a drain began or ended): other servers must re-read the state. */
   changed?(): void;
+  /** Operator log lines (a drain's start and end). */
+  log?(line: string): void;
   /** Total and free bytes of a pool's drives (for startSize; absent: not reported). */
   space?(pool: ServerPool): Promise<{ total: number; free: number }>;
 }
@@ -74,6 +76,7 @@ export class Decommissions {
           };
     await this.state.put(rec);
     this.deps.changed?.();
+    this.deps.log?.(`Decommission of pool ${index + 1} (${pool.id}) ${old?.status === "draining" ? "resumed" : "started"}`);
     const abort = new AbortController();
     if (opts.signal?.aborted) abort.abort();
     else opts.signal?.addEventListener("abort", () => abort.abort(), { once: true });
@@ -102,6 +105,8 @@ export class Decommissions {
       if (!this.#closing) throw err;
     });
     if (status !== "draining") this.deps.changed?.();
+    const moved = `${final.objectsMoved} versions (${final.bytesMoved} bytes) moved, ${final.objectsFailed} failed`;
+    this.deps.log?.(`Decommission of pool ${pool.index + 1} (${pool.id}) ${status}: ${moved}${final.lastError ? ` (${final.lastError})` : ""}`);
     return final;
   }
 
