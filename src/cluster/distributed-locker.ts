@@ -38,6 +38,8 @@ interface Attempt {
 }
 
 const MIN_BACKOFF_MS = 5;
+/** Tries in a row with too few lockers answering before lock() gives up with a quorum error. */
+const UNREACHABLE_TRIES = 3;
 const MAX_BACKOFF_MS = 500;
 
 export class DistributedLocker implements NamespaceLocker {
@@ -63,10 +65,22 @@ export class DistributedLocker implements NamespaceLocker {
     const what = `"${sorted.join('", "')}"`;
     const need = lockQuorum(this.#peers.length, mode);
     const deadline = Date.now() + timeoutMs;
+    let unreachable = 0;
     for (let round = 0; ; round++) {
       if (this.#closed) throw new ObjectError("OperationTimedOut", `Cannot take a ${mode} lock on ${what}: the locker is closed`);
       const a = await this.#ask({ uid: crypto.randomUUID(), resources: sorted, mode, owner: this.#owner }, need);
       if (a.state === "held") return this.#hold(a, what);
+      // Too few lockers answer at all (this node is on the minority side, or most nodes are
+      // down): waiting cannot help, so after a few tries the caller gets a quorum error at once
+      // (a retryable 503) instead of a time-out after the whole wait.
+      const answering = a.granted.size + a.refused.size;
+      unreachable = answering < need ? unreachable + 1 : 0;
+      if (unreachable >= UNREACHABLE_TRIES) {
+        throw new ObjectError(
+          mode === "write" ? "WriteQuorum" : "ReadQuorum",
+          `Cannot take a ${mode} lock on ${what}: ${answering} of ${this.#peers.length} lockers answer, ${need} needed`,
+        );
+      }
       const left = deadline - Date.now();
       if (left <= 0) {
         throw new ObjectError(
