@@ -17,6 +17,7 @@ import {
   registerLockService,
   registerPeerService,
   registerPoolService,
+  setScanner,
   rpcLockerPeer,
   BUCKET_CHANGED_METHOD,
   LEAVING_METHOD,
@@ -45,6 +46,8 @@ export interface Cluster {
   notifyBucket(bucket: string): void;
   /** Tells every peer that a pool's decommission status changed (same best effort). */
   notifyPools(): void;
+  /** Whether this server's heal scanner walks set `set` of pool `pool` now (one server per set). */
+  scans(pool: number, set: number): boolean;
   /** Servers answering (this one included) and not, for the cluster metrics. */
   nodesOnline(): { online: number; offline: number };
   /** Graceful shutdown: tell every peer we are going (they stop writing to our drives), stop answering pings. */
@@ -126,6 +129,10 @@ export async function openCluster(cfg: ServerConfig, fsync: FsyncPolicy): Promis
       events = e;
       poolStore = p;
     },
+    scans(pool, set) {
+      const drives = cfg.layout.pools[pool].sets[set];
+      return setScanner(topology, pool, drives, (n) => clients[n]?.online === true) === topology.self;
+    },
     nodesOnline() {
       const peers = clients.filter((c) => c !== undefined);
       const online = peers.filter((c) => c.online).length;
@@ -177,7 +184,13 @@ export async function bootstrapCluster(
       throw err;
     });
     const why = formats instanceof ObjectError ? formats.message : formats.shortfall;
-    if (why === null) return (formats as { formats: PoolFormat[] }).formats;
+    if (why === null) {
+      const ready = (formats as { formats: PoolFormat[] }).formats;
+      // From now on a peer's drive is used only while it holds the disk its slot expects.
+      for (const f of ready)
+        for (const [si, set] of f.sets.entries()) for (const [pos, d] of set.entries()) if (d instanceof RemoteDrive) d.expectId(f.driveIds[si][pos]);
+      return ready;
+    }
     const line = `Waiting for the cluster: ${why}${waiting.length ? ` (servers not answering: ${waiting.sort().join(", ")})` : ""}`;
     if (line !== lastWait) opts.log(line);
     lastWait = line;

@@ -190,6 +190,8 @@ async function buildServer(cfg: ServerConfig, opts: ServerOptions, formats: Pool
     store.startScanner({
       objectsPerSecond: cfg.scanner.objectsPerSecond,
       deepEvery: cfg.scanner.deepEvery,
+      // In a cluster each set is walked by one server (the first of its servers that answers).
+      only: extras.cluster ? (pool, set) => extras.cluster!.scans(pool, set) : undefined,
       log: (line) => void (cfg.quiet ? undefined : console.log(line)),
     });
   }

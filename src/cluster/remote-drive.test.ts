@@ -105,6 +105,49 @@ describe("RemoteDrive", () => {
     }
   });
 
+  test("a slot that expects a disk id: refused where the peer's drive holds another disk or none, served once it holds the right one", async () => {
+    const [A, B, DEP] = [crypto.randomUUID(), crypto.randomUUID(), crypto.randomUUID()];
+    const format = (id: string) =>
+      new TextEncoder().encode(
+        JSON.stringify({ version: "1", format: "xl", id: DEP, xl: { version: "3", this: id, sets: [[A, B]], distributionAlgo: "SIPMOD+PARITY" } }),
+      );
+    const a = await LocalDrive.open(temp.make(), { fsync: "none" });
+    const b = await LocalDrive.open(temp.make(), { fsync: "none" });
+    await a.writeAll(".minio.sys", "format.json", format(A));
+    await b.writeAll(".minio.sys", "format.json", format(B));
+    let listener = await servePeer(new Map([[KEY, a]]));
+    const port = listener.port;
+    const client = clientOf(port);
+    const drive = new RemoteDrive(client, KEY, `http://127.0.0.1:${port}${KEY}`);
+    try {
+      drive.expectId(A);
+      await drive.makeVol("b1");
+      expect((await drive.info()).id).toBe(A);
+      // The peer restarted with its drives swapped: the path now holds disk-b.
+      await listener.stop(true);
+      listener = await servePeer(new Map([[KEY, b]]), port);
+      const swapped = await failure(drive.statVol("b1"));
+      expectFaulty(swapped);
+      expect((swapped as Error).message).toBe(`Drive "${KEY}" holds disk ${B}, not disk ${A} that the deployment expects there (drives swapped or replaced?)`);
+      expectFaulty(await failure(drive.info()));
+      // Without an expectation (start-up, reading formats) any disk is served.
+      expect((await new RemoteDrive(client, KEY, "x").info()).id).toBe(B);
+      // A replaced, empty drive is refused until it is formatted with the slot's id.
+      const c = await LocalDrive.open(temp.make(), { fsync: "none" });
+      await listener.stop(true);
+      listener = await servePeer(new Map([[KEY, c]]), port);
+      expect(((await failure(drive.listVols())) as Error).message).toContain("holds no formatted disk");
+      await c.writeAll(".minio.sys", "format.json", format(A));
+      expect(Array.isArray(await drive.listVols())).toBe(true);
+      await c.close();
+    } finally {
+      await client.close();
+      await listener.stop(true);
+      await a.close();
+      await b.close();
+    }
+  });
+
   test("a peer that goes away: Faulty, marked offline, then failing at once; re-admitted when it is back", async () => {
     const local = await LocalDrive.open(temp.make(), { fsync: "none" });
     let listener = await servePeer(new Map([[KEY, local]]));

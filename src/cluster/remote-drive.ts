@@ -21,12 +21,28 @@ export class RemoteDrive implements Drive {
   readonly endpoint: string;
   readonly #client: RpcClient;
   readonly #key: string;
+  /** The disk id (format.json "this") the slot expects, once the deployment's format is known. */
+  #expected: string | undefined;
 
   /** `key` is the drive's path as the peer knows it; `endpoint` the full URL used in messages. */
   constructor(client: RpcClient, key: string, endpoint: string) {
     this.#client = client;
     this.#key = key;
     this.endpoint = endpoint;
+  }
+
+  /**
+   * From now on every call names the disk id this slot expects, and the peer refuses it
+   * (Faulty) when the drive at that path holds another disk: a server restarted with its
+   * drives swapped or replaced by another deployment's is not written to in the wrong place.
+   */
+  expectId(id: string): void {
+    this.#expected = id || undefined;
+  }
+
+  /** The drive as the peer's service names it: its path, with the expected disk id once known. */
+  get #ref(): string | { path: string; id: string } {
+    return this.#expected ? { path: this.#key, id: this.#expected } : this.#key;
   }
 
   /** False while the peer is marked offline by its health pings (calls would fail at once). */
@@ -43,7 +59,7 @@ export class RemoteDrive implements Drive {
 
   async #call<T>(name: PlainDriveMethod, ...args: unknown[]): Promise<T> {
     try {
-      return await this.#client.call<T>(driveMethod(name), [this.#key, ...args]);
+      return await this.#client.call<T>(driveMethod(name), [this.#ref, ...args]);
     } catch (err) {
       throw this.#fail(err, name);
     }
@@ -75,7 +91,7 @@ export class RemoteDrive implements Drive {
   async createFile(volume: string, path: string, size: number, body: ReadableStream<Uint8Array>): Promise<void> {
     try {
       // The client copies each chunk into a frame before it reads the next (the chunk-reuse rule).
-      await this.#client.call(driveMethod("createFile"), [this.#key, volume, path, size], { body });
+      await this.#client.call(driveMethod("createFile"), [this.#ref, volume, path, size], { body });
     } catch (err) {
       // The producer hears that nobody reads any more (its lock may already be gone: then it knew).
       await body.cancel(err).catch(() => {});
@@ -92,7 +108,7 @@ export class RemoteDrive implements Drive {
     let far: ReadableStream<Uint8Array>;
     try {
       // One call streams the whole range: no round trip per block.
-      far = await this.#client.stream(driveMethod("readFileStream"), [this.#key, volume, path, offset, length, opts ?? null]);
+      far = await this.#client.stream(driveMethod("readFileStream"), [this.#ref, volume, path, offset, length, opts ?? null]);
     } catch (err) {
       throw this.#fail(err, what);
     }
@@ -148,7 +164,7 @@ export class RemoteDrive implements Drive {
   }
 
   async *walk(opts: WalkOptions): AsyncIterable<WalkEntry> {
-    const it = this.#client.frames<WalkEntry>(driveMethod("walk"), [this.#key, opts])[Symbol.asyncIterator]();
+    const it = this.#client.frames<WalkEntry>(driveMethod("walk"), [this.#ref, opts])[Symbol.asyncIterator]();
     try {
       for (;;) {
         let r: IteratorResult<WalkEntry>;

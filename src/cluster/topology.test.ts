@@ -1,6 +1,6 @@
 // Topology: nodes by host:port in argument order, this process found by its local drives.
 import { expect, test } from "bun:test";
-import { clusterTopology, type ClusterEndpoint } from "./topology.ts";
+import { clusterTopology, setScanner, type ClusterEndpoint } from "./topology.ts";
 
 function ep(port: number, path: string, localPort: number): ClusterEndpoint {
   const raw = `http://127.0.0.1:${port}${path}`;
@@ -29,4 +29,19 @@ test("IPv6 hosts get brackets in node names and URLs", () => {
   const raw = "http://[::1]:9001/a";
   const t = clusterTopology([{ endpoints: [{ raw, url: new URL(raw), host: "::1", port: 9001, path: "/a", isLocal: true }] }]);
   expect(t.nodes[0]).toEqual({ name: "[::1]:9001", url: "http://[::1]:9001", local: true });
+});
+
+test("each set is scanned by the first of its servers that answers; another takes over while it is away", () => {
+  const endpoints = [9001, 9002, 9003, 9004].flatMap((p) => [1, 2].map((d) => ep(p, `/d/n${p}/x${d}`, 9003)));
+  const t = clusterTopology([{ endpoints }]);
+  // Set A spans every server; set B only servers 3 and 4 (drive indexes 4..7).
+  const setA = [0, 2, 4, 6];
+  const setB = [4, 5, 6, 7];
+  const all = () => true;
+  expect(setScanner(t, 0, setA, all)).toBe(0);
+  expect(setScanner(t, 0, setB, all)).toBe(2); // this server
+  const without0 = (n: number) => n !== 0;
+  expect(setScanner(t, 0, setA, without0)).toBe(1);
+  // Nobody else answers: this server scans what it holds a drive of.
+  expect(setScanner(t, 0, setA, () => false)).toBe(2);
 });

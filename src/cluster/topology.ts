@@ -79,3 +79,14 @@ export function clusterTopology(pools: readonly { endpoints: readonly ClusterEnd
   }
   return { nodes, self, pools: out };
 }
+
+/**
+ * The server that scans erasure set `driveIndexes` (indexes into the pool's drives) for heals:
+ * the first server, in topology order, holding one of the set's drives that answers now (this
+ * server always does). Every server computes the same answer from its own view of who is up,
+ * so each set is scanned by one server, and by another while that one is away.
+ */
+export function setScanner(topology: Topology, pool: number, driveIndexes: readonly number[], online: (node: number) => boolean): number {
+  const nodes = [...new Set(driveIndexes.map((i) => topology.pools[pool][i].node))].sort((a, b) => a - b);
+  return nodes.find((n) => n === topology.self || online(n)) ?? topology.self;
+}

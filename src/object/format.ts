@@ -24,6 +24,8 @@ export interface PoolFormat {
   distributionAlgo: string;
   /** Drives by set and position (null: offline). */
   sets: (Drive | null)[][];
+  /** The disk id (format.json "this") each set position must hold. */
+  driveIds: string[][];
   /** Drives that were formatted into an existing deployment now (replaced): they need healing. */
   freshDrives: { set: number; position: number }[];
   /** True when the whole pool was formatted now (a new deployment). */
@@ -111,7 +113,7 @@ export async function loadPoolFormat(pool: PoolDrives, opts: LoadFormatOptions):
       }),
     ),
   );
-  return { deploymentId: refId, distributionAlgo: ref.xl.distributionAlgo, sets, freshDrives, created: false };
+  return { deploymentId: refId, distributionAlgo: ref.xl.distributionAlgo, sets, driveIds: ref.xl.sets.map((set) => [...set]), freshDrives, created: false };
 }
 
 /** A formatted drive must sit at the command-line position its format.json names. */
@@ -153,7 +155,7 @@ async function createPoolFormat(pool: PoolDrives, states: DriveState[], opts: Lo
   };
   await Promise.all(pool.sets.flatMap((set, si) => set.map((idx, pos) => writeFormat(pool.drives[idx]!, { ...base, xl: { ...base.xl, this: ids[si][pos] } }))));
   const sets = pool.sets.map((set) => set.map((idx) => pool.drives[idx]));
-  return { deploymentId, distributionAlgo: base.xl.distributionAlgo, sets, freshDrives: [], created: true };
+  return { deploymentId, distributionAlgo: base.xl.distributionAlgo, sets, driveIds: ids, freshDrives: [], created: true };
 }
 
 async function writeFormat(drive: Drive, f: FormatV3): Promise<void> {

@@ -57,6 +57,28 @@ describe("heal scanner", () => {
     });
   });
 
+  test("a scanner walks only the sets it is given (a cluster's other servers scan the rest)", async () => {
+    await withObjects(async (t, data) => {
+      const file = partFile(t, 2, "bkt", "big");
+      const original = readFileSync(file);
+      truncateSync(file, original.length - 1);
+      let mine = false;
+      const asked: string[] = [];
+      const only = (pool: number, set: number) => (asked.push(`${pool}/${set}`), mine);
+      const scanner = new HealScanner((o) => t.store.healAll(o), { ...quiet, only });
+      const skipped = await scanner.runCycle();
+      expect([skipped.objects, skipped.healed]).toEqual([0, 0]);
+      expect(asked).toEqual(["0/0"]);
+      expect(readFileSync(file).length).toBe(original.length - 1); // not this server's set: left alone
+      mine = true; // the set's scanning server went away; this one takes over
+      const took = await scanner.runCycle();
+      expect([took.objects > 0, took.healed]).toEqual([true, 1]);
+      expect(Buffer.compare(readFileSync(partFile(t, 2, "bkt", "big")), original)).toBe(0);
+      expect(md5hex(await readAllBody((await t.store.getObject("bkt", "big")).body))).toBe(md5hex(data));
+      await scanner.close();
+    });
+  });
+
   test("a flipped byte passes the size check and is caught by the deep check of every Nth cycle", async () => {
     await withObjects(async (t) => {
       const file = partFile(t, 1, "bkt", "big");

@@ -20,6 +20,8 @@ export interface HealAllOptions {
   refill?: readonly { pool: number; set: number; position: number }[];
   /** Told each object's outcome, awaited before the next object (the scanner counts and paces here). */
   onObject?: (outcome: ObjectOutcome) => Promise<void> | void;
+  /** Heals only the sets this accepts, asked at the start of the run (a cluster splits the scanner's work between servers). */
+  only?: (pool: number, set: number) => boolean;
 }
 
 /** What healing one object came to: nothing to do, at least one drive rewritten, or an error. */

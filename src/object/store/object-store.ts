@@ -429,10 +429,13 @@ export class ObjectStore implements L.ObjectLayer {
    * a replaced drive (PoolFormat.freshDrives) and the background scanner.
    */
   async healAll(opts: HealAllOptions = {}): Promise<HealAllResult> {
+    const only = opts.only;
+    const sets = only ? this.sets.filter((s) => only(s.poolIndex, s.setIndex)) : this.sets;
+    if (sets.length === 0) return { buckets: [], objects: 0, healed: 0, failed: [] };
     return this.#refills.during(opts.refill ?? [], async () => {
-      if (this.pools.length === 1) return healAll(this.sets, opts);
+      if (this.pools.length === 1) return healAll(sets, opts);
       return healAll(
-        this.sets,
+        sets,
         opts,
         (await listBucketsInPools(this.pools)).map((b) => b.name),
       );

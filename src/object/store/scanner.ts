@@ -13,6 +13,8 @@ export interface ScannerOptions {
   deepEvery?: number;
   /** Pause between the end of one cycle and the start of the next, ms. */
   cycleIntervalMs?: number;
+  /** The sets this scanner walks, asked every cycle (default all; in a cluster each server takes its share). */
+  only?: (pool: number, set: number) => boolean;
   /** Where the line per cycle goes (default console.log). */
   log?: (line: string) => void;
   /** How the rate limit waits (tests pass one that records the waits); resolves early on abort. */
@@ -62,7 +64,7 @@ function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
 
 export class HealScanner {
   readonly #heal: HealAllFn;
-  readonly #opts: Required<ScannerOptions>;
+  readonly #opts: Required<Omit<ScannerOptions, "only">> & Pick<ScannerOptions, "only">;
   readonly #stop = new AbortController();
   readonly #stats: ScannerStats = { cycles: 0, objectsScanned: 0, objectsHealed: 0, objectsFailed: 0, lastActivityMs: 0, running: false };
   #loop: Promise<void> | undefined;
@@ -114,7 +116,7 @@ export class HealScanner {
     const started = performance.now();
     this.#stats.running = true;
     try {
-      const result = await this.#heal({ deep, signal: this.#stop.signal, onObject: this.#pace() });
+      const result = await this.#heal({ deep, signal: this.#stop.signal, onObject: this.#pace(), only: this.#opts.only });
       const done: CycleResult = { ...result, cycle, deep, elapsedMs: performance.now() - started };
       this.#stats.cycles = cycle;
       this.#opts.log(
