@@ -6,9 +6,9 @@
 import type { Subprocess } from "bun";
 import { rmSync } from "node:fs";
 import { join } from "node:path";
-import { S3Client } from "@aws-sdk/client-s3";
-import { ROOT_PASSWORD, ROOT_USER, freePort } from "./server-process.ts";
-import { running, spawnNode, waitServing } from "./node-process.ts";
+import type { S3Client } from "@aws-sdk/client-s3";
+import { freePort } from "./server-process.ts";
+import { nodeClient, running, spawnNode, waitServing } from "./node-process.ts";
 import type { TempDirs } from "./temp-dirs.ts";
 
 export interface ClusterOptions {
@@ -74,13 +74,7 @@ export class ClusterProcess {
 
   /** An S3 client talking to node `i`, with the SDK's standard retries. */
   client(i: number, opts: { maxAttempts?: number } = {}): S3Client {
-    return new S3Client({
-      endpoint: this.nodes[i].endpoint,
-      region: "us-east-1",
-      forcePathStyle: true,
-      maxAttempts: opts.maxAttempts,
-      credentials: { accessKeyId: ROOT_USER, secretAccessKey: ROOT_PASSWORD },
-    });
+    return nodeClient(this.nodes[i].endpoint, opts);
   }
 
   /** Sends `signal` to node `i` (SIGKILL/SIGTERM wait for the exit; SIGSTOP/SIGCONT do not). */

@@ -7,9 +7,8 @@
 import { spawnSync, type Subprocess } from "bun";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { S3Client } from "@aws-sdk/client-s3";
-import { ROOT_PASSWORD, ROOT_USER } from "./server-process.ts";
-import { spawnNode, waitServing } from "./node-process.ts";
+import type { S3Client } from "@aws-sdk/client-s3";
+import { nodeClient, spawnNode, waitServing } from "./node-process.ts";
 import type { TempDirs } from "./temp-dirs.ts";
 
 function run(args: string[]): void {
@@ -121,13 +120,7 @@ export class NetnsCluster {
   }
 
   client(i: number, opts: { maxAttempts?: number } = {}): S3Client {
-    return new S3Client({
-      endpoint: this.nodes[i].endpoint,
-      region: "us-east-1",
-      forcePathStyle: true,
-      maxAttempts: opts.maxAttempts,
-      credentials: { accessKeyId: ROOT_USER, secretAccessKey: ROOT_PASSWORD },
-    });
+    return nodeClient(this.nodes[i].endpoint, opts);
   }
 
   outputs(): string {

@@ -3,6 +3,7 @@
 // (netns-cluster.ts), which differ only in how the command is wrapped and where it listens.
 import { spawn, type Subprocess } from "bun";
 import { join, resolve } from "node:path";
+import { S3Client } from "@aws-sdk/client-s3";
 import { ROOT_PASSWORD, ROOT_USER } from "./server-process.ts";
 
 const REPO = resolve(import.meta.dir, "../..");
@@ -11,6 +12,17 @@ const REPO = resolve(import.meta.dir, "../..");
 export interface NodeOutput {
   proc: Subprocess | null;
   output: string;
+}
+
+/** An S3 client for a node at `endpoint`, signing as the root user, with the SDK's standard retries. */
+export function nodeClient(endpoint: string, opts: { maxAttempts?: number } = {}): S3Client {
+  return new S3Client({
+    endpoint,
+    region: "us-east-1",
+    forcePathStyle: true,
+    maxAttempts: opts.maxAttempts,
+    credentials: { accessKeyId: ROOT_USER, secretAccessKey: ROOT_PASSWORD },
+  });
 }
 
 /** A process killed by a signal has a null exit code and a signal code instead. */
