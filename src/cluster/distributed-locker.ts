@@ -32,6 +32,8 @@ interface Attempt {
   readonly granted: Set<LockerPeer>;
   /** Lockers that said no: they hold nothing of this uid, so need no unlock. */
   readonly refused: Set<LockerPeer>;
+  /** Lockers whose call failed or missed its deadline (down, hung, cut off), as far as known when the attempt settled. */
+  readonly failed: Set<LockerPeer>;
   state: "asking" | "held" | "done";
   lost: AbortController;
   timer?: ReturnType<typeof setTimeout>;
@@ -70,15 +72,16 @@ export class DistributedLocker implements NamespaceLocker {
       if (this.#closed) throw new ObjectError("OperationTimedOut", `Cannot take a ${mode} lock on ${what}: the locker is closed`);
       const a = await this.#ask({ uid: crypto.randomUUID(), resources: sorted, mode, owner: this.#owner }, need);
       if (a.state === "held") return this.#hold(a, what);
-      // Too few lockers answer at all (this node is on the minority side, or most nodes are
-      // down): waiting cannot help, so after a few tries the caller gets a quorum error at once
-      // (a retryable 503) instead of a time-out after the whole wait.
-      const answering = a.granted.size + a.refused.size;
-      unreachable = answering < need ? unreachable + 1 : 0;
+      // Too many lockers cannot be reached at all (this node is on the minority side, or most
+      // nodes are down): waiting cannot help, so after a few tries the caller gets a quorum error
+      // at once (a retryable 503) instead of a time-out after the whole wait. Lockers that refuse
+      // (a lock held elsewhere) or have not answered yet do not count: they mean waiting.
+      const reachable = this.#peers.length - a.failed.size;
+      unreachable = reachable < need ? unreachable + 1 : 0;
       if (unreachable >= UNREACHABLE_TRIES) {
         throw new ObjectError(
           mode === "write" ? "WriteQuorum" : "ReadQuorum",
-          `Cannot take a ${mode} lock on ${what}: ${answering} of ${this.#peers.length} lockers answer, ${need} needed`,
+          `Cannot take a ${mode} lock on ${what}: ${reachable} of ${this.#peers.length} lockers can be reached, ${need} needed`,
         );
       }
       const left = deadline - Date.now();
@@ -102,7 +105,7 @@ export class DistributedLocker implements NamespaceLocker {
 
   /** Asks every locker at once; settles as soon as the quorum is reached or can no longer be. */
   #ask(req: LockRequest, need: number): Promise<Attempt> {
-    const a: Attempt = { req, need, granted: new Set(), refused: new Set(), state: "asking", lost: new AbortController() };
+    const a: Attempt = { req, need, granted: new Set(), refused: new Set(), failed: new Set(), state: "asking", lost: new AbortController() };
     const n = this.#peers.length;
     let answered = 0;
     let yes = 0;
@@ -137,6 +140,7 @@ export class DistributedLocker implements NamespaceLocker {
           },
           () => {
             answered++;
+            a.failed.add(peer);
             settle();
           },
         );

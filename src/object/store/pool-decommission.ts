@@ -102,7 +102,11 @@ export class Decommissions {
     }
     const final: PoolDecommission = { ...rec, status, endTime: status === "draining" ? undefined : new Date().toISOString() };
     await this.state.put(final).catch((err) => {
-      if (!this.#closing) throw err;
+      if (this.#closing) return;
+      this.deps.log?.(
+        `Decommission of pool ${pool.index + 1} (${pool.id}) ${status}, but its state could not be recorded: ${err instanceof Error ? err.message : String(err)}`,
+      );
+      throw err;
     });
     if (status !== "draining") this.deps.changed?.();
     const moved = `${final.objectsMoved} versions (${final.bytesMoved} bytes) moved, ${final.objectsFailed} failed`;
