@@ -1,11 +1,10 @@
 // Which pool a key goes to. An existing key is found by asking every pool (newest wins when a
 // past race left it in several); a new key goes to a pool picked at random, weighted by the free
 // space of the set it would land in, among pools with room that are not being drained (MinIO's rule).
-import { withDeadline } from "../../util/index.ts";
 import { ObjectError } from "../object-error.ts";
 import { readUpload } from "../set/multipart.ts";
 import type { ErasureSet } from "../set/erasure-set.ts";
-import { byNewest, type Located, type ServerPool } from "./pools.ts";
+import { byNewest, drivesSpace, type Located, type ServerPool } from "./pools.ts";
 
 /** How placement sees the pools; tests inject both to make it deterministic. */
 export interface PlacementView {
@@ -135,11 +134,7 @@ export class PoolRouter {
 
   async #freeFor(pool: ServerPool, set: ErasureSet): Promise<number> {
     if (this.#init.freeSpace) return this.#init.freeSpace(pool.index, set);
-    const ms = this.#init.timeoutMs;
-    const answers = await Promise.allSettled(
-      set.drives.map((d) => (d ? withDeadline(d.info(), ms, () => new Error(`${d.endpoint}: no answer within ${ms} ms`)) : Promise.reject())),
-    );
-    return answers.reduce((sum, a) => sum + (a.status === "fulfilled" && a.value.id !== "" ? a.value.free : 0), 0);
+    return (await drivesSpace(set.drives, this.#init.timeoutMs)).free;
   }
 }
 

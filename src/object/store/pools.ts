@@ -1,7 +1,7 @@
 // One server pool as the store serves it: its erasure sets and its own key → set hash (the
 // pool's set count, the deployment id every pool shares), plus the newest-wins rule used when
 // more than one pool answers for the same key.
-import type { FileInfo } from "../../disk/index.ts";
+import type { Drive, FileInfo } from "../../disk/index.ts";
 import { withDeadline } from "../../util/index.ts";
 import { encodeDirObject } from "../object-info.ts";
 import { checkObjectName } from "../object-name.ts";
@@ -36,9 +36,8 @@ export class ServerPool {
   }
 }
 
-/** Total and free bytes of `pool`'s drives that answer within `timeoutMs` (offline drives count 0). */
-export async function poolSpace(pool: ServerPool, timeoutMs: number): Promise<{ total: number; free: number }> {
-  const drives = pool.sets.flatMap((s) => s.drives);
+/** Total and free bytes of `drives` that answer within `timeoutMs` (offline or unformatted drives count 0). */
+export async function drivesSpace(drives: readonly (Drive | null)[], timeoutMs: number): Promise<{ total: number; free: number }> {
   const answers = await Promise.allSettled(
     drives.map((d) => (d ? withDeadline(d.info(), timeoutMs, () => new Error(`${d.endpoint}: no answer within ${timeoutMs} ms`)) : Promise.reject())),
   );
@@ -50,6 +49,14 @@ export async function poolSpace(pool: ServerPool, timeoutMs: number): Promise<{ 
     free += a.value.free;
   }
   return { total, free };
+}
+
+/** Total and free bytes of `pool`'s drives. */
+export function poolSpace(pool: ServerPool, timeoutMs: number): Promise<{ total: number; free: number }> {
+  return drivesSpace(
+    pool.sets.flatMap((s) => s.drives),
+    timeoutMs,
+  );
 }
 
 /** Where a key lives: the pool and its entry (versions newest first). */
