@@ -9,10 +9,12 @@ const SRC = join(ROOT, "src");
 
 /** Which layers each layer may import from (DESIGN.md §1); `server` is the top-level files. */
 export const ALLOWED: Record<string, readonly string[]> = {
-  server: ["config", "s3", "admin", "service", "object", "ec", "disk", "cluster", "util"],
+  server: ["config", "s3", "admin", "service", "iam", "crypto", "object", "ec", "disk", "cluster", "util"],
   config: ["util"],
-  s3: ["object", "util"],
-  admin: ["object", "cluster", "util"],
+  s3: ["iam", "object", "util"],
+  admin: ["iam", "crypto", "object", "cluster", "util"],
+  iam: ["object", "crypto", "util"],
+  crypto: ["util"],
   object: ["ec", "disk", "util"],
   cluster: ["object", "disk", "util"],
   disk: ["util"],

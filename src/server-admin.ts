@@ -1,7 +1,9 @@
-// The admin API's wiring: who may call it (a SigV4 request signed by the root credentials, checked
-// by the S3 layer's verifier, body hash included) and the pool calls, which act on the local
-// store or, in a cluster, on the server that runs the pool's drain (its first drive's server).
-import { AdminError, type PoolAdmin, type PoolView } from "./admin/index.ts";
+// The admin API's wiring: who calls it (a SigV4 request signed by any IAM identity, checked by the
+// S3 layer's verifier, body hash included; the API then asks IAM whether the caller may make the
+// call) and the pool calls, which act on the local store or, in a cluster, on the server that
+// runs the pool's drain (its first drive's server).
+import { AdminError, type AdminCaller, type PoolAdmin, type PoolView } from "./admin/index.ts";
+import type { IamSystem } from "./iam/index.ts";
 import { isRpcError, poolReport, rpcPools, type PoolService } from "./cluster/index.ts";
 import type { Authenticator } from "./s3/index.ts";
 import type { Cluster } from "./server-cluster.ts";
@@ -25,8 +27,8 @@ async function smallBody(req: Request): Promise<Uint8Array> {
   return new Uint8Array(Buffer.concat(chunks));
 }
 
-/** Authorizes admin requests: SigV4 by `rootUser`, with the payload hash it signed checked. */
-export function adminAuthorizer(auth: Authenticator, rootUser: string): (req: Request, url: URL) => Promise<void> {
+/** Authenticates admin requests: SigV4 by a known identity, with the payload hash it signed checked. */
+export function adminAuthenticator(auth: Authenticator, iam: IamSystem): (req: Request, url: URL) => Promise<AdminCaller> {
   return async (req, url) => {
     let result;
     try {
@@ -37,7 +39,8 @@ export function adminAuthorizer(auth: Authenticator, rootUser: string): (req: Re
     }
     if (result.kind !== "signed" || result.version !== 4)
       throw new AdminError("AccessDenied", "Admin API requests must be signed with AWS Signature Version 4");
-    if (result.accessKey !== rootUser) throw new AdminError("AccessDenied", "Only the root user may call the admin API");
+    const credential = iam.lookup(result.accessKey);
+    if (!credential) throw new AdminError("InvalidAccessKeyId");
     const body = await smallBody(req);
     if (result.payload.mode === "sha256" && new Bun.CryptoHasher("sha256").update(body).digest("hex") !== result.payload.expected) {
       throw new AdminError("XAmzContentSHA256Mismatch", "The provided 'x-amz-content-sha256' header does not match what was computed.", 400);
@@ -45,6 +48,7 @@ export function adminAuthorizer(auth: Authenticator, rootUser: string): (req: Re
     if (result.payload.mode !== "sha256" && result.payload.mode !== "unsigned") {
       throw new AdminError("XMinioAdminInvalidArgument", "Admin API requests do not take aws-chunked bodies");
     }
+    return { identity: credential.identity, secretKey: credential.secretKey, body };
   };
 }
 

@@ -22,6 +22,7 @@ import {
   BUCKET_CHANGED_METHOD,
   LEAVING_METHOD,
   POOLS_CHANGED_METHOD,
+  IAM_CHANGED_METHOD,
   type ClusterFacts,
   type PeerEvents,
   type PoolService,
@@ -46,6 +47,8 @@ export interface Cluster {
   notifyBucket(bucket: string): void;
   /** Tells every peer that a pool's decommission status changed (same best effort). */
   notifyPools(): void;
+  /** Tells every peer that IAM changed (same best effort; peers also reload periodically). */
+  notifyIam(): void;
   /** Whether this server's heal scanner walks set `set` of pool `pool` now (one server per set). */
   scans(pool: number, set: number): boolean;
   /** Servers answering (this one included) and not, for the cluster metrics. */
@@ -124,6 +127,9 @@ export async function openCluster(cfg: ServerConfig, fsync: FsyncPolicy): Promis
     },
     notifyPools() {
       for (const c of clients) c?.call(POOLS_CHANGED_METHOD, {}, { deadlineMs: 2_000 }).catch(() => {});
+    },
+    notifyIam() {
+      for (const c of clients) c?.call(IAM_CHANGED_METHOD, {}, { deadlineMs: 2_000 }).catch(() => {});
     },
     attach(e, p) {
       events = e;

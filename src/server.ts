@@ -10,7 +10,8 @@ import { bootstrapCluster, clusterMrf, openCluster, type Cluster } from "./serve
 import { Authenticator, createS3Handler } from "./s3/index.ts";
 import { listen, printBanner } from "./server-listen.ts";
 import { createAdminHandler } from "./admin/index.ts";
-import { adminAuthorizer, poolAdmin } from "./server-admin.ts";
+import { adminAuthenticator, poolAdmin } from "./server-admin.ts";
+import { iamAdminDeps, iamLookup, startIam } from "./server-iam.ts";
 import { RequestMetrics } from "./util/index.ts";
 import type { WindowsService } from "./service/index.ts";
 
@@ -168,10 +169,16 @@ async function buildServer(cfg: ServerConfig, opts: ServerOptions, formats: Pool
     mrf: extras.cluster ? clusterMrf(extras.cluster) : undefined,
     settings: { standardParity: parity.standard, rrsParity: parity.rrs, inlineBlock: cfg.storageClass.inlineBlock, driveTimeoutMs: opts.driveTimeoutMs },
   });
-  const auth = new Authenticator({
-    region: cfg.regionConfigured ? cfg.region : "",
-    lookup: async (accessKey) => (accessKey === cfg.rootUser ? { secretKey: cfg.rootPassword } : null),
-  });
+  const iam = await startIam(
+    store,
+    { accessKey: cfg.rootUser, secretKey: cfg.rootPassword },
+    {
+      onChange: extras.cluster ? () => extras.cluster?.notifyIam() : undefined,
+      log: (line) => void (cfg.quiet ? undefined : console.log(line)),
+    },
+  );
+  const auth = new Authenticator({ region: cfg.regionConfigured ? cfg.region : "", lookup: iamLookup(iam) });
+  const iamApi = iamAdminDeps(iam, store);
   const hostId = new Bun.CryptoHasher("sha256").update(formats[0].deploymentId).digest("hex");
   const requests = new RequestMetrics();
   const s3 = createS3Handler({
@@ -181,6 +188,8 @@ async function buildServer(cfg: ServerConfig, opts: ServerOptions, formats: Pool
     regionConfigured: cfg.regionConfigured,
     domains: cfg.domains,
     rootAccessKey: cfg.rootUser,
+    identities: iam,
+    sts: { derived: iamApi.derived },
     hostId,
     metrics: requests,
     logError: (requestId, err) => console.error(`[${requestId}] internal error:`, err),
@@ -209,7 +218,8 @@ async function buildServer(cfg: ServerConfig, opts: ServerOptions, formats: Pool
     nodeName: extras.cluster ? extras.cluster.topology.nodes[extras.cluster.topology.self].name : `${cfg.address.host || "127.0.0.1"}:${cfg.address.port}`,
     nodes: extras.cluster ? () => extras.cluster!.nodesOnline() : undefined,
     api: {
-      authorize: adminAuthorizer(auth, cfg.rootUser),
+      authenticate: adminAuthenticator(auth, iam),
+      iam: iamApi,
       pools: poolAdmin(store, extras.cluster),
       hostId,
       logError: (requestId, err) => console.error(`[${requestId}] admin API internal error:`, err),
@@ -220,10 +230,12 @@ async function buildServer(cfg: ServerConfig, opts: ServerOptions, formats: Pool
     {
       bucketChanged: (bucket) => store.forgetBucket(bucket),
       poolsChanged: () => store.reloadPoolState(),
+      iamChanged: () => void iam.reload().catch((err) => console.error(`IAM reload failed: ${(err as Error).message}`)),
       // A peer back in view: it may have changed buckets or pools we were not told of, and its drives may owe heals.
       peerReturned: () => {
         store.forgetBuckets();
         store.reloadPoolState();
+        void iam.reload().catch(() => {});
         void store.retryHeals().catch(() => {});
       },
     },
@@ -242,6 +254,7 @@ async function buildServer(cfg: ServerConfig, opts: ServerOptions, formats: Pool
     async stop() {
       await refill.stop();
       await admin.close();
+      iam.stop();
       await store.close();
       await codec.close();
       md5.close();

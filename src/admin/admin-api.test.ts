@@ -38,7 +38,8 @@ function pools(n: number): { admin: PoolAdmin; views: PoolView[]; calls: string[
   return { admin, views, calls };
 }
 
-const allow = async () => {};
+const ROOT = { identity: { kind: "root" as const, accessKey: "root" }, secretKey: "root-secret", body: new Uint8Array(0) };
+const allow = async () => ROOT;
 
 async function call(api: ReturnType<typeof createAdminApi>, method: string, target: string) {
   const url = new URL(`http://127.0.0.1:9000${target}`);
@@ -49,7 +50,7 @@ async function call(api: ReturnType<typeof createAdminApi>, method: string, targ
 
 test("pools/list and pools/status answer madmin's PoolStatus; a drain's counters appear in decommissionInfo", async () => {
   const p = pools(2);
-  const api = createAdminApi({ authorize: allow, pools: p.admin });
+  const api = createAdminApi({ authenticate: allow, pools: p.admin });
   const list = await call(api, "GET", "/minio/admin/v3/pools/list");
   expect(list.status).toBe(200);
   expect(list.type).toBe("application/json");
@@ -85,7 +86,7 @@ test("pools/list and pools/status answer madmin's PoolStatus; a drain's counters
 
 test("decommission refusals: a running drain, an unknown pool, a single-pool deployment; cancel needs a running drain", async () => {
   const p = pools(3);
-  const api = createAdminApi({ authorize: allow, pools: p.admin });
+  const api = createAdminApi({ authenticate: allow, pools: p.admin });
   const unknown = await call(api, "POST", "/minio/admin/v3/pools/decommission?pool=nope");
   expect([unknown.status, unknown.body.Code]).toEqual([400, "XMinioAdminInvalidArgument"]);
   expect(unknown.body.Message).toContain("'nope' not found");
@@ -107,7 +108,7 @@ test("decommission refusals: a running drain, an unknown pool, a single-pool dep
   expect(done.body.Message).toBe("decommission is complete, please remove the servers from command-line");
   expect(p.calls).toEqual(["start 0", "cancel 0"]);
 
-  const single = createAdminApi({ authorize: allow, pools: pools(1).admin });
+  const single = createAdminApi({ authenticate: allow, pools: pools(1).admin });
   const one = await call(single, "POST", "/minio/admin/v3/pools/decommission?pool=0&by-id=true");
   expect([one.status, one.body.Code]).toEqual([501, "NotImplemented"]);
 });
@@ -116,9 +117,10 @@ test("methods, unknown calls and authorization: every answer is madmin JSON, aut
   const p = pools(2);
   let asked = 0;
   const api = createAdminApi({
-    authorize: async (req) => {
+    authenticate: async (req) => {
       asked++;
       if (req.headers.get("authorization") !== "ok") throw new AdminError("AccessDenied", "no");
+      return ROOT;
     },
     pools: p.admin,
   });
@@ -129,7 +131,7 @@ test("methods, unknown calls and authorization: every answer is madmin JSON, aut
   expect([denied2.status, denied2.body.Code]).toEqual([403, "AccessDenied"]);
   expect(asked).toBe(2);
 
-  const ok = createAdminApi({ authorize: allow, pools: p.admin });
+  const ok = createAdminApi({ authenticate: allow, pools: p.admin });
   const wrongMethod = await call(ok, "GET", "/minio/admin/v3/pools/decommission?pool=0&by-id=true");
   expect([wrongMethod.status, wrongMethod.body.Code]).toEqual([405, "MethodNotAllowed"]);
   for (const target of ["/minio/admin/v3/add-user?accessKey=x", "/minio/admin/v3/pools/rebalance", "/minio/admin/v2/info", "/minio/admin/v3/pools/list/x"]) {
@@ -142,7 +144,7 @@ test("methods, unknown calls and authorization: every answer is madmin JSON, aut
 test("a PoolAdmin failure that is not a refusal is an InternalError, logged with its request id", async () => {
   const logged: string[] = [];
   const api = createAdminApi({
-    authorize: allow,
+    authenticate: allow,
     pools: {
       list: async () => {
         throw new Error("disk on fire");

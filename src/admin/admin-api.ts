@@ -1,13 +1,21 @@
 // The admin API under /minio/admin/v3/ that madmin clients (mc admin …) call: every request is
-// authorized first (SigV4 by an admin; server.ts supplies the check, which the S3 layer's
-// verifier does), then routed. Only the pool calls exist yet; every other admin path answers
-// NotImplemented in madmin's JSON, never an S3 answer, so no client mistakes it for success.
+// authenticated first (SigV4, body hash checked: server.ts supplies the check, which the S3
+// layer's verifier does), then routed to its call, which runs only if the caller's policies allow
+// the call's admin: action. Unknown calls answer NotImplemented in madmin's JSON, never an S3
+// answer, so no client mistakes it for success.
 import { AdminError, adminErrorResponse } from "./admin-error.ts";
+import type { AdminCaller, AdminRequest } from "./admin-request.ts";
+import { isAllowed, type AdminRoute, type IamApiDeps } from "./iam-routes.ts";
+import { POLICY_ROUTES } from "./policies-api.ts";
 import { handlePools, type PoolAdmin } from "./pools-api.ts";
+import { SERVICE_ACCOUNT_ROUTES } from "./service-accounts-api.ts";
+import { USER_ROUTES } from "./users-api.ts";
 
 export interface AdminApiDeps {
-  /** Resolves when the request is signed by an identity allowed to administer; throws AdminError otherwise. */
-  authorize(req: Request, url: URL): Promise<void>;
+  /** Resolves to the signer of the request and its body; throws AdminError when it is not validly signed. */
+  authenticate(req: Request, url: URL): Promise<AdminCaller>;
+  /** The IAM calls; absent: they answer NotImplemented. */
+  iam?: IamApiDeps;
   /** Pool decommission; absent: the pool calls answer NotImplemented. */
   pools?: PoolAdmin;
   /** x-amz-id-2 / HostId of the error answers. */
@@ -19,8 +27,27 @@ export interface AdminApiDeps {
 export const ADMIN_PREFIX = "/minio/admin/";
 const V3 = "/minio/admin/v3/";
 
+const IAM_ROUTES: Record<string, AdminRoute> = { ...USER_ROUTES, ...POLICY_ROUTES, ...SERVICE_ACCOUNT_ROUTES };
+
 function requestId(): string {
   return crypto.randomUUID().replaceAll("-", "").slice(0, 16).toUpperCase();
+}
+
+/** The caller may make this call: its policies allow the action, or the route lets it act on itself. */
+function authorizeRoute(route: AdminRoute, ctx: AdminRequest, iam: IamApiDeps): void {
+  const action = typeof route.action === "function" ? route.action(ctx) : route.action;
+  if (action && isAllowed(ctx, iam, action)) return;
+  if (route.self?.(ctx, iam)) return;
+  throw new AdminError("AccessDenied", "Access Denied.", 403);
+}
+
+async function routeIam(call: string, ctx: AdminRequest, iam: IamApiDeps): Promise<Response> {
+  const route = Object.hasOwn(IAM_ROUTES, call) ? IAM_ROUTES[call] : undefined;
+  if (!route) throw new AdminError("NotImplemented", `The admin call ${call} is not implemented`);
+  const methods = typeof route.method === "string" ? [route.method] : route.method;
+  if (!methods.includes(ctx.req.method)) throw new AdminError("MethodNotAllowed", `The admin call ${call} takes ${methods.join(" or ")}`);
+  authorizeRoute(route, ctx, iam);
+  return route.handle(ctx, iam);
 }
 
 /** Answers every path under /minio/admin/. */
@@ -29,12 +56,20 @@ export function createAdminApi(deps: AdminApiDeps): (req: Request, url: URL, pat
   return async (req, url, path) => {
     const id = requestId();
     try {
-      await deps.authorize(req, url);
+      const caller = await deps.authenticate(req, url);
       if (!path.startsWith(V3))
         throw new AdminError("NotImplemented", `Admin API version "${path.slice(ADMIN_PREFIX.length).split("/")[0]}" is not served; use v3`);
-      const [group, call, ...rest] = path.slice(V3.length).split("/");
-      if (group === "pools" && call && rest.length === 0 && deps.pools) return await handlePools(deps.pools, call, req, url, startedAt);
-      throw new AdminError("NotImplemented", `The admin call ${path.slice(V3.length)} is not implemented`);
+      const call = path.slice(V3.length);
+      const ctx: AdminRequest = { ...caller, req, url, query: url.searchParams };
+      const [group, sub, ...rest] = call.split("/");
+      if (group === "pools" && sub && rest.length === 0 && deps.pools) {
+        if (deps.iam && !isAllowed(ctx, deps.iam, "admin:Decommission")) throw new AdminError("AccessDenied", "Access Denied.", 403);
+        if (!deps.iam && caller.identity.kind !== "root") throw new AdminError("AccessDenied", "Access Denied.", 403);
+        return await handlePools(deps.pools, sub, req, url, startedAt);
+      }
+      if (deps.iam) return await routeIam(call, ctx, deps.iam);
+      if (caller.identity.kind !== "root") throw new AdminError("AccessDenied", "Access Denied.", 403);
+      throw new AdminError("NotImplemented", `The admin call ${call} is not implemented`);
     } catch (err) {
       if (err instanceof AdminError) return adminErrorResponse(err, path, id, deps.hostId);
       deps.logError?.(id, err);

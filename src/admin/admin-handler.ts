@@ -3,6 +3,7 @@
 // cluster) and the admin API (/minio/admin/…, admin-api.ts). createAdminHandler returns null for
 // any other path so the S3 router can take it.
 import { EXPOSITION_CONTENT_TYPE, renderExposition, type MetricFamily, type RequestMetrics } from "../util/index.ts";
+import { AdminError } from "./admin-error.ts";
 import { ADMIN_PREFIX, createAdminApi, type AdminApiDeps } from "./admin-api.ts";
 import { probeDrives, type AdminStore } from "./admin-store.ts";
 import { bucketFamilies, clusterFamilies, type ScrapeInput } from "./cluster-metrics.ts";
@@ -163,7 +164,13 @@ export function createAdminHandler(deps: AdminDeps): AdminHandler {
     return new Response(body, { status: 200, headers: { "content-type": EXPOSITION_CONTENT_TYPE } });
   }
 
-  const api = createAdminApi(deps.api ?? { authorize: async () => {} });
+  const api = createAdminApi(
+    deps.api ?? {
+      authenticate: async () => {
+        throw new AdminError("AccessDenied", "The admin API is not configured on this server", 403);
+      },
+    },
+  );
   const handle = async (req: Request, url: URL): Promise<Response | null> => {
     const path = url.pathname.length > 1 ? url.pathname.replace(/\/+$/, "") : url.pathname;
     if (path.startsWith(ADMIN_PREFIX)) return api(req, url, path);

@@ -11,3 +11,5 @@ export { UsageCache, type BucketUsage, type UsageCacheOptions, type UsageSnapsho
 export { AdminError, ADMIN_ERRORS, type AdminErrorCode } from "./admin-error.ts";
 export type { AdminApiDeps } from "./admin-api.ts";
 export type { PoolAdmin, PoolView } from "./pools-api.ts";
+export type { AdminCaller, AdminRequest } from "./admin-request.ts";
+export type { IamApiDeps } from "./iam-routes.ts";

@@ -11,6 +11,8 @@ export interface PeerEvents {
   peerReturned(node: string): void;
   /** A pool's decommission status changed elsewhere (a drain began or ended): re-read the pool state. */
   poolsChanged?(): void;
+  /** Users, groups, policies or credentials changed elsewhere: re-read IAM. */
+  iamChanged?(): void;
 }
 
 /** What the peer service needs of the RPC server (RpcServer fits). */
@@ -20,6 +22,7 @@ export interface PeerServer {
 
 export const BUCKET_CHANGED_METHOD = "peer.bucketChanged";
 export const POOLS_CHANGED_METHOD = "peer.poolsChanged";
+export const IAM_CHANGED_METHOD = "peer.iamChanged";
 /** A peer announces its graceful shutdown, so writes stop counting on its drives before it goes. */
 export const LEAVING_METHOD = "peer.leaving";
 
@@ -35,6 +38,10 @@ export function registerPeerService(server: PeerServer, events: () => PeerEvents
   });
   server.register(POOLS_CHANGED_METHOD, async () => {
     events()?.poolsChanged?.();
+    return {};
+  });
+  server.register(IAM_CHANGED_METHOD, async () => {
+    events()?.iamChanged?.();
     return {};
   });
   server.register(LEAVING_METHOD, async (_args, _body, ctx) => {

@@ -289,6 +289,17 @@ export interface ObjectLayer {
   /** Every pool, set and drive as seen now (each drive asked for its info, with a deadline). */
   storageInfo(opts?: StorageInfoOptions): Promise<StorageInfo>;
 
+  /**
+   * Configuration objects under .minio.sys (IAM, server config), named relative to it
+   * ("config/iam/format.json"): small, unversioned, erasure-coded like MinIO's. null: absent.
+   */
+  readSystem(name: string): Promise<Uint8Array | null>;
+  writeSystem(name: string, data: Uint8Array): Promise<void>;
+  /** Removes the object from every pool holding it; absent is not an error. */
+  removeSystem(name: string): Promise<void>;
+  /** Names of the configuration objects below `prefix` (ends with "/"), recursively, in key order. */
+  listSystem(prefix: string): Promise<string[]>;
+
   /** Stops background work and waits for it. */
   close(): Promise<void>;
 }

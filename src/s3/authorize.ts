@@ -1,20 +1,22 @@
-// Authorization: the root credentials may do everything; everyone else (today: anonymous
-// requests) needs an Allow from the bucket policy for every action the operation implies, and
-// no explicit Deny. Copy sources and DeleteObjects keys are checked per object.
+// Authorization of S3 requests with AWS's rules: the identity's policies (IAM users, groups,
+// service accounts, temporary credentials; the root may do everything) together with the bucket
+// policy — an explicit Deny in either denies, an Allow in either allows, anything else is
+// AccessDenied. Copy sources, DeleteObjects keys and POST-form uploads are checked per object.
+import { actionsFor, evaluate, parsePolicy, resourceArn, type BucketPolicy, type Identity, type PolicyDecision, type S3Operation } from "../iam/index.ts";
 import { isObjectError } from "../object/index.ts";
 import { authConditions } from "./auth/authenticate.ts";
 import type { Operation, S3Context } from "./context.ts";
 import { S3Error } from "./errors.ts";
-import { actionsFor, resourceArn, type S3Operation } from "./policy/actions.ts";
-import { evaluateCheck } from "./policy/evaluate.ts";
-import { parsePolicy } from "./policy/policy.ts";
 
-function isRoot(ctx: S3Context): boolean {
-  return ctx.auth.kind === "signed" && ctx.auth.accessKey === ctx.deps.rootAccessKey;
+/** Who signed the request: null for anonymous requests. */
+function identityOf(ctx: S3Context, accessKey?: string): Identity | null {
+  const ak = accessKey ?? (ctx.auth.kind === "signed" ? ctx.auth.accessKey : undefined);
+  if (ak === undefined) return null;
+  return ctx.deps.identities.identity(ak) ?? { kind: "user", accessKey: ak };
 }
 
-/** Condition keys a bucket policy may test about this request. */
-function conditionValues(ctx: S3Context): Record<string, string[]> {
+/** Condition keys a policy may test about this request. */
+function conditionValues(ctx: S3Context, identity: Identity | null): Record<string, string[]> {
   const h = ctx.req.headers;
   const values: Record<string, string[]> = { ...authConditions(ctx.auth, h) };
   const set = (k: string, v: string | null | undefined) => {
@@ -26,43 +28,100 @@ function conditionValues(ctx: S3Context): Record<string, string[]> {
   set("aws:UserAgent", h.get("user-agent"));
   set("aws:CurrentTime", new Date().toISOString());
   set("aws:EpochTime", String(Math.floor(Date.now() / 1000)));
-  set("aws:username", ctx.auth.kind === "signed" ? ctx.auth.accessKey : undefined);
+  // A service account or session acts as its parent user: ${aws:username} names the parent.
+  const user = identity && (identity.kind === "service-account" || identity.kind === "sts") ? identity.parent : identity?.accessKey;
+  set("aws:username", user);
+  set("aws:userid", user);
+  for (const [claim, value] of Object.entries(identity?.claims ?? {})) {
+    if (typeof value === "string") set(`jwt:${claim}`, value);
+    else if (Array.isArray(value)) values[`jwt:${claim}`] = value.map(String);
+  }
   for (const q of ["prefix", "delimiter", "max-keys", "versionId"]) set(`s3:${q === "versionId" ? "versionid" : q}`, ctx.query.get(q));
-  for (const hdr of ["x-amz-acl", "x-amz-copy-source", "x-amz-metadata-directive", "x-amz-storage-class", "x-amz-server-side-encryption"])
+  for (const hdr of [
+    "x-amz-acl",
+    "x-amz-copy-source",
+    "x-amz-metadata-directive",
+    "x-amz-storage-class",
+    "x-amz-server-side-encryption",
+    "x-amz-server-side-encryption-aws-kms-key-id",
+    "x-amz-object-lock-mode",
+    "x-amz-object-lock-retain-until-date",
+    "x-amz-object-lock-legal-hold",
+    "x-amz-grant-full-control",
+    "x-amz-grant-read",
+    "x-amz-grant-write",
+  ])
     set(`s3:${hdr}`, h.get(hdr));
   return values;
 }
 
-/** Checks `opName` on `bucket[/key]` against the bucket policy; throws AccessDenied. */
-async function checkPolicy(ctx: S3Context, opName: string, bucket: string, key: string | undefined, versionId: boolean): Promise<void> {
+async function bucketPolicy(ctx: S3Context, bucket: string): Promise<BucketPolicy | null> {
   // A missing bucket has no policy: the caller learns nothing about which buckets exist.
   const stored = await ctx.deps.layer.getBucketConfig(bucket, "policy").catch((err: unknown) => {
     if (isObjectError(err, "NoSuchBucket")) return null;
     throw err;
   });
-  if (!stored) throw new S3Error("AccessDenied");
-  const policy = parsePolicy(stored);
-  const principal = ctx.auth.kind === "signed" ? ctx.auth.accessKey : "*";
-  const decision = evaluateCheck(policy, actionsFor(opName as S3Operation, { versionId }), {
-    principal,
-    resource: resourceArn(bucket, key),
-    conditions: conditionValues(ctx),
+  return stored ? parsePolicy(stored) : null;
+}
+
+function combine(a: PolicyDecision, b: PolicyDecision): PolicyDecision {
+  if (a === "deny" || b === "deny") return "deny";
+  return a === "allow" || b === "allow" ? "allow" : "default";
+}
+
+/** Checks `opName` on `bucket[/key]` against the identity's and the bucket's policies; throws AccessDenied. */
+async function check(ctx: S3Context, identity: Identity | null, opName: string, bucket: string, key: string | undefined, versionId: boolean): Promise<void> {
+  if (identity?.kind === "root") return;
+  const policy = await bucketPolicy(ctx, bucket);
+  const needed = actionsFor(opName as S3Operation, { versionId });
+  const resource = resourceArn(bucket, key);
+  const conditions = conditionValues(ctx, identity);
+  const decisions = needed.actions.map((action) => {
+    const own = identity ? ctx.deps.identities.decide(identity, { action, resource, conditions }) : "default";
+    const principal = identity ? identity.accessKey : "*";
+    return combine(own, policy ? evaluate(policy, { principal, action, resource, conditions }) : "default");
   });
-  if (decision !== "allow") throw new S3Error("AccessDenied");
+  if (decisions.includes("deny")) throw new S3Error("AccessDenied");
+  const ok = needed.mode === "all" ? decisions.every((d) => d === "allow") : decisions.includes("allow");
+  if (!ok) throw new S3Error("AccessDenied");
 }
 
 export async function authorize(ctx: S3Context, op: Operation): Promise<void> {
-  if (isRoot(ctx)) return;
-  // Without a bucket there is no policy to consult (ListBuckets): only the owner may.
-  if (!ctx.bucket) throw new S3Error("AccessDenied");
+  const identity = identityOf(ctx);
+  if (identity?.kind === "root") return;
+  // ListBuckets: a signed identity sees the buckets its policies let it see (visibleBuckets).
+  if (!ctx.bucket) {
+    if (identity && op.name === "ListBuckets") return;
+    throw new S3Error("AccessDenied");
+  }
   // Per-key checks happen in the handler for these; a POST form authenticates with its own
   // signed policy, known only once the form is read.
   if (op.name === "DeleteObjects" || op.name === "PostObject") return;
-  await checkPolicy(ctx, op.name, ctx.bucket, ctx.key || undefined, ctx.query.has("versionId"));
+  await check(ctx, identity, op.name, ctx.bucket, ctx.key || undefined, ctx.query.has("versionId"));
 }
 
-/** For handlers that touch other objects: a copy source, or each key of a DeleteObjects. */
-export async function authorizeObject(ctx: S3Context, opName: string, bucket: string, key: string, versionId: boolean): Promise<void> {
-  if (isRoot(ctx)) return;
-  await checkPolicy(ctx, opName, bucket, key, versionId);
+/** For handlers that touch other objects: a copy source, each key of a DeleteObjects, a POST form's key (signed by `accessKey`). */
+export async function authorizeObject(ctx: S3Context, opName: string, bucket: string, key: string, versionId: boolean, accessKey?: string): Promise<void> {
+  await check(ctx, accessKey === undefined ? identityOf(ctx) : identityOf(ctx, accessKey), opName, bucket, key, versionId);
+}
+
+/**
+ * The buckets ListBuckets shows: all of them with s3:ListAllMyBuckets, otherwise those the
+ * identity may list (s3:ListBucket from its policies or the bucket's), as MinIO answers.
+ */
+export async function visibleBuckets<T extends { name: string }>(ctx: S3Context, buckets: T[]): Promise<T[]> {
+  const identity = identityOf(ctx);
+  if (!identity || identity.kind === "root") return buckets;
+  const conditions = conditionValues(ctx, identity);
+  const all = ctx.deps.identities.decide(identity, { action: "s3:ListAllMyBuckets", resource: "arn:aws:s3:::*", conditions });
+  if (all === "allow") return buckets;
+  const out: T[] = [];
+  for (const b of buckets) {
+    const ok = await check(ctx, identity, "ListObjects", b.name, undefined, false).then(
+      () => true,
+      () => false,
+    );
+    if (ok) out.push(b);
+  }
+  return out;
 }

@@ -2,7 +2,7 @@
 // small helpers every handler uses to answer: XML documents and empty responses.
 import type { ObjectLayer } from "../object/index.ts";
 import type { AuthResult, Authenticator } from "./auth/authenticate.ts";
-import type { S3Operation } from "./policy/actions.ts";
+import type { DerivedCredentials, Identity, PolicyDecision, S3Operation } from "../iam/index.ts";
 import { S3_XMLNS, XML_DECLARATION, xmlDocument, type XmlObject } from "./xml.ts";
 
 type HeaderInit = Headers | Record<string, string>;
@@ -20,6 +20,18 @@ export interface S3Metrics {
   rejected?(reason: RejectReason): void;
 }
 
+/** What STS needs from the server: where temporary credentials are issued. */
+export interface StsDeps {
+  derived: DerivedCredentials;
+}
+
+/** The IAM questions authorization asks (iam's IamSystem answers them). */
+export interface IdentityPolicies {
+  /** The identity of a known, enabled access key (null: not an IAM identity). */
+  identity(accessKey: string): Identity | null;
+  decide(identity: Identity, req: { action: string; resource: string; conditions: Readonly<Record<string, readonly string[]>> }): PolicyDecision;
+}
+
 /** Everything the S3 layer needs from the server, built once at start-up. */
 export interface S3Deps {
   layer: ObjectLayer;
@@ -32,6 +44,10 @@ export interface S3Deps {
   domains: readonly string[];
   /** The root access key: allowed everything. */
   rootAccessKey: string;
+  /** Who an access key is and what its identity policies decide (IAM). */
+  identities: IdentityPolicies;
+  /** STS (AssumeRole…) on the service root; absent: STS calls are refused. */
+  sts?: StsDeps;
   /** Identifies this server in x-amz-id-2 / HostId. */
   hostId: string;
   metrics?: S3Metrics;
@@ -58,7 +74,7 @@ export type Handler = (ctx: S3Context) => Promise<Response>;
 
 /** A resolved request: its S3 API name and the handler that serves it. */
 export interface Operation {
-  /** The S3 API name, e.g. "GetObject"; policy/actions.ts maps it to the actions it needs. */
+  /** The S3 API name, e.g. "GetObject"; iam/policy/actions.ts maps it to the actions it needs. */
   name: S3Operation;
   handler: Handler;
 }

@@ -1,6 +1,7 @@
 // The S3 error vocabulary: the one table of codes → HTTP status and default message, the
 // S3Error class every s3/ module throws, `toS3Error` (the single mapping from ObjectError
 // kinds) and `renderError`, which only the router's outer catch calls.
+import { isPolicyError } from "../iam/index.ts";
 import { ObjectError, type ObjectErrorKind } from "../object/index.ts";
 import { escapeXml, XML_DECLARATION } from "./xml-escape.ts";
 
@@ -214,6 +215,7 @@ const CLIENT_MESSAGE_KINDS: ReadonlySet<ObjectErrorKind> = new Set(["InvalidArgu
  */
 export function toS3Error(err: unknown): S3Error {
   if (err instanceof S3Error) return err;
+  if (isPolicyError(err)) return new S3Error(err.kind, err.message, { cause: err });
   if (err instanceof ObjectError) {
     const { code, message } = codeForKind(err.kind);
     const text = CLIENT_MESSAGE_KINDS.has(err.kind) && err.message ? err.message : message;

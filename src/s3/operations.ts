@@ -1,9 +1,9 @@
 // Which S3 operation a request is (method + bucket/key presence + sub-resource query) and its
 // API name (metrics, logs, authorization). Unknown combinations, and any S3/MinIO sub-resource
-// the resolved operation does not serve, are NotImplemented, never a wrong success. The policy actions each name needs live in policy/actions.ts.
+// the resolved operation does not serve, are NotImplemented, never a wrong success. The policy actions each name needs live in iam/policy/actions.ts.
 import type { Handler, Operation } from "./context.ts";
 import { S3Error } from "./errors.ts";
-import type { S3Operation } from "./policy/actions.ts";
+import type { S3Operation } from "../iam/index.ts";
 import * as bucket from "./handlers/bucket.ts";
 import * as config from "./handlers/bucket-config.ts";
 import * as list from "./handlers/list.ts";

@@ -5,6 +5,7 @@ import { authorize } from "./authorize.ts";
 import type { RejectReason, S3Context, S3Deps } from "./context.ts";
 import { renderError, S3Error, toS3Error } from "./errors.ts";
 import { resolveOperation } from "./operations.ts";
+import { handleSts, isStsRequest } from "./sts.ts";
 import { checkBucketName, parseTarget } from "./request-target.ts";
 import { refuseAcl, refuseEncryption, refuseObjectLock } from "./unsupported-headers.ts";
 
@@ -28,35 +29,40 @@ export function createS3Handler(deps: S3Deps): S3Handler {
     // minio_s3_requests_rejected_*); once the handler runs, errors are the API's own.
     let gate: RejectReason | undefined = "invalid";
     let inFlight = false;
-    try {
-      const target = parseTarget(url, req.headers.get("host"), deps.domains);
-      const op = resolveOperation(req.method, target.bucket, target.key, url.searchParams, req.headers);
-      api = op.name;
-      deps.metrics?.requestStarted?.(api);
-      inFlight = true;
-      if (target.bucket && op.name !== "CreateBucket") checkBucketName(target.bucket, false);
-      gate = "auth";
-      const auth = await deps.auth.authenticate(req, url, { virtualHostBucket: target.virtualHost ? target.bucket : undefined });
-      const ctx: S3Context = { req, url, query: url.searchParams, bucket: target.bucket, key: target.key, auth, requestId, deps, remoteAddress };
-      await authorize(ctx, op);
-      gate = "header";
-      refuseEncryption(op.name, req.headers, url.protocol === "https:");
-      await refuseObjectLock(ctx, op.name, req.headers);
-      refuseAcl(op.name, req.headers);
-      gate = undefined;
-      response = await op.handler(ctx);
-    } catch (err) {
-      // Whatever broke after the client went away (body stream errors of every flavour) is its disconnect.
-      const s3err = req.signal.aborted && !(err instanceof S3Error) ? new S3Error("ClientDisconnected", undefined, { cause: err }) : toS3Error(err);
-      if (s3err.code === "InternalError") deps.logError?.(requestId, err);
-      // Refusals only: client errors and NotImplemented, not a disconnect or a server failure.
-      const refused = (s3err.status >= 400 && s3err.status < 499) || s3err.code === "NotImplemented";
-      if (gate && refused) deps.metrics?.rejected?.(s3err.code === "RequestTimeTooSkewed" ? "timestamp" : gate);
-      response = renderError(s3err, { resource: url.pathname, requestId, hostId: deps.hostId, head: req.method === "HEAD" });
-      if (req.body && !req.bodyUsed && !req.body.locked) void req.body.cancel().catch(() => {});
-    } finally {
-      if (inFlight) deps.metrics?.requestFinished?.(api);
-    }
+    // STS calls (a form POSTed to "/") have their own answers and error documents.
+    if (isStsRequest(req, url)) {
+      api = "STS";
+      response = await handleSts(req, url, deps, deps.sts, requestId);
+    } else
+      try {
+        const target = parseTarget(url, req.headers.get("host"), deps.domains);
+        const op = resolveOperation(req.method, target.bucket, target.key, url.searchParams, req.headers);
+        api = op.name;
+        deps.metrics?.requestStarted?.(api);
+        inFlight = true;
+        if (target.bucket && op.name !== "CreateBucket") checkBucketName(target.bucket, false);
+        gate = "auth";
+        const auth = await deps.auth.authenticate(req, url, { virtualHostBucket: target.virtualHost ? target.bucket : undefined });
+        const ctx: S3Context = { req, url, query: url.searchParams, bucket: target.bucket, key: target.key, auth, requestId, deps, remoteAddress };
+        await authorize(ctx, op);
+        gate = "header";
+        refuseEncryption(op.name, req.headers, url.protocol === "https:");
+        await refuseObjectLock(ctx, op.name, req.headers);
+        refuseAcl(op.name, req.headers);
+        gate = undefined;
+        response = await op.handler(ctx);
+      } catch (err) {
+        // Whatever broke after the client went away (body stream errors of every flavour) is its disconnect.
+        const s3err = req.signal.aborted && !(err instanceof S3Error) ? new S3Error("ClientDisconnected", undefined, { cause: err }) : toS3Error(err);
+        if (s3err.code === "InternalError") deps.logError?.(requestId, err);
+        // Refusals only: client errors and NotImplemented, not a disconnect or a server failure.
+        const refused = (s3err.status >= 400 && s3err.status < 499) || s3err.code === "NotImplemented";
+        if (gate && refused) deps.metrics?.rejected?.(s3err.code === "RequestTimeTooSkewed" ? "timestamp" : gate);
+        response = renderError(s3err, { resource: url.pathname, requestId, hostId: deps.hostId, head: req.method === "HEAD" });
+        if (req.body && !req.bodyUsed && !req.body.locked) void req.body.cancel().catch(() => {});
+      } finally {
+        if (inFlight) deps.metrics?.requestFinished?.(api);
+      }
     response.headers.set("x-amz-request-id", requestId);
     response.headers.set("x-amz-id-2", deps.hostId);
     if (!response.headers.has("server")) response.headers.set("server", "Bunker");

@@ -7,7 +7,7 @@ import { checkAclHeaders } from "./acl.ts";
 import type { S3Context } from "./context.ts";
 import { S3Error } from "./errors.ts";
 import { OWNER } from "./request-helpers.ts";
-import type { S3Operation } from "./policy/actions.ts";
+import type { S3Operation } from "../iam/index.ts";
 
 const SSE = "x-amz-server-side-encryption";
 const SSE_C = "x-amz-server-side-encryption-customer-";

@@ -1,5 +1,6 @@
-// The S3 action vocabulary of policies: every known action with the resource kind it applies
-// to, the table from S3 operations to the actions a request needs, and resource ARNs.
+// The action vocabulary of policies: every known S3 action with the resource kind it applies
+// to, MinIO's admin: and kms: actions (identity policies only), the table from S3 operations to
+// the actions a request needs, and resource ARNs.
 
 /** Known actions → whether they act on objects ("object") or on buckets/the service ("bucket"). */
 export const S3_ACTIONS: Readonly<Record<string, "object" | "bucket">> = {
@@ -69,6 +70,82 @@ export const S3_ACTIONS: Readonly<Record<string, "object" | "bucket">> = {
   "s3:PutLifecycleConfiguration": "bucket",
   "s3:PutReplicationConfiguration": "bucket",
 };
+
+/** MinIO's admin actions, as its identity policies name them (admin:* covers them all). */
+export const ADMIN_ACTIONS: readonly string[] = [
+  "Heal",
+  "StorageInfo",
+  "DataUsageInfo",
+  "TopLocksInfo",
+  "Profiling",
+  "ServerTrace",
+  "ConsoleLog",
+  "KMSCreateKey",
+  "KMSKeyStatus",
+  "ServerInfo",
+  "OBDInfo",
+  "HealthInfo",
+  "LicenseInfo",
+  "BandwidthMonitor",
+  "InspectData",
+  "Prometheus",
+  "ServerUpdate",
+  "ServiceRestart",
+  "ServiceStop",
+  "ServiceFreeze",
+  "ConfigUpdate",
+  "CreateUser",
+  "DeleteUser",
+  "ListUsers",
+  "EnableUser",
+  "DisableUser",
+  "GetUser",
+  "AddUserToGroup",
+  "RemoveUserFromGroup",
+  "GetGroup",
+  "ListGroups",
+  "EnableGroup",
+  "DisableGroup",
+  "CreatePolicy",
+  "DeletePolicy",
+  "GetPolicy",
+  "AttachUserOrGroupPolicy",
+  "ListUserPolicies",
+  "CreateServiceAccount",
+  "UpdateServiceAccount",
+  "RemoveServiceAccount",
+  "ListServiceAccounts",
+  "ListTemporaryAccounts",
+  "SetBucketQuota",
+  "GetBucketQuota",
+  "SetBucketTarget",
+  "GetBucketTarget",
+  "ReplicationDiff",
+  "SetTier",
+  "ListTier",
+  "ListBatchJobs",
+  "DescribeBatchJob",
+  "StartBatchJob",
+  "CancelBatchJob",
+  "Rebalance",
+  "Decommission",
+  "ExportIAM",
+  "ImportIAM",
+  "ExportBucketMetadata",
+  "ImportBucketMetadata",
+  "SiteReplicationAdd",
+  "SiteReplicationDisable",
+  "SiteReplicationRemove",
+  "SiteReplicationResync",
+  "SiteReplicationInfo",
+  "SiteReplicationOperation",
+  "ForceUnlock",
+].map((a) => `admin:${a}`);
+
+/** MinIO's KMS actions (identity policies only). */
+export const KMS_ACTIONS: readonly string[] = ["Status", "Metrics", "API", "Version", "CreateKey", "ImportKey", "DeleteKey", "ListKeys", "KeyStatus"].map(
+  (a) => `kms:${a}`,
+);
 
 /** What a request needs: every action (`all`) or any one of them (`any`), none explicitly denied. */
 export interface PolicyCheck {

@@ -1,4 +1,4 @@
-// Bucket policy evaluation: which statements apply to a request (principal, action, resource,
+// Policy evaluation (bucket and identity policies): which statements apply to a request (principal, action, resource,
 // conditions) and the decision — an explicit Deny wins, then an Allow, else "default" (the
 // caller falls back to ownership/IAM rules).
 import { evaluateClause, wildcardMatch, type ConditionValues } from "./conditions.ts";
@@ -53,9 +53,12 @@ function statementApplies(s: PolicyStatement, req: PolicyRequest, resolve: (p: s
   const actionHit = (list: string[]) => list.some((a) => wildcardMatch(a, req.action, true));
   if (s.actions && !actionHit(s.actions)) return false;
   if (s.notActions && actionHit(s.notActions)) return false;
+  // admin: and kms: actions act on the deployment: resources do not narrow them.
+  const service = /^(admin|kms):/i.test(req.action);
   const resourceHit = (list: string[]) => list.some((r) => wildcardMatch(resolve(r), req.resource));
-  if (s.resources && !resourceHit(s.resources)) return false;
-  if (s.notResources && resourceHit(s.notResources)) return false;
+  if (!service && s.resources && !resourceHit(s.resources)) return false;
+  if (!service && s.notResources && resourceHit(s.notResources)) return false;
+  if (!service && !s.resources && !s.notResources) return false;
   const values = req.conditions ?? {};
   return s.conditions.every((c) => evaluateClause(c, values, resolve));
 }

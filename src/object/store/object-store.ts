@@ -28,7 +28,7 @@ import { PoolRouter, type PlacementView } from "./pool-placement.ts";
 import { PoolState, type PoolDecommission } from "./pool-state.ts";
 import { ServerPool, poolSpace } from "./pools.ts";
 import { pageObjects, pageVersions, walkOptionsFor } from "./listing.ts";
-import { anythingBelow, listingEntries } from "./merged-listing.ts";
+import { anythingBelow, listingEntries, mergedEntries } from "./merged-listing.ts";
 import { Multipart } from "./multipart.ts";
 import { copyObject, updateObjectMeta } from "./copy.ts";
 
@@ -131,9 +131,9 @@ export class ObjectStore implements L.ObjectLayer {
       space: (pool) => poolSpace(pool, this.sets[0].settings.driveTimeoutMs),
     });
     this.bucketMeta = new BucketMetaStore({
-      read: (name) => this.#readSystem(name),
-      write: (name, data) => this.#writeSystem(name, data),
-      remove: (name) => this.#removeSystem(name),
+      read: (name) => this.readSystem(name),
+      write: (name, data) => this.writeSystem(name, data),
+      remove: (name) => this.removeSystem(name),
     });
     this.multipart = new Multipart({
       sets: this.sets,
@@ -169,7 +169,7 @@ export class ObjectStore implements L.ObjectLayer {
     return (await this.#router.writePool(bucket, key, size)).setOf(key);
   }
 
-  async #readSystem(name: string): Promise<Uint8Array | null> {
+  async readSystem(name: string): Promise<Uint8Array | null> {
     try {
       const res = await (await this.#readSet(SYSTEM_VOLUME, name)).get(SYSTEM_VOLUME, name, {});
       return new Uint8Array(await new Response(res.body).arrayBuffer());
@@ -179,14 +179,29 @@ export class ObjectStore implements L.ObjectLayer {
     }
   }
 
-  async #writeSystem(name: string, data: Uint8Array): Promise<void> {
+  async writeSystem(name: string, data: Uint8Array): Promise<void> {
     const set = await this.#writeSet(SYSTEM_VOLUME, name, data.length);
     await set.put(SYSTEM_VOLUME, name, new Response(data).body!, { size: data.length, userMeta: {} }, "unversioned");
   }
 
-  async #removeSystem(name: string): Promise<void> {
+  async removeSystem(name: string): Promise<void> {
     const holders = this.pools.length === 1 ? [...this.pools] : (await this.#router.locate(SYSTEM_VOLUME, name)).map((l) => l.pool);
-    for (const p of holders) await p.setOf(name).delete(SYSTEM_VOLUME, name, {}, "unversioned");
+    for (const p of holders) {
+      await p
+        .setOf(name)
+        .delete(SYSTEM_VOLUME, name, {}, "unversioned")
+        .catch((err: unknown) => {
+          if (!isObjectError(err, "NoSuchKey")) throw err;
+        });
+    }
+  }
+
+  async listSystem(prefix: string): Promise<string[]> {
+    const names: string[] = [];
+    for await (const e of mergedEntries(this.sets, { volume: SYSTEM_VOLUME, baseDir: prefix, recursive: true })) {
+      if (e.kind === "object" && !e.versions[0]?.deleted) names.push(e.name);
+    }
+    return names;
   }
 
   /** One owed heal (store/heal-queue.ts), in every pool that has the name; true once every drive was reached. */

@@ -63,7 +63,7 @@ export interface SignedAuth extends AuthCommon {
 export type AuthResult = AnonymousAuth | SignedAuth;
 
 /** Secret (and, for temporary credentials, the session token) of an access key; null if unknown. */
-export type CredentialLookup = (accessKey: string) => Promise<{ secretKey: string; sessionToken?: string } | null>;
+export type CredentialLookup = (accessKey: string) => Promise<{ secretKey: string; sessionToken?: string; expired?: boolean } | null>;
 
 export interface AuthOptions {
   /** The server's region; "" accepts any region a client signs for (MinIO's default). */
@@ -77,6 +77,10 @@ export interface AuthOptions {
   virtualHostBucket?: string;
   /** Allowed clock difference for header auth (default 15 minutes). */
   maxSkewMs?: number;
+  /** The SigV4 service the credential scope must name (default "s3"; STS requests sign for "sts"). */
+  service?: string;
+  /** The body's SHA-256 (hex) when it was read first: the payload hash of requests without x-amz-content-sha256 (STS forms). */
+  bodySha256?: string;
 }
 
 export const DEFAULT_MAX_SKEW_MS = 15 * 60 * 1000;
@@ -175,5 +179,6 @@ export async function resolveSecret(opts: AuthOptions, accessKey: string, token:
   if (cred.sessionToken !== undefined && cred.sessionToken !== token) {
     throw new S3Error("InvalidToken", "The security token included in the request is invalid.");
   }
+  if (cred.expired) throw new S3Error("ExpiredToken", "The provided token has expired.");
   return cred.secretKey;
 }

@@ -61,7 +61,7 @@ export class Authenticator {
     this.#keys = new SigningKeyCache(config.keyCacheSize ?? 256);
   }
 
-  authenticate(req: Request, url: URL, extra: { now?: Date; virtualHostBucket?: string } = {}): Promise<AuthResult> {
+  authenticate(req: Request, url: URL, extra: { now?: Date; virtualHostBucket?: string; service?: string; bodySha256?: string } = {}): Promise<AuthResult> {
     return authenticate(req, url, {
       region: this.config.region,
       lookup: this.config.lookup,

@@ -29,7 +29,7 @@ export interface CredentialScope {
 }
 
 /** Splits from the right: access keys may themselves contain "/" (MinIO allows it). */
-export function parseCredential(value: string, code: S3ErrorCode): CredentialScope {
+export function parseCredential(value: string, code: S3ErrorCode, expectedService = "s3"): CredentialScope {
   const parts = value.trim().split("/");
   const bad = (why: string) => new S3Error(code, `Error parsing the Credential parameter: ${why}; expecting "<AccessKeyId>/YYYYMMDD/REGION/s3/aws4_request".`);
   if (parts.length < 5) throw bad(`"${value}" has too few components`);
@@ -37,7 +37,7 @@ export function parseCredential(value: string, code: S3ErrorCode): CredentialSco
   const accessKey = parts.slice(0, -4).join("/");
   if (accessKey === "") throw bad("the access key is empty");
   if (!/^\d{8}$/.test(date)) throw bad(`incorrect date format "${date}"`);
-  if (service !== "s3") throw bad(`incorrect service "${service}"; this endpoint belongs to "s3"`);
+  if (service !== expectedService) throw bad(`incorrect service "${service}"; this endpoint belongs to "${expectedService}"`);
   if (terminator !== "aws4_request") throw bad(`incorrect terminal "${terminator}"; this endpoint uses "aws4_request"`);
   return { accessKey, date, region, service };
 }
@@ -136,7 +136,7 @@ function headerPayload(
 /** Verifies `Authorization: AWS4-HMAC-SHA256 Credential=…, SignedHeaders=…, Signature=…`. */
 export async function verifyHeaderV4(req: Request, url: URL, authorization: string, opts: AuthOptions): Promise<SignedAuth> {
   const parsed = parseAuthorizationHeader(authorization);
-  const scope = parseCredential(parsed.credential, "AuthorizationHeaderMalformed");
+  const scope = parseCredential(parsed.credential, "AuthorizationHeaderMalformed", opts.service);
   checkRegion(opts, scope, "AuthorizationHeaderMalformed");
   if (!parsed.signedHeaders.includes("host")) throw new S3Error("AccessDenied", "The host header must be signed.");
   const { date, datetime } = requestDatetime(req.headers);
@@ -147,7 +147,7 @@ export async function verifyHeaderV4(req: Request, url: URL, authorization: stri
   checkSkew(opts, date, now);
   const token = req.headers.get("x-amz-security-token") ?? undefined;
   const secret = await resolveSecret(opts, scope.accessKey, token);
-  const payloadHash = req.headers.get("x-amz-content-sha256")?.trim() ?? EMPTY_SHA256;
+  const payloadHash = req.headers.get("x-amz-content-sha256")?.trim() ?? opts.bodySha256 ?? EMPTY_SHA256;
   const content = classifyContentSha256(payloadHash);
   const canonical = canonicalRequestV4({
     method: req.method,
@@ -216,7 +216,7 @@ export async function verifyPresignedV4(req: Request, url: URL, opts: AuthOption
     }
   }
   if (q.get("X-Amz-Algorithm") !== V4_ALGORITHM) throw new S3Error(code, `X-Amz-Algorithm only supports "${V4_ALGORITHM}".`);
-  const scope = parseCredential(q.get("X-Amz-Credential")!, code);
+  const scope = parseCredential(q.get("X-Amz-Credential")!, code, opts.service);
   checkRegion(opts, scope, code);
   const datetime = q.get("X-Amz-Date")!;
   const date = parseAmzDate(datetime);

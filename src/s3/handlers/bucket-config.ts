@@ -4,7 +4,7 @@ import type { BucketConfigKind } from "../../object/index.ts";
 import { emptyResponse, xmlResponse, type Handler, type S3Context } from "../context.ts";
 import { S3Error, type S3ErrorCode } from "../errors.ts";
 import { checkAclBody, checkAclHeaders } from "../acl.ts";
-import { MAX_POLICY_BYTES, parsePolicy } from "../policy/policy.ts";
+import { MAX_POLICY_BYTES, parsePolicy } from "../../iam/index.ts";
 import { readSmallBody, readXmlBody } from "../request-body.ts";
 import { escapeXml, xmlDocument, xmlText } from "../xml.ts";
 import { OWNER, parseTagSet, tagSetXml } from "../request-helpers.ts";

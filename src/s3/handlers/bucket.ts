@@ -1,5 +1,6 @@
 // Bucket lifecycle: ListBuckets, CreateBucket (LocationConstraint, object lock), HeadBucket,
 // DeleteBucket and GetBucketLocation.
+import { visibleBuckets } from "../authorize.ts";
 import { emptyResponse, xmlResponse, type S3Context } from "../context.ts";
 import { S3Error } from "../errors.ts";
 import { OWNER } from "../request-helpers.ts";
@@ -31,7 +32,7 @@ export async function listBuckets(ctx: S3Context): Promise<Response> {
   const region = serverRegion(ctx);
   // With no region configured the server answers for any region (see createBucket).
   const wanted = q.get("bucket-region");
-  const all = (await ctx.deps.layer.listBuckets())
+  const all = (await visibleBuckets(ctx, await ctx.deps.layer.listBuckets()))
     .filter(
       (b) =>
         b.name.startsWith(prefix) && (after === "" || b.name > after) && (wanted === null || wanted === "" || !ctx.deps.regionConfigured || wanted === region),

@@ -105,8 +105,7 @@ export async function postObject(ctx: S3Context): Promise<Response> {
       { region: auth.region, lookup: auth.lookup, maxSkewMs: auth.maxSkewMs },
     );
     validateObjectKey(post.key);
-    if (post.accessKey === undefined) await authorizeObject(ctx, "PutObject", ctx.bucket, post.key, false);
-    else if (post.accessKey !== ctx.deps.rootAccessKey) throw new S3Error("AccessDenied");
+    await authorizeObject(ctx, "PutObject", ctx.bucket, post.key, false, post.accessKey);
     await refuseUnsupported(ctx, fields);
     const headers = metaHeaders(fields, form.file.type);
     const userMeta = userMetaFromHeaders(headers);

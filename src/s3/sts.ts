@@ -1,0 +1,107 @@
+// The STS API MinIO serves on the S3 port: a form POSTed to "/" with Action=AssumeRole (SigV4
+// for the "sts" service, by a user or the root), answered with the XML the AWS SDKs parse, and
+// STS's own error document. Actions we do not serve are refused, never answered with credentials.
+import { createHash } from "node:crypto";
+import { isIamError } from "../iam/index.ts";
+import type { S3Deps, StsDeps } from "./context.ts";
+import { S3Error, toS3Error } from "./errors.ts";
+import { escapeXml, XML_DECLARATION } from "./xml-escape.ts";
+
+export const STS_XMLNS = "https://sts.amazonaws.com/doc/2011-06-15/";
+const MAX_FORM_BYTES = 64 * 1024;
+/** AssumeRole's bounds on DurationSeconds (AWS: 15 minutes to 12 hours; default one hour). */
+const MIN_DURATION_S = 900;
+const MAX_DURATION_S = 12 * 3600;
+
+/** Whether a request is an STS call rather than S3: a form POSTed to the service root. */
+export function isStsRequest(req: Request, url: URL): boolean {
+  if (url.pathname !== "/" || req.method !== "POST") return false;
+  return (req.headers.get("content-type") ?? "").toLowerCase().startsWith("application/x-www-form-urlencoded") || url.searchParams.has("Action");
+}
+
+class StsError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly status = 400,
+  ) {
+    super(message);
+  }
+}
+
+function errorResponse(err: StsError, requestId: string): Response {
+  const type = err.status >= 500 ? "Receiver" : "Sender";
+  const body = `${XML_DECLARATION}<ErrorResponse xmlns="${STS_XMLNS}"><Error><Type>${type}</Type><Code>${escapeXml(err.code)}</Code><Message>${escapeXml(err.message)}</Message></Error><RequestId>${requestId}</RequestId></ErrorResponse>`;
+  return new Response(body, { status: err.status, headers: { "content-type": "application/xml" } });
+}
+
+async function readForm(req: Request): Promise<{ bytes: Uint8Array; form: URLSearchParams }> {
+  if (Number(req.headers.get("content-length") ?? 0) > MAX_FORM_BYTES) throw new StsError("InvalidParameterValue", "The request body is too large");
+  const bytes = new Uint8Array(await req.arrayBuffer());
+  if (bytes.length > MAX_FORM_BYTES) throw new StsError("InvalidParameterValue", "The request body is too large");
+  return { bytes, form: new URLSearchParams(new TextDecoder().decode(bytes)) };
+}
+
+function duration(form: URLSearchParams): number {
+  const raw = form.get("DurationSeconds");
+  if (raw === null || raw === "") return 3600;
+  const n = Number(raw);
+  if (!/^\d{1,6}$/.test(raw) || n < MIN_DURATION_S || n > MAX_DURATION_S) {
+    throw new StsError("InvalidParameterValue", `DurationSeconds must be between ${MIN_DURATION_S} and ${MAX_DURATION_S}, not "${raw}"`);
+  }
+  return n;
+}
+
+function credentialsXml(
+  action: string,
+  creds: { accessKey: string; secretKey: string; sessionToken?: string; expiration?: string },
+  requestId: string,
+  extra = "",
+): Response {
+  const body =
+    `${XML_DECLARATION}<${action}Response xmlns="${STS_XMLNS}"><${action}Result>${extra}<Credentials>` +
+    `<AccessKeyId>${escapeXml(creds.accessKey)}</AccessKeyId><SecretAccessKey>${escapeXml(creds.secretKey)}</SecretAccessKey>` +
+    `<SessionToken>${escapeXml(creds.sessionToken ?? "")}</SessionToken><Expiration>${escapeXml(creds.expiration ?? "")}</Expiration>` +
+    `</Credentials></${action}Result><ResponseMetadata><RequestId>${requestId}</RequestId></ResponseMetadata></${action}Response>`;
+  return new Response(body, { headers: { "content-type": "application/xml" } });
+}
+
+async function assumeRole(req: Request, url: URL, deps: S3Deps, sts: StsDeps, bytes: Uint8Array, form: URLSearchParams, requestId: string): Promise<Response> {
+  const bodySha256 = createHash("sha256").update(bytes).digest("hex");
+  const auth = await deps.auth.authenticate(req, url, { service: "sts", bodySha256 });
+  if (auth.kind !== "signed") throw new StsError("AccessDenied", "AssumeRole must be signed", 403);
+  const identity = deps.identities.identity(auth.accessKey);
+  if (!identity) throw new StsError("InvalidClientTokenId", "The security token included in the request is invalid", 403);
+  if (identity.kind === "sts" || identity.kind === "service-account") {
+    throw new StsError("AccessDenied", "Temporary credentials and service accounts cannot assume a role", 403);
+  }
+  const policy = form.get("Policy") || undefined;
+  if (policy && Buffer.byteLength(policy) > 2048 * 8) throw new StsError("PackedPolicyTooLarge", "The session policy is too large");
+  const creds = await sts.derived.assumeRole(identity, duration(form), policy);
+  const user = `<AssumedRoleUser><Arn></Arn><AssumedRoleId></AssumedRoleId></AssumedRoleUser>`;
+  return credentialsXml("AssumeRole", creds, requestId, user);
+}
+
+/** Answers one STS request. */
+export async function handleSts(req: Request, url: URL, deps: S3Deps, sts: StsDeps | undefined, requestId: string): Promise<Response> {
+  try {
+    if (!sts) throw new StsError("NotImplemented", "STS is not served by this server", 501);
+    const { bytes, form } = await readForm(req);
+    for (const [k, v] of url.searchParams) if (!form.has(k)) form.set(k, v);
+    const action = form.get("Action") ?? "";
+    if (form.get("Version") !== "2011-06-15") throw new StsError("InvalidParameterValue", `Version must be "2011-06-15"`);
+    switch (action) {
+      case "AssumeRole":
+        return await assumeRole(req, url, deps, sts, bytes, form, requestId);
+      default:
+        throw new StsError("InvalidAction", `The STS action "${action}" is not served`);
+    }
+  } catch (err) {
+    if (err instanceof StsError) return errorResponse(err, requestId);
+    if (isIamError(err))
+      return errorResponse(new StsError(err.kind === "MalformedPolicy" ? "MalformedPolicyDocument" : "InvalidParameterValue", err.message), requestId);
+    const s3 = err instanceof S3Error ? err : toS3Error(err);
+    if (s3.code === "InternalError") deps.logError?.(requestId, err);
+    return errorResponse(new StsError(s3.code, s3.message, s3.status), requestId);
+  }
+}
