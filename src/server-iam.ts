@@ -2,6 +2,7 @@
 // stored (plain, or encrypted with the root credentials or a KMS key), announcing changes to the
 // peers of a cluster, and the credential lookup the S3 verifier asks.
 import type { IamApiDeps } from "./admin/index.ts";
+import { encryptConfig, readConfigBytes, type BuiltinKms } from "./crypto/index.ts";
 import { DerivedCredentials, IamAdmin, IamSystem, PLAIN_CODEC, type IamCodec } from "./iam/index.ts";
 import type { ObjectLayer } from "./object/index.ts";
 import type { CredentialLookup } from "./s3/index.ts";
@@ -29,6 +30,19 @@ export async function startIam(
   });
   await iam.start();
   return iam;
+}
+
+/**
+ * How IAM documents are stored: read as MinIO wrote them (plain JSON; encrypted with the root
+ * credentials by 2019–2021 releases; or KMS-encrypted), written KMS-encrypted when a KMS is
+ * configured and plain otherwise — as MinIO writes them, so either server reads the other's.
+ */
+export function iamCodec(root: { accessKey: string; secretKey: string }, kms?: BuiltinKms): IamCodec {
+  const rootCredential = `${root.accessKey}:${root.secretKey}`;
+  return {
+    decode: (bytes, name) => readConfigBytes(bytes, { rootCredential, kms, objPath: name }),
+    encode: async (plain, name) => (kms ? encryptConfig(kms, plain, name) : plain),
+  };
 }
 
 /** The S3 verifier's lookup: secrets (and session tokens) of every enabled IAM identity. */

@@ -11,7 +11,8 @@ import { Authenticator, createS3Handler } from "./s3/index.ts";
 import { listen, printBanner } from "./server-listen.ts";
 import { createAdminHandler } from "./admin/index.ts";
 import { adminAuthenticator, poolAdmin } from "./server-admin.ts";
-import { iamAdminDeps, iamLookup, startIam } from "./server-iam.ts";
+import { iamAdminDeps, iamCodec, iamLookup, startIam } from "./server-iam.ts";
+import { BuiltinKms } from "./crypto/index.ts";
 import { RequestMetrics } from "./util/index.ts";
 import type { WindowsService } from "./service/index.ts";
 
@@ -169,14 +170,13 @@ async function buildServer(cfg: ServerConfig, opts: ServerOptions, formats: Pool
     mrf: extras.cluster ? clusterMrf(extras.cluster) : undefined,
     settings: { standardParity: parity.standard, rrsParity: parity.rrs, inlineBlock: cfg.storageClass.inlineBlock, driveTimeoutMs: opts.driveTimeoutMs },
   });
-  const iam = await startIam(
-    store,
-    { accessKey: cfg.rootUser, secretKey: cfg.rootPassword },
-    {
-      onChange: extras.cluster ? () => extras.cluster?.notifyIam() : undefined,
-      log: (line) => void (cfg.quiet ? undefined : console.log(line)),
-    },
-  );
+  const root = { accessKey: cfg.rootUser, secretKey: cfg.rootPassword };
+  const kms = cfg.kms.secretKey ? new BuiltinKms(cfg.kms.secretKey) : undefined;
+  const iam = await startIam(store, root, {
+    codec: iamCodec(root, kms),
+    onChange: extras.cluster ? () => extras.cluster?.notifyIam() : undefined,
+    log: (line) => void (cfg.quiet ? undefined : console.log(line)),
+  });
   const auth = new Authenticator({ region: cfg.regionConfigured ? cfg.region : "", lookup: iamLookup(iam) });
   const iamApi = iamAdminDeps(iam, store);
   const hostId = new Bun.CryptoHasher("sha256").update(formats[0].deploymentId).digest("hex");

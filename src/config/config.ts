@@ -1,6 +1,7 @@
 // Configuration: `bunker server`'s command line and environment — minio's flags and MINIO_*
 // variables, BUNKER_* spellings first — parsed once into a frozen plain object. The only module
 // that reads environment variables, and only from the `env` record it is handed.
+import { kmsOf, type KmsConfig } from "./kms-config.ts";
 import { existsSync, readFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { basename, join, resolve } from "node:path";
@@ -53,6 +54,8 @@ export interface ServerConfig {
   credentialsSource: string;
   /** True when running with minioadmin/minioadmin because nothing was configured. */
   usingDefaultCredentials: boolean;
+  /** The KMS (today: MinIO's built-in static key, or none). */
+  kms: KmsConfig;
   /** TLS certificate directory (public.crt, private.key, per-domain subdirectories). */
   certsDir: string;
   /** Trusted CA directory, certsDir/CAs. */
@@ -184,6 +187,7 @@ function buildServerConfig(b: BuildInput): ServerConfig {
     layout,
     setDriveCount,
     ...creds,
+    kms: Object.freeze(kmsOf(env, opts.readFile ?? readTextFile)),
     certsDir,
     certsCaDir: join(certsDir, "CAs"),
     json: flags.get("json") === "true",

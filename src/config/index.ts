@@ -10,3 +10,4 @@ export * from "./set-layout.ts";
 export * from "./storage-class.ts";
 export * from "./url-endpoints.ts";
 export * from "./volume-layout.ts";
+export * from "./kms-config.ts";

@@ -212,7 +212,10 @@ export class DerivedCredentials {
    * identity (OpenID subject, LDAP DN) whose `claims` and `groups` decide its policies — valid
    * `durationSeconds`, narrowed by `policy` when given.
    */
-  async issueTemporary(parent: string, opts: { durationSeconds: number; policy?: string; claims?: Record<string, unknown>; groups?: string[] }): Promise<IssuedCredentials> {
+  async issueTemporary(
+    parent: string,
+    opts: { durationSeconds: number; policy?: string; claims?: Record<string, unknown>; groups?: string[] },
+  ): Promise<IssuedCredentials> {
     if (opts.policy) checkPolicy(opts.policy);
     const { accessKey, secretKey } = generateKeys();
     const exp = new Date(this.iam.now() + opts.durationSeconds * 1000);
@@ -222,7 +225,16 @@ export class DerivedCredentials {
     const expiration = exp.toISOString().replace(/\.\d{3}Z$/, "Z");
     await this.iam.putIdentity("sts", {
       version: 1,
-      credentials: { accessKey, secretKey, sessionToken, expiration, status: "on", parentUser: parent, groups: opts.groups?.length ? opts.groups : undefined, claims },
+      credentials: {
+        accessKey,
+        secretKey,
+        sessionToken,
+        expiration,
+        status: "on",
+        parentUser: parent,
+        groups: opts.groups?.length ? opts.groups : undefined,
+        claims,
+      },
       updatedAt: nowStamp(),
     });
     this.iam.changed();
