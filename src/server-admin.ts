@@ -39,7 +39,7 @@ export function adminAuthenticator(auth: Authenticator, iam: IamSystem): (req: R
     }
     if (result.kind !== "signed" || result.version !== 4)
       throw new AdminError("AccessDenied", "Admin API requests must be signed with AWS Signature Version 4");
-    const credential = iam.lookup(result.accessKey);
+    const credential = await iam.lookupFresh(result.accessKey);
     if (!credential) throw new AdminError("InvalidAccessKeyId");
     const body = await smallBody(req);
     if (result.payload.mode === "sha256" && new Bun.CryptoHasher("sha256").update(body).digest("hex") !== result.payload.expected) {

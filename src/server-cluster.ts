@@ -47,8 +47,8 @@ export interface Cluster {
   notifyBucket(bucket: string): void;
   /** Tells every peer that a pool's decommission status changed (same best effort). */
   notifyPools(): void;
-  /** Tells every peer that IAM changed (same best effort; peers also reload periodically). */
-  notifyIam(): void;
+  /** Tells every peer that IAM changed and waits (2 s at most) until they reloaded; peers also reload periodically. */
+  notifyIam(): Promise<void>;
   /** Whether this server's heal scanner walks set `set` of pool `pool` now (one server per set). */
   scans(pool: number, set: number): boolean;
   /** Servers answering (this one included) and not, for the cluster metrics. */
@@ -128,8 +128,8 @@ export async function openCluster(cfg: ServerConfig, fsync: FsyncPolicy): Promis
     notifyPools() {
       for (const c of clients) c?.call(POOLS_CHANGED_METHOD, {}, { deadlineMs: 2_000 }).catch(() => {});
     },
-    notifyIam() {
-      for (const c of clients) c?.call(IAM_CHANGED_METHOD, {}, { deadlineMs: 2_000 }).catch(() => {});
+    async notifyIam() {
+      await Promise.allSettled(clients.map((c) => c?.call(IAM_CHANGED_METHOD, {}, { deadlineMs: 2_000 })));
     },
     attach(e, p) {
       events = e;

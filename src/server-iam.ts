@@ -13,7 +13,7 @@ const RELOAD_EVERY_MS = 5 * 60_000;
 export async function startIam(
   store: ObjectLayer,
   root: { accessKey: string; secretKey: string },
-  opts: { codec?: IamCodec; onChange?: () => void; log?: (line: string) => void } = {},
+  opts: { codec?: IamCodec; onChange?: () => Promise<void> | void; log?: (line: string) => void } = {},
 ): Promise<IamSystem> {
   const iam = new IamSystem({
     storage: {
@@ -48,7 +48,7 @@ export function iamCodec(root: { accessKey: string; secretKey: string }, kms?: B
 /** The S3 verifier's lookup: secrets (and session tokens) of every enabled IAM identity. */
 export function iamLookup(iam: IamSystem): CredentialLookup {
   return async (accessKey) => {
-    const c = iam.lookup(accessKey);
+    const c = await iam.lookupFresh(accessKey);
     return c ? { secretKey: c.secretKey, sessionToken: c.sessionToken, expired: c.expired } : null;
   };
 }

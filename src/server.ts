@@ -230,7 +230,7 @@ async function buildServer(cfg: ServerConfig, opts: ServerOptions, formats: Pool
     {
       bucketChanged: (bucket) => store.forgetBucket(bucket),
       poolsChanged: () => store.reloadPoolState(),
-      iamChanged: () => void iam.reload().catch((err) => console.error(`IAM reload failed: ${(err as Error).message}`)),
+      iamChanged: () => iam.reload().catch((err) => console.error(`IAM reload failed: ${(err as Error).message}`)),
       // A peer back in view: it may have changed buckets or pools we were not told of, and its drives may owe heals.
       peerReturned: () => {
         store.forgetBuckets();

@@ -11,8 +11,8 @@ export interface PeerEvents {
   peerReturned(node: string): void;
   /** A pool's decommission status changed elsewhere (a drain began or ended): re-read the pool state. */
   poolsChanged?(): void;
-  /** Users, groups, policies or credentials changed elsewhere: re-read IAM. */
-  iamChanged?(): void;
+  /** Users, groups, policies or credentials changed elsewhere: re-read IAM (the caller waits for it). */
+  iamChanged?(): Promise<void> | void;
 }
 
 /** What the peer service needs of the RPC server (RpcServer fits). */
@@ -41,7 +41,7 @@ export function registerPeerService(server: PeerServer, events: () => PeerEvents
     return {};
   });
   server.register(IAM_CHANGED_METHOD, async () => {
-    events()?.iamChanged?.();
+    await events()?.iamChanged?.();
     return {};
   });
   server.register(LEAVING_METHOD, async (_args, _body, ctx) => {

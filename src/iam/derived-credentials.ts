@@ -117,7 +117,7 @@ export class DerivedCredentials {
       updatedAt: nowStamp(),
     };
     await this.iam.putIdentity("service-accounts", record);
-    this.iam.changed();
+    await this.iam.changed();
     return { accessKey, secretKey, expiration: expiration === NO_EXPIRY ? undefined : expiration };
   }
 
@@ -149,7 +149,7 @@ export class DerivedCredentials {
       c.sessionToken = signSessionToken(c.claims, this.iam.config.root.secretKey);
     }
     await this.iam.putIdentity("service-accounts", { ...sa, credentials: c, updatedAt: nowStamp() });
-    this.iam.changed();
+    await this.iam.changed();
   }
 
   serviceAccountInfo(accessKey: string): ServiceAccountView {
@@ -204,7 +204,7 @@ export class DerivedCredentials {
   async deleteServiceAccount(accessKey: string): Promise<void> {
     this.requireServiceAccount(accessKey);
     await this.iam.deleteIdentity("service-accounts", accessKey);
-    this.iam.changed();
+    await this.iam.changed();
   }
 
   /**
@@ -237,7 +237,7 @@ export class DerivedCredentials {
       },
       updatedAt: nowStamp(),
     });
-    this.iam.changed();
+    await this.iam.changed();
     return { accessKey, secretKey, sessionToken, expiration };
   }
 

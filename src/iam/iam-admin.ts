@@ -54,7 +54,7 @@ export class IamAdmin {
       throw new IamError("InvalidArgument", `Access key "${accessKey}" is taken by a service account or temporary credential`);
     }
     await this.iam.putIdentity("users", IamSystem.record({ accessKey, secretKey, status: parseStatus(status) }));
-    this.iam.changed();
+    await this.iam.changed();
   }
 
   async removeUser(accessKey: string): Promise<void> {
@@ -68,14 +68,14 @@ export class IamAdmin {
       if (g.members.includes(accessKey)) await this.#saveGroup(name, { ...g, members: g.members.filter((m) => m !== accessKey) });
     }
     await this.iam.deleteIdentity("users", accessKey);
-    this.iam.changed();
+    await this.iam.changed();
   }
 
   async setUserStatus(accessKey: string, status: string): Promise<void> {
     this.#notRoot(accessKey);
     const id = this.iam.requireIdentity("users", accessKey);
     await this.iam.putIdentity("users", { ...id, credentials: { ...id.credentials, status: parseStatus(status) }, updatedAt: nowStamp() });
-    this.iam.changed();
+    await this.iam.changed();
   }
 
   userInfo(accessKey: string): UserView {
@@ -121,7 +121,7 @@ export class IamAdmin {
       const base = existing ?? { version: 1 as const, status: "enabled", members: [] };
       await this.#saveGroup(group, { ...base, members: [...new Set([...base.members, ...members])], updatedAt: nowStamp() });
     }
-    this.iam.changed();
+    await this.iam.changed();
   }
 
   groupInfo(group: string): GroupView {
@@ -145,7 +145,7 @@ export class IamAdmin {
     if (!g) throw new IamError("NoSuchGroup", `The specified group "${group}" does not exist`);
     const s = parseStatus(status) === "on" ? "enabled" : "disabled";
     await this.#saveGroup(group, { ...g, status: s, updatedAt: nowStamp() });
-    this.iam.changed();
+    await this.iam.changed();
   }
 
   /** Adds or replaces a canned policy; the document is validated as an identity policy. */
@@ -164,7 +164,7 @@ export class IamAdmin {
     const stored = { text: JSON.stringify(JSON.parse(text)), parsed, createDate: existing?.createDate ?? stamp, updateDate: stamp };
     await this.iam.store.savePolicy(name, stored);
     this.iam.state.policies.set(name, stored);
-    this.iam.changed();
+    await this.iam.changed();
   }
 
   async removePolicy(name: string): Promise<void> {
@@ -174,7 +174,7 @@ export class IamAdmin {
     }
     await this.iam.store.removePolicy(name);
     this.iam.state.policies.delete(name);
-    this.iam.changed();
+    await this.iam.changed();
   }
 
   /** The document of a policy, stored or built in. */
@@ -213,7 +213,7 @@ export class IamAdmin {
     const folder = this.#requireEntity(entity, isGroup);
     this.#requirePolicies(names);
     await this.iam.setMapping(folder, entity, [...new Set(names)]);
-    this.iam.changed();
+    await this.iam.changed();
   }
 
   /** Attaches (or detaches) policies; refuses a change that changes nothing, as MinIO does. */
@@ -224,7 +224,7 @@ export class IamAdmin {
     const next = detach ? current.filter((n) => !names.includes(n)) : [...new Set([...current, ...names])];
     if (next.length === current.length) throw new IamError("AlreadyApplied", detach ? "The policies are not attached" : "The policies are already attached");
     await this.iam.setMapping(folder, entity, next);
-    this.iam.changed();
+    await this.iam.changed();
     return next;
   }
 }

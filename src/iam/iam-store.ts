@@ -120,6 +120,19 @@ export class IamStore {
     }
   }
 
+  /** One identity document read from the drives (null: absent or unreadable). */
+  async readIdentity(folder: IdentityFolder, accessKey: string): Promise<UserIdentity | null> {
+    const name = paths.identity(folder, accessKey);
+    const raw = await this.storage.read(name);
+    if (!raw) return null;
+    try {
+      return readIdentity(name, await this.codec.decode(raw, name));
+    } catch (err) {
+      this.log(`IAM: skipping ${name}: ${(err as Error).message}`);
+      return null;
+    }
+  }
+
   async #put(name: string, doc: unknown): Promise<void> {
     await this.storage.write(name, await this.codec.encode(encodeRecord(doc), name));
   }

@@ -15,8 +15,8 @@ export interface IamConfig {
   root: { accessKey: string; secretKey: string };
   /** Decrypts what MinIO stored encrypted (and encrypts when a KMS is configured); default plain. */
   codec?: IamCodec;
-  /** Called after every change this server made, so peers reload (cluster). */
-  onChange?: () => void;
+  /** Called after every change this server made; resolves once the peers reloaded (cluster), so the change holds everywhere when the call returns. */
+  onChange?: () => Promise<void> | void;
   log?: (line: string) => void;
   /** Reload from the drives this often as a fallback to notifications (ms; 0 = never). */
   reloadEveryMs?: number;
@@ -121,13 +121,13 @@ export class IamSystem {
 
   /** Claims MinIO kept only inside the session token are read from it (signed by the root secret). */
   #fillClaims(state: IamState): void {
-    for (const folder of ["service-accounts", "sts"] as const) {
-      for (const id of state.identities[folder].values()) {
-        const c = id.credentials;
-        if (c.claims && Object.keys(c.claims).length > 0) continue;
-        if (c.sessionToken) c.claims = verifySessionToken(c.sessionToken, this.config.root.secretKey) ?? undefined;
-      }
-    }
+    for (const folder of ["service-accounts", "sts"] as const) for (const id of state.identities[folder].values()) this.#claimsOf(id);
+  }
+
+  #claimsOf(id: UserIdentity): void {
+    const c = id.credentials;
+    if (c.claims && Object.keys(c.claims).length > 0) return;
+    if (c.sessionToken) c.claims = verifySessionToken(c.sessionToken, this.config.root.secretKey) ?? undefined;
   }
 
   /** The credential for an access key (null: unknown or disabled). */
@@ -156,9 +156,33 @@ export class IamSystem {
     return out;
   }
 
-  /** After a change: tell the peers. */
-  changed(): void {
-    this.config.onChange?.();
+  /** After a change: tell the peers, and wait for them (best effort: a peer that is away reloads when it returns). */
+  async changed(): Promise<void> {
+    await this.config.onChange?.();
+  }
+
+  readonly #misses = new Map<string, number>();
+
+  /**
+   * An access key this server does not know may be one a peer just made (its notification still
+   * on the way, or lost): its identity files are read from the drives once, and a key that is
+   * nowhere is not looked for again for a few seconds (unknown keys cost no repeated reads).
+   */
+  async lookupFresh(accessKey: string): Promise<Credential | null> {
+    const known = this.lookup(accessKey);
+    if (known || accessKey === "") return known;
+    const now = this.now();
+    if ((this.#misses.get(accessKey) ?? 0) > now) return null;
+    for (const folder of ["users", "service-accounts", "sts"] as const) {
+      const id = await this.store.readIdentity(folder, accessKey).catch(() => null);
+      if (!id) continue;
+      this.#claimsOf(id);
+      this.#state.identities[folder].set(accessKey, id);
+      return this.lookup(accessKey);
+    }
+    if (this.#misses.size > 10_000) this.#misses.clear();
+    this.#misses.set(accessKey, now + 3_000);
+    return null;
   }
 
   /** A user-like record by folder; throws the folder's NoSuch… error when absent. */

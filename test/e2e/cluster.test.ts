@@ -16,11 +16,13 @@ import {
   PutBucketVersioningCommand,
   PutObjectCommand,
   UploadPartCommand,
-  type S3Client,
+  S3Client,
 } from "@aws-sdk/client-s3";
 import { TempDirs } from "../support/temp-dirs.ts";
 import { startCluster, type ClusterProcess } from "../support/cluster-process.ts";
 import { bodyFor, md5hex } from "../support/cluster-load.ts";
+import { buildMadminClient, madmin, madminMissing } from "../support/madmin-client.ts";
+import { ROOT_PASSWORD, ROOT_USER } from "../support/server-process.ts";
 
 const temp = new TempDirs();
 afterAll(() => temp.cleanup());
@@ -143,4 +145,45 @@ describe("a 4-node cluster", () => {
       expect(await keysVia(c, "shared", "doomed")).toEqual([]);
     }
   });
+
+  test.skipIf(madminMissing() !== null && !process.env.CI)(
+    "IAM changes made through one node apply on every node at once (users, policies, status, service accounts)",
+    async () => {
+      const bin = await buildMadminClient();
+      if (!bin) throw new Error(`${madminMissing()}; CI must install it`);
+      const root = { accessKey: ROOT_USER, secretKey: ROOT_PASSWORD };
+      const call = async (node: number, command: string, args?: unknown) => {
+        const r = await madmin(bin, cluster.nodes[node].endpoint, root, command, args);
+        if (!r.ok) throw new Error(`${command} via node ${node + 1}: ${r.error.code} ${r.error.message}`);
+        return r.result;
+      };
+      await clients[0].send(new CreateBucketCommand({ Bucket: "iam" }));
+      await clients[0].send(new PutObjectCommand({ Bucket: "iam", Key: "k", Body: "v" }));
+      const as = (node: number, accessKeyId: string, secretAccessKey: string) =>
+        new S3Client({
+          endpoint: cluster.nodes[node].endpoint,
+          region: "us-east-1",
+          forcePathStyle: true,
+          maxAttempts: 1,
+          credentials: { accessKeyId, secretAccessKey },
+        });
+      const read = async (node: number, ak: string, sk: string) =>
+        as(node, ak, sk)
+          .send(new GetObjectCommand({ Bucket: "iam", Key: "k" }))
+          .then(
+            async (r) => (await r.Body!.transformToString(), "allow"),
+            (err: { name: string }) => err.name,
+          );
+      await call(0, "add-user", { accessKey: "nina", secretKey: "nina-secret-1" });
+      await call(1, "set-policy", { policy: "readonly", entity: "nina", isGroup: false });
+      for (let i = 0; i < 4; i++) expect(await read(i, "nina", "nina-secret-1")).toBe("allow");
+      await call(2, "set-user-status", { accessKey: "nina", status: "disabled" });
+      for (let i = 0; i < 4; i++) expect(await read(i, "nina", "nina-secret-1")).toBe("InvalidAccessKeyId");
+      await call(3, "set-user-status", { accessKey: "nina", status: "enabled" });
+      const sa = await call(3, "add-service-account", { targetUser: "nina" });
+      for (let i = 0; i < 4; i++) expect(await read(i, sa.accessKey, sa.secretKey)).toBe("allow");
+      await call(0, "set-policy", { policy: "", entity: "nina", isGroup: false });
+      for (let i = 0; i < 4; i++) expect(await read(i, sa.accessKey, sa.secretKey)).toBe("AccessDenied");
+    },
+  );
 });
