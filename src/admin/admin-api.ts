@@ -6,6 +6,7 @@
 import { AdminError, adminErrorResponse } from "./admin-error.ts";
 import type { AdminCaller, AdminRequest } from "./admin-request.ts";
 import { isAllowed, type AdminRoute, type IamApiDeps } from "./iam-routes.ts";
+import { IAM_TRANSFER_ROUTES } from "./iam-transfer-api.ts";
 import { POLICY_ROUTES } from "./policies-api.ts";
 import { handlePools, type PoolAdmin } from "./pools-api.ts";
 import { SERVICE_ACCOUNT_ROUTES } from "./service-accounts-api.ts";
@@ -27,7 +28,7 @@ export interface AdminApiDeps {
 export const ADMIN_PREFIX = "/minio/admin/";
 const V3 = "/minio/admin/v3/";
 
-const IAM_ROUTES: Record<string, AdminRoute> = { ...USER_ROUTES, ...POLICY_ROUTES, ...SERVICE_ACCOUNT_ROUTES };
+const IAM_ROUTES: Record<string, AdminRoute> = { ...USER_ROUTES, ...POLICY_ROUTES, ...SERVICE_ACCOUNT_ROUTES, ...IAM_TRANSFER_ROUTES };
 
 function requestId(): string {
   return crypto.randomUUID().replaceAll("-", "").slice(0, 16).toUpperCase();

@@ -127,5 +127,23 @@ export const SERVICE_ACCOUNT_ROUTES: Record<string, AdminRoute> = {
       return emptyAdminResponse(204);
     },
   },
+  "temporary-account-info": {
+    method: "GET",
+    action: "admin:ListTemporaryAccounts",
+    self: (ctx, deps) => deps.iam.state.identities.sts.get(ctx.query.get("accessKey") ?? "")?.credentials.parentUser === callerUser(ctx),
+    async handle(ctx, deps) {
+      const accessKey = requireParam(ctx, "accessKey");
+      const c = deps.iam.state.identities.sts.get(accessKey)?.credentials;
+      if (!c) throw new AdminError("XMinioAdminNoSuchUser", `The temporary account "${accessKey}" does not exist`, 404);
+      const session = typeof c.claims?.sessionPolicy === "string" ? Buffer.from(c.claims.sessionPolicy, "base64").toString("utf8") : undefined;
+      return encryptedResponse(ctx, {
+        parentUser: c.parentUser ?? "",
+        accountStatus: c.status === "off" ? "off" : "on",
+        impliedPolicy: session === undefined,
+        policy: session ?? JSON.stringify({ Version: "2012-10-17", Statement: deps.iam.statementsOf({ kind: "sts", accessKey, parent: c.parentUser }) }),
+        expiration: c.expiration,
+      });
+    },
+  },
   accountinfo: { method: "GET", action: "", self: () => true, handle: accountInfo },
 };

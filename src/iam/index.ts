@@ -22,3 +22,4 @@ export type { IamCodec, IamStorage } from "./iam-store.ts";
 export { PLAIN_CODEC } from "./iam-store.ts";
 export { BUILTIN_POLICIES } from "./builtin-policies.ts";
 export { signSessionToken, verifySessionToken } from "./session-token.ts";
+export { EXPORT_FILES, exportIam, importIam, type IamExport } from "./iam-transfer.ts";

@@ -184,6 +184,12 @@ describe("a 4-node cluster", () => {
       for (let i = 0; i < 4; i++) expect(await read(i, sa.accessKey, sa.secretKey)).toBe("allow");
       await call(0, "set-policy", { policy: "", entity: "nina", isGroup: false });
       for (let i = 0; i < 4; i++) expect(await read(i, sa.accessKey, sa.secretKey)).toBe("AccessDenied");
+      // A wrong secret and a refused admin call are logged nowhere with a credential in them.
+      expect(await read(0, "nina", "not-nina-secret")).toBe("SignatureDoesNotMatch");
+      expect((await madmin(bin, cluster.nodes[1].endpoint, { accessKey: "nina", secretKey: "nina-secret-1" }, "list-users")).ok).toBe(false);
+      for (const n of cluster.nodes) {
+        for (const secret of ["nina-secret-1", "not-nina-secret", sa.secretKey, ROOT_PASSWORD]) expect(n.output).not.toContain(secret);
+      }
     },
   );
 });
