@@ -62,7 +62,7 @@ export interface AdminDeps {
 }
 
 /** Answers admin paths (null for any other path); close() stops the background usage walk. */
-export type AdminHandler = ((req: Request, url: URL) => Promise<Response | null>) & { close(): Promise<void> };
+export type AdminHandler = ((req: Request, url: URL, remoteAddress?: string) => Promise<Response | null>) & { close(): Promise<void> };
 
 const HEALTH = new Set(["/minio/health/live", "/minio/health/ready", "/minio/health/cluster", "/minio/health/cluster/read"]);
 const METRICS: Record<string, "cluster" | "node" | "bucket"> = {
@@ -171,9 +171,9 @@ export function createAdminHandler(deps: AdminDeps): AdminHandler {
       },
     },
   );
-  const handle = async (req: Request, url: URL): Promise<Response | null> => {
+  const handle = async (req: Request, url: URL, remoteAddress?: string): Promise<Response | null> => {
     const path = url.pathname.length > 1 ? url.pathname.replace(/\/+$/, "") : url.pathname;
-    if (path.startsWith(ADMIN_PREFIX)) return api(req, url, path);
+    if (path.startsWith(ADMIN_PREFIX)) return api(req, url, path, remoteAddress);
     const isHealth = HEALTH.has(path);
     if (!isHealth && !(path in METRICS)) return null;
     if (req.method !== "GET" && req.method !== "HEAD") return empty(405, { allow: "GET, HEAD" });

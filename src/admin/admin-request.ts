@@ -18,6 +18,8 @@ export interface AdminRequest extends AdminCaller {
   req: Request;
   url: URL;
   query: URLSearchParams;
+  /** The client's address, when the listener told it. */
+  remoteAddress?: string;
 }
 
 export function jsonResponse(value: unknown, status = 200): Response {

@@ -253,6 +253,33 @@ export interface HealResult {
   healedDrives: number[];
   /** Drives still missing data after the heal (offline). */
   offlineDrives: number[];
+  /** The pool and set whose drive positions these are. */
+  pool: number;
+  set: number;
+  /** Each drive's state before the heal, by set position (what a dry run reports and leaves). */
+  before: DriveHealState[];
+  /** Versions a quorum of drives agreed on (0: nothing of the object is left to heal). */
+  versions: number;
+}
+
+/** A drive as a heal found it: whole, lacking a version or its shards, with damaged data, or not answering. */
+export type DriveHealState = "ok" | "missing" | "corrupt" | "offline";
+
+export interface HealOptions {
+  versionId?: string;
+  /** Verify every bitrot frame, not just sizes. */
+  deep?: boolean;
+  /** Only find what is damaged: nothing is rewritten or removed. */
+  dryRun?: boolean;
+  /** Remove versions that can never reach quorum (default true; false leaves them). */
+  remove?: boolean;
+}
+
+/** What healing a bucket's directories found and did, per set. */
+export interface BucketHealReport {
+  /** "made": the bucket exists and was completed; "removed": a majority lacked it and stale copies went; "unknown": too few drives answered. */
+  outcome: "made" | "removed" | "unknown";
+  sets: { pool: number; set: number; before: DriveHealState[]; after: DriveHealState[] }[];
 }
 
 export interface ObjectLayer {
@@ -283,8 +310,8 @@ export interface ObjectLayer {
   abortMultipartUpload(bucket: string, key: string, uploadId: string): Promise<void>;
   listMultipartUploads(bucket: string, opts: ListUploadsOptions): Promise<ListUploadsResult>;
 
-  healObject(bucket: string, key: string, opts?: { versionId?: string; deep?: boolean }): Promise<HealResult>;
-  healBucket(bucket: string): Promise<void>;
+  healObject(bucket: string, key: string, opts?: HealOptions): Promise<HealResult>;
+  healBucket(bucket: string, opts?: { dryRun?: boolean }): Promise<BucketHealReport>;
 
   /** Every pool, set and drive as seen now (each drive asked for its info, with a deadline). */
   storageInfo(opts?: StorageInfoOptions): Promise<StorageInfo>;

@@ -122,7 +122,7 @@ export class ErasureSet implements SetContext {
   }
 
   /** Heals one object (`name` already encoded) on this set's drives (heal.ts). */
-  heal(volume: string, name: string, opts: { versionId?: string; deep?: boolean }): Promise<L.HealResult> {
+  heal(volume: string, name: string, opts: L.HealOptions): Promise<L.HealResult> {
     return healObject(this, volume, name, opts);
   }
 

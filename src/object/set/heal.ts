@@ -3,7 +3,7 @@
 // shards), and versions that can never reach quorum are removed once every drive has answered.
 import { SYSTEM_VOLUME, type FileInfo } from "../../disk/index.ts";
 import { HASH_SIZE, ShardStream, bitrotFileSize, erasureHeal, highwayHash256, shardSize, type ShardSink, type ShardSource } from "../../ec/index.ts";
-import type { HealResult } from "../object-layer.ts";
+import type { DriveHealState, HealOptions, HealResult } from "../object-layer.ts";
 import { SYS_INLINE_DATA, decodeDirObject, sysValue } from "../object-info.ts";
 import { callDrive, fanOut, type SetContext } from "./context.ts";
 import { readSetMeta, resolveVersion, type ResolvedVersion, type SetMeta } from "./meta.ts";
@@ -12,7 +12,7 @@ import type { XlVersionHeader } from "../../disk/index.ts";
 import type { ElectedVersion } from "../quorum.ts";
 import { assertLockHeld } from "../ns-lock.ts";
 
-export async function healObject(ctx: SetContext, volume: string, name: string, opts: { versionId?: string; deep?: boolean }): Promise<HealResult> {
+export async function healObject(ctx: SetContext, volume: string, name: string, opts: HealOptions): Promise<HealResult> {
   const release = await ctx.locker.lock([`${volume}/${name}`], "write");
   // Checked before each rewrite: a heal under a lost lock could undo a newer write.
   const held = () => assertLockHeld(release, `${volume}/${name}`);
@@ -20,13 +20,23 @@ export async function healObject(ctx: SetContext, volume: string, name: string, 
   try {
     const meta = await readSetMeta(ctx, volume, name);
     const offline = meta.absent.flatMap((a, i) => (a === "offline" || !ctx.health.isUp(i) ? [i] : []));
+    const before: DriveHealState[] = meta.absent.map((a, i) => (offline.includes(i) ? "offline" : (a ?? "ok")));
     for (const v of meta.elected) {
       if (opts.versionId && v.header.versionId !== opts.versionId) continue;
-      for (const pos of await healVersion(ctx, meta, volume, name, v, opts.deep ?? false, held)) healed.add(pos);
+      for (const pos of await healVersion(ctx, meta, volume, name, v, opts, held, before)) healed.add(pos);
     }
     held();
-    if (offline.length === 0) await removeDangling(ctx, meta, volume, name);
-    return { bucket: volume, key: decodeDirObject(name), healedDrives: [...healed].sort((a, b) => a - b), offlineDrives: offline };
+    if (offline.length === 0 && !opts.dryRun && opts.remove !== false) await removeDangling(ctx, meta, volume, name);
+    return {
+      bucket: volume,
+      key: decodeDirObject(name),
+      healedDrives: [...healed].sort((a, b) => a - b),
+      offlineDrives: offline,
+      pool: ctx.poolIndex,
+      set: ctx.setIndex,
+      before,
+      versions: meta.elected.length,
+    };
   } finally {
     release();
   }
@@ -48,15 +58,16 @@ async function removeDangling(ctx: SetContext, meta: SetMeta, volume: string, na
   );
 }
 
-/** Heals one elected version; returns the drive positions rewritten. */
+/** Heals one elected version; returns the drive positions rewritten. Marks in `before` the drives it found lacking or damaged. */
 async function healVersion(
   ctx: SetContext,
   meta: SetMeta,
   volume: string,
   name: string,
   v: ElectedVersion<XlVersionHeader>,
-  deep: boolean,
+  opts: HealOptions,
   held: () => void,
+  before: DriveHealState[],
 ): Promise<number[]> {
   const resolved = resolveVersion(ctx, meta, volume, name, decodeDirObject(name), v.header.versionId, true);
   const targets: number[] = [];
@@ -64,10 +75,15 @@ async function healVersion(
   for (const [pos, drive] of ctx.drives.entries()) {
     if (!drive || meta.absent[pos] === "offline" || !ctx.health.isUp(pos)) continue;
     const fi = resolved.perDrive[pos];
-    if (!fi || (!fi.deleted && !(await shardsIntact(ctx, resolved, pos, deep)))) targets.push(pos);
-    else if (resolved.lent.includes(pos)) restore.push(pos);
+    if (!fi || (!fi.deleted && !(await shardsIntact(ctx, resolved, pos, opts.deep ?? false)))) {
+      targets.push(pos);
+      if (before[pos] === "ok") before[pos] = fi ? "corrupt" : "missing";
+    } else if (resolved.lent.includes(pos)) {
+      restore.push(pos);
+      if (before[pos] === "ok") before[pos] = "missing";
+    }
   }
-  if (targets.length === 0 && restore.length === 0) return [];
+  if ((targets.length === 0 && restore.length === 0) || opts.dryRun) return [];
   held();
   await fanOut(ctx, (d) => d.makeVol(volume).catch(() => {}), targets);
   if (resolved.fi.deleted) {

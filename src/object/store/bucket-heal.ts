@@ -2,6 +2,7 @@
 // bucket most drives still hold is made on the drives that lack it; a bucket most drives no
 // longer hold (deleted while some drives were away) is removed from the stale ones, never
 // re-created everywhere from them.
+import type { DriveHealState } from "../object-layer.ts";
 import { countErrors } from "../quorum.ts";
 import { isBucketDirName } from "./buckets.ts";
 import { fanOut, type SetContext } from "../set/context.ts";
@@ -11,9 +12,12 @@ export interface BucketHealResult {
   outcome: "made" | "removed" | "unknown";
   /** Drives that did not answer (the heal is owed again once they do). */
   offline: number;
+  /** Per set (in `sets` order), each drive's state before and after: "ok" holds the bucket, "missing" does not. */
+  drives: { before: DriveHealState[]; after: DriveHealState[] }[];
 }
 
-export async function healBucketDirs(sets: readonly SetContext[], bucket: string): Promise<BucketHealResult> {
+/** `dryRun`: only report what would be made or removed. */
+export async function healBucketDirs(sets: readonly SetContext[], bucket: string, opts: { dryRun?: boolean } = {}): Promise<BucketHealResult> {
   const perSet = await Promise.all(sets.map((s) => fanOut(s, (d) => d.statVol(bucket))));
   let offline = 0;
   let exists = true;
@@ -26,7 +30,11 @@ export async function healBucketDirs(sets: readonly SetContext[], bucket: string
     // As statBucket: a set where more drives lack the bucket than hold it says the bucket is gone.
     if (ok === 0 || missing > ok) exists = false;
   }
-  if (!answered) return { outcome: "unknown", offline };
+  const drives = perSet.map((results) => {
+    const before = results.map((r): DriveHealState => (r.ok ? "ok" : countErrors([r], "VolumeNotFound") === 1 ? "missing" : "offline"));
+    return { before, after: [...before] };
+  });
+  if (!answered || opts.dryRun) return { outcome: answered ? (exists ? "made" : "removed") : "unknown", offline, drives };
   const fixed = await Promise.all(
     sets.map(async (s, i) => {
       const results = perSet[i];
@@ -35,10 +43,12 @@ export async function healBucketDirs(sets: readonly SetContext[], bucket: string
         : results.flatMap((r, pos) => (r.ok ? [pos] : []));
       if (fix.length === 0) return 0;
       const done = await fanOut(s, (d) => (exists ? d.makeVol(bucket) : d.deleteVol(bucket, true)), fix);
-      return fix.filter((pos) => !done[pos].ok && !countErrors([done[pos]], "VolumeExists", "VolumeNotFound")).length;
+      const failed = fix.filter((pos) => !done[pos].ok && !countErrors([done[pos]], "VolumeExists", "VolumeNotFound"));
+      for (const pos of fix) if (!failed.includes(pos)) drives[i].after[pos] = exists ? "ok" : "missing";
+      return failed.length;
     }),
   );
-  return { outcome: exists ? "made" : "removed", offline: offline + fixed.reduce((a, b) => a + b, 0) };
+  return { outcome: exists ? "made" : "removed", offline: offline + fixed.reduce((a, b) => a + b, 0), drives };
 }
 
 /** Every bucket directory any answering drive holds, with no quorum applied: what a heal-all must look at. */

@@ -425,7 +425,7 @@ export class ObjectStore implements L.ObjectLayer {
   }
 
   /** Heals the object in every pool holding it (pool 0 when none does); answers with the newest pool's result. */
-  async healObject(bucket: string, key: string, opts: { versionId?: string; deep?: boolean } = {}): Promise<L.HealResult> {
+  async healObject(bucket: string, key: string, opts: L.HealOptions = {}): Promise<L.HealResult> {
     const name = encodeDirObject(key);
     const holders = this.pools.length === 1 ? [] : (await this.#router.locate(bucket, key)).map((l) => l.pool);
     const pools = holders.length > 0 ? holders : [this.pools[0]];
@@ -435,8 +435,9 @@ export class ObjectStore implements L.ObjectLayer {
   }
 
   /** Completes a bucket a majority holds, or removes the stale copies of one a majority deleted. */
-  async healBucket(bucket: string): Promise<void> {
-    await healBucketDirs(this.sets, bucket).catch(() => {});
+  async healBucket(bucket: string, opts: { dryRun?: boolean } = {}): Promise<L.BucketHealReport> {
+    const r = await healBucketDirs(this.sets, bucket, opts);
+    return { outcome: r.outcome, sets: this.sets.map((s, i) => ({ pool: s.poolIndex, set: s.setIndex, ...r.drives[i] })) };
   }
 
   /**
