@@ -3,9 +3,13 @@
 // peers of a cluster, and the credential lookup the S3 verifier asks.
 import type { IamApiDeps } from "./admin/index.ts";
 import { encryptConfig, readConfigBytes, type BuiltinKms } from "./crypto/index.ts";
-import { DerivedCredentials, IamAdmin, IamSystem, PLAIN_CODEC, type IamCodec } from "./iam/index.ts";
+import { readdirSync, readFileSync } from "node:fs";
+import { rootCertificates } from "node:tls";
+import { join } from "node:path";
+import type { LdapConfig, OpenIdConfig } from "./config/index.ts";
+import { DerivedCredentials, IamAdmin, IamSystem, LdapDirectory, LdapPolicies, OpenIdVerifier, PLAIN_CODEC, type IamCodec } from "./iam/index.ts";
 import type { ObjectLayer } from "./object/index.ts";
-import type { CredentialLookup } from "./s3/index.ts";
+import type { CredentialLookup, StsOpenId } from "./s3/index.ts";
 
 /** Reload IAM from the drives this often even without a peer's notification. */
 const RELOAD_EVERY_MS = 5 * 60_000;
@@ -61,4 +65,38 @@ export function iamAdminDeps(iam: IamSystem, store: ObjectLayer): IamApiDeps {
     derived: new DerivedCredentials(iam),
     buckets: async () => (await store.listBuckets()).map((b) => ({ name: b.name, created: b.created, size: 0, objects: 0 })),
   };
+}
+
+/**
+ * The OpenID provider STS trusts (MINIO_IDENTITY_OPENID_*): its discovery document is read in the
+ * background (a provider that is down is tried again), and in role-policy mode the role ARN is
+ * printed, as MinIO prints it, for callers to pass as RoleArn.
+ */
+export function startOpenId(cfg: OpenIdConfig | undefined, log: (line: string) => void): { sts: StsOpenId; stop(): void } | undefined {
+  if (!cfg) return undefined;
+  const verifier = new OpenIdVerifier({ configUrl: cfg.configUrl, clientId: cfg.clientId, log });
+  void verifier.start();
+  const role = cfg.roleArn ? { arn: cfg.roleArn, policies: cfg.rolePolicies } : undefined;
+  if (role) log(`OpenID role ARN: ${role.arn} (policies ${role.policies.join(",")})`);
+  return { sts: { verifier, policyClaim: cfg.policyClaim, role }, stop: () => verifier.stop() };
+}
+
+/** The system's trusted roots plus the PEM certificates in certs/CAs (MinIO trusts those for LDAP too); undefined when there are none. */
+function trustedCas(caDir: string): string[] | undefined {
+  let names: string[];
+  try {
+    names = readdirSync(caDir).filter((n) => /\.(crt|pem|cer)$/i.test(n));
+  } catch {
+    return undefined;
+  }
+  const extra = names.map((n) => readFileSync(join(caDir, n), "utf8")).filter((pem) => pem.includes("-----BEGIN CERTIFICATE-----"));
+  return extra.length > 0 ? [...rootCertificates, ...extra] : undefined;
+}
+
+/** LDAP logins and policy mappings (MINIO_IDENTITY_LDAP_*), or undefined when no LDAP server is configured. */
+export function startLdap(iam: IamSystem, cfg: LdapConfig | undefined, caDir: string, log: (line: string) => void): LdapPolicies | undefined {
+  if (!cfg) return undefined;
+  const scheme = cfg.transport === "ldaps" ? "ldaps" : cfg.transport === "starttls" ? "ldap+StartTLS" : "ldap (plain)";
+  log(`LDAP: logins are checked against ${scheme}://${cfg.serverAddr}${cfg.tlsSkipVerify && cfg.transport !== "plain" ? " (certificate not verified)" : ""}`);
+  return new LdapPolicies(iam, new LdapDirectory(cfg, { ca: trustedCas(caDir) }));
 }

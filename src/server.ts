@@ -9,11 +9,13 @@ import { RPC_PATH_PREFIX } from "./cluster/index.ts";
 import { bootstrapCluster, clusterMrf, openCluster, type Cluster } from "./server-cluster.ts";
 import { Authenticator, createS3Handler } from "./s3/index.ts";
 import { listen, printBanner } from "./server-listen.ts";
-import { createAdminHandler } from "./admin/index.ts";
+import { createAdminHandler, type ServiceControl } from "./admin/index.ts";
 import { adminAuthenticator, poolAdmin } from "./server-admin.ts";
-import { iamAdminDeps, iamCodec, iamLookup, startIam } from "./server-iam.ts";
+import { serverAdminDeps } from "./server-admin-deps.ts";
+import { relaunch } from "./server-relaunch.ts";
+import { iamAdminDeps, iamCodec, iamLookup, startIam, startLdap, startOpenId } from "./server-iam.ts";
 import { BuiltinKms } from "./crypto/index.ts";
-import { RequestMetrics } from "./util/index.ts";
+import { RequestMetrics, TraceHub } from "./util/index.ts";
 import type { WindowsService } from "./service/index.ts";
 
 export const VERSION = "0.1.0";
@@ -27,6 +29,8 @@ export interface ServerOptions {
   driveTimeoutMs?: number;
   /** Run the background heal scanner at cfg.scanner's pace (the real server does; in-process tests do not unless they ask). */
   scanner?: boolean;
+  /** Restart and stop of the process, for the admin API (main() passes them; in-process servers have none). */
+  service?: ServiceControl;
 }
 
 export interface BunkerServer {
@@ -178,9 +182,12 @@ async function buildServer(cfg: ServerConfig, opts: ServerOptions, formats: Pool
     log: (line) => void (cfg.quiet ? undefined : console.log(line)),
   });
   const auth = new Authenticator({ region: cfg.regionConfigured ? cfg.region : "", lookup: iamLookup(iam) });
-  const iamApi = iamAdminDeps(iam, store);
+  const ldap = startLdap(iam, cfg.ldap, cfg.certsCaDir, (line) => void (cfg.quiet ? undefined : console.log(line)));
+  const iamApi = { ...iamAdminDeps(iam, store), ldap };
+  const openid = startOpenId(cfg.openid, (line) => void (cfg.quiet ? undefined : console.log(line)));
   const hostId = new Bun.CryptoHasher("sha256").update(formats[0].deploymentId).digest("hex");
   const requests = new RequestMetrics();
+  const traces = new TraceHub();
   const s3 = createS3Handler({
     layer: store,
     auth,
@@ -189,9 +196,10 @@ async function buildServer(cfg: ServerConfig, opts: ServerOptions, formats: Pool
     domains: cfg.domains,
     rootAccessKey: cfg.rootUser,
     identities: iam,
-    sts: { derived: iamApi.derived },
+    sts: { derived: iamApi.derived, openid: openid?.sts, ldap },
     hostId,
     metrics: requests,
+    trace: traces,
     logError: (requestId, err) => console.error(`[${requestId}] internal error:`, err),
   });
   const refill = refillFreshDrives(cfg, store, formats);
@@ -211,16 +219,23 @@ async function buildServer(cfg: ServerConfig, opts: ServerOptions, formats: Pool
   void store
     .resumeDecommission(runsDrain)
     .catch((err) => console.error(`Cannot resume pool decommission: ${err instanceof Error ? err.message : String(err)}`));
+  const ops = serverAdminDeps(cfg, store, formats[0].deploymentId, extras.cluster, opts.service);
   const admin = createAdminHandler({
     config: cfg,
     store,
     requests,
+    usage: ops.usage,
     nodeName: extras.cluster ? extras.cluster.topology.nodes[extras.cluster.topology.self].name : `${cfg.address.host || "127.0.0.1"}:${cfg.address.port}`,
     nodes: extras.cluster ? () => extras.cluster!.nodesOnline() : undefined,
     api: {
       authenticate: adminAuthenticator(auth, iam),
       iam: iamApi,
       pools: poolAdmin(store, extras.cluster),
+      server: ops.deps,
+      trace: {
+        hub: traces,
+        node: extras.cluster ? extras.cluster.topology.nodes[extras.cluster.topology.self].name : `${cfg.address.host || "127.0.0.1"}:${cfg.address.port}`,
+      },
       hostId,
       logError: (requestId, err) => console.error(`[${requestId}] admin API internal error:`, err),
     },
@@ -246,15 +261,17 @@ async function buildServer(cfg: ServerConfig, opts: ServerOptions, formats: Pool
       const url = new URL(req.url);
       if (cluster && url.pathname.startsWith(RPC_PATH_PREFIX)) return cluster.rpc.handle(req);
       // Health, metrics and the admin API live under /minio/, which is never a bucket.
-      const answer = url.pathname.startsWith("/minio/") ? await admin(req, url) : null;
+      const answer = url.pathname.startsWith("/minio/") ? await admin(req, url, remoteAddress) : null;
       return answer ?? s3(req, remoteAddress);
     },
     store,
     formats,
     async stop() {
       await refill.stop();
+      await ops.close();
       await admin.close();
       iam.stop();
+      openid?.stop();
       await store.close();
       await codec.close();
       md5.close();
@@ -338,9 +355,23 @@ async function main(): Promise<void> {
     fatal(err, cfg.programName);
   };
   const abort = new AbortController();
+  // The admin API's stop and restart, after the same drain as SIGTERM (not under the SCM, which owns the process there).
+  const env = { ...process.env };
+  let ending = false;
+  const end = (what: string, then: () => void | Promise<void>) => {
+    if (ending) return;
+    ending = true;
+    if (!cfg.quiet) console.log(`Admin API asked to ${what}: finishing in-flight requests…`);
+    void drain()
+      .then(then)
+      .catch((err) => fatal(err, cfg.programName));
+  };
+  const control: ServiceControl | undefined = service
+    ? undefined
+    : { stop: () => end("stop", () => process.exit(0)), restart: () => end("restart", () => relaunch(cfg, listener?.port ?? cfg.address.port, env)) };
   let prepared: PreparedServer | undefined;
   try {
-    prepared = await prepareServer(cfg, { scanner: true });
+    prepared = await prepareServer(cfg, { scanner: true, service: control });
     const p = prepared;
     // Listening first: in a cluster the peers need our RPC while we all wait for each other.
     listener = await listen(cfg, { fetch: (req, ra) => p.fetch(req, ra) });

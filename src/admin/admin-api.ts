@@ -7,10 +7,17 @@ import { AdminError, adminErrorResponse } from "./admin-error.ts";
 import type { AdminCaller, AdminRequest } from "./admin-request.ts";
 import { isAllowed, type AdminRoute, type IamApiDeps } from "./iam-routes.ts";
 import { IAM_TRANSFER_ROUTES } from "./iam-transfer-api.ts";
+import { LDAP_ROUTES } from "./ldap-api.ts";
 import { POLICY_ROUTES } from "./policies-api.ts";
 import { handlePools, type PoolAdmin } from "./pools-api.ts";
+import { healRoutes } from "./heal-api.ts";
+import { infoRoutes } from "./info-api.ts";
+import type { ServerAdminDeps } from "./server-deps.ts";
+import { serviceRoutes } from "./service-api.ts";
 import { SERVICE_ACCOUNT_ROUTES } from "./service-accounts-api.ts";
+import { traceRoutes } from "./trace-api.ts";
 import { USER_ROUTES } from "./users-api.ts";
+import type { TraceHub } from "../util/index.ts";
 
 export interface AdminApiDeps {
   /** Resolves to the signer of the request and its body; throws AdminError when it is not validly signed. */
@@ -19,6 +26,10 @@ export interface AdminApiDeps {
   iam?: IamApiDeps;
   /** Pool decommission; absent: the pool calls answer NotImplemented. */
   pools?: PoolAdmin;
+  /** Server info, storage and usage info, heal and service calls; absent: they answer NotImplemented. */
+  server?: ServerAdminDeps;
+  /** Live S3 request traces (mc admin trace) and the name this server gives itself in them. */
+  trace?: { hub: TraceHub; node: string };
   /** x-amz-id-2 / HostId of the error answers. */
   hostId?: string;
   /** Logs an unexpected failure (answered InternalError). */
@@ -28,7 +39,7 @@ export interface AdminApiDeps {
 export const ADMIN_PREFIX = "/minio/admin/";
 const V3 = "/minio/admin/v3/";
 
-const IAM_ROUTES: Record<string, AdminRoute> = { ...USER_ROUTES, ...POLICY_ROUTES, ...SERVICE_ACCOUNT_ROUTES, ...IAM_TRANSFER_ROUTES };
+const IAM_ROUTES: Record<string, AdminRoute> = { ...USER_ROUTES, ...POLICY_ROUTES, ...SERVICE_ACCOUNT_ROUTES, ...IAM_TRANSFER_ROUTES, ...LDAP_ROUTES };
 
 function requestId(): string {
   return crypto.randomUUID().replaceAll("-", "").slice(0, 16).toUpperCase();
@@ -42,8 +53,15 @@ function authorizeRoute(route: AdminRoute, ctx: AdminRequest, iam: IamApiDeps): 
   throw new AdminError("AccessDenied", "Access Denied.", 403);
 }
 
-async function routeIam(call: string, ctx: AdminRequest, iam: IamApiDeps): Promise<Response> {
-  const route = Object.hasOwn(IAM_ROUTES, call) ? IAM_ROUTES[call] : undefined;
+/** The route of a call: by its whole path, else by its first segment ("heal/*" takes heal/<bucket>/<prefix>). */
+function findRoute(routes: Record<string, AdminRoute>, call: string): AdminRoute | undefined {
+  if (Object.hasOwn(routes, call)) return routes[call];
+  const wild = `${call.split("/")[0]}/*`;
+  return call.includes("/") && Object.hasOwn(routes, wild) ? routes[wild] : undefined;
+}
+
+async function routeIam(call: string, ctx: AdminRequest, iam: IamApiDeps, routes: Record<string, AdminRoute>): Promise<Response> {
+  const route = findRoute(routes, call);
   if (!route) throw new AdminError("NotImplemented", `The admin call ${call} is not implemented`);
   const methods = typeof route.method === "string" ? [route.method] : route.method;
   if (!methods.includes(ctx.req.method)) throw new AdminError("MethodNotAllowed", `The admin call ${call} takes ${methods.join(" or ")}`);
@@ -52,23 +70,26 @@ async function routeIam(call: string, ctx: AdminRequest, iam: IamApiDeps): Promi
 }
 
 /** Answers every path under /minio/admin/. */
-export function createAdminApi(deps: AdminApiDeps): (req: Request, url: URL, path: string) => Promise<Response> {
+export function createAdminApi(deps: AdminApiDeps): (req: Request, url: URL, path: string, remoteAddress?: string) => Promise<Response> {
   const startedAt = new Date().toISOString();
-  return async (req, url, path) => {
+  const server = deps.server;
+  const base = deps.trace ? { ...IAM_ROUTES, ...traceRoutes(deps.trace.hub, deps.trace.node) } : IAM_ROUTES;
+  const routes = server ? { ...base, ...infoRoutes(server), ...healRoutes(server), ...serviceRoutes(server) } : base;
+  return async (req, url, path, remoteAddress) => {
     const id = requestId();
     try {
       const caller = await deps.authenticate(req, url);
       if (!path.startsWith(V3))
         throw new AdminError("NotImplemented", `Admin API version "${path.slice(ADMIN_PREFIX.length).split("/")[0]}" is not served; use v3`);
       const call = path.slice(V3.length);
-      const ctx: AdminRequest = { ...caller, req, url, query: url.searchParams };
+      const ctx: AdminRequest = { ...caller, req, url, query: url.searchParams, remoteAddress };
       const [group, sub, ...rest] = call.split("/");
       if (group === "pools" && sub && rest.length === 0 && deps.pools) {
         if (deps.iam && !isAllowed(ctx, deps.iam, "admin:Decommission")) throw new AdminError("AccessDenied", "Access Denied.", 403);
         if (!deps.iam && caller.identity.kind !== "root") throw new AdminError("AccessDenied", "Access Denied.", 403);
         return await handlePools(deps.pools, sub, req, url, startedAt);
       }
-      if (deps.iam) return await routeIam(call, ctx, deps.iam);
+      if (deps.iam) return await routeIam(call, ctx, deps.iam, routes);
       if (caller.identity.kind !== "root") throw new AdminError("AccessDenied", "Access Denied.", 403);
       throw new AdminError("NotImplemented", `The admin call ${call} is not implemented`);
     } catch (err) {

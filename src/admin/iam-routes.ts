@@ -1,7 +1,7 @@
 // How the admin API's IAM calls are described: a route is a method, the admin: action a caller's
 // policies must allow (or a rule that lets a user act on itself), and a handler; the errors of the
 // IAM layer become madmin's codes here.
-import { isIamError, type DerivedCredentials, type IamAdmin, type IamErrorKind, type IamSystem } from "../iam/index.ts";
+import { isIamError, type DerivedCredentials, type IamAdmin, type IamErrorKind, type IamSystem, type LdapPolicies } from "../iam/index.ts";
 import { AdminError } from "./admin-error.ts";
 import type { AdminRequest } from "./admin-request.ts";
 
@@ -12,6 +12,8 @@ export interface IamApiDeps {
   derived: DerivedCredentials;
   /** Buckets with their usage for accountinfo. */
   buckets(): Promise<{ name: string; created: Date; size: number; objects: number }[]>;
+  /** LDAP policy mappings (idp/ldap/…); absent when no LDAP server is configured. */
+  ldap?: LdapPolicies;
 }
 
 export interface AdminRoute {
@@ -34,6 +36,8 @@ const CODES: Record<IamErrorKind, { code: string; status: number }> = {
   MalformedPolicy: { code: "XMinioMalformedPolicy", status: 400 },
   AlreadyApplied: { code: "XMinioAdminPolicyChangeAlreadyApplied", status: 400 },
   NotAllowed: { code: "XMinioIAMActionNotAllowed", status: 400 },
+  LdapAuthFailed: { code: "XMinioAdminInvalidArgument", status: 400 },
+  LdapUnavailable: { code: "InternalError", status: 500 },
 };
 
 /** Runs `fn`, turning IAM errors into admin errors. */

@@ -1,5 +1,5 @@
 // admin/: MinIO-compatible operator endpoints — health probes, Prometheus metrics and the admin
-// API (/minio/admin/v3/, madmin's pool calls so far) — over the object store; server.ts routes
+// API (/minio/admin/v3/: IAM, pools, server info, heal, service) — over the object store; server.ts routes
 // /minio/health/*, /minio/v2/metrics/*, /minio/admin/* (and the legacy /minio/prometheus/metrics)
 // here before the S3 router.
 export { createAdminHandler, type AdminConfig, type AdminDeps, type AdminHandler } from "./admin-handler.ts";
@@ -11,5 +11,7 @@ export { UsageCache, type BucketUsage, type UsageCacheOptions, type UsageSnapsho
 export { AdminError, ADMIN_ERRORS, type AdminErrorCode } from "./admin-error.ts";
 export type { AdminApiDeps } from "./admin-api.ts";
 export type { PoolAdmin, PoolView } from "./pools-api.ts";
+export type { HealStats, ServerAdminDeps, ServerNode, ServerProps, ServerStore, ServiceControl } from "./server-deps.ts";
+export { HealSequences, type HealSequencesOptions } from "./heal-sequences.ts";
 export type { AdminCaller, AdminRequest } from "./admin-request.ts";
 export type { IamApiDeps } from "./iam-routes.ts";

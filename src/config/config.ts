@@ -9,6 +9,8 @@ import { ConfigError } from "./config-error.ts";
 import { goDurationMs, mergeFlags, optsArgs, parseArgs, parseBool, type Env } from "./config-flags.ts";
 import { parseVolumes } from "./endpoints.ts";
 import { localAddresses, parseListenAddress, type ListenAddress } from "./host-port.ts";
+import { ldapOf, type LdapConfig } from "./identity-ldap.ts";
+import { openIdOf, type OpenIdConfig } from "./identity-openid.ts";
 import { DEFAULT_INLINE_BLOCK, parseByteSize, resolveStorageClasses, type ParityChoice } from "./storage-class.ts";
 import type { VolumeLayout } from "./volume-layout.ts";
 
@@ -86,6 +88,10 @@ export interface ServerConfig {
   scanner: { objectsPerSecond: number; deepEvery: number };
   /** Windows service name when started by the Service Control Manager (BUNKER_SERVICE_NAME, set by install.ps1); "" otherwise. */
   windowsService: string;
+  /** The OpenID Connect provider for STS AssumeRoleWithWebIdentity/ClientGrants (MINIO_IDENTITY_OPENID_*); absent: none. */
+  openid?: OpenIdConfig;
+  /** The LDAP identity provider for STS AssumeRoleWithLDAPIdentity (MINIO_IDENTITY_LDAP_*); absent: none. */
+  ldap?: LdapConfig;
   /** Non-fatal problems to print at startup (ignored flags, deprecated variables). */
   warnings: readonly string[];
 }
@@ -201,6 +207,8 @@ function buildServerConfig(b: BuildInput): ServerConfig {
     shutdownTimeoutMs: goDurationMs(flags.get("shutdown-timeout") ?? "5s"),
     windowsService: env.BUNKER_SERVICE_NAME ?? "",
     scanner: Object.freeze(scannerOf(env)),
+    openid: openIdOf(env, region.regionConfigured ? region.region : "", warnings),
+    ldap: ldapOf(env, warnings),
     warnings: Object.freeze(warnings),
   };
 }

@@ -11,3 +11,5 @@ export * from "./storage-class.ts";
 export * from "./url-endpoints.ts";
 export * from "./volume-layout.ts";
 export * from "./kms-config.ts";
+export * from "./identity-openid.ts";
+export * from "./identity-ldap.ts";

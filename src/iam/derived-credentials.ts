@@ -219,7 +219,9 @@ export class DerivedCredentials {
     if (opts.policy) checkPolicy(opts.policy);
     const { accessKey, secretKey } = generateKeys();
     const exp = new Date(this.iam.now() + opts.durationSeconds * 1000);
-    const claims: Record<string, unknown> = { ...opts.claims, accessKey, parent, exp: Math.floor(exp.getTime() / 1000) };
+    // The claims that decide what a credential is are ours alone: a token cannot bring its own.
+    const { "sa-policy": _sa, sessionPolicy: _sp, parent: _p, accessKey: _ak, exp: _exp, ...foreign } = opts.claims ?? {};
+    const claims: Record<string, unknown> = { ...foreign, accessKey, parent, exp: Math.floor(exp.getTime() / 1000) };
     if (opts.policy) claims.sessionPolicy = Buffer.from(opts.policy).toString("base64");
     const sessionToken = signSessionToken(claims, this.iam.config.root.secretKey);
     const expiration = exp.toISOString().replace(/\.\d{3}Z$/, "Z");

@@ -9,7 +9,11 @@ export type IamErrorKind =
   | "InvalidArgument"
   | "MalformedPolicy"
   | "AlreadyApplied"
-  | "NotAllowed";
+  | "NotAllowed"
+  /** LDAP refused the login: unknown user, wrong password (one kind, so no answer tells which). */
+  | "LdapAuthFailed"
+  /** The LDAP server cannot be reached or refused the lookup account; not the client's fault. */
+  | "LdapUnavailable";
 
 export class IamError extends Error {
   override name = "IamError";

@@ -78,7 +78,16 @@ test("groups, disabled groups, service accounts and sessions decide as their par
   expect(iam.decide(sid, req("s3:GetObject", "arn:aws:s3:::b/public/x"))).toBe("deny");
   await iam.reload();
   await Bun.sleep(10);
+  // Within the hour after expiry it is still known (ExpiredToken); after that it is purged.
+  expect(iam.lookup(session.accessKey)?.expired).toBe(true);
+  now += 3_600_000;
+  await iam.reload();
+  await Bun.sleep(10);
   expect(iam.lookup(session.accessKey)).toBeNull();
+
+  // A session whose claims try to say it inherits (or bring their own session policy) is still narrowed.
+  const sneaky = await derived.issueTemporary("gwen", { durationSeconds: 900, policy: narrow, claims: { "sa-policy": "inherited-policy", sessionPolicy: "" } });
+  expect(iam.decide(iam.identity(sneaky.accessKey)!, req("s3:GetObject", "arn:aws:s3:::b/other"))).toBe("default");
 
   // An external identity (e.g. LDAP): its groups' mappings and its claimed policies apply.
   const ext = await derived.issueTemporary("cn=olga,dc=example", { durationSeconds: 900, groups: ["cn=ops,dc=example"], claims: { policy: "writeonly" } });

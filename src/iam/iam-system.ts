@@ -6,7 +6,7 @@ import { IamError } from "./iam-error.ts";
 import { neverExpires, NO_EXPIRY, nowStamp, type IdentityFolder, type MappingFolder, type UserIdentity } from "./iam-records.ts";
 import { emptyState, IamStore, PLAIN_CODEC, type IamCodec, type IamState, type IamStorage } from "./iam-store.ts";
 import { BUILTIN_POLICIES } from "./builtin-policies.ts";
-import { Decider, lookupCredential, userPolicyNames, type AccessRequest, type Credential, type Identity } from "./identities.ts";
+import { Decider, externalPolicyNames, lookupCredential, userPolicyNames, type AccessRequest, type Credential, type Identity } from "./identities.ts";
 import type { PolicyDecision } from "./policy/evaluate.ts";
 import { verifySessionToken } from "./session-token.ts";
 
@@ -114,7 +114,9 @@ export class IamSystem {
   /** Temporary credentials past their expiry are removed from the drives (any server may: it is idempotent). */
   async #purgeExpired(): Promise<void> {
     for (const [ak, id] of [...this.#state.identities.sts]) {
-      if (!this.expired(id.credentials.expiration)) continue;
+      // An hour's grace: a client using it meanwhile is told ExpiredToken, not that it never existed.
+      const exp = Date.parse(id.credentials.expiration ?? "");
+      if (!this.expired(id.credentials.expiration) || this.now() - exp < 3_600_000) continue;
       await this.deleteIdentity("sts", ak).catch((err) => this.config.log?.(`IAM: cannot remove expired session ${ak}: ${(err as Error).message}`));
     }
   }
@@ -148,8 +150,9 @@ export class IamSystem {
   /** The statements of every policy that applies to `identity` (accountinfo shows them as one document). */
   statementsOf(identity: Identity): unknown[] {
     const user = identity.kind === "service-account" || identity.kind === "sts" ? (identity.parent ?? "") : identity.accessKey;
+    const internal = user === this.rootUser || this.#state.identities.users.has(user);
     const out: unknown[] = [];
-    for (const name of userPolicyNames(this.#state, user)) {
+    for (const name of internal ? userPolicyNames(this.#state, user) : externalPolicyNames(this.#state, identity)) {
       const text = this.#state.policies.get(name)?.text ?? BUILTIN_POLICIES[name];
       if (text) out.push(...[JSON.parse(text).Statement].flat());
     }

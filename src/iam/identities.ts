@@ -94,6 +94,21 @@ export function lookupCredential(state: IamState, root: { accessKey: string; sec
   return null;
 }
 
+/**
+ * The policies of an external identity (OpenID, LDAP) behind temporary credentials: those its
+ * claims name, and the policydb mappings of its session, its name and its groups.
+ */
+export function externalPolicyNames(state: IamState, identity: Identity): Set<string> {
+  const names = new Set<string>();
+  const claimed = identity.claims?.[POLICY_CLAIM];
+  for (const n of Array.isArray(claimed) ? claimed : typeof claimed === "string" ? claimed.split(",") : []) if (String(n).trim()) names.add(String(n).trim());
+  for (const n of state.mappings.users.get(identity.parent ?? "") ?? []) names.add(n);
+  // MinIO maps a session's policies by its access key (policydb/sts-users/<accessKey>.json); older data by the parent.
+  for (const key of [identity.accessKey, identity.parent ?? ""]) for (const n of state.mappings["sts-users"].get(key) ?? []) names.add(n);
+  for (const g of identity.groups ?? []) for (const n of state.mappings.groups.get(g) ?? []) names.add(n);
+  return names;
+}
+
 /** Combines decisions: any deny denies, any allow allows. */
 function union(decisions: PolicyDecision[]): PolicyDecision {
   if (decisions.includes("deny")) return "deny";
@@ -113,10 +128,11 @@ export interface AccessRequest {
 }
 
 /** The narrowing policy a service account or temporary credential carries in its claims, if any. */
-export function sessionPolicyOf(claims: Record<string, unknown> | undefined): BucketPolicy | undefined {
+export function sessionPolicyOf(claims: Record<string, unknown> | undefined, kind: IdentityKind = "service-account"): BucketPolicy | undefined {
   const encoded = claims?.sessionPolicy;
   if (typeof encoded !== "string" || encoded === "") return undefined;
-  if (claims?.["sa-policy"] === "inherited-policy") return undefined;
+  // Only a service account says whether it inherits; a session's policy always narrows.
+  if (kind === "service-account" && claims?.["sa-policy"] === "inherited-policy") return undefined;
   try {
     return parsePolicy(Buffer.from(encoded, "base64").toString("utf8"), { kind: "identity", lenient: true });
   } catch {
@@ -150,12 +166,7 @@ export class Decider {
    * and the policydb mappings of its name and groups; the IAM user rules do not apply to it.
    */
   #forExternal(identity: Identity, req: AccessRequest): PolicyDecision {
-    const names = new Set<string>();
-    const claimed = identity.claims?.[POLICY_CLAIM];
-    for (const n of Array.isArray(claimed) ? claimed : typeof claimed === "string" ? claimed.split(",") : []) if (String(n).trim()) names.add(String(n).trim());
-    for (const n of this.state.mappings.users.get(identity.parent ?? "") ?? []) names.add(n);
-    for (const n of this.state.mappings["sts-users"].get(identity.parent ?? "") ?? []) names.add(n);
-    for (const g of identity.groups ?? []) for (const n of this.state.mappings.groups.get(g) ?? []) names.add(n);
+    const names = externalPolicyNames(this.state, identity);
     const decisions: PolicyDecision[] = [];
     for (const name of names) {
       const p = policyByName(this.state, name);
@@ -184,7 +195,7 @@ export class Decider {
         const parent = identity.parent ?? "";
         // A service account of an external identity carries that identity's claims and groups too.
         const base = this.#internal(parent) ? this.#forUser(parent, req) : this.#forExternal(identity, req);
-        const narrow = sessionPolicyOf(identity.claims);
+        const narrow = sessionPolicyOf(identity.claims, identity.kind);
         return narrow ? intersect(base, evaluate(narrow, { principal: identity.accessKey, ...req })) : base;
       }
     }

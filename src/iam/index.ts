@@ -23,3 +23,13 @@ export { PLAIN_CODEC } from "./iam-store.ts";
 export { BUILTIN_POLICIES } from "./builtin-policies.ts";
 export { signSessionToken, verifySessionToken } from "./session-token.ts";
 export { EXPORT_FILES, exportIam, importIam, type IamExport } from "./iam-transfer.ts";
+export {
+  claimedPolicies,
+  isOpenIdError,
+  openIdParent,
+  OpenIdError,
+  OpenIdVerifier,
+  type VerifiedToken,
+} from "./openid.ts";
+export { LdapDirectory } from "./ldap.ts";
+export { LdapPolicies, type LdapAssociation } from "./ldap-policies.ts";

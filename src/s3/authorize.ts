@@ -36,6 +36,13 @@ function conditionValues(ctx: S3Context, identity: Identity | null): Record<stri
     if (typeof value === "string") set(`jwt:${claim}`, value);
     else if (Array.isArray(value)) values[`jwt:${claim}`] = value.map(String);
   }
+  // An LDAP session: ${ldap:username} (the login name), ${ldap:user} (its DN), ldap:groups (its group DNs).
+  const ldapUser = identity?.kind === "sts" ? identity.claims?.ldapUser : undefined;
+  if (typeof ldapUser === "string") {
+    set("ldap:user", ldapUser);
+    set("ldap:username", typeof identity?.claims?.ldapUsername === "string" ? identity.claims.ldapUsername : undefined);
+    values["ldap:groups"] = [...(identity?.groups ?? [])];
+  }
   for (const q of ["prefix", "delimiter", "max-keys", "versionId"]) set(`s3:${q === "versionId" ? "versionid" : q}`, ctx.query.get(q));
   for (const hdr of [
     "x-amz-acl",

@@ -1,8 +1,9 @@
 // What an S3 handler receives (the parsed request, who signed it, the dependencies) and the
 // small helpers every handler uses to answer: XML documents and empty responses.
 import type { ObjectLayer } from "../object/index.ts";
+import type { TraceHub } from "../util/index.ts";
 import type { AuthResult, Authenticator } from "./auth/authenticate.ts";
-import type { DerivedCredentials, Identity, PolicyDecision, S3Operation } from "../iam/index.ts";
+import type { DerivedCredentials, Identity, LdapPolicies, OpenIdVerifier, PolicyDecision, S3Operation } from "../iam/index.ts";
 import { S3_XMLNS, XML_DECLARATION, xmlDocument, type XmlObject } from "./xml.ts";
 
 type HeaderInit = Headers | Record<string, string>;
@@ -23,6 +24,19 @@ export interface S3Metrics {
 /** What STS needs from the server: where temporary credentials are issued. */
 export interface StsDeps {
   derived: DerivedCredentials;
+  /** The OpenID provider AssumeRoleWithWebIdentity and AssumeRoleWithClientGrants trust; absent: both are refused. */
+  openid?: StsOpenId;
+  /** The LDAP directory AssumeRoleWithLDAPIdentity checks logins with, and its policy mappings; absent: refused. */
+  ldap?: Pick<LdapPolicies, "login">;
+}
+
+/** An OpenID Connect provider as STS uses it (iam's OpenIdVerifier checks the tokens). */
+export interface StsOpenId {
+  verifier: Pick<OpenIdVerifier, "verify">;
+  /** The claim naming a token's policies (claim mode), prefix included. */
+  policyClaim: string;
+  /** Role-policy mode: the RoleArn callers must pass and the policies every session gets. */
+  role?: { arn: string; policies: readonly string[] };
 }
 
 /** The IAM questions authorization asks (iam's IamSystem answers them). */
@@ -51,6 +65,8 @@ export interface S3Deps {
   /** Identifies this server in x-amz-id-2 / HostId. */
   hostId: string;
   metrics?: S3Metrics;
+  /** Live request traces (admin trace); published only while someone listens. */
+  trace?: TraceHub;
   /** Where unexpected errors are reported (with the request id). */
   logError?: (requestId: string, err: unknown) => void;
 }

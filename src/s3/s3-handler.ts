@@ -6,6 +6,7 @@ import type { RejectReason, S3Context, S3Deps } from "./context.ts";
 import { renderError, S3Error, toS3Error } from "./errors.ts";
 import { resolveOperation } from "./operations.ts";
 import { handleSts, isStsRequest } from "./sts.ts";
+import { traceHeaders } from "../util/index.ts";
 import { checkBucketName, parseTarget } from "./request-target.ts";
 import { refuseAcl, refuseEncryption, refuseObjectLock } from "./unsupported-headers.ts";
 
@@ -29,6 +30,7 @@ export function createS3Handler(deps: S3Deps): S3Handler {
     // minio_s3_requests_rejected_*); once the handler runs, errors are the API's own.
     let gate: RejectReason | undefined = "invalid";
     let inFlight = false;
+    let errorCode: string | undefined;
     // STS calls (a form POSTed to "/") have their own answers and error documents.
     if (isStsRequest(req, url)) {
       api = "STS";
@@ -54,6 +56,7 @@ export function createS3Handler(deps: S3Deps): S3Handler {
       } catch (err) {
         // Whatever broke after the client went away (body stream errors of every flavour) is its disconnect.
         const s3err = req.signal.aborted && !(err instanceof S3Error) ? new S3Error("ClientDisconnected", undefined, { cause: err }) : toS3Error(err);
+        errorCode = s3err.code;
         if (s3err.code === "InternalError") deps.logError?.(requestId, err);
         // Refusals only: client errors and NotImplemented, not a disconnect or a server failure.
         const refused = (s3err.status >= 400 && s3err.status < 499) || s3err.code === "NotImplemented";
@@ -66,13 +69,28 @@ export function createS3Handler(deps: S3Deps): S3Handler {
     response.headers.set("x-amz-request-id", requestId);
     response.headers.set("x-amz-id-2", deps.hostId);
     if (!response.headers.has("server")) response.headers.set("server", "Bunker");
-    deps.metrics?.observeRequest(
-      api,
-      response.status,
-      (performance.now() - started) / 1000,
-      Number(req.headers.get("content-length") ?? 0),
-      Number(response.headers.get("content-length") ?? 0),
-    );
+    const bytesIn = Number(req.headers.get("content-length") ?? 0);
+    const bytesOut = Number(response.headers.get("content-length") ?? 0);
+    deps.metrics?.observeRequest(api, response.status, (performance.now() - started) / 1000, bytesIn, bytesOut);
+    if (deps.trace?.active) {
+      deps.trace.publish({
+        api,
+        time: new Date(Date.now() - (performance.now() - started)),
+        durationNs: Math.round((performance.now() - started) * 1e6),
+        method: req.method,
+        path: url.pathname,
+        rawQuery: url.search
+          .slice(1)
+          .replace(/(^|&)(X-Amz-Signature|Signature|X-Amz-Security-Token|LDAPPassword|WebIdentityToken|Token)=[^&]*/gi, "$1$2=*REDACTED*"),
+        headers: traceHeaders(req.headers),
+        client: remoteAddress ?? "",
+        status: response.status,
+        responseHeaders: Object.fromEntries(response.headers),
+        bytesIn,
+        bytesOut,
+        error: errorCode,
+      });
+    }
     return response;
   };
 }

@@ -1,13 +1,14 @@
-// The STS API MinIO serves on the S3 port: a form POSTed to "/" with Action=AssumeRole (SigV4
-// for the "sts" service, by a user or the root), answered with the XML the AWS SDKs parse, and
-// STS's own error document. Actions we do not serve are refused, never answered with credentials.
+// The STS API MinIO serves on the S3 port: a form POSTed to "/" with Action=AssumeRole (SigV4, "sts"
+// service, by a user or the root), an OpenID token (sts-openid.ts) or an LDAP login (sts-ldap.ts),
+// answered with the XML the AWS SDKs parse. Actions we do not serve are refused, never answered with credentials.
 import { createHash } from "node:crypto";
 import { isIamError } from "../iam/index.ts";
 import type { S3Deps, StsDeps } from "./context.ts";
 import { S3Error, toS3Error } from "./errors.ts";
-import { escapeXml, XML_DECLARATION } from "./xml-escape.ts";
+import { assumeRoleWithLdap } from "./sts-ldap.ts";
+import { assumeRoleWithOpenId } from "./sts-openid.ts";
+import { credentialsXml, StsError, stsErrorResponse as errorResponse } from "./sts-response.ts";
 
-export const STS_XMLNS = "https://sts.amazonaws.com/doc/2011-06-15/";
 const MAX_FORM_BYTES = 64 * 1024;
 /** AssumeRole's bounds on DurationSeconds (AWS: 15 minutes to 12 hours; default one hour). */
 const MIN_DURATION_S = 900;
@@ -17,22 +18,6 @@ const MAX_DURATION_S = 12 * 3600;
 export function isStsRequest(req: Request, url: URL): boolean {
   if (url.pathname !== "/" || req.method !== "POST") return false;
   return (req.headers.get("content-type") ?? "").toLowerCase().startsWith("application/x-www-form-urlencoded") || url.searchParams.has("Action");
-}
-
-class StsError extends Error {
-  constructor(
-    readonly code: string,
-    message: string,
-    readonly status = 400,
-  ) {
-    super(message);
-  }
-}
-
-function errorResponse(err: StsError, requestId: string): Response {
-  const type = err.status >= 500 ? "Receiver" : "Sender";
-  const body = `${XML_DECLARATION}<ErrorResponse xmlns="${STS_XMLNS}"><Error><Type>${type}</Type><Code>${escapeXml(err.code)}</Code><Message>${escapeXml(err.message)}</Message></Error><RequestId>${requestId}</RequestId></ErrorResponse>`;
-  return new Response(body, { status: err.status, headers: { "content-type": "application/xml" } });
 }
 
 async function readForm(req: Request): Promise<{ bytes: Uint8Array; form: URLSearchParams }> {
@@ -50,20 +35,6 @@ function duration(form: URLSearchParams): number {
     throw new StsError("InvalidParameterValue", `DurationSeconds must be between ${MIN_DURATION_S} and ${MAX_DURATION_S}, not "${raw}"`);
   }
   return n;
-}
-
-function credentialsXml(
-  action: string,
-  creds: { accessKey: string; secretKey: string; sessionToken?: string; expiration?: string },
-  requestId: string,
-  extra = "",
-): Response {
-  const body =
-    `${XML_DECLARATION}<${action}Response xmlns="${STS_XMLNS}"><${action}Result>${extra}<Credentials>` +
-    `<AccessKeyId>${escapeXml(creds.accessKey)}</AccessKeyId><SecretAccessKey>${escapeXml(creds.secretKey)}</SecretAccessKey>` +
-    `<SessionToken>${escapeXml(creds.sessionToken ?? "")}</SessionToken><Expiration>${escapeXml(creds.expiration ?? "")}</Expiration>` +
-    `</Credentials></${action}Result><ResponseMetadata><RequestId>${requestId}</RequestId></ResponseMetadata></${action}Response>`;
-  return new Response(body, { headers: { "content-type": "application/xml" } });
 }
 
 async function assumeRole(req: Request, url: URL, deps: S3Deps, sts: StsDeps, bytes: Uint8Array, form: URLSearchParams, requestId: string): Promise<Response> {
@@ -93,6 +64,11 @@ export async function handleSts(req: Request, url: URL, deps: S3Deps, sts: StsDe
     switch (action) {
       case "AssumeRole":
         return await assumeRole(req, url, deps, sts, bytes, form, requestId);
+      case "AssumeRoleWithWebIdentity":
+      case "AssumeRoleWithClientGrants":
+        return await assumeRoleWithOpenId(action, form, sts, requestId);
+      case "AssumeRoleWithLDAPIdentity":
+        return await assumeRoleWithLdap(form, sts, requestId, deps.logError);
       default:
         throw new StsError("InvalidAction", `The STS action "${action}" is not served`);
     }

@@ -13,3 +13,5 @@ export * from "./disposable.ts";
 export * from "./pull-through.ts";
 export * from "./default-parity.ts";
 export * from "./deadline.ts";
+export * from "./ldap-dn.ts";
+export * from "./trace-hub.ts";

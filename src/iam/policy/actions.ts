@@ -140,6 +140,7 @@ export const ADMIN_ACTIONS: readonly string[] = [
   "SiteReplicationInfo",
   "SiteReplicationOperation",
   "ForceUnlock",
+  "UpdatePolicyAssociation",
 ].map((a) => `admin:${a}`);
 
 /** MinIO's KMS actions (identity policies only). */
