@@ -36,7 +36,9 @@ export function parseBunSummary(out: string): { pass: number; fail: number } | n
 }
 
 async function bunTests(args: string[]): Promise<Step> {
-  const cmd = [process.execPath, "test", ...args];
+  // bun test's own default is 5 s per test (bunfig.toml has no setting for it); tests that start
+  // servers, build the Go admin client or derive Argon2id keys need more on a loaded 2-core machine.
+  const cmd = [process.execPath, "test", "--timeout", "60000", ...args];
   console.log(`\n== bun test: ${cmd.slice(1).join(" ")}`);
   const { code, out } = await run(cmd);
   const summary = parseBunSummary(out);

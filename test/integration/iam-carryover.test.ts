@@ -136,7 +136,7 @@ for (const how of ["plain", "kms", "root-credential"] as const) {
         "the service account is narrowed below its parent": "AccessDenied",
         "a disabled MinIO user stays disabled": "InvalidAccessKeyId",
       });
-    });
+    }, 60_000); // root-credential files cost an Argon2id derivation each (~0.1–0.5 s on a busy machine)
 
     test("a document changed by Bunker is stored as MinIO would write it (KMS-encrypted when a KMS is configured)", async () => {
       const res = await h!.signed({ method: "PUT", path: "/minio/admin/v3/set-user-status", query: { accessKey: "max", status: "disabled" } });
