@@ -8,6 +8,7 @@ import { emptyState, IamStore, PLAIN_CODEC, type IamCodec, type IamState, type I
 import { BUILTIN_POLICIES } from "./builtin-policies.ts";
 import { Decider, externalPolicyNames, lookupCredential, userPolicyNames, type AccessRequest, type Credential, type Identity } from "./identities.ts";
 import type { PolicyDecision } from "./policy/evaluate.ts";
+import type { BucketPolicy } from "./policy/policy.ts";
 import { verifySessionToken } from "./session-token.ts";
 
 export interface IamConfig {
@@ -49,6 +50,7 @@ export class IamSystem {
   #state: IamState = emptyState();
   #timer: ReturnType<typeof setInterval> | undefined;
   #loading: Promise<void> | undefined;
+  readonly #sessionPolicies = new Map<string, BucketPolicy>();
 
   constructor(readonly config: IamConfig) {
     this.store = new IamStore(config.storage, config.codec ?? PLAIN_CODEC, config.log ?? (() => {}));
@@ -144,7 +146,7 @@ export class IamSystem {
 
   /** What the identity policies say of one action (the caller combines it with a bucket policy). */
   decide(identity: Identity, req: AccessRequest): PolicyDecision {
-    return new Decider(this.#state, this.rootUser, this.now()).decide(identity, req);
+    return new Decider(this.#state, this.rootUser, this.now(), this.#sessionPolicies).decide(identity, req);
   }
 
   /** The statements of every policy that applies to `identity` (accountinfo shows them as one document). */
