@@ -94,6 +94,16 @@ export interface ServerConfig {
   ldap?: LdapConfig;
   /** Non-fatal problems to print at startup (ignored flags, deprecated variables). */
   warnings: readonly string[];
+  /** What this was built from, to rebuild it with config.json's values (config-stored.ts); functions, so printing shows no variable. */
+  source: ConfigSource;
+}
+
+/** The command line and environment a ServerConfig was built from, behind functions. */
+export interface ConfigSource {
+  /** The same command line with `layer` applied to the environment (env file included); throws ConfigError. */
+  rebuild(layer: (env: Env) => Env): ServerConfig;
+  /** A MINIO_* or BUNKER_* variable as the server sees it, "" when unset (to tell what overrides a stored value). */
+  env(name: string): string;
 }
 
 /** A request for help or the version instead of a server. */
@@ -154,7 +164,15 @@ export function loadConfig(argv: readonly string[], env: Env, opts: LoadConfigOp
   }
   const warnings = [...volumes.warnings];
   const flags = mergeFlags([app, cli, ...optsArgs(fullEnv, prog, warnings)], warnings);
-  return Object.freeze(buildServerConfig({ prog, version, env: fullEnv, flags, volumes, warnings, opts }));
+  const source: ConfigSource = {
+    rebuild(layer) {
+      // The env file's values are in fullEnv already: it is not read (and laid over the layer) again.
+      const { BUNKER_CONFIG_ENV_FILE: _b, MINIO_CONFIG_ENV_FILE: _m, ...layered } = layer(fullEnv);
+      return loadConfig(argv, layered, opts) as ServerConfig;
+    },
+    env: (name) => (/^(MINIO|BUNKER)_/.test(name) ? (fullEnv[name] ?? "") : ""),
+  };
+  return Object.freeze({ ...buildServerConfig({ prog, version, env: fullEnv, flags, volumes, warnings, opts }), source });
 }
 
 interface BuildInput {
@@ -167,7 +185,7 @@ interface BuildInput {
   opts: LoadConfigOptions;
 }
 
-function buildServerConfig(b: BuildInput): ServerConfig {
+function buildServerConfig(b: BuildInput): Omit<ServerConfig, "source"> {
   const { env, flags, opts, warnings } = b;
   const cwd = opts.cwd ?? process.cwd();
   const local = opts.localAddresses ?? localAddresses();

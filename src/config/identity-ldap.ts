@@ -102,10 +102,11 @@ function address(env: Env): { serverAddr: string; host: string; port: number } {
   return { serverAddr: v.value, host: hp.host, port };
 }
 
-/** The LDAP settings, or undefined when no LDAP server is configured (or …_ENABLED is off). */
+/** The LDAP settings, or undefined when no LDAP server is configured (or …_ENABLE, MinIO's name, or …_ENABLED is off). */
 export function ldapOf(env: Env, warnings: string[]): LdapConfig | undefined {
-  const enabled = read(env, "ENABLED");
-  const on = enabled ? flag(env, "ENABLED") : undefined;
+  const enableKey = read(env, "ENABLE") ? "ENABLE" : "ENABLED";
+  const enabled = read(env, enableKey);
+  const on = enabled ? flag(env, enableKey) : undefined;
   if (!read(env, "SERVER_ADDR")) {
     if (on) fail(enabled!.name, "LDAP is enabled but MINIO_IDENTITY_LDAP_SERVER_ADDR is not set");
     const stray = Object.keys(env).find((k) => (k.startsWith(`MINIO_${PREFIX}`) || k.startsWith(`BUNKER_${PREFIX}`)) && env[k]);

@@ -13,3 +13,7 @@ export * from "./volume-layout.ts";
 export * from "./kms-config.ts";
 export * from "./identity-openid.ts";
 export * from "./identity-ldap.ts";
+export * from "./config-kv.ts";
+export * from "./config-subsystems.ts";
+export * from "./config-stored.ts";
+export * from "./config-kv-edit.ts";
