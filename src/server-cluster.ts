@@ -72,7 +72,7 @@ export function clusterFacts(cfg: ServerConfig): ClusterFacts {
   };
 }
 
-export async function openCluster(cfg: ServerConfig, fsync: FsyncPolicy): Promise<Cluster> {
+export async function openCluster(cfg: ServerConfig, fsync: FsyncPolicy, logError: (line: string) => void = (l) => console.error(l)): Promise<Cluster> {
   const topology = clusterTopology(cfg.layout.pools);
   const self = topology.nodes[topology.self];
   const secret = `${cfg.rootUser}:${cfg.rootPassword}`;
@@ -90,7 +90,7 @@ export async function openCluster(cfg: ServerConfig, fsync: FsyncPolicy): Promis
       }
       const opened = await LocalDrive.open(cfg.layout.pools[p].endpoints[i].path, { fsync }).catch((err: unknown) => {
         if (err instanceof DriveError && (err.kind === "Unformatted" || err.kind === "InvalidPath")) throw err;
-        console.error(`Drive "${d.endpoint}" is offline: ${err instanceof Error ? err.message : String(err)}`);
+        logError(`Drive "${d.endpoint}" is offline: ${err instanceof Error ? err.message : String(err)}`);
         return null;
       });
       if (opened) local.set(d.path, opened);

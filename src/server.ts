@@ -4,7 +4,7 @@
 import { loadConfig, commandLine, ConfigError, type ServerConfig } from "./config/index.ts";
 import { DriveError, LocalDrive, type Drive, type FsyncPolicy } from "./disk/index.ts";
 import { ErasurePool, Md5Offload } from "./ec/index.ts";
-import { ObjectError, ObjectStore, loadPoolFormat, type NamespaceLocker, type ObjectLayer, type PoolFormat } from "./object/index.ts";
+import { LocalLocker, ObjectError, ObjectStore, loadPoolFormat, type NamespaceLocker, type ObjectLayer, type PoolFormat } from "./object/index.ts";
 import { RPC_PATH_PREFIX } from "./cluster/index.ts";
 import { bootstrapCluster, clusterMrf, openCluster, type Cluster } from "./server-cluster.ts";
 import { Authenticator, createS3Handler } from "./s3/index.ts";
@@ -14,8 +14,9 @@ import { adminAuthenticator, poolAdmin } from "./server-admin.ts";
 import { serverAdminDeps } from "./server-admin-deps.ts";
 import { relaunch } from "./server-relaunch.ts";
 import { iamAdminDeps, iamCodec, iamLookup, startIam, startLdap, startOpenId } from "./server-iam.ts";
+import { configKvApi, startupConfig } from "./server-config.ts";
 import { BuiltinKms } from "./crypto/index.ts";
-import { RequestMetrics, TraceHub } from "./util/index.ts";
+import { Logger, RequestMetrics, TraceHub } from "./util/index.ts";
 import type { WindowsService } from "./service/index.ts";
 
 export const VERSION = "0.1.0";
@@ -31,6 +32,8 @@ export interface ServerOptions {
   scanner?: boolean;
   /** Restart and stop of the process, for the admin API (main() passes them; in-process servers have none). */
   service?: ServiceControl;
+  /** Where the server's lines go (default: serverLogger(cfg), the console, --quiet silencing informational lines). */
+  logger?: Logger;
 }
 
 export interface BunkerServer {
@@ -40,6 +43,10 @@ export interface BunkerServer {
   store: ObjectLayer;
   /** Formats per pool, as found or created at start. */
   formats: PoolFormat[];
+  /** The configuration in effect: the command line and environment, with config/config.json's values under the environment. */
+  config: ServerConfig;
+  /** The server's log: printed, and kept for the admin API's console log stream (mc admin logs). */
+  logger: Logger;
   /** Stops background work and releases drives and workers. */
   stop(): Promise<void>;
 }
@@ -87,10 +94,19 @@ function isDistributed(cfg: ServerConfig): boolean {
   return cfg.layout.pools.some((p) => p.endpoints.some((e) => !e.isLocal));
 }
 
+/** The one place the server's lines go: printed as always, kept for mc admin logs, secrets never written. */
+export function serverLogger(cfg: ServerConfig): Logger {
+  return new Logger({
+    quiet: cfg.quiet,
+    secrets: [cfg.rootPassword, ...(cfg.kms.secretKey ? [cfg.kms.secretKey, cfg.kms.secretKey.split(":").slice(1).join(":")] : [])],
+  });
+}
+
 export async function prepareServer(cfg: ServerConfig, opts: ServerOptions = {}): Promise<PreparedServer> {
   const fsync = opts.fsync ?? "always";
-  const log = (m: string) => void (cfg.quiet ? undefined : console.log(m));
-  const cluster = isDistributed(cfg) ? await openCluster(cfg, fsync) : null;
+  const logger = opts.logger ?? serverLogger(cfg);
+  const log = logger.line;
+  const cluster = isDistributed(cfg) ? await openCluster(cfg, fsync, (line) => logger.error(line)) : null;
   let server: BunkerServer | undefined;
   let stopped = false;
   return {
@@ -112,11 +128,11 @@ export async function prepareServer(cfg: ServerConfig, opts: ServerOptions = {})
             ),
           );
         }
-        server = await buildServer(cfg, opts, formats, { close: async () => closeDrives(poolDrives.map((p) => p.drives)) });
+        server = await buildServer(cfg, opts, formats, { logger, close: async () => closeDrives(poolDrives.map((p) => p.drives)) });
         return server;
       }
       const formats = await bootstrapCluster(cfg, cluster, { signal: startOpts.signal, log });
-      server = await buildServer(cfg, opts, formats, { locker: cluster.locker, cluster, close: () => cluster.close() });
+      server = await buildServer(cfg, opts, formats, { logger, locker: cluster.locker, cluster, close: () => cluster.close() });
       return server;
     },
     async leave() {
@@ -145,16 +161,36 @@ async function closeDrives(pools: (Drive | null)[][]): Promise<void> {
 }
 
 interface BuildExtras {
+  logger: Logger;
   locker?: NamespaceLocker;
   cluster?: Cluster;
   /** Releases the drives (and the cluster's connections). */
   close(): Promise<void>;
 }
 
-async function buildServer(cfg: ServerConfig, opts: ServerOptions, formats: PoolFormat[], extras: BuildExtras): Promise<BunkerServer> {
+async function buildServer(given: ServerConfig, opts: ServerOptions, formats: PoolFormat[], extras: BuildExtras): Promise<BunkerServer> {
+  const { logger } = extras;
   const codec = new ErasurePool({ workers: opts.codecWorkers });
   // MD5 of request bodies: half the cores, the rest are the codec's and the main thread's.
   const md5 = new Md5Offload(Math.max(1, Math.floor((navigator.hardwareConcurrency ?? 2) / 2)));
+  // The store's parity comes from the storage class, which config.json may set, and config.json is
+  // read through a store: a bare first one (no owed-heal list, no scanner) reads it and is closed,
+  // then the real store is built with the environment and config.json together (env wins).
+  const configCodec = iamCodec(
+    { accessKey: given.rootUser, secretKey: given.rootPassword },
+    given.kms.secretKey ? new BuiltinKms(given.kms.secretKey) : undefined,
+  );
+  const reader = new ObjectStore({
+    pools: formats.map((f) => ({ sets: f.sets })),
+    deploymentId: formats[0].deploymentId,
+    distributionAlgo: formats[0].distributionAlgo,
+    codec,
+    md5,
+    locker: extras.locker,
+    mrf: { persist: false },
+    settings: { driveTimeoutMs: opts.driveTimeoutMs },
+  });
+  const cfg = await startupConfig(given, reader, configCodec, logger.line).finally(() => reader.close());
   const parity = cfg.storageClass.parity[0];
   const store = new ObjectStore({
     // Every pool is served; each keeps its own parity (its drive count may differ) and is named by its argument.
@@ -169,7 +205,7 @@ async function buildServer(cfg: ServerConfig, opts: ServerOptions, formats: Pool
     locker: extras.locker,
     onBucketChange: extras.cluster ? (bucket) => extras.cluster?.notifyBucket(bucket) : undefined,
     onPoolsChange: extras.cluster ? () => extras.cluster?.notifyPools() : undefined,
-    log: (line) => void (cfg.quiet ? undefined : console.log(line)),
+    log: logger.line,
     // In a cluster each server keeps its own list of owed heals, on its own drives only.
     mrf: extras.cluster ? clusterMrf(extras.cluster) : undefined,
     settings: { standardParity: parity.standard, rrsParity: parity.rrs, inlineBlock: cfg.storageClass.inlineBlock, driveTimeoutMs: opts.driveTimeoutMs },
@@ -179,15 +215,16 @@ async function buildServer(cfg: ServerConfig, opts: ServerOptions, formats: Pool
   const iam = await startIam(store, root, {
     codec: iamCodec(root, kms),
     onChange: extras.cluster ? () => extras.cluster?.notifyIam() : undefined,
-    log: (line) => void (cfg.quiet ? undefined : console.log(line)),
+    log: logger.line,
   });
   const auth = new Authenticator({ region: cfg.regionConfigured ? cfg.region : "", lookup: iamLookup(iam) });
-  const ldap = startLdap(iam, cfg.ldap, cfg.certsCaDir, (line) => void (cfg.quiet ? undefined : console.log(line)));
+  const ldap = startLdap(iam, cfg.ldap, cfg.certsCaDir, logger.line);
   const iamApi = { ...iamAdminDeps(iam, store), ldap };
-  const openid = startOpenId(cfg.openid, (line) => void (cfg.quiet ? undefined : console.log(line)));
+  const openid = startOpenId(cfg.openid, logger.line);
   const hostId = new Bun.CryptoHasher("sha256").update(formats[0].deploymentId).digest("hex");
   const requests = new RequestMetrics();
   const traces = new TraceHub();
+  const ops = serverAdminDeps(cfg, store, formats[0].deploymentId, extras.cluster, opts.service);
   const s3 = createS3Handler({
     layer: store,
     auth,
@@ -200,52 +237,61 @@ async function buildServer(cfg: ServerConfig, opts: ServerOptions, formats: Pool
     hostId,
     metrics: requests,
     trace: traces,
-    logError: (requestId, err) => console.error(`[${requestId}] internal error:`, err),
+    logError: (requestId, err) => logger.error(`[${requestId}] internal error:`, err),
+    // Hard bucket quotas are checked against the usage walk plus the writes this server acknowledged since.
+    usage: ops.usage,
   });
-  const refill = refillFreshDrives(cfg, store, formats);
+  const refill = refillFreshDrives(logger, store, formats);
   if (opts.scanner && cfg.scanner.objectsPerSecond > 0) {
     store.startScanner({
       objectsPerSecond: cfg.scanner.objectsPerSecond,
       deepEvery: cfg.scanner.deepEvery,
       // In a cluster each set is walked by one server (the first of its servers that answers).
       only: extras.cluster ? (pool, set) => extras.cluster!.scans(pool, set) : undefined,
-      log: (line) => void (cfg.quiet ? undefined : console.log(line)),
+      log: logger.line,
     });
   }
   // A pool drain a previous run left unfinished goes on in the background, on the server that runs
   // that pool's drains (in a cluster: the one holding the pool's first drive).
   const topology = extras.cluster?.topology;
   const runsDrain = topology ? (pool: number) => topology.pools[pool][0].node === topology.self : undefined;
-  void store
-    .resumeDecommission(runsDrain)
-    .catch((err) => console.error(`Cannot resume pool decommission: ${err instanceof Error ? err.message : String(err)}`));
-  const ops = serverAdminDeps(cfg, store, formats[0].deploymentId, extras.cluster, opts.service);
+  void store.resumeDecommission(runsDrain).catch((err) => logger.error(`Cannot resume pool decommission: ${err instanceof Error ? err.message : String(err)}`));
+  const nodeName = extras.cluster ? extras.cluster.topology.nodes[extras.cluster.topology.self].name : `${cfg.address.host || "127.0.0.1"}:${cfg.address.port}`;
   const admin = createAdminHandler({
     config: cfg,
     store,
     requests,
     usage: ops.usage,
-    nodeName: extras.cluster ? extras.cluster.topology.nodes[extras.cluster.topology.self].name : `${cfg.address.host || "127.0.0.1"}:${cfg.address.port}`,
+    nodeName,
     nodes: extras.cluster ? () => extras.cluster!.nodesOnline() : undefined,
     api: {
       authenticate: adminAuthenticator(auth, iam),
       iam: iamApi,
       pools: poolAdmin(store, extras.cluster),
       server: ops.deps,
-      trace: {
-        hub: traces,
-        node: extras.cluster ? extras.cluster.topology.nodes[extras.cluster.topology.self].name : `${cfg.address.host || "127.0.0.1"}:${cfg.address.port}`,
-      },
+      trace: { hub: traces, node: nodeName },
       hostId,
-      logError: (requestId, err) => console.error(`[${requestId}] admin API internal error:`, err),
+      logError: (requestId, err) => logger.error(`[${requestId}] admin API internal error:`, err),
+      log: {
+        source: logger,
+        node: nodeName,
+        nodes: extras.cluster ? () => extras.cluster!.topology.nodes.map((n) => n.name) : undefined,
+        deploymentId: formats[0].deploymentId,
+      },
+      quota: { store, forgetUsage: (bucket) => ops.usage.forget(bucket) },
+      config: configKvApi({ base: given, store, codec: configCodec, locker: extras.locker ?? new LocalLocker() }),
     },
   });
   const cluster = extras.cluster;
   cluster?.attach(
     {
-      bucketChanged: (bucket) => store.forgetBucket(bucket),
+      // A peer changed the bucket (its quota, perhaps): its count is redone at the next quota check.
+      bucketChanged: (bucket) => {
+        store.forgetBucket(bucket);
+        ops.usage.forget(bucket);
+      },
       poolsChanged: () => store.reloadPoolState(),
-      iamChanged: () => iam.reload().catch((err) => console.error(`IAM reload failed: ${(err as Error).message}`)),
+      iamChanged: () => iam.reload().catch((err) => logger.error(`IAM reload failed: ${(err as Error).message}`)),
       // A peer back in view: it may have changed buckets or pools we were not told of, and its drives may owe heals.
       peerReturned: () => {
         store.forgetBuckets();
@@ -266,6 +312,8 @@ async function buildServer(cfg: ServerConfig, opts: ServerOptions, formats: Pool
     },
     store,
     formats,
+    config: cfg,
+    logger,
     async stop() {
       await refill.stop();
       await ops.close();
@@ -284,20 +332,20 @@ async function buildServer(cfg: ServerConfig, opts: ServerOptions, formats: Pool
  * Drives that format.json had to write now (a replaced, empty drive in an existing deployment)
  * are refilled in the background: every bucket and object is healed onto them.
  */
-function refillFreshDrives(cfg: ServerConfig, store: ObjectStore, formats: PoolFormat[]): { stop(): Promise<void> } {
+function refillFreshDrives(logger: Logger, store: ObjectStore, formats: PoolFormat[]): { stop(): Promise<void> } {
   // The drives being refilled: the store reports them healing (health header, metrics) until the heal ends.
   const refill = formats.flatMap((f, pool) => f.freshDrives.map((d) => ({ pool, set: d.set, position: d.position })));
   const fresh = refill.length;
   if (fresh === 0) return { stop: async () => {} };
   const abort = new AbortController();
-  const log = (m: string) => void (cfg.quiet ? undefined : console.log(m));
+  const log = logger.line;
   log(`Healing ${fresh} replaced drive(s) in the background…`);
   const done = store.healAll({ signal: abort.signal, refill }).then(
     (r) =>
       log(
         `Healing done: ${r.objects} objects checked, ${r.healed} rewritten, ${r.failed.length} failed${r.failed[0] ? ` (first: ${r.failed[0].bucket}/${r.failed[0].key}: ${r.failed[0].error})` : ""}`,
       ),
-    (err) => void (abort.signal.aborted ? undefined : console.error(`Healing stopped: ${err instanceof Error ? err.message : String(err)}`)),
+    (err) => void (abort.signal.aborted ? undefined : logger.error(`Healing stopped: ${err instanceof Error ? err.message : String(err)}`)),
   );
   return {
     async stop() {
@@ -334,6 +382,7 @@ async function main(): Promise<void> {
     process.stdout.write(cfg.text);
     process.exit(cfg.exitCode);
   }
+  const logger = serverLogger(cfg);
   let server: BunkerServer | undefined;
   let listener: Awaited<ReturnType<typeof listen>> | undefined;
   let draining: Promise<void> | undefined;
@@ -361,7 +410,7 @@ async function main(): Promise<void> {
   const end = (what: string, then: () => void | Promise<void>) => {
     if (ending) return;
     ending = true;
-    if (!cfg.quiet) console.log(`Admin API asked to ${what}: finishing in-flight requests…`);
+    logger.info(`Admin API asked to ${what}: finishing in-flight requests…`);
     void drain()
       .then(then)
       .catch((err) => fatal(err, cfg.programName));
@@ -371,7 +420,7 @@ async function main(): Promise<void> {
     : { stop: () => end("stop", () => process.exit(0)), restart: () => end("restart", () => relaunch(cfg, listener?.port ?? cfg.address.port, env)) };
   let prepared: PreparedServer | undefined;
   try {
-    prepared = await prepareServer(cfg, { scanner: true, service: control });
+    prepared = await prepareServer(cfg, { scanner: true, service: control, logger });
     const p = prepared;
     // Listening first: in a cluster the peers need our RPC while we all wait for each other.
     listener = await listen(cfg, { fetch: (req, ra) => p.fetch(req, ra) });
@@ -381,9 +430,9 @@ async function main(): Promise<void> {
     await failed(code === "EADDRINUSE" ? new Error(`Cannot listen on ${cfg.address.raw}: the port is already in use (choose another with --address)`) : err);
   }
   service?.running();
-  if (!cfg.quiet) await printBanner(cfg, server!, listener!.port);
+  if (!cfg.quiet) await printBanner(server!.config, server!, listener!.port);
   const onSignal = (signal: string) => {
-    if (!cfg.quiet && !draining) console.log(`Received ${signal}: finishing in-flight requests…`);
+    if (!draining) logger.info(`Received ${signal}: finishing in-flight requests…`);
     void drain().then(() => process.exit(0));
   };
   process.on("SIGTERM", () => onSignal("SIGTERM"));

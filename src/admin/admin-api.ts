@@ -16,6 +16,9 @@ import type { ServerAdminDeps } from "./server-deps.ts";
 import { serviceRoutes } from "./service-api.ts";
 import { SERVICE_ACCOUNT_ROUTES } from "./service-accounts-api.ts";
 import { traceRoutes } from "./trace-api.ts";
+import { logRoutes, type LogApiDeps } from "./log-api.ts";
+import { quotaRoutes, type QuotaApiDeps } from "./quota-api.ts";
+import { configRoutes, type ConfigKvApi } from "./config-api.ts";
 import { USER_ROUTES } from "./users-api.ts";
 import type { TraceHub } from "../util/index.ts";
 
@@ -30,6 +33,12 @@ export interface AdminApiDeps {
   server?: ServerAdminDeps;
   /** Live S3 request traces (mc admin trace) and the name this server gives itself in them. */
   trace?: { hub: TraceHub; node: string };
+  /** The server's console log (mc admin logs); absent: the call answers NotImplemented. */
+  log?: LogApiDeps;
+  /** Bucket quotas (mc quota); absent: the calls answer NotImplemented. */
+  quota?: QuotaApiDeps;
+  /** The stored server configuration (mc admin config); absent: the calls answer NotImplemented. */
+  config?: ConfigKvApi;
   /** x-amz-id-2 / HostId of the error answers. */
   hostId?: string;
   /** Logs an unexpected failure (answered InternalError). */
@@ -74,7 +83,8 @@ export function createAdminApi(deps: AdminApiDeps): (req: Request, url: URL, pat
   const startedAt = new Date().toISOString();
   const server = deps.server;
   const base = deps.trace ? { ...IAM_ROUTES, ...traceRoutes(deps.trace.hub, deps.trace.node) } : IAM_ROUTES;
-  const routes = server ? { ...base, ...infoRoutes(server), ...healRoutes(server), ...serviceRoutes(server) } : base;
+  const extra = { ...(deps.log ? logRoutes(deps.log) : {}), ...(deps.quota ? quotaRoutes(deps.quota) : {}), ...(deps.config ? configRoutes(deps.config) : {}) };
+  const routes = server ? { ...base, ...extra, ...infoRoutes(server), ...healRoutes(server), ...serviceRoutes(server) } : { ...base, ...extra };
   return async (req, url, path, remoteAddress) => {
     const id = requestId();
     try {

@@ -15,3 +15,6 @@ export type { HealStats, ServerAdminDeps, ServerNode, ServerProps, ServerStore, 
 export { HealSequences, type HealSequencesOptions } from "./heal-sequences.ts";
 export type { AdminCaller, AdminRequest } from "./admin-request.ts";
 export type { IamApiDeps } from "./iam-routes.ts";
+export type { LogApiDeps, LogSource } from "./log-api.ts";
+export type { QuotaApiDeps } from "./quota-api.ts";
+export type { ConfigHelp, ConfigHelpKey, ConfigKvApi } from "./config-api.ts";

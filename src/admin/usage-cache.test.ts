@@ -97,3 +97,26 @@ test("a bucket deleted during the walk is skipped; other failures keep the previ
   await expect(cache.refresh()).rejects.toThrow("drives gone");
   expect(cache.snapshot()).toBe(snap);
 });
+
+test("quotas: load counts one bucket on demand, joins a running count, recounts when stale; a walk feeds the ledger", async () => {
+  const data = { a: [version("k1", 0), version("k2", 0)], other: [version("k", 0)] };
+  const { store, calls } = fakeStore(data, new Set(["missing-bucket"]));
+  let now = 1_000_000;
+  const cache = new UsageCache(store, { refreshMs: 60_000, now: () => now });
+  await Promise.all([cache.load("a"), cache.load("a")]);
+  expect([cache.bytes("a"), calls.pages, calls.list]).toEqual([20, 1, 0]);
+  cache.adjust("a", 5);
+  await cache.load("a"); // known and fresh: nothing counted
+  expect([cache.bytes("a"), calls.pages]).toEqual([25, 1]);
+  now += 60_000;
+  data.a.push(version("k3", 0));
+  await cache.load("a"); // stale: recounted in the background
+  await Bun.sleep(0);
+  expect([cache.bytes("a"), calls.pages]).toEqual([30, 2]);
+  await cache.refresh();
+  expect(cache.bytes("other")).toBe(10);
+  cache.forget("a");
+  expect(cache.ledger.known("a")).toBe(false);
+  await cache.load("missing-bucket"); // an unknown bucket counts as empty
+  expect(cache.bytes("missing-bucket")).toBe(0);
+});

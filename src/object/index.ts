@@ -38,3 +38,4 @@ export { MIN_PART_SIZE, multipartEtag } from "./set/complete.ts";
 /** What a drive reports of itself, for admin/ (which does not reach below object/). */
 export type { DriveInfo } from "../disk/index.ts";
 export { writeQuorum } from "./quorum.ts";
+export { encodeBucketQuota, hardQuotaLimit, parseBucketQuota, type BucketQuota } from "./bucket-quota.ts";

@@ -46,6 +46,21 @@ export interface IdentityPolicies {
   decide(identity: Identity, req: { action: string; resource: string; conditions: Readonly<Record<string, readonly string[]>> }): PolicyDecision;
 }
 
+/**
+ * What bucket quotas need of the server's usage count (admin's UsageCache provides it): each
+ * bucket's bytes as this server knows them, and the writes and deletes it acknowledges.
+ */
+export interface BucketUsageLedger {
+  /** Makes the bucket's bytes known (counting the bucket when no count has yet). */
+  load(bucket: string): Promise<void>;
+  /** The bucket's bytes now, writes in flight included (after load). */
+  bytes(bucket: string): number;
+  /** Holds `bytes` for a write in flight until it is settled (acknowledged: `delta` bytes count) or cancelled. */
+  reserve(bucket: string, bytes: number): { settle(delta: number): void; cancel(): void };
+  /** Bytes an acknowledged delete freed (negative) or a write added. */
+  adjust(bucket: string, delta: number): void;
+}
+
 /** Everything the S3 layer needs from the server, built once at start-up. */
 export interface S3Deps {
   layer: ObjectLayer;
@@ -69,6 +84,8 @@ export interface S3Deps {
   trace?: TraceHub;
   /** Where unexpected errors are reported (with the request id). */
   logError?: (requestId: string, err: unknown) => void;
+  /** Bucket usage for hard quotas; absent: a write to a bucket with a quota is refused (it cannot be enforced). */
+  usage?: BucketUsageLedger;
 }
 
 export interface S3Context {

@@ -88,6 +88,8 @@ export const S3_ERRORS = {
   UnexpectedContent: { status: 400, message: "This request does not support content." },
   XAmzContentChecksumMismatch: { status: 400, message: "The provided 'x-amz-checksum' header does not match what was computed." },
   XAmzContentSHA256Mismatch: { status: 400, message: "The provided 'x-amz-content-sha256' header does not match what was computed." },
+  // MinIO answers a write past a bucket's hard quota with this admin-flavoured code, on the S3 API too.
+  XMinioAdminBucketQuotaExceeded: { status: 400, message: "Bucket quota exceeded" },
   XMinioInvalidObjectName: { status: 400, message: "Object name contains unsupported characters." },
   XMinioInvalidResourceName: { status: 400, message: 'Resource name contains bad components such as ".." or ".".' },
   XMinioObjectExistsAsDirectory: { status: 409, message: "Object name already exists as a directory." },

@@ -15,3 +15,4 @@ export * from "./default-parity.ts";
 export * from "./deadline.ts";
 export * from "./ldap-dn.ts";
 export * from "./trace-hub.ts";
+export * from "./logger.ts";

@@ -2,6 +2,7 @@
 // ListParts and ListMultipartUploads.
 import { checkPreconditions, type CompletePart } from "../../object/index.ts";
 import { authorizeObject } from "../authorize.ts";
+import { QuotaGuard, quotaWrite } from "../bucket-quota.ts";
 import { emptyResponse, xmlResponse, type S3Context } from "../context.ts";
 import { S3Error } from "../errors.ts";
 import { storageClassFrom, userMetaFromHeaders } from "../object-headers.ts";
@@ -42,16 +43,21 @@ export async function uploadPart(ctx: S3Context): Promise<Response> {
   const uploadId = uploadIdOf(ctx);
   const partNumber = parsePartNumber(ctx.query.get("partNumber"));
   const body = prepareBody(ctx, MAX_PART_SIZE);
-  const part = await ctx.deps.layer.putObjectPart(ctx.bucket, ctx.key, uploadId, partNumber, body.stream, {
-    size: body.size,
-    signal: ctx.req.signal,
-    check: async (digest, upload) => {
-      await body.check(digest);
-      const sum = body.checksum();
-      checkPartChecksum(upload.userMeta, sum?.algorithm);
-      return sum ? { checksums: { [sum.algorithm]: sum.value } } : {};
-    },
-  });
+  // A part is held against the quota while it uploads; it counts once the upload completes.
+  const quota = await QuotaGuard.open(ctx, ctx.bucket);
+  quota?.admit(body.size);
+  const part = await ctx.deps.layer
+    .putObjectPart(ctx.bucket, ctx.key, uploadId, partNumber, body.stream, {
+      size: body.size,
+      signal: ctx.req.signal,
+      check: async (digest, upload) => {
+        await body.check(digest);
+        const sum = body.checksum();
+        checkPartChecksum(upload.userMeta, sum?.algorithm);
+        return sum ? { checksums: { [sum.algorithm]: sum.value } } : {};
+      },
+    })
+    .finally(() => quota?.release());
   const h = new Headers({ etag: `"${part.etag}"` });
   for (const [algo, value] of Object.entries(part.checksums ?? {})) h.set(`x-amz-checksum-${algo.toLowerCase()}`, value);
   return emptyResponse(200, h);
@@ -72,24 +78,28 @@ export async function uploadPartCopy(ctx: S3Context): Promise<Response> {
   const src = parseCopySource(ctx.req.headers.get("x-amz-copy-source"));
   const range = parseCopyRange(ctx.req.headers.get("x-amz-copy-source-range"));
   await authorizeObject(ctx, "GetObject", src.bucket, src.key, src.versionId !== undefined);
+  const quota = await QuotaGuard.open(ctx, ctx.bucket);
   const res = await ctx.deps.layer.getObject(src.bucket, src.key, { versionId: src.versionId, range, preconditions: undefined });
   try {
     if (range && range.end >= res.info.size) throw new S3Error("InvalidRange", "The requested range is not satisfiable");
     checkPreconditions(res.info, readPreconditions(ctx.req.headers, "x-amz-copy-source-"), src.key, "copy-source");
     const copied = range ? range.end - range.start + 1 : res.info.size;
     if (copied > MAX_PART_SIZE) throw new S3Error("EntityTooLarge");
+    quota?.admit(copied);
   } catch (err) {
     await res.body.cancel().catch(() => {});
     throw err;
   }
   const size = res.range ? res.range.end - res.range.start + 1 : res.info.size;
   const sum = copiedPartChecksum(res.body);
-  const part = await ctx.deps.layer.putObjectPart(ctx.bucket, ctx.key, uploadId, partNumber, sum.stream, {
-    size,
-    signal: ctx.req.signal,
-    onUpload: sum.onUpload,
-    check: sum.check,
-  });
+  const part = await ctx.deps.layer
+    .putObjectPart(ctx.bucket, ctx.key, uploadId, partNumber, sum.stream, {
+      size,
+      signal: ctx.req.signal,
+      onUpload: sum.onUpload,
+      check: sum.check,
+    })
+    .finally(() => quota?.release());
   const h = new Headers();
   if (await showVersionHeader(ctx, res.info, src.bucket)) h.set("x-amz-copy-source-version-id", res.info.versionId);
   const c = sum.result();
@@ -114,10 +124,17 @@ export async function completeMultipartUpload(ctx: S3Context): Promise<Response>
   });
   if (parts.length === 0) throw new S3Error("MalformedXML", "You must specify at least one part.");
   let checksum: FinalChecksum | undefined;
-  const info = await ctx.deps.layer.completeMultipartUpload(ctx.bucket, ctx.key, uploadId, parts, {
-    preconditions: writePreconditions(ctx.req.headers),
-    finish: completeChecksum(listedChecksums, ctx.req.headers, (c) => (checksum = c)),
-  });
+  const finishChecksum = completeChecksum(listedChecksums, ctx.req.headers, (c) => (checksum = c));
+  // The object's size is known once the layer has checked the part list, before it commits.
+  const info = await quotaWrite(ctx, ctx.bucket, ctx.key, null, (admit) =>
+    ctx.deps.layer.completeMultipartUpload(ctx.bucket, ctx.key, uploadId, parts, {
+      preconditions: writePreconditions(ctx.req.headers),
+      finish: (done, upload) => {
+        admit(done.reduce((sum, p) => sum + p.size, 0));
+        return finishChecksum(done, upload);
+      },
+    }),
+  );
   // A retried Complete (the upload already finished) runs no finish step: answer from the version.
   checksum ??= storedChecksum(info.checksumBlob);
   const h = new Headers();

@@ -1,6 +1,7 @@
 // DeleteObject and DeleteObjects (quiet mode, versions, up to 1000 keys, Content-MD5 required):
 // per-key failures are reported in the result, never as a failed request.
 import { authorizeObject } from "../authorize.ts";
+import { QuotaDeletes } from "../bucket-quota.ts";
 import { emptyResponse, rawXmlResponse, type S3Context } from "../context.ts";
 import { S3Error, toS3Error } from "../errors.ts";
 import { readXmlBody } from "../request-body.ts";
@@ -12,11 +13,14 @@ export async function deleteObject(ctx: S3Context): Promise<Response> {
   if (versionId !== undefined) validateVersionId(versionId);
   // Conditional delete (If-Match): a stale ETag must not remove what someone else wrote.
   const ifMatch = ctx.req.headers.get("if-match") ?? undefined;
-  const res = await ctx.deps.layer.deleteObject(ctx.bucket, ctx.key, {
-    versionId,
-    bypassGovernance: bypassesGovernance(ctx),
-    preconditions: ifMatch === undefined ? undefined : { ifMatch },
-  });
+  const quota = await QuotaDeletes.open(ctx, ctx.bucket);
+  const res = await quota.run(ctx, ctx.key, versionId, () =>
+    ctx.deps.layer.deleteObject(ctx.bucket, ctx.key, {
+      versionId,
+      bypassGovernance: bypassesGovernance(ctx),
+      preconditions: ifMatch === undefined ? undefined : { ifMatch },
+    }),
+  );
   const h = new Headers();
   if (res.versionId) h.set("x-amz-version-id", res.versionId);
   if (res.deleteMarker) h.set("x-amz-delete-marker", "true");
@@ -33,6 +37,7 @@ export async function deleteObjects(ctx: S3Context): Promise<Response> {
   const quiet = (xmlText(doc.Quiet) ?? "").toLowerCase() === "true";
   await ctx.deps.layer.getBucketInfo(ctx.bucket);
   const bypass = bypassesGovernance(ctx);
+  const quota = await QuotaDeletes.open(ctx, ctx.bucket);
   let out = "";
   for (const o of objects) {
     const key = xmlText(o.Key) ?? "";
@@ -41,7 +46,7 @@ export async function deleteObjects(ctx: S3Context): Promise<Response> {
       validateObjectKey(key);
       if (versionId !== undefined) validateVersionId(versionId);
       await authorizeObject(ctx, "DeleteObject", ctx.bucket, key, versionId !== undefined);
-      const res = await ctx.deps.layer.deleteObject(ctx.bucket, key, { versionId, bypassGovernance: bypass });
+      const res = await quota.run(ctx, key, versionId, () => ctx.deps.layer.deleteObject(ctx.bucket, key, { versionId, bypassGovernance: bypass }));
       if (quiet) continue;
       const deleted: Record<string, string | boolean | undefined> = { Key: key, VersionId: versionId };
       if (res.deleteMarker) {

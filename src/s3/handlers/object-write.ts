@@ -3,6 +3,7 @@
 // conditions and versions, the "copy onto itself without changes" refusal).
 import type { ObjectInfo } from "../../object/index.ts";
 import { authorizeObject } from "../authorize.ts";
+import { quotaWrite } from "../bucket-quota.ts";
 import { emptyResponse, xmlResponse, type S3Context } from "../context.ts";
 import { S3Error } from "../errors.ts";
 import { normalizeTagging, storageClassFrom, userMetaFromHeaders } from "../object-headers.ts";
@@ -18,14 +19,16 @@ async function writeHeaders(ctx: S3Context, info: ObjectInfo, bucket = ctx.bucke
 
 export async function putObject(ctx: S3Context): Promise<Response> {
   const body = prepareBody(ctx, MAX_OBJECT_SIZE);
-  const info = await ctx.deps.layer.putObject(ctx.bucket, ctx.key, body.stream, {
-    size: body.size,
-    userMeta: userMetaFromHeaders(ctx.req.headers),
-    storageClass: storageClassFrom(ctx.req.headers),
-    preconditions: writePreconditions(ctx.req.headers),
-    check: body.check,
-    signal: ctx.req.signal,
-  });
+  const info = await quotaWrite(ctx, ctx.bucket, ctx.key, body.size, () =>
+    ctx.deps.layer.putObject(ctx.bucket, ctx.key, body.stream, {
+      size: body.size,
+      userMeta: userMetaFromHeaders(ctx.req.headers),
+      storageClass: storageClassFrom(ctx.req.headers),
+      preconditions: writePreconditions(ctx.req.headers),
+      check: body.check,
+      signal: ctx.req.signal,
+    }),
+  );
   const h = await writeHeaders(ctx, info);
   const sum = body.checksum();
   if (sum) h.set(`x-amz-checksum-${sum.algorithm.toLowerCase()}`, sum.value);
@@ -63,15 +66,21 @@ export async function copyObject(ctx: S3Context): Promise<Response> {
   }
   const effectiveDirective = directive === "REPLACE" || tagDirective === "REPLACE" ? "REPLACE" : "COPY";
   let copied: ObjectInfo | undefined;
-  const info = await ctx.deps.layer.copyObject(src.bucket, src.key, ctx.bucket, ctx.key, {
-    onSource: (i) => (copied = i),
-    srcVersionId: src.versionId,
-    srcPreconditions: readPreconditions(h, "x-amz-copy-source-"),
-    metadataDirective: effectiveDirective,
-    userMeta,
-    storageClass,
-    preconditions: writePreconditions(h),
-  });
+  // The copy's size is the source's, known once the layer has found it (and before it writes).
+  const info = await quotaWrite(ctx, ctx.bucket, ctx.key, null, (admit) =>
+    ctx.deps.layer.copyObject(src.bucket, src.key, ctx.bucket, ctx.key, {
+      onSource: (i) => {
+        admit(i.size);
+        copied = i;
+      },
+      srcVersionId: src.versionId,
+      srcPreconditions: readPreconditions(h, "x-amz-copy-source-"),
+      metadataDirective: effectiveDirective,
+      userMeta,
+      storageClass,
+      preconditions: writePreconditions(h),
+    }),
+  );
   const headers = await writeHeaders(ctx, info);
   headers.delete("etag");
   if (copied && (await showVersionHeader(ctx, copied, src.bucket))) headers.set("x-amz-copy-source-version-id", copied.versionId);

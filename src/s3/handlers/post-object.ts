@@ -3,6 +3,7 @@
 // s3:PutObject), the file streamed into the object layer, and the answer given as
 // success_action_redirect / success_action_status ask.
 import { authorizeObject } from "../authorize.ts";
+import { quotaWrite } from "../bucket-quota.ts";
 import { emptyResponse, xmlResponse, type S3Context } from "../context.ts";
 import { S3Error } from "../errors.ts";
 import { headerBytes } from "../auth/canonical.ts";
@@ -113,13 +114,19 @@ export async function postObject(ctx: S3Context): Promise<Response> {
     if (tagging !== undefined) userMeta["X-Amz-Tagging"] = taggingField(tagging);
     const storageClass = storageClassFrom(headers);
     const body = await preparePostBody(form.file.stream, fields, post.contentLengthRange);
-    const info = await ctx.deps.layer.putObject(ctx.bucket, post.key, body.stream, {
-      size: body.size,
-      userMeta,
-      storageClass,
-      check: body.check,
-      signal: ctx.req.signal,
-    });
+    // A file longer than the first block has no size up front: it is admitted once read, before it is stored.
+    const info = await quotaWrite(ctx, ctx.bucket, post.key, Math.max(0, body.size), (admit) =>
+      ctx.deps.layer.putObject(ctx.bucket, post.key, body.stream, {
+        size: body.size,
+        userMeta,
+        storageClass,
+        check: (digest) => {
+          admit(digest.size);
+          return body.check(digest);
+        },
+        signal: ctx.req.signal,
+      }),
+    );
     stored = { key: post.key, info, checksum: body.checksum() };
   } catch (err) {
     await form.cancel();

@@ -97,7 +97,7 @@ func commands() map[string]handler {
 		cannedPolicyCommands(), policyMappingCommands(), idpCommands(),
 		infoCommands(), healCommands(), configCommands(), serviceCommands(),
 		iamCommands(), quotaCommands(), poolCommands(), rebalanceCommands(),
-		stsCommands(), toolCommands(), traceCommands(),
+		stsCommands(), toolCommands(), traceCommands(), logCommands(),
 	}
 	for _, f := range families {
 		for name, h := range f {
