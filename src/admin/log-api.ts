@@ -8,6 +8,7 @@ import type { LogEntry } from "../util/index.ts";
 import { AdminError } from "./admin-error.ts";
 import type { AdminRequest } from "./admin-request.ts";
 import type { AdminRoute } from "./iam-routes.ts";
+import { jsonLineStream } from "./json-stream.ts";
 
 /** The server's log as this call reads it (util's Logger). */
 export interface LogSource {
@@ -27,7 +28,6 @@ export interface LogApiDeps {
 
 /** mc admin logs --last: madmin sends it always; 10 is mc's default. */
 const DEFAULT_LIMIT = 10;
-const KEEPALIVE_MS = 5_000;
 /** Lines queued for a client that reads too slowly before further lines are dropped (and counted). */
 const MAX_BACKLOG = 1_000;
 
@@ -72,48 +72,24 @@ function stream(ctx: AdminRequest, deps: LogApiDeps): Response {
   checkLogType(ctx);
   checkNode(ctx, deps);
   const limit = limitParam(ctx, deps.source.capacity);
-  const encoder = new TextEncoder();
-  let stop = () => {};
-  const body = new ReadableStream<Uint8Array>({
-    start(controller) {
+  return jsonLineStream(
+    ctx.req.signal,
+    (write) => {
       let dropped = 0;
       const send = (e: LogEntry) => {
-        if ((controller.desiredSize ?? 0) < -MAX_BACKLOG) {
-          dropped++;
-          return;
-        }
         if (dropped > 0) {
           const note: LogEntry = { time: new Date(), level: "INFO", message: `${dropped} log line(s) dropped: the client reads too slowly` };
-          controller.enqueue(encoder.encode(`${JSON.stringify(logInfo(note, deps))}\n`));
+          if (!write(logInfo(note, deps))) return void dropped++;
           dropped = 0;
         }
-        controller.enqueue(encoder.encode(`${JSON.stringify(logInfo(e, deps))}\n`));
+        if (!write(logInfo(e, deps))) dropped++;
       };
-      // A first byte at once: the listener sends the headers with it, and the client knows the stream is on.
-      controller.enqueue(encoder.encode(" "));
       // Replay and subscription in one synchronous step: no line falls between them.
       for (const e of deps.source.recent(limit)) send(e);
-      const unsubscribe = deps.source.subscribe(send);
-      const keepalive = setInterval(() => controller.enqueue(encoder.encode(" ")), KEEPALIVE_MS);
-      stop = () => {
-        unsubscribe();
-        clearInterval(keepalive);
-      };
-      ctx.req.signal.addEventListener("abort", () => {
-        stop();
-        try {
-          controller.close();
-        } catch {
-          // already closed
-        }
-      });
+      return deps.source.subscribe(send);
     },
-    cancel() {
-      stop();
-    },
-  });
-  // Chunked: the listener sends each line as it comes instead of measuring the body first.
-  return new Response(body, { headers: { "content-type": "application/json", "transfer-encoding": "chunked" } });
+    { maxBacklog: MAX_BACKLOG },
+  );
 }
 
 export function logRoutes(deps: LogApiDeps): Record<string, AdminRoute> {

@@ -6,11 +6,10 @@ import type { RequestTrace, TraceHub } from "../util/index.ts";
 import { AdminError } from "./admin-error.ts";
 import type { AdminRequest } from "./admin-request.ts";
 import type { AdminRoute } from "./iam-routes.ts";
+import { jsonLineStream } from "./json-stream.ts";
 
 /** madmin.TraceType bits. */
 const TRACE_S3 = 1 << 2;
-/** Sent between traces so idle connections stay open through proxies (JSON decoders skip whitespace). */
-const KEEPALIVE_MS = 5_000;
 const UNSUPPORTED = ["internal", "storage", "os", "scanner", "decommission", "healing", "batch-replication", "rebalance", "replication-resync", "bootstrap"];
 
 /** A Go duration ("0s", "100ms", "1.5s", "2m") in nanoseconds. */
@@ -65,37 +64,13 @@ function stream(ctx: AdminRequest, hub: TraceHub, node: string): Response {
     throw new AdminError("XMinioAdminInvalidArgument", "Nothing to trace: ask for s3=true");
   const onlyErrors = q.get("err") === "true";
   const threshold = goDurationNs(q.get("threshold") ?? "");
-  const encoder = new TextEncoder();
-  let stop = () => {};
-  const body = new ReadableStream<Uint8Array>({
-    start(controller) {
-      const unsubscribe = hub.subscribe((t) => {
-        if (onlyErrors && t.status < 400) return;
-        if (t.durationNs < threshold) return;
-        controller.enqueue(encoder.encode(`${JSON.stringify(traceInfo(t, node))}\n`));
-      });
-      // A first byte at once: the listener sends the headers with it, and the client knows the trace is on.
-      controller.enqueue(encoder.encode(" "));
-      const keepalive = setInterval(() => controller.enqueue(encoder.encode(" ")), KEEPALIVE_MS);
-      stop = () => {
-        unsubscribe();
-        clearInterval(keepalive);
-      };
-      ctx.req.signal.addEventListener("abort", () => {
-        stop();
-        try {
-          controller.close();
-        } catch {
-          // already closed
-        }
-      });
-    },
-    cancel() {
-      stop();
-    },
-  });
-  // Chunked: the listener sends each trace as it comes instead of measuring the body first.
-  return new Response(body, { headers: { "content-type": "application/json", "transfer-encoding": "chunked" } });
+  return jsonLineStream(ctx.req.signal, (write) =>
+    hub.subscribe((t) => {
+      if (onlyErrors && t.status < 400) return;
+      if (t.durationNs < threshold) return;
+      write(traceInfo(t, node));
+    }),
+  );
 }
 
 /** The trace route, over the server's hub; `node` names this server in every trace. */
