@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import {
   CreateBucketCommand,
   GetObjectCommand,
+  HeadObjectCommand,
   ListBucketsCommand,
   ListObjectsV2Command,
   PutBucketPolicyCommand,
@@ -59,11 +60,13 @@ async function attempt(c: Creds, cmd: Cmd): Promise<string> {
     await out.Body?.transformToString();
     return "allow";
   } catch (err) {
-    return (err as { name?: string; Code?: string }).Code ?? (err as Error).name;
+    const e = err as { name?: string; Code?: string; $metadata?: { httpStatusCode?: number } };
+    // A HEAD answer has no body: the SDK only knows its status.
+    return e.Code ?? (e.name === "Unknown" ? String(e.$metadata?.httpStatusCode) : (e.name ?? String(err)));
   }
 }
 
-type Cmd = GetObjectCommand | PutObjectCommand | ListObjectsV2Command | DeleteObjectCommand;
+type Cmd = GetObjectCommand | PutObjectCommand | ListObjectsV2Command | DeleteObjectCommand | HeadObjectCommand;
 const get = (bucket: string, key: string) => new GetObjectCommand({ Bucket: bucket, Key: key });
 const put = (bucket: string, key: string) => new PutObjectCommand({ Bucket: bucket, Key: key, Body: "x" });
 const list = (bucket: string, prefix?: string) => new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix });
@@ -111,7 +114,16 @@ describe.skipIf(skip)("IAM through madmin, enforced on S3 requests", () => {
     await ok("attach-policy", { policies: ["deny-private"], user: "alice" });
     await ok("update-group-members", { group: "homes", members: ["bob"], isRemove: false });
     await ok("set-policy", { policy: "home-dir", entity: "homes", isGroup: true });
-    await ok("set-policy", { policy: "readwrite", entity: "carol", isGroup: false });
+    await ok("add-canned-policy", {
+      name: "no-rrs",
+      policy: policy({
+        Effect: "Deny",
+        Action: ["s3:PutObject"],
+        Resource: ["arn:aws:s3:::*"],
+        Condition: { StringEquals: { "s3:x-amz-storage-class": "REDUCED_REDUNDANCY" } },
+      }),
+    });
+    await ok("set-policy", { policy: "readwrite,no-rrs", entity: "carol", isGroup: false });
     await ok("set-policy", { policy: "readonly", entity: "dave", isGroup: false });
     await ok("update-group-members", { group: "readers", members: ["erin"], isRemove: false });
     await ok("attach-policy", { policies: ["readonly"], group: "readers" });
@@ -180,7 +192,25 @@ describe.skipIf(skip)("IAM through madmin, enforced on S3 requests", () => {
       ["frank: aws:SourceIp 10.0.0.0/8 does not", frank, get("other", "lan/only.txt"), "AccessDenied"],
       ["frank: Deny on aws:SecureTransport=false beats the Allow", frank, put("other", "f.txt"), "AccessDenied"],
       ["anonymous cannot read", { accessKey: "", secretKey: "" }, get("data", "public/a.txt"), "AccessDenied"],
+      [
+        "carol: Deny on s3:x-amz-storage-class=REDUCED_REDUNDANCY",
+        carol,
+        new PutObjectCommand({ Bucket: "other", Key: "rrs.txt", Body: "x", StorageClass: "REDUCED_REDUNDANCY" }),
+        "AccessDenied",
+      ],
+      [
+        "carol: the same PUT in STANDARD is allowed",
+        carol,
+        new PutObjectCommand({ Bucket: "other", Key: "std.txt", Body: "x", StorageClass: "STANDARD" }),
+        "allow",
+      ],
+      ["alice HEADs data/public", alice, new HeadObjectCommand({ Bucket: "data", Key: "public/a.txt" }), "allow"],
+      ["alice: the Deny covers HEAD too", alice, new HeadObjectCommand({ Bucket: "data", Key: "private/b.txt" }), "403"],
+      ["erin (readonly) cannot delete", erin, new DeleteObjectCommand({ Bucket: "data", Key: "public/a.txt" }), "AccessDenied"],
+      ["bob cannot delete in his home (home-dir has no DeleteObject)", bob, new DeleteObjectCommand({ Bucket: "data", Key: "home/bob/y.txt" }), "AccessDenied"],
+      ["frank has no Allow for other/secret.txt", frank, get("other", "secret.txt"), "AccessDenied"],
     ];
+    expect(cases.length).toBeGreaterThanOrEqual(30);
     const results: string[] = [];
     for (const [name, who, cmd, want] of cases) {
       const got = who.accessKey === "" ? await anonymous(cmd) : await attempt(who, cmd);
