@@ -5,6 +5,7 @@ import type { ServerConfig } from "./config/index.ts";
 import { HealSequences, UsageCache, type HealStats, type ServerAdminDeps, type ServerNode, type ServerProps, type ServiceControl } from "./admin/index.ts";
 import type { ObjectStore, StorageInfo } from "./object/index.ts";
 import type { Cluster } from "./server-cluster.ts";
+import { clusterService } from "./server-cluster-service.ts";
 import { tlsFiles } from "./server-listen.ts";
 
 export const SERVER_PROPERTIES_METHOD = "admin.serverProperties";
@@ -121,11 +122,8 @@ export function serverAdminDeps(cfg: ServerConfig, objects: ObjectStore, deploym
       servers,
       serverOf,
       heals,
-      // Restarting one server of a cluster would leave the others running the old state: every one must go.
-      service: cluster ? undefined : service,
-      serviceRefusal: cluster
-        ? "Restart and stop through the admin API restart every server of a distributed deployment, which Bunker does not do yet; restart each server with its service manager"
-        : undefined,
+      // In a cluster every server goes, or none: one restarted alone would run on while the others do not.
+      service: cluster ? clusterService(cluster, service) : service,
     },
     close: () => heals.close(),
   };

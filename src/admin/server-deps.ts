@@ -57,6 +57,8 @@ export interface ServiceControl {
   stop(): void;
   /** The same drain, then the process replaces itself with the same command line and environment. */
   restart(): void;
+  /** Before answering (a cluster: every peer agrees, then is told); throws AdminError when it cannot be done. */
+  prepare?(action: "restart" | "stop"): Promise<void>;
 }
 
 export interface ServerAdminDeps {

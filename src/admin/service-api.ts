@@ -1,6 +1,7 @@
 // POST service?action=restart|stop|freeze|unfreeze. Restart and stop answer first, then run the
 // process hook main() passed in (the same drain as SIGTERM; restart then re-executes the process);
-// a server without the hook (embedded, clustered) answers NotImplemented, as do freeze and unfreeze.
+// in a cluster every server restarts or stops (server-cluster-service.ts); a server without the
+// hook (embedded) answers NotImplemented, as do freeze and unfreeze.
 import { AdminError } from "./admin-error.ts";
 import { emptyAdminResponse, type AdminRequest } from "./admin-request.ts";
 import type { AdminRoute } from "./iam-routes.ts";
@@ -35,6 +36,7 @@ async function service(ctx: AdminRequest, deps: ServerAdminDeps): Promise<Respon
       501,
     );
   }
+  await control.prepare?.(action as "restart" | "stop");
   // After the answer is on its way: the drain waits for in-flight requests, this one included.
   setTimeout(() => (action === "restart" ? control.restart() : control.stop()), 0);
   return emptyAdminResponse(200);
