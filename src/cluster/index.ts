@@ -1,5 +1,5 @@
 // cluster/: multi-node. Internode RPC (rpc-*.ts: tokens, framing, RpcServer, RpcClient with
-// deadlines and peer health), RemoteDrive (implements disk's Drive) over the drive service,
+// deadlines and peer health, open-ended live streams), RemoteDrive (implements disk's Drive) over the drive service,
 // distributed locks (DistributedLocker implements object's NamespaceLocker over one LockTable per
 // node), peer notifications (call object's reload hooks), start-up agreement (bootstrap.ts) and
 // the topology (which node holds which drive). Drive arguments and endpoints are parsed in
@@ -18,3 +18,4 @@ export { LockTable, type LockRequest, type LockTableOptions } from "./lock-table
 export { LocalLockerPeer, registerLockService, rpcLockerPeer, type LockerPeer, type LockServiceClient, type LockServiceServer } from "./locker-peer.ts";
 export { DistributedLocker, lockQuorum, type DistributedLockerOptions } from "./distributed-locker.ts";
 export { poolReport, registerPoolService, rpcPools, type PoolReport, type PoolServer, type PoolService } from "./pool-service.ts";
+export { followPeer, liveFrames, LIVE_HEARTBEAT_MS, type FollowOptions, type LiveFrame, type LiveFramesOptions } from "./rpc-live.ts";
