@@ -49,11 +49,19 @@ export function iamCodec(root: { accessKey: string; secretKey: string }, kms?: B
   };
 }
 
-/** The S3 verifier's lookup: secrets (and session tokens) of every enabled IAM identity. */
-export function iamLookup(iam: IamSystem): CredentialLookup {
+/**
+ * The S3 verifier's lookup: secrets (and session tokens) of every enabled IAM identity. With root
+ * access off (api root_access=off) the root's key, and those acting for the root (its service
+ * accounts and temporary credentials), are disabled, as MinIO disables them.
+ */
+export function iamLookup(iam: IamSystem, opts: { rootAccess?: boolean } = {}): CredentialLookup {
+  const rootAccess = opts.rootAccess ?? true;
   return async (accessKey) => {
     const c = await iam.lookupFresh(accessKey);
-    return c ? { secretKey: c.secretKey, sessionToken: c.sessionToken, expired: c.expired } : null;
+    if (!c) return null;
+    const id = c.identity;
+    const forRoot = id.kind === "root" || ((id.kind === "service-account" || id.kind === "sts") && id.parent === iam.rootUser);
+    return { secretKey: c.secretKey, sessionToken: c.sessionToken, expired: c.expired, disabled: !rootAccess && forRoot };
   };
 }
 

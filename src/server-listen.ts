@@ -49,7 +49,7 @@ export async function printBanner(cfg: ServerConfig, server: ListenedServer, por
   const lines = [
     `Bunker ${cfg.version} (${cfg.programName})`,
     `S3-API: ${hosts.map((h) => `${scheme}://${h.includes(":") ? `[${h}]` : h}:${port}`).join("  ")}`,
-    `RootUser: ${cfg.rootUser}`,
+    `RootUser: ${cfg.rootUser}${cfg.api.rootAccess ? "" : " (refused: api root_access is off)"}`,
     // The console address is accepted (scripts and unit files pass it) but nothing listens there yet.
     `Console: not served yet${cfg.consoleAddress && cfg.consoleAddress.port !== 0 ? ` (--console-address ${cfg.consoleAddress.raw} is accepted for compatibility)` : ""}`,
     `Drives: ${await layoutLine(server)}`,

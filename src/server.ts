@@ -9,12 +9,14 @@ import { RPC_PATH_PREFIX } from "./cluster/index.ts";
 import { bootstrapCluster, clusterMrf, openCluster, type Cluster } from "./server-cluster.ts";
 import { Authenticator, createS3Handler } from "./s3/index.ts";
 import { listen, printBanner } from "./server-listen.ts";
-import { createAdminHandler, type ServiceControl } from "./admin/index.ts";
+import { createAdminHandler, logFeedSource, traceFeedSource, type LogApiDeps, type ServiceControl } from "./admin/index.ts";
 import { adminAuthenticator, poolAdmin } from "./server-admin.ts";
 import { serverAdminDeps } from "./server-admin-deps.ts";
+import { clusterFeeds } from "./server-admin-feeds.ts";
 import { relaunch } from "./server-relaunch.ts";
 import { iamAdminDeps, iamCodec, iamLookup, startIam, startLdap, startOpenId } from "./server-iam.ts";
 import { configKvApi, startupConfig } from "./server-config.ts";
+import { s3ApiDeps } from "./server-api.ts";
 import { BuiltinKms } from "./crypto/index.ts";
 import { Logger, RequestMetrics, TraceHub } from "./util/index.ts";
 import type { WindowsService } from "./service/index.ts";
@@ -47,6 +49,8 @@ export interface BunkerServer {
   config: ServerConfig;
   /** The server's log: printed, and kept for the admin API's console log stream (mc admin logs). */
   logger: Logger;
+  /** Live S3 request traces (mc admin trace, this server's and, in a cluster, those its peers ask for). */
+  traces: TraceHub;
   /** Stops background work and releases drives and workers. */
   stop(): Promise<void>;
 }
@@ -208,7 +212,13 @@ async function buildServer(given: ServerConfig, opts: ServerOptions, formats: Po
     log: logger.line,
     // In a cluster each server keeps its own list of owed heals, on its own drives only.
     mrf: extras.cluster ? clusterMrf(extras.cluster) : undefined,
-    settings: { standardParity: parity.standard, rrsParity: parity.rrs, inlineBlock: cfg.storageClass.inlineBlock, driveTimeoutMs: opts.driveTimeoutMs },
+    settings: {
+      standardParity: parity.standard,
+      rrsParity: parity.rrs,
+      inlineBlock: cfg.storageClass.inlineBlock,
+      driveTimeoutMs: opts.driveTimeoutMs,
+      maxVersions: cfg.api.objectMaxVersions,
+    },
   });
   const root = { accessKey: cfg.rootUser, secretKey: cfg.rootPassword };
   const kms = cfg.kms.secretKey ? new BuiltinKms(cfg.kms.secretKey) : undefined;
@@ -217,7 +227,7 @@ async function buildServer(given: ServerConfig, opts: ServerOptions, formats: Po
     onChange: extras.cluster ? () => extras.cluster?.notifyIam() : undefined,
     log: logger.line,
   });
-  const auth = new Authenticator({ region: cfg.regionConfigured ? cfg.region : "", lookup: iamLookup(iam) });
+  const auth = new Authenticator({ region: cfg.regionConfigured ? cfg.region : "", lookup: iamLookup(iam, { rootAccess: cfg.api.rootAccess }) });
   const ldap = startLdap(iam, cfg.ldap, cfg.certsCaDir, logger.line);
   const iamApi = { ...iamAdminDeps(iam, store), ldap };
   const openid = startOpenId(cfg.openid, logger.line);
@@ -240,6 +250,7 @@ async function buildServer(given: ServerConfig, opts: ServerOptions, formats: Po
     logError: (requestId, err) => logger.error(`[${requestId}] internal error:`, err),
     // Hard bucket quotas are checked against the usage walk plus the writes this server acknowledged since.
     usage: ops.usage,
+    ...s3ApiDeps(cfg, logger.line),
   });
   const refill = refillFreshDrives(logger, store, formats);
   if (opts.scanner && cfg.scanner.objectsPerSecond > 0) {
@@ -257,6 +268,14 @@ async function buildServer(given: ServerConfig, opts: ServerOptions, formats: Po
   const runsDrain = topology ? (pool: number) => topology.pools[pool][0].node === topology.self : undefined;
   void store.resumeDecommission(runsDrain).catch((err) => logger.error(`Cannot resume pool decommission: ${err instanceof Error ? err.message : String(err)}`));
   const nodeName = extras.cluster ? extras.cluster.topology.nodes[extras.cluster.topology.self].name : `${cfg.address.host || "127.0.0.1"}:${cfg.address.port}`;
+  const logDeps: LogApiDeps = {
+    source: logger,
+    node: nodeName,
+    nodes: extras.cluster ? () => extras.cluster!.topology.nodes.map((n) => n.name) : undefined,
+    deploymentId: formats[0].deploymentId,
+  };
+  // In a cluster the trace and log streams cover every server: each serves its own to the others.
+  const peers = extras.cluster ? clusterFeeds(extras.cluster, { trace: traceFeedSource(traces, nodeName), log: logFeedSource(logDeps) }) : undefined;
   const admin = createAdminHandler({
     config: cfg,
     store,
@@ -269,15 +288,10 @@ async function buildServer(given: ServerConfig, opts: ServerOptions, formats: Po
       iam: iamApi,
       pools: poolAdmin(store, extras.cluster),
       server: ops.deps,
-      trace: { hub: traces, node: nodeName },
+      trace: { hub: traces, node: nodeName, peers },
       hostId,
       logError: (requestId, err) => logger.error(`[${requestId}] admin API internal error:`, err),
-      log: {
-        source: logger,
-        node: nodeName,
-        nodes: extras.cluster ? () => extras.cluster!.topology.nodes.map((n) => n.name) : undefined,
-        deploymentId: formats[0].deploymentId,
-      },
+      log: { ...logDeps, peers },
       quota: { store, forgetUsage: (bucket) => ops.usage.forget(bucket) },
       config: configKvApi({ base: given, store, codec: configCodec, locker: extras.locker ?? new LocalLocker() }),
     },
@@ -314,6 +328,7 @@ async function buildServer(given: ServerConfig, opts: ServerOptions, formats: Po
     formats,
     config: cfg,
     logger,
+    traces,
     async stop() {
       await refill.stop();
       await ops.close();

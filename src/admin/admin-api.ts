@@ -15,12 +15,11 @@ import { infoRoutes } from "./info-api.ts";
 import type { ServerAdminDeps } from "./server-deps.ts";
 import { serviceRoutes } from "./service-api.ts";
 import { SERVICE_ACCOUNT_ROUTES } from "./service-accounts-api.ts";
-import { traceRoutes } from "./trace-api.ts";
+import { traceRoutes, type TraceApiDeps } from "./trace-api.ts";
 import { logRoutes, type LogApiDeps } from "./log-api.ts";
 import { quotaRoutes, type QuotaApiDeps } from "./quota-api.ts";
 import { configRoutes, type ConfigKvApi } from "./config-api.ts";
 import { USER_ROUTES } from "./users-api.ts";
-import type { TraceHub } from "../util/index.ts";
 
 export interface AdminApiDeps {
   /** Resolves to the signer of the request and its body; throws AdminError when it is not validly signed. */
@@ -31,8 +30,8 @@ export interface AdminApiDeps {
   pools?: PoolAdmin;
   /** Server info, storage and usage info, heal and service calls; absent: they answer NotImplemented. */
   server?: ServerAdminDeps;
-  /** Live S3 request traces (mc admin trace) and the name this server gives itself in them. */
-  trace?: { hub: TraceHub; node: string };
+  /** Live S3 request traces (mc admin trace): this server's hub, its name in them, and its peers in a cluster. */
+  trace?: TraceApiDeps;
   /** The server's console log (mc admin logs); absent: the call answers NotImplemented. */
   log?: LogApiDeps;
   /** Bucket quotas (mc quota); absent: the calls answer NotImplemented. */
@@ -82,7 +81,7 @@ async function routeIam(call: string, ctx: AdminRequest, iam: IamApiDeps, routes
 export function createAdminApi(deps: AdminApiDeps): (req: Request, url: URL, path: string, remoteAddress?: string) => Promise<Response> {
   const startedAt = new Date().toISOString();
   const server = deps.server;
-  const base = deps.trace ? { ...IAM_ROUTES, ...traceRoutes(deps.trace.hub, deps.trace.node) } : IAM_ROUTES;
+  const base = deps.trace ? { ...IAM_ROUTES, ...traceRoutes(deps.trace) } : IAM_ROUTES;
   const extra = { ...(deps.log ? logRoutes(deps.log) : {}), ...(deps.quota ? quotaRoutes(deps.quota) : {}), ...(deps.config ? configRoutes(deps.config) : {}) };
   const routes = server ? { ...base, ...extra, ...infoRoutes(server), ...healRoutes(server), ...serviceRoutes(server) } : { ...base, ...extra };
   return async (req, url, path, remoteAddress) => {

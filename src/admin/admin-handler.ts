@@ -24,6 +24,8 @@ export interface AdminConfig {
   readonly storageClass: { readonly standard?: string };
   /** Tells which drives this process serves; all of them when absent. */
   readonly layout?: AdminLayout;
+  /** rootAccess false (api root_access=off): metrics tokens signed by the root are refused too. */
+  readonly api?: { readonly rootAccess: boolean };
 }
 
 /** What admin/ reads of the drive layout: config's VolumeLayout fits, admin/ does not import config/. */
@@ -150,6 +152,8 @@ export function createAdminHandler(deps: AdminDeps): AdminHandler {
       if (!token) return forbidden(path, "none was sent");
       const check = verifyPrometheusToken(token, (key) => (key === config.rootUser ? config.rootPassword : null), Math.floor(now() / 1000));
       if (!check.ok) return forbidden(path, check.reason);
+      // Tokens are the root's (mc admin prometheus generate): with root access off, none is accepted.
+      if (config.api?.rootAccess === false) return forbidden(path, "it is the root's, and api root_access=off refuses the root");
     }
     const store = getStore();
     let families: MetricFamily[];

@@ -15,6 +15,8 @@ export type { HealStats, ServerAdminDeps, ServerNode, ServerProps, ServerStore, 
 export { HealSequences, type HealSequencesOptions } from "./heal-sequences.ts";
 export type { AdminCaller, AdminRequest } from "./admin-request.ts";
 export type { IamApiDeps } from "./iam-routes.ts";
-export type { LogApiDeps, LogSource } from "./log-api.ts";
+export { logFeedSource, type LogApiDeps, type LogSource } from "./log-api.ts";
+export { traceFeedSource, type TraceApiDeps, type TraceFilter } from "./trace-api.ts";
+export type { FeedKind, FeedSource, PeerFeed } from "./peer-feed.ts";
 export type { QuotaApiDeps } from "./quota-api.ts";
 export type { ConfigHelp, ConfigHelpKey, ConfigKvApi } from "./config-api.ts";

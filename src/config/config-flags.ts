@@ -106,6 +106,11 @@ export function parseArgs(tokens: readonly string[], mode: "app" | "server", whe
 
 const GO_DURATION = /^[-+]?(0|((\d+(\.\d*)?|\.\d+)(ns|us|µs|ms|s|m|h))+)$/;
 
+/** Whether `text` is a Go duration ("10s", "1m30s", "0"), sign included. */
+export function isGoDuration(text: string): boolean {
+  return GO_DURATION.test(text);
+}
+
 const DURATION_UNIT_MS: Record<string, number> = { ns: 1e-6, us: 1e-3, µs: 1e-3, ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
 
 /** Milliseconds of a Go duration ("5s", "1m30s", "250ms"); already checked by GO_DURATION. */

@@ -43,6 +43,12 @@ export function requireSubsystem(name: string, target = DEFAULT_TARGET): Subsyst
 
 function requireKey(spec: SubsystemSpec, key: string): ConfigKeySpec {
   const k = spec.keys.find((s) => s.key === key);
+  if (!k && spec.minioOnly?.some((m) => m.key === key)) {
+    throw new ConfigKvError(
+      "Unsupported",
+      `${spec.name} ${key} is not implemented by this server, so it is neither set nor applied (implemented: ${spec.keys.map((s) => s.key).join(", ")})`,
+    );
+  }
   if (!k)
     throw new ConfigKvError(
       "UnknownKey",

@@ -97,8 +97,12 @@ export function foreignEntries(doc: ConfigDoc): string[] {
         out.push(name);
         continue;
       }
-      // MinIO stores every default key of a subsystem; an empty one means nothing.
-      for (const p of pairs) if (p.value !== "" && !spec.keys.some((k) => k.key === p.key)) out.push(`${name} ${p.key}`);
+      // MinIO stores every default key of a subsystem; an empty one, or its default of a key we lack, was nobody's choice.
+      for (const p of pairs) {
+        const minio = spec.minioOnly?.find((m) => m.key === p.key);
+        if (minio && (minio.minioDefault === undefined || minio.minioDefault === p.value)) continue;
+        if (p.value !== "" && !spec.keys.some((k) => k.key === p.key)) out.push(`${name} ${p.key}`);
+      }
     }
   }
   return out;

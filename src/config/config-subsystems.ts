@@ -1,6 +1,15 @@
 // The configuration subsystems this server honours through config.json and the admin API, each key
 // with its help (madmin.Help's fields), default, secrecy and the MINIO_* variable a stored value
 // stands for; MinIO's other subsystem names, to tell "not implemented here" from "unknown".
+import {
+  MINIO_ONLY_API_KEYS,
+  UNLIMITED_VERSIONS,
+  parseCorsOrigins,
+  parseMaxVersions,
+  requestsDeadlineProblem,
+  requestsMaxProblem,
+  rootAccessProblem,
+} from "./api-config.ts";
 import { parseBool } from "./config-flags.ts";
 import { parseByteSize, parseStorageClass } from "./storage-class.ts";
 
@@ -22,10 +31,19 @@ export interface ConfigKeySpec {
   check?: (value: string) => string | undefined;
 }
 
+/** A key MinIO has in a subsystem honoured here, which this server does not implement: refused when set. */
+export interface MinioOnlyKey {
+  key: string;
+  /** What MinIO's config.json holds when nobody set the key (not worth a log line); absent: MinIO no longer reads the key either. */
+  minioDefault?: string;
+}
+
 export interface SubsystemSpec {
   name: string;
   description: string;
   keys: readonly ConfigKeySpec[];
+  /** MinIO's other keys of this subsystem. */
+  minioOnly?: readonly MinioOnlyKey[];
 }
 
 /** MinIO's variable for a key: MINIO_<SUBSYS>_<KEY>, a named target appended as _<TARGET>. */
@@ -80,6 +98,9 @@ function parityCheck(v: string): string | undefined {
   }
 }
 
+const problemOf = (r: { problem: string } | object) => ("problem" in r ? r.problem : undefined);
+const emptyOr = (check: (v: string) => string | undefined) => (v: string) => (v === "" ? undefined : check(v));
+
 /**
  * The subsystems honoured, in the order get-config lists them. `region` (MinIO's legacy one)
  * comes before `site`, so a stored site region wins over a stored legacy region name.
@@ -128,6 +149,39 @@ export const SUBSYSTEMS: readonly SubsystemSpec[] = [
       ]),
       comment(),
     ],
+  },
+  {
+    name: "api",
+    description: "the S3 API: requests served at once, browser origins (CORS), root access, versions per object; applied when the server starts",
+    keys: [
+      key("api", "requests_max", "S3 requests served at once; more wait up to requests_deadline for a slot, then get SlowDown; 0: automatic, from memory", {
+        type: "number",
+        default: "0",
+        check: emptyOr(requestsMaxProblem),
+      }),
+      key("api", "requests_deadline", 'how long a request beyond requests_max waits for a slot, e.g. "10s"', {
+        type: "duration",
+        default: "10s",
+        check: emptyOr(requestsDeadlineProblem),
+      }),
+      key("api", "cors_allow_origin", 'origins browsers may call the S3 API from when a bucket has no CORS rules, comma-separated; "*" matches any text', {
+        type: "csv",
+        default: "*",
+        check: emptyOr((v) => problemOf(parseCorsOrigins(v))),
+      }),
+      key("api", "root_access", "off: requests signed by the root credentials, its service accounts or its temporary credentials are refused", {
+        type: "on|off",
+        default: "on",
+        check: emptyOr(rootAccessProblem),
+      }),
+      key("api", "object_max_versions", "versions one object may have; a write that would add one more is refused (MaxVersionsExceeded)", {
+        type: "number",
+        default: UNLIMITED_VERSIONS,
+        check: emptyOr((v) => problemOf(parseMaxVersions(v))),
+      }),
+      comment(),
+    ],
+    minioOnly: MINIO_ONLY_API_KEYS,
   },
   {
     name: "identity_openid",
@@ -181,7 +235,6 @@ export const MINIO_ONLY_SUBSYSTEMS: ReadonlySet<string> = new Set([
   "identity_plugin",
   "cache",
   "etcd",
-  "api",
   "compression",
   "logger_webhook",
   "audit_webhook",

@@ -2,6 +2,7 @@
 // variables, BUNKER_* spellings first — parsed once into a frozen plain object. The only module
 // that reads environment variables, and only from the `env` record it is handed.
 import { kmsOf, type KmsConfig } from "./kms-config.ts";
+import { apiOf, type ApiConfig } from "./api-config.ts";
 import { existsSync, readFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { basename, join, resolve } from "node:path";
@@ -92,6 +93,8 @@ export interface ServerConfig {
   openid?: OpenIdConfig;
   /** The LDAP identity provider for STS AssumeRoleWithLDAPIdentity (MINIO_IDENTITY_LDAP_*); absent: none. */
   ldap?: LdapConfig;
+  /** The S3 API's limits and access rules (MinIO's api subsystem, MINIO_API_*). */
+  api: ApiConfig;
   /** Non-fatal problems to print at startup (ignored flags, deprecated variables). */
   warnings: readonly string[];
   /** What this was built from, to rebuild it with config.json's values (config-stored.ts); functions, so printing shows no variable. */
@@ -227,6 +230,7 @@ function buildServerConfig(b: BuildInput): Omit<ServerConfig, "source"> {
     scanner: Object.freeze(scannerOf(env)),
     openid: openIdOf(env, region.regionConfigured ? region.region : "", warnings),
     ldap: ldapOf(env, warnings),
+    api: apiOf(env, warnings),
     warnings: Object.freeze(warnings),
   };
 }

@@ -17,3 +17,4 @@ export * from "./config-kv.ts";
 export * from "./config-subsystems.ts";
 export * from "./config-stored.ts";
 export * from "./config-kv-edit.ts";
+export * from "./api-config.ts";

@@ -51,6 +51,8 @@ export type ObjectErrorKind =
   | "LimitExceeded"
   /** No pool has room for a new object (every pool full, draining or suspended). */
   | "StorageFull"
+  /** The write would give the object more versions than the configured limit (nothing was written). */
+  | "TooManyVersions"
   /** A lock or a drive did not answer in time; the client may retry. */
   | "OperationTimedOut"
   /** A cluster's drives are not formatted yet, or not all reachable to format them: start-up waits and retries. */

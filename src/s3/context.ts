@@ -3,6 +3,8 @@
 import type { ObjectLayer } from "../object/index.ts";
 import type { TraceHub } from "../util/index.ts";
 import type { AuthResult, Authenticator } from "./auth/authenticate.ts";
+import type { CorsPolicy } from "./cors.ts";
+import type { RequestLimiter } from "./request-limiter.ts";
 import type { DerivedCredentials, Identity, LdapPolicies, OpenIdVerifier, PolicyDecision, S3Operation } from "../iam/index.ts";
 import { S3_XMLNS, XML_DECLARATION, xmlDocument, type XmlObject } from "./xml.ts";
 
@@ -86,6 +88,10 @@ export interface S3Deps {
   logError?: (requestId: string, err: unknown) => void;
   /** Bucket usage for hard quotas; absent: a write to a bucket with a quota is refused (it cannot be enforced). */
   usage?: BucketUsageLedger;
+  /** S3 requests served at once (api requests_max); absent: no limit. STS calls and CORS preflights are not counted. */
+  limiter?: RequestLimiter;
+  /** Origins browsers may call from (api cors_allow_origin); absent: no CORS headers, preflights are refused. */
+  cors?: CorsPolicy;
 }
 
 export interface S3Context {

@@ -46,6 +46,7 @@ const ALL_KINDS: Record<ObjectErrorKind, true> = {
   OperationTimedOut: true,
   Aborted: true,
   StorageFull: true,
+  TooManyVersions: true,
 };
 
 describe("toS3Error", () => {

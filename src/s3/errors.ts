@@ -8,6 +8,8 @@ import { escapeXml, XML_DECLARATION } from "./xml-escape.ts";
 /** Code → status and default message. AWS codes as AWS spells them; MinIO extensions as MinIO does. */
 export const S3_ERRORS = {
   AccessDenied: { status: 403, message: "Access Denied." },
+  // A browser's preflight for an origin or method the CORS rules do not allow.
+  AccessForbidden: { status: 403, message: "CORSResponse: This CORS request is not allowed: its origin or method is not allowed here." },
   AuthorizationHeaderMalformed: { status: 400, message: "The authorization header is malformed." },
   AuthorizationQueryParametersError: { status: 400, message: "The query-string authentication parameters are malformed." },
   BadDigest: { status: 400, message: "The Content-MD5 you specified did not match what we received." },
@@ -50,6 +52,8 @@ export const S3_ERRORS = {
   MalformedPolicy: { status: 400, message: "The policy is not valid." },
   MalformedXML: { status: 400, message: "The XML you provided was not well-formed or did not validate against our published schema." },
   MaxMessageLengthExceeded: { status: 400, message: "Your request was too big." },
+  // MinIO's answer past the api subsystem's object_max_versions.
+  MaxVersionsExceeded: { status: 400, message: "You've exceeded the limit on the number of versions you can create on this object" },
   MaxPostPreDataLengthExceeded: { status: 400, message: "Your POST request fields preceding the upload file were too large." },
   MetadataTooLarge: { status: 400, message: "Your metadata headers exceed the maximum allowed metadata size." },
   MethodNotAllowed: { status: 405, message: "The specified method is not allowed against this resource." },
@@ -200,6 +204,8 @@ function codeForKind(kind: ObjectErrorKind): { code: S3ErrorCode; message?: stri
       return { code: "XMinioServerNotInitialized" };
     case "StorageFull":
       return { code: "XMinioStorageFull" };
+    case "TooManyVersions":
+      return { code: "MaxVersionsExceeded" };
     default: {
       const unhandled: never = kind;
       throw new Error(`Unmapped ObjectError kind "${String(unhandled)}"`);

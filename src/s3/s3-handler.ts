@@ -1,8 +1,10 @@
-// The S3 front door: request id, target and operation, authentication, authorization, the
-// handler, and — the one place errors become S3 error XML — the outer catch. Every response
-// carries x-amz-request-id; every request is counted in the metrics.
+// The S3 front door: CORS preflights, request id, target and operation, a request slot,
+// authentication, authorization, the handler, and — the one place errors become S3 error XML —
+// the outer catch. Every response carries x-amz-request-id; every request is counted in the metrics.
 import { authorize } from "./authorize.ts";
 import type { RejectReason, S3Context, S3Deps } from "./context.ts";
+import { addCorsHeaders, isPreflight, preflightResponse } from "./cors.ts";
+import { releaseWhenSent, type ReleaseSlot } from "./request-limiter.ts";
 import { renderError, S3Error, toS3Error } from "./errors.ts";
 import { resolveOperation } from "./operations.ts";
 import { handleSts, isStsRequest } from "./sts.ts";
@@ -31,15 +33,28 @@ export function createS3Handler(deps: S3Deps): S3Handler {
     let gate: RejectReason | undefined = "invalid";
     let inFlight = false;
     let errorCode: string | undefined;
+    let release: ReleaseSlot | undefined;
+    const preflight = deps.cors !== undefined && isPreflight(req);
     // STS calls (a form POSTed to "/") have their own answers and error documents.
     if (isStsRequest(req, url)) {
       api = "STS";
       response = await handleSts(req, url, deps, deps.sts, requestId);
+    } else if (preflight) {
+      api = "PreflightCORS";
+      try {
+        response = preflightResponse(req, deps.cors!);
+      } catch (err) {
+        const s3err = toS3Error(err);
+        errorCode = s3err.code;
+        response = renderError(s3err, { resource: url.pathname, requestId, hostId: deps.hostId });
+      }
     } else
       try {
         const target = parseTarget(url, req.headers.get("host"), deps.domains);
         const op = resolveOperation(req.method, target.bucket, target.key, url.searchParams, req.headers);
         api = op.name;
+        // Before anything costly (authentication may read IAM from the drives); SlowDown past the deadline.
+        if (deps.limiter) release = await deps.limiter.acquire(req.signal);
         deps.metrics?.requestStarted?.(api);
         inFlight = true;
         if (target.bucket && op.name !== "CreateBucket") checkBucketName(target.bucket, false);
@@ -69,6 +84,7 @@ export function createS3Handler(deps: S3Deps): S3Handler {
     response.headers.set("x-amz-request-id", requestId);
     response.headers.set("x-amz-id-2", deps.hostId);
     if (!response.headers.has("server")) response.headers.set("server", "Bunker");
+    if (deps.cors && !preflight) addCorsHeaders(req, response, deps.cors);
     const bytesIn = Number(req.headers.get("content-length") ?? 0);
     const bytesOut = Number(response.headers.get("content-length") ?? 0);
     deps.metrics?.observeRequest(api, response.status, (performance.now() - started) / 1000, bytesIn, bytesOut);
@@ -91,6 +107,6 @@ export function createS3Handler(deps: S3Deps): S3Handler {
         error: errorCode,
       });
     }
-    return response;
+    return release ? releaseWhenSent(response, release, req.signal) : response;
   };
 }

@@ -8,7 +8,7 @@ import type { CompleteFinishResult, CompleteOptions, CompletePart, ObjectInfo, P
 import { SYS_ACTUAL_SIZE, encodeDirObject, sysValue, toObjectInfo } from "../object-info.ts";
 import { fanOut, type SetContext } from "./context.ts";
 import { checkWritePreconditions, commitVersion, type VersioningState } from "./put.ts";
-import { readSetMeta, resolveVersion } from "./meta.ts";
+import { checkVersionRoom, readSetMeta, resolveVersion } from "./meta.ts";
 import { SYS_UPLOAD_OBJECT, parseUploadId, readParts, readUpload } from "./multipart.ts";
 
 /** Smallest size of every part but the last. */
@@ -116,6 +116,8 @@ export async function completeMultipartUpload(
       parts: parts.map((p) => ({ number: p.number, size: p.size, actualSize: p.actualSize })),
       data: undefined,
     };
+    // Refused before anything of the upload is removed: the client may still abort it.
+    await checkVersionRoom(ctx, bucket, name, key, fi.versionId);
     assertLockHeld(releaseUpload, `${SYSTEM_VOLUME}/${upload.name}`);
     assertLockHeld(release, `${bucket}/${name}`);
     await pruneUploadDir(ctx, upload, new Set(parts.map((p) => p.number)));

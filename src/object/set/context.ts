@@ -21,6 +21,8 @@ export interface SetSettings {
   driveTimeoutMs: number;
   /** How often a drive taken out of service is probed to bring it back. */
   driveProbeMs: number;
+  /** Versions (delete markers included) one object may have; a write adding one more is refused. Infinity: no limit. */
+  maxVersions: number;
 }
 
 export interface SetContext {

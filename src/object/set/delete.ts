@@ -8,7 +8,7 @@ import { encodeDirObject, toObjectInfo } from "../object-info.ts";
 import { checkPreconditions } from "../preconditions.ts";
 import { countErrors, majority, writeQuorum, type DriveResult } from "../quorum.ts";
 import { fanOut, type SetContext } from "./context.ts";
-import { holdsAsNew, readSetMeta, resolveVersion } from "./meta.ts";
+import { checkVersionRoom, holdsAsNew, readSetMeta, resolveVersion } from "./meta.ts";
 import { WRITTEN_BY, type VersioningState } from "./put.ts";
 import { assertLockHeld } from "../ns-lock.ts";
 
@@ -33,7 +33,10 @@ export async function deleteObject(
       const res = await deleteVersionById(ctx, bucket, name, key, "null", opts.bypassGovernance ?? false);
       return { versionId: "", deleteMarker: res.deleteMarker };
     }
-    return await addDeleteMarker(ctx, bucket, name, versioning === "enabled" ? crypto.randomUUID() : "null");
+    const markerId = versioning === "enabled" ? crypto.randomUUID() : "null";
+    // A delete marker is a version too (as in MinIO, the limit refuses it as well).
+    await checkVersionRoom(ctx, bucket, name, key, markerId);
+    return await addDeleteMarker(ctx, bucket, name, markerId);
   } finally {
     release();
   }

@@ -141,6 +141,21 @@ export function resolveVersion(
 }
 
 /**
+ * Refuses (TooManyVersions) a write that would give `name` more versions than the set's
+ * maxVersions: the versions a quorum holds, delete markers included, plus the new one unless it
+ * replaces one with the same id (the null version). Called under the object's write lock.
+ */
+export async function checkVersionRoom(ctx: SetContext, volume: string, name: string, key: string, versionId: string): Promise<void> {
+  const max = ctx.settings.maxVersions;
+  if (!Number.isFinite(max)) return;
+  const versions = (await readSetMeta(ctx, volume, name)).elected.filter((v) => (v.header.flags & 1) === 0);
+  const count = versions.length + (versions.some((v) => v.header.versionId === versionId) ? 0 : 1);
+  if (count > max) {
+    throw new ObjectError("TooManyVersions", `"${key}" would have ${count} versions; at most ${max} are allowed`, { bucket: volume, key });
+  }
+}
+
+/**
  * True when the set already holds version `versionId` of `name` at `modTimeNs` or later: a
  * version moved in from a drained pool then yields to what was written here meanwhile (an
  * overwrite of the "null" version, or a copy left by an earlier interrupted move).

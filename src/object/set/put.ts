@@ -9,7 +9,7 @@ import { DEFAULT_CONTENT_TYPE, SYS_ERASURE_UPGRADED, SYS_INLINE_DATA, encodeDirO
 import { hashOrder } from "../placement.ts";
 import { callDrive, fanOut, type SetContext } from "./context.ts";
 import { encodeBody, type Layout } from "./encode.ts";
-import { holdsAsNew, readSetMeta, resolveVersion } from "./meta.ts";
+import { checkVersionRoom, holdsAsNew, readSetMeta, resolveVersion } from "./meta.ts";
 import { countErrors, writeQuorum } from "../quorum.ts";
 import { checkPreconditions } from "../preconditions.ts";
 import { assertLockHeld } from "../ns-lock.ts";
@@ -89,6 +89,8 @@ export async function putObject(
     const release = await ctx.locker.lock([`${bucket}/${name}`], "write");
     try {
       if (opts.preconditions) await checkWritePreconditions(ctx, bucket, name, key, opts.preconditions);
+      // A version moved from a drained pool is not a new one: the limit binds only new writes.
+      if (!keep) await checkVersionRoom(ctx, bucket, name, key, fi.versionId);
       // A kept version that lost to a newer write leaves its staged files for the finally below.
       if (!keep || !(await holdsAsNew(ctx, bucket, name, key, fi.versionId, fi.modTimeNs))) {
         assertLockHeld(release, `${bucket}/${name}`);

@@ -566,6 +566,7 @@ function poolSettings(n: number, given: Partial<SetSettings>): SetSettings {
     blockSize: 1 << 20,
     driveTimeoutMs: 30_000,
     driveProbeMs: 5_000,
+    maxVersions: Number.POSITIVE_INFINITY,
     ...Object.fromEntries(Object.entries(given).filter(([, v]) => v !== undefined)),
   };
 }

@@ -62,8 +62,11 @@ export interface SignedAuth extends AuthCommon {
 
 export type AuthResult = AnonymousAuth | SignedAuth;
 
-/** Secret (and, for temporary credentials, the session token) of an access key; null if unknown. */
-export type CredentialLookup = (accessKey: string) => Promise<{ secretKey: string; sessionToken?: string; expired?: boolean } | null>;
+/**
+ * Secret (and, for temporary credentials, the session token) of an access key; null if unknown.
+ * `disabled`: the key exists but may not sign requests (the root's, with root access turned off).
+ */
+export type CredentialLookup = (accessKey: string) => Promise<{ secretKey: string; sessionToken?: string; expired?: boolean; disabled?: boolean } | null>;
 
 export interface AuthOptions {
   /** The server's region; "" accepts any region a client signs for (MinIO's default). */
@@ -176,6 +179,9 @@ export function trailerNames(headers: Headers): string[] {
 export async function resolveSecret(opts: AuthOptions, accessKey: string, token: string | undefined): Promise<string> {
   const cred = await opts.lookup(accessKey);
   if (!cred) throw new S3Error("InvalidAccessKeyId", undefined, { fields: { AWSAccessKeyId: accessKey } });
+  // MinIO's answer for a key that is known but may not sign requests.
+  if (cred.disabled)
+    throw new S3Error("InvalidAccessKeyId", "Your account is disabled; please contact your administrator.", { fields: { AWSAccessKeyId: accessKey } });
   if (cred.sessionToken !== undefined && cred.sessionToken !== token) {
     throw new S3Error("InvalidToken", "The security token included in the request is invalid.");
   }
