@@ -1,6 +1,6 @@
-// crypto/: MinIO-compatible encryption of small payloads — the sio-go stream, madmin's
-// EncryptData (admin bodies, old IAM files), the built-in static KMS and KMS-encrypted config
-// objects. Leaf layer: node:crypto, hash-wasm and our own ChaCha20-Poly1305; no I/O.
+// crypto/: MinIO-compatible encryption — the sio-go stream, madmin's EncryptData, the built-in
+// static KMS, KMS-encrypted config objects, and SSE: DARE object streams, sealed object keys and
+// their MetaSys form. Leaf layer: node:crypto, hash-wasm and our own ChaCha20-Poly1305; no I/O.
 export { CryptoError, type CryptoErrorKind } from "./crypto-error.ts";
 export { type SioAlgorithm, type SioOptions, sioDecrypt, sioEncrypt, sioEncryptedSize } from "./sio-stream.ts";
 export {
@@ -13,3 +13,42 @@ export {
 } from "./madmin-crypt.ts";
 export { BuiltinKms, type BuiltinKmsOptions, type DataKey, type KmsContext, kmsContextJson } from "./kms-builtin.ts";
 export { type EncryptConfigOptions, type ReadConfigOptions, decryptConfig, encryptConfig, readConfigBytes } from "./config-crypt.ts";
+export { DARE_PACKAGE_SIZE, DARE_PAYLOAD_SIZE, type DareCipher } from "./dare-package.ts";
+export {
+  type DareDecryptOptions,
+  type DareEncryptOptions,
+  type DarePackagesOptions,
+  dareDecrypt,
+  dareDecryptPackages,
+  dareDecryptedSize,
+  dareEncrypt,
+  dareEncryptedSize,
+} from "./dare.ts";
+export { type DarePart, type DarePartRange, type DareRange, dareMultipartRange, dareRange } from "./dare-range.ts";
+export { DareDecryptor, type DareDecryptorOptions, DareEncryptor, dareDecryptTransform, dareEncryptTransform } from "./dare-stream.ts";
+export {
+  type SealAlgorithm,
+  type SealedKey,
+  type SealOptions,
+  type SseDomain,
+  checksumKey,
+  generateObjectKey,
+  partKey,
+  sealETag,
+  sealObjectKey,
+  unsealETag,
+  unsealObjectKey,
+} from "./sse-keys.ts";
+export {
+  type CreateSseKeyOptions,
+  SSE_METADATA,
+  type SseKeySource,
+  type SseKms,
+  type SseMetadata,
+  createSseObjectKey,
+  isEncryptedMultipart,
+  readSealedKey,
+  sseDomainOf,
+  sseKmsContext,
+  unsealSseObjectKey,
+} from "./sse-metadata.ts";
