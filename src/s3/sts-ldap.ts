@@ -1,44 +1,12 @@
 // STS AssumeRoleWithLDAPIdentity: an unsigned form with LDAPUsername and LDAPPassword; the
 // directory checks them, and temporary credentials are issued for the user's DN with its groups —
 // only when a policy is mapped to one of them, as MinIO requires. No password is ever echoed.
-import { isIamError, isPolicyError, parsePolicy, type IamError } from "../iam/index.ts";
+import { isIamError, type IamError } from "../iam/index.ts";
 import type { StsDeps } from "./context.ts";
+import { DEFAULT_DURATION_S, durationSecondsOf, sessionPolicyOf } from "./sts-params.ts";
 import { credentialsXml, StsError } from "./sts-response.ts";
 
 const ACTION = "AssumeRoleWithLDAPIdentity";
-/**
- * DurationSeconds: 15 minutes to 12 hours, one hour by default. MinIO allows up to 365 days because
- * it re-checks LDAP users in the background; we do not, so a session never outlives 12 hours.
- */
-const MIN_DURATION_S = 900;
-const MAX_DURATION_S = 12 * 3600;
-const DEFAULT_DURATION_S = 3600;
-/** As AssumeRole: a session policy larger than this is refused. */
-const MAX_POLICY_BYTES = 2048 * 8;
-
-function durationOf(form: URLSearchParams): number {
-  const raw = form.get("DurationSeconds");
-  if (raw === null || raw === "") return DEFAULT_DURATION_S;
-  const n = Number(raw);
-  if (!/^\d{1,6}$/.test(raw) || n < MIN_DURATION_S || n > MAX_DURATION_S) {
-    throw new StsError("InvalidParameterValue", `DurationSeconds must be between ${MIN_DURATION_S} and ${MAX_DURATION_S}, not "${raw}"`);
-  }
-  return n;
-}
-
-/** The session policy, checked before the directory is asked anything. */
-function sessionPolicyOf(form: URLSearchParams): string | undefined {
-  const policy = form.get("Policy") || undefined;
-  if (policy === undefined) return undefined;
-  if (Buffer.byteLength(policy) > MAX_POLICY_BYTES) throw new StsError("PackedPolicyTooLarge", "The session policy is too large");
-  try {
-    parsePolicy(policy, { kind: "identity" });
-  } catch (err) {
-    if (isPolicyError(err)) throw new StsError("MalformedPolicyDocument", err.message);
-    throw err;
-  }
-  return policy;
-}
 
 /** The directory's refusals as STS answers them; an unreachable directory is ours to fix, and logged. */
 function refusal(err: IamError, requestId: string, logError?: (requestId: string, err: unknown) => void): StsError {
@@ -63,7 +31,8 @@ export async function assumeRoleWithLdap(
   const password = form.get("LDAPPassword") ?? "";
   // An empty password must never reach the directory: LDAP takes it as an unauthenticated bind.
   if (username === "" || password === "") throw new StsError("MissingParameter", "LDAPUsername and LDAPPassword are required and cannot be empty");
-  const durationSeconds = durationOf(form);
+  // MinIO allows up to 365 days because it re-checks LDAP users in the background; we do not.
+  const durationSeconds = durationSecondsOf(form) ?? DEFAULT_DURATION_S;
   const policy = sessionPolicyOf(form);
   let login: Awaited<ReturnType<typeof ldap.login>>;
   try {

@@ -59,7 +59,7 @@ async function refusal(p: Promise<unknown>): Promise<{ code: string; message: st
 describe("assumeRoleWithOpenId", () => {
   test("issues credentials for the token's identity, with its claims and resolved policies", async () => {
     const { sts, issued } = deps(token({ policy: "home-rw, readonly,no-such", email: "a@x", "sa-policy": "inherited-policy", parent: "root", roleArn: "x" }));
-    const res = await call(sts, { Policy: '{"Version":"2012-10-17","Statement":[]}', RoleSessionName: "app-1" });
+    const res = await call(sts, { Policy: '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["s3:GetObject"],"Resource":["arn:aws:s3:::home/*"]}]}', RoleSessionName: "app-1" });
     expect(res.status).toBe(200);
     const body = await res.text();
     expect(body).toContain("<AssumeRoleWithWebIdentityResult><AssumedRoleUser><Arn></Arn>");
@@ -69,7 +69,7 @@ describe("assumeRoleWithOpenId", () => {
     const { parent, opts } = issued[0];
     expect(parent).toBe(openIdParent("alice", ISSUER));
     expect(opts.durationSeconds).toBe(3600);
-    expect(opts.policy).toBe('{"Version":"2012-10-17","Statement":[]}');
+    expect(opts.policy).toBe('{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["s3:GetObject"],"Resource":["arn:aws:s3:::home/*"]}]}');
     // Only defined policies; the credential's own fields are not the token's to set.
     expect(opts.claims).toEqual({ sub: "alice", iss: ISSUER, email: "a@x", policy: "home-rw,readonly" });
   });

@@ -4,19 +4,15 @@
 // role policy) and temporary credentials issued for the identity it names, as MinIO does.
 import { claimedPolicies, isOpenIdError, openIdParent, policyByName, type OpenIdError, type VerifiedToken } from "../iam/index.ts";
 import type { StsDeps, StsOpenId } from "./context.ts";
+import { MAX_DURATION_S, durationSecondsOf, sessionPolicyOf } from "./sts-params.ts";
 import { credentialsXml, StsError } from "./sts-response.ts";
 import { escapeXml } from "./xml-escape.ts";
 
 type OpenIdAction = "AssumeRoleWithWebIdentity" | "AssumeRoleWithClientGrants";
 
-/** DurationSeconds, when given: AWS's bounds (15 minutes to 12 hours); MinIO's 365-day ceiling is not offered. */
-const MIN_DURATION_S = 900;
-const MAX_DURATION_S = 12 * 3600;
 /** AWS's bounds on WebIdentityToken. */
 const MIN_TOKEN_CHARS = 4;
 const MAX_TOKEN_CHARS = 20_000;
-/** As AssumeRole: a session policy larger than this is refused. */
-const MAX_POLICY_BYTES = 2048 * 8;
 /**
  * Claims that belong to the credential, not to the token: who it acts for, its keys, its
  * narrowing policy, its role and an LDAP identity. A token carrying them must not set them.
@@ -54,20 +50,7 @@ function roleOf(openid: StsOpenId, form: URLSearchParams): StsOpenId["role"] {
   return openid.role;
 }
 
-/**
- * DurationSeconds if given. Without it MinIO lets the credentials expire with the token (its `exp`);
- * we do the same, but never beyond 12 hours.
- */
-function requestedDuration(form: URLSearchParams): number | undefined {
-  const raw = form.get("DurationSeconds");
-  if (raw === null || raw === "") return undefined;
-  const n = Number(raw);
-  if (!/^\d{1,6}$/.test(raw) || n < MIN_DURATION_S || n > MAX_DURATION_S) {
-    throw new StsError("InvalidParameterValue", `DurationSeconds must be between ${MIN_DURATION_S} and ${MAX_DURATION_S}, not "${raw}"`);
-  }
-  return n;
-}
-
+/** RoleSessionName, when given: AWS's characters and length. */
 function sessionNameOf(form: URLSearchParams): string | undefined {
   const name = form.get("RoleSessionName");
   if (name === null || name === "") return undefined;
@@ -112,10 +95,10 @@ export async function assumeRoleWithOpenId(action: OpenIdAction, form: URLSearch
   if (!openid) throw new StsError("InvalidParameterValue", `${action} needs an OpenID provider, and none is configured (MINIO_IDENTITY_OPENID_CONFIG_URL)`);
   const token = tokenOf(action, form);
   const role = roleOf(openid, form);
-  const requested = requestedDuration(form);
+  // Without DurationSeconds MinIO lets the credentials expire with the token (its `exp`); so do we, but never beyond 12 hours.
+  const requested = durationSecondsOf(form);
   const sessionName = sessionNameOf(form);
-  const policy = form.get("Policy") || undefined;
-  if (policy && Buffer.byteLength(policy) > MAX_POLICY_BYTES) throw new StsError("PackedPolicyTooLarge", "The session policy is too large");
+  const policy = sessionPolicyOf(form);
   const verified = await verify(openid, token);
   const policies = policiesOf(openid, role, verified, sts);
   // Rounded up: the credentials' expiry (kept to the second) is then the token's own `exp`.

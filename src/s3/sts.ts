@@ -7,12 +7,10 @@ import type { S3Deps, StsDeps } from "./context.ts";
 import { S3Error, toS3Error } from "./errors.ts";
 import { assumeRoleWithLdap } from "./sts-ldap.ts";
 import { assumeRoleWithOpenId } from "./sts-openid.ts";
+import { DEFAULT_DURATION_S, durationSecondsOf, refuseUnsupportedParams, sessionPolicyOf } from "./sts-params.ts";
 import { credentialsXml, StsError, stsErrorResponse as errorResponse } from "./sts-response.ts";
 
 const MAX_FORM_BYTES = 64 * 1024;
-/** AssumeRole's bounds on DurationSeconds (AWS: 15 minutes to 12 hours; default one hour). */
-const MIN_DURATION_S = 900;
-const MAX_DURATION_S = 12 * 3600;
 
 /** Whether a request is an STS call rather than S3: a form POSTed to the service root. */
 export function isStsRequest(req: Request, url: URL): boolean {
@@ -27,16 +25,6 @@ async function readForm(req: Request): Promise<{ bytes: Uint8Array; form: URLSea
   return { bytes, form: new URLSearchParams(new TextDecoder().decode(bytes)) };
 }
 
-function duration(form: URLSearchParams): number {
-  const raw = form.get("DurationSeconds");
-  if (raw === null || raw === "") return 3600;
-  const n = Number(raw);
-  if (!/^\d{1,6}$/.test(raw) || n < MIN_DURATION_S || n > MAX_DURATION_S) {
-    throw new StsError("InvalidParameterValue", `DurationSeconds must be between ${MIN_DURATION_S} and ${MAX_DURATION_S}, not "${raw}"`);
-  }
-  return n;
-}
-
 async function assumeRole(req: Request, url: URL, deps: S3Deps, sts: StsDeps, bytes: Uint8Array, form: URLSearchParams, requestId: string): Promise<Response> {
   const bodySha256 = createHash("sha256").update(bytes).digest("hex");
   const auth = await deps.auth.authenticate(req, url, { service: "sts", bodySha256 });
@@ -46,9 +34,7 @@ async function assumeRole(req: Request, url: URL, deps: S3Deps, sts: StsDeps, by
   if (identity.kind === "sts" || identity.kind === "service-account") {
     throw new StsError("AccessDenied", "Temporary credentials and service accounts cannot assume a role", 403);
   }
-  const policy = form.get("Policy") || undefined;
-  if (policy && Buffer.byteLength(policy) > 2048 * 8) throw new StsError("PackedPolicyTooLarge", "The session policy is too large");
-  const creds = await sts.derived.assumeRole(identity, duration(form), policy);
+  const creds = await sts.derived.assumeRole(identity, durationSecondsOf(form) ?? DEFAULT_DURATION_S, sessionPolicyOf(form));
   const user = `<AssumedRoleUser><Arn></Arn><AssumedRoleId></AssumedRoleId></AssumedRoleUser>`;
   return credentialsXml("AssumeRole", creds, requestId, user);
 }
@@ -61,6 +47,7 @@ export async function handleSts(req: Request, url: URL, deps: S3Deps, sts: StsDe
     for (const [k, v] of url.searchParams) if (!form.has(k)) form.set(k, v);
     const action = form.get("Action") ?? "";
     if (form.get("Version") !== "2011-06-15") throw new StsError("InvalidParameterValue", `Version must be "2011-06-15"`);
+    refuseUnsupportedParams(form);
     switch (action) {
       case "AssumeRole":
         return await assumeRole(req, url, deps, sts, bytes, form, requestId);
