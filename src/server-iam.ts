@@ -1,7 +1,7 @@
 // IAM's wiring: the IAM system over the object layer's configuration objects, decoding what MinIO
 // stored (plain, or encrypted with the root credentials or a KMS key), announcing changes to the
 // peers of a cluster, and the credential lookup the S3 verifier asks.
-import type { IamApiDeps } from "./admin/index.ts";
+import type { IamApiDeps, UsageCache } from "./admin/index.ts";
 import { encryptConfig, readConfigBytes, type BuiltinKms } from "./crypto/index.ts";
 import { readdirSync, readFileSync } from "node:fs";
 import { rootCertificates } from "node:tls";
@@ -66,12 +66,19 @@ export function iamLookup(iam: IamSystem, opts: { rootAccess?: boolean } = {}): 
 }
 
 /** What the admin API's IAM calls act on. */
-export function iamAdminDeps(iam: IamSystem, store: ObjectLayer): IamApiDeps {
+export function iamAdminDeps(iam: IamSystem, store: ObjectLayer, usage: UsageCache): IamApiDeps {
   return {
     iam,
     admin: new IamAdmin(iam),
     derived: new DerivedCredentials(iam),
-    buckets: async () => (await store.listBuckets()).map((b) => ({ name: b.name, created: b.created, size: 0, objects: 0 })),
+    // Sizes from the data-usage walk, as MinIO's accountinfo; before the first walk, up to 10 s for it.
+    buckets: async () => {
+      const snapshot = usage.snapshot() ?? (await Promise.race([usage.refresh(), Bun.sleep(10_000).then(() => null)]).catch(() => null));
+      return (await store.listBuckets()).map((b) => {
+        const u = snapshot?.buckets.get(b.name);
+        return { name: b.name, created: b.created, size: u?.bytes ?? 0, objects: u?.objects ?? 0 };
+      });
+    },
   };
 }
 

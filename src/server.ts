@@ -229,12 +229,12 @@ async function buildServer(given: ServerConfig, opts: ServerOptions, formats: Po
   });
   const auth = new Authenticator({ region: cfg.regionConfigured ? cfg.region : "", lookup: iamLookup(iam, { rootAccess: cfg.api.rootAccess }) });
   const ldap = startLdap(iam, cfg.ldap, cfg.certsCaDir, logger.line);
-  const iamApi = { ...iamAdminDeps(iam, store), ldap };
+  const ops = serverAdminDeps(cfg, store, formats[0].deploymentId, extras.cluster, opts.service);
+  const iamApi = { ...iamAdminDeps(iam, store, ops.usage), ldap };
   const openid = startOpenId(cfg.openid, logger.line);
   const hostId = new Bun.CryptoHasher("sha256").update(formats[0].deploymentId).digest("hex");
   const requests = new RequestMetrics();
   const traces = new TraceHub();
-  const ops = serverAdminDeps(cfg, store, formats[0].deploymentId, extras.cluster, opts.service);
   const s3 = createS3Handler({
     layer: store,
     auth,

@@ -32,7 +32,11 @@ export const IAM_TRANSFER_ROUTES: Record<string, AdminRoute> = {
       const docs: Record<string, unknown> = {};
       for (const [path, bytes] of Object.entries(entries)) {
         const name = path.startsWith(DIR) ? path.slice(DIR.length) : path;
-        if (!(EXPORT_FILES as readonly string[]).includes(name)) continue;
+        if (path.endsWith("/")) continue;
+        // A document we would not import is refused, not skipped: the caller would believe it carried over.
+        if (!(EXPORT_FILES as readonly string[]).includes(name)) {
+          throw new AdminError("NotImplemented", `The IAM archive holds "${path}", which this server does not import; nothing was imported`, 501);
+        }
         try {
           docs[name] = JSON.parse(new TextDecoder().decode(bytes));
         } catch (err) {

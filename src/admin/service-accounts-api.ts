@@ -40,6 +40,8 @@ function infoJson(v: ServiceAccountView): Record<string, unknown> {
 }
 
 async function accountInfo(ctx: AdminRequest, deps: IamApiDeps): Promise<Response> {
+  if (ctx.query.get("prefix-usage") === "true")
+    throw new AdminError("NotImplemented", "Usage per prefix is not counted by this server; ask without prefix-usage", 501);
   const identity = ctx.identity;
   const user = callerUser(ctx);
   const decide = (action: string, resource: string) => deps.iam.decide(identity, { action, resource, conditions: { "aws:username": [user] } }) === "allow";

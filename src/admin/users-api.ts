@@ -82,7 +82,15 @@ export const USER_ROUTES: Record<string, AdminRoute> = {
       const members = doc.members ?? [];
       if (!Array.isArray(members) || members.some((m) => typeof m !== "string"))
         throw new AdminError("XMinioAdminInvalidArgument", '"members" must be a list of user names');
+      // madmin sends groupStatus with every update, empty unless the caller set one.
+      const status = stringField(doc, "groupStatus") ?? "";
+      if (status !== "" && status !== "enabled" && status !== "disabled") {
+        throw new AdminError("XMinioAdminInvalidArgument", `groupStatus must be "enabled" or "disabled", not "${status}"`);
+      }
+      const removesGroup = doc.isRemove === true && (members as string[]).length === 0;
+      if (status !== "" && removesGroup) throw new AdminError("XMinioAdminInvalidArgument", "A group being removed takes no groupStatus");
       await iamCall(() => deps.admin.updateGroupMembers(group, members as string[], doc.isRemove === true));
+      if (status !== "") await iamCall(() => deps.admin.setGroupStatus(group, status));
       return emptyAdminResponse();
     },
   },

@@ -15,6 +15,7 @@ import {
   type S3Client,
   DeleteObjectCommand,
 } from "@aws-sdk/client-s3";
+import { zipSync } from "fflate";
 import { buildMadminClient, madmin, madminMissing, type MadminResult } from "../support/madmin-client.ts";
 import { ROOT_PASSWORD, ROOT_USER, startS3, type S3Harness } from "../support/s3-harness.ts";
 import { TempDirs } from "../support/temp-dirs.ts";
@@ -334,6 +335,10 @@ describe.skipIf(skip)("IAM through madmin, enforced on S3 requests", () => {
     const account = await ok("account-info", {}, users.alice);
     expect(account.AccountName).toBe("alice");
     expect(account.Buckets.map((b: { name: string }) => b.name)).toEqual(["data"]);
+    // Sizes come from the data-usage walk: data holds at least the four objects put at the start.
+    expect(account.Buckets[0].objects).toBeGreaterThanOrEqual(4);
+    expect(account.Buckets[0].size).toBeGreaterThanOrEqual(4);
+    expect(await admin("account-info", { prefixUsage: true }, users.alice)).toMatchObject({ ok: false, error: { code: "NotImplemented", status: 501 } });
   });
 
   test("bad input: malformed policies, unknown entities, tampered bodies", async () => {
@@ -370,6 +375,20 @@ describe.skipIf(skip)("IAM through madmin, enforced on S3 requests", () => {
     expect(tampered.status).toBe(400);
     expect(JSON.parse(tampered.Body ?? tampered.body).Code).toBe("XMinioAdminConfigBadJSON");
     expect(Object.keys(await ok("list-users"))).not.toContain("mallory");
+    // An archive holding a document we would not import is refused whole, not partly imported.
+    const archive = zipSync({
+      "iam-assets/users.json": new TextEncoder().encode(JSON.stringify({ mallory: { secretKey: "mallory-secret", status: "enabled" } })),
+      "iam-assets/something-else.json": new TextEncoder().encode("{}"),
+    });
+    expect(await admin("import-iam", { data: Buffer.from(archive).toString("base64") })).toMatchObject({ ok: false, error: { code: "NotImplemented" } });
+    expect(Object.keys(await ok("list-users"))).not.toContain("mallory");
+    // groupStatus travels with a membership change; a value that is neither enabled nor disabled is refused.
+    await ok("update-group-members", { group: "quiet", members: ["dave"], isRemove: false, groupStatus: "disabled" });
+    expect((await ok("group-info", { group: "quiet" })).status).toBe("disabled");
+    expect(await admin("update-group-members", { group: "quiet", members: ["dave"], isRemove: false, groupStatus: "sleepy" })).toMatchObject({
+      ok: false,
+      error: { code: "XMinioAdminInvalidArgument" },
+    });
   });
 
   test("export-iam and import-iam carry users, groups, policies, mappings and service accounts to another deployment", async () => {
