@@ -59,7 +59,10 @@ async function refusal(p: Promise<unknown>): Promise<{ code: string; message: st
 describe("assumeRoleWithOpenId", () => {
   test("issues credentials for the token's identity, with its claims and resolved policies", async () => {
     const { sts, issued } = deps(token({ policy: "home-rw, readonly,no-such", email: "a@x", "sa-policy": "inherited-policy", parent: "root", roleArn: "x" }));
-    const res = await call(sts, { Policy: '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["s3:GetObject"],"Resource":["arn:aws:s3:::home/*"]}]}', RoleSessionName: "app-1" });
+    const res = await call(sts, {
+      Policy: '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["s3:GetObject"],"Resource":["arn:aws:s3:::home/*"]}]}',
+      RoleSessionName: "app-1",
+    });
     expect(res.status).toBe(200);
     const body = await res.text();
     expect(body).toContain("<AssumeRoleWithWebIdentityResult><AssumedRoleUser><Arn></Arn>");
