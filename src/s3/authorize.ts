@@ -68,7 +68,10 @@ async function bucketPolicy(ctx: S3Context, bucket: string): Promise<BucketPolic
     if (isObjectError(err, "NoSuchBucket")) return null;
     throw err;
   });
-  return stored ? parsePolicy(stored) : null;
+  if (!stored) return null;
+  let parsed = ctx.policies.get(stored);
+  if (!parsed) ctx.policies.set(stored, (parsed = parsePolicy(stored)));
+  return parsed;
 }
 
 function combine(a: PolicyDecision, b: PolicyDecision): PolicyDecision {

@@ -5,7 +5,7 @@ import type { TraceHub } from "../util/index.ts";
 import type { AuthResult, Authenticator } from "./auth/authenticate.ts";
 import type { CorsPolicy } from "./cors.ts";
 import type { RequestLimiter } from "./request-limiter.ts";
-import type { DerivedCredentials, Identity, LdapPolicies, OpenIdVerifier, PolicyDecision, S3Operation } from "../iam/index.ts";
+import type { BucketPolicy, DerivedCredentials, Identity, LdapPolicies, OpenIdVerifier, PolicyDecision, S3Operation } from "../iam/index.ts";
 import { S3_XMLNS, XML_DECLARATION, xmlDocument, type XmlObject } from "./xml.ts";
 
 type HeaderInit = Headers | Record<string, string>;
@@ -107,6 +107,8 @@ export interface S3Context {
   readonly deps: S3Deps;
   /** The client's address, for policy conditions (aws:SourceIp). */
   readonly remoteAddress?: string;
+  /** Parsed bucket policies by their stored bytes, shared by the server's requests. */
+  readonly policies: WeakMap<Uint8Array, BucketPolicy>;
 }
 
 export type Handler = (ctx: S3Context) => Promise<Response>;

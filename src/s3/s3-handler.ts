@@ -8,6 +8,7 @@ import { releaseWhenSent, type ReleaseSlot } from "./request-limiter.ts";
 import { renderError, S3Error, toS3Error } from "./errors.ts";
 import { resolveOperation } from "./operations.ts";
 import { handleSts, isStsRequest } from "./sts.ts";
+import type { BucketPolicy } from "../iam/index.ts";
 import { traceHeaders } from "../util/index.ts";
 import { checkBucketName, parseTarget } from "./request-target.ts";
 import { refuseAcl, refuseEncryption, refuseObjectLock } from "./unsupported-headers.ts";
@@ -22,6 +23,8 @@ export function newRequestId(): string {
 }
 
 export function createS3Handler(deps: S3Deps): S3Handler {
+  // Bucket policies parsed once per stored document (the bucket metadata cache hands out the same bytes).
+  const policies = new WeakMap<Uint8Array, BucketPolicy>();
   return async (req, remoteAddress) => {
     const started = performance.now();
     const requestId = newRequestId();
@@ -60,7 +63,7 @@ export function createS3Handler(deps: S3Deps): S3Handler {
         if (target.bucket && op.name !== "CreateBucket") checkBucketName(target.bucket, false);
         gate = "auth";
         const auth = await deps.auth.authenticate(req, url, { virtualHostBucket: target.virtualHost ? target.bucket : undefined });
-        const ctx: S3Context = { req, url, query: url.searchParams, bucket: target.bucket, key: target.key, auth, requestId, deps, remoteAddress };
+        const ctx: S3Context = { req, url, query: url.searchParams, bucket: target.bucket, key: target.key, auth, requestId, deps, remoteAddress, policies };
         await authorize(ctx, op);
         gate = "header";
         refuseEncryption(op.name, req.headers, url.protocol === "https:");
