@@ -180,10 +180,10 @@ async function buildServer(given: ServerConfig, opts: ServerOptions, formats: Po
   // The store's parity comes from the storage class, which config.json may set, and config.json is
   // read through a store: a bare first one (no owed-heal list, no scanner) reads it and is closed,
   // then the real store is built with the environment and config.json together (env wins).
-  const configCodec = iamCodec(
-    { accessKey: given.rootUser, secretKey: given.rootPassword },
-    given.kms.secretKey ? new BuiltinKms(given.kms.secretKey) : undefined,
-  );
+  // How .minio.sys configuration objects (config.json, IAM) are read and written: the root
+  // credentials and the KMS key come from the environment only, so one codec serves both.
+  const root = { accessKey: given.rootUser, secretKey: given.rootPassword };
+  const systemCodec = iamCodec(root, given.kms.secretKey ? new BuiltinKms(given.kms.secretKey) : undefined);
   const reader = new ObjectStore({
     pools: formats.map((f) => ({ sets: f.sets })),
     deploymentId: formats[0].deploymentId,
@@ -194,7 +194,7 @@ async function buildServer(given: ServerConfig, opts: ServerOptions, formats: Po
     mrf: { persist: false },
     settings: { driveTimeoutMs: opts.driveTimeoutMs },
   });
-  const cfg = await startupConfig(given, reader, configCodec, logger.line).finally(() => reader.close());
+  const cfg = await startupConfig(given, reader, systemCodec, logger.line).finally(() => reader.close());
   const parity = cfg.storageClass.parity[0];
   const store = new ObjectStore({
     // Every pool is served; each keeps its own parity (its drive count may differ) and is named by its argument.
@@ -220,10 +220,8 @@ async function buildServer(given: ServerConfig, opts: ServerOptions, formats: Po
       maxVersions: cfg.api.objectMaxVersions,
     },
   });
-  const root = { accessKey: cfg.rootUser, secretKey: cfg.rootPassword };
-  const kms = cfg.kms.secretKey ? new BuiltinKms(cfg.kms.secretKey) : undefined;
   const iam = await startIam(store, root, {
-    codec: iamCodec(root, kms),
+    codec: systemCodec,
     onChange: extras.cluster ? () => extras.cluster?.notifyIam() : undefined,
     log: logger.line,
   });
@@ -293,7 +291,7 @@ async function buildServer(given: ServerConfig, opts: ServerOptions, formats: Po
       logError: (requestId, err) => logger.error(`[${requestId}] admin API internal error:`, err),
       log: { ...logDeps, peers },
       quota: { store, forgetUsage: (bucket) => ops.usage.forget(bucket) },
-      config: configKvApi({ base: given, store, codec: configCodec, locker: extras.locker ?? new LocalLocker() }),
+      config: configKvApi({ base: given, store, codec: systemCodec, locker: extras.locker ?? new LocalLocker() }),
     },
   });
   const cluster = extras.cluster;
