@@ -49,11 +49,7 @@ async function accountInfo(ctx: AdminRequest, deps: IamApiDeps): Promise<Respons
     .map((b) => ({ b, access: { read: decide("s3:ListBucket", `arn:aws:s3:::${b.name}`), write: decide("s3:PutObject", `arn:aws:s3:::${b.name}/*`) } }))
     .filter(({ access }) => access.read || access.write)
     .map(({ b, access }) => ({ name: b.name, size: b.size, objects: b.objects, created: b.created.toISOString(), access }));
-  const policy =
-    identity.kind === "root"
-      ? { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: ["s3:*", "admin:*", "kms:*"], Resource: ["arn:aws:s3:::*"] }] }
-      : { Version: "2012-10-17", Statement: deps.iam.statementsOf(identity) };
-  return jsonResponse({ AccountName: user, Server: { Type: 2 }, Policy: policy, Buckets: buckets });
+  return jsonResponse({ AccountName: user, Server: { Type: 2 }, Policy: deps.iam.policyDocumentOf(identity), Buckets: buckets });
 }
 
 export const SERVICE_ACCOUNT_ROUTES: Record<string, AdminRoute> = {
@@ -142,7 +138,7 @@ export const SERVICE_ACCOUNT_ROUTES: Record<string, AdminRoute> = {
         parentUser: c.parentUser ?? "",
         accountStatus: c.status === "off" ? "off" : "on",
         impliedPolicy: session === undefined,
-        policy: session ?? JSON.stringify({ Version: "2012-10-17", Statement: deps.iam.statementsOf({ kind: "sts", accessKey, parent: c.parentUser }) }),
+        policy: session ?? JSON.stringify(deps.iam.policyDocumentOf({ kind: "sts", accessKey, parent: c.parentUser, claims: c.claims, groups: c.groups })),
         expiration: c.expiration,
       });
     },

@@ -169,16 +169,7 @@ export class DerivedCredentials {
 
   /** The parent's policies merged into one document (what an inheriting account may do). */
   #parentPolicy(parent: string): string {
-    const s = this.iam.state;
-    if (parent === this.iam.rootUser)
-      return JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: ["s3:*", "admin:*", "kms:*"], Resource: ["arn:aws:s3:::*"] }] });
-    const names = [...(s.mappings.users.get(parent) ?? [])];
-    const statements: unknown[] = [];
-    for (const n of names) {
-      const text = s.policies.get(n)?.text;
-      if (text) statements.push(...[JSON.parse(text).Statement].flat());
-    }
-    return JSON.stringify({ Version: "2012-10-17", Statement: statements });
+    return JSON.stringify(this.iam.policyDocumentOf({ kind: "user", accessKey: parent }));
   }
 
   /** Service accounts of `user` (every one when user is undefined). */

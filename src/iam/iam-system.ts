@@ -149,6 +149,18 @@ export class IamSystem {
     return new Decider(this.#state, this.rootUser, this.now(), this.#sessionPolicies).decide(identity, req);
   }
 
+  /**
+   * Every policy that applies to `identity` as one document, as accountinfo and the service-account
+   * and session info calls show it: the root's (and what acts for it) allows everything.
+   */
+  policyDocumentOf(identity: Identity): { Version: string; Statement: unknown[] } {
+    const user = identity.kind === "service-account" || identity.kind === "sts" ? (identity.parent ?? "") : identity.accessKey;
+    if (identity.kind === "root" || user === this.rootUser) {
+      return { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: ["s3:*", "admin:*", "kms:*"], Resource: ["arn:aws:s3:::*"] }] };
+    }
+    return { Version: "2012-10-17", Statement: this.statementsOf(identity) };
+  }
+
   /** The statements of every policy that applies to `identity` (accountinfo shows them as one document). */
   statementsOf(identity: Identity): unknown[] {
     const user = identity.kind === "service-account" || identity.kind === "sts" ? (identity.parent ?? "") : identity.accessKey;

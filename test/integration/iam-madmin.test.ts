@@ -261,6 +261,9 @@ describe.skipIf(skip)("IAM through madmin, enforced on S3 requests", () => {
     expect(await attempt(carolSa, put("other", "sa.txt"))).toBe("allow");
     const info = await ok("info-service-account", { accessKey: "carol-sa-1" });
     expect(info).toMatchObject({ parentUser: "carol", accountStatus: "on", impliedPolicy: true });
+    // The implied policy is the parent's whole set: the built-in readwrite and the stored no-rrs.
+    const implied = JSON.parse(info.policy).Statement as { Effect: string; Action: string[] }[];
+    expect(implied.map((st) => `${st.Effect} ${st.Action.join(",")}`)).toEqual(["Allow s3:*", "Deny s3:PutObject"]);
     expect((await ok("list-service-accounts", { user: "alice" })).accounts.sort()).toEqual([narrow.accessKey, wide.accessKey].sort());
 
     await ok("update-service-account", { accessKey: "carol-sa-1", newStatus: "off" });
