@@ -2,7 +2,7 @@
 // stored (plain, or encrypted with the root credentials or a KMS key), announcing changes to the
 // peers of a cluster, and the credential lookup the S3 verifier asks.
 import type { IamApiDeps, UsageCache } from "./admin/index.ts";
-import { encryptConfig, readConfigBytes, type BuiltinKms } from "./crypto/index.ts";
+import { encryptConfig, readConfigBytes, type Kms } from "./crypto/index.ts";
 import { readdirSync, readFileSync } from "node:fs";
 import { rootCertificates } from "node:tls";
 import { join } from "node:path";
@@ -41,7 +41,7 @@ export async function startIam(
  * credentials by 2019–2021 releases; or KMS-encrypted), written KMS-encrypted when a KMS is
  * configured and plain otherwise — as MinIO writes them, so either server reads the other's.
  */
-export function iamCodec(root: { accessKey: string; secretKey: string }, kms?: BuiltinKms): IamCodec {
+export function iamCodec(root: { accessKey: string; secretKey: string }, kms?: Kms): IamCodec {
   const rootCredential = `${root.accessKey}:${root.secretKey}`;
   return {
     decode: (bytes, name) => readConfigBytes(bytes, { rootCredential, kms, objPath: name }),

@@ -5,7 +5,8 @@ import { isUtf8 } from "node:buffer";
 import { randomBytes } from "node:crypto";
 import { posix } from "node:path";
 import { CryptoError } from "./crypto-error.ts";
-import { type BuiltinKms, type KmsContext, decodeBase64, goJsonString } from "./kms-builtin.ts";
+import { type KmsContext, decodeBase64, goJsonString } from "./kms-builtin.ts";
+import type { Kms } from "./kms.ts";
 import { looksMadminEncrypted, madminDecrypt } from "./madmin-crypt.ts";
 import { type SioAlgorithm, sioDecrypt, sioEncrypt } from "./sio-stream.ts";
 
@@ -23,7 +24,7 @@ export interface ReadConfigOptions {
   /** "<rootAccessKey>:<rootSecretKey>": the password of the old (2019–2021) madmin-encrypted files. */
   rootCredential?: string;
   /** The configured KMS, if any. */
-  kms?: BuiltinKms;
+  kms?: Kms;
   /** The object's path under .minio.sys, e.g. "config/iam/users/alice/identity.json". */
   objPath: string;
 }
@@ -35,8 +36,8 @@ function contextsFor(objPath: string): KmsContext[] {
 }
 
 /** Encrypts a config object under a fresh data key (format §7.3, always AES-256-GCM). */
-export function encryptConfig(kms: BuiltinKms, plaintext: Uint8Array, objPath: string, opts: EncryptConfigOptions = {}): Uint8Array {
-  const dek = kms.generateKey(contextsFor(objPath)[0]);
+export async function encryptConfig(kms: Kms, plaintext: Uint8Array, objPath: string, opts: EncryptConfigOptions = {}): Promise<Uint8Array> {
+  const dek = await kms.generateKey(contextsFor(objPath)[0]);
   const nonce = (opts.random ?? ((n: number) => new Uint8Array(randomBytes(n))))(NONCE_SIZE);
   if (nonce.length !== NONCE_SIZE) throw new RangeError("The random source returned the wrong number of bytes");
   const b64 = (b: Uint8Array) => Buffer.from(b).toString("base64");
@@ -84,13 +85,13 @@ function parseHeader(data: Uint8Array, what: string): { header: ConfigHeader; bo
 }
 
 /** Decrypts a KMS-encrypted config object, trying both KMS contexts of §7.2 in order. */
-export function decryptConfig(kms: BuiltinKms, data: Uint8Array, objPath: string): Uint8Array {
+export async function decryptConfig(kms: Kms, data: Uint8Array, objPath: string): Promise<Uint8Array> {
   const what = `config object "${objPath}"`;
   const { header, body } = parseHeader(data, what);
   let dek: Uint8Array | undefined;
   for (const context of contextsFor(objPath)) {
     try {
-      dek = kms.decrypt(header.keyid, header.kmskey, context);
+      dek = await kms.decrypt(header.keyid, header.kmskey, context);
       break;
     } catch (err) {
       if (!(err instanceof CryptoError) || err.kind !== "Tampered") {
@@ -121,7 +122,7 @@ export async function readConfigBytes(data: Uint8Array, opts: ReadConfigOptions)
   }
   if (opts.kms !== undefined) {
     try {
-      return decryptConfig(opts.kms, data, opts.objPath);
+      return await decryptConfig(opts.kms, data, opts.objPath);
     } catch (err) {
       // A body that is not even in the KMS layout failed as madmin data: that error says more.
       throw madminError !== undefined && data[0] !== VERSION ? madminError : err;

@@ -12,6 +12,7 @@ export {
   madminEncrypt,
 } from "./madmin-crypt.ts";
 export { BuiltinKms, type BuiltinKmsOptions, type DataKey, type KmsContext, kmsContextJson } from "./kms-builtin.ts";
+export type { Kms } from "./kms.ts";
 export { type EncryptConfigOptions, type ReadConfigOptions, decryptConfig, encryptConfig, readConfigBytes } from "./config-crypt.ts";
 export { DARE_PACKAGE_SIZE, DARE_PAYLOAD_SIZE, type DareCipher } from "./dare-package.ts";
 export {

@@ -28,8 +28,8 @@ describe("published and synthetic vectors", () => {
       const kms = new BuiltinKms(legacy.secretKey);
       const context = JSON.parse(v.associatedData) as Record<string, string>;
       expect(kmsContextJson(context)).toBe(v.associatedData);
-      expect(Buffer.from(kms.decrypt(v.keyId, utf8(v.ciphertext), context)).toString("base64")).toBe(v.plaintextB64);
-      expectCryptoError(() => kms.decrypt(v.keyId, utf8(v.ciphertext), { other: "context" }), "Tampered");
+      expect(Buffer.from(kms.decryptSync(v.keyId, utf8(v.ciphertext), context)).toString("base64")).toBe(v.plaintextB64);
+      expectCryptoError(() => kms.decryptSync(v.keyId, utf8(v.ciphertext), { other: "context" }), "Tampered");
     });
   }
 
@@ -39,18 +39,18 @@ describe("published and synthetic vectors", () => {
     const context = { [synthetic.bucket]: `${synthetic.bucket}/${synthetic.object}` };
     expect(kmsContextJson(context)).toBe(synthetic.kmsContextJSON);
     expect(sealed.length).toBe(76);
-    expect(hex(new BuiltinKms(synthetic.kmsSecretKey).decrypt(keyId, sealed, context))).toBe(synthetic.dekHex);
+    expect(hex(new BuiltinKms(synthetic.kmsSecretKey).decryptSync(keyId, sealed, context))).toBe(synthetic.dekHex);
     // random is read as data key (32), iv (16), nonce (12): replay them from the vector.
     const replay = [fromHex(synthetic.dekHex), sealed.subarray(48, 64), sealed.subarray(64)];
     const kms = new BuiltinKms(synthetic.kmsSecretKey, { random: () => replay.shift()! });
-    const dk = kms.generateKey(context);
+    const dk = kms.generateKeySync(context);
     expect(hex(dk.plaintext)).toBe(synthetic.dekHex);
     expect(hex(dk.ciphertext)).toBe(hex(sealed));
   });
 
   test("legacy AES-256-GCM-HMAC-SHA-256 JSON form (same primitive as the binary form)", () => {
     const kms = new BuiltinKms(legacy.secretKey);
-    const dk = kms.generateKey({ a: "b" });
+    const dk = kms.generateKeySync({ a: "b" });
     const c = Buffer.from(dk.ciphertext);
     const json = {
       aead: "AES-256-GCM-HMAC-SHA-256",
@@ -59,10 +59,10 @@ describe("published and synthetic vectors", () => {
       nonce: c.subarray(64).toString("base64"),
       bytes: c.subarray(0, 48).toString("base64"),
     };
-    expect(kms.decrypt("my-key", utf8(JSON.stringify(json)), { a: "b" })).toEqual(dk.plaintext);
-    expectCryptoError(() => kms.decrypt("my-key", utf8(JSON.stringify({ ...json, aead: "AES-128-CBC" })), { a: "b" }), "Unsupported");
-    expectCryptoError(() => kms.decrypt("my-key", utf8(JSON.stringify({ ...json, iv: "AAAA" })), { a: "b" }), "Malformed");
-    expectCryptoError(() => kms.decrypt("my-key", utf8(JSON.stringify({ ...json, bytes: "not base64!" })), { a: "b" }), "Malformed");
+    expect(kms.decryptSync("my-key", utf8(JSON.stringify(json)), { a: "b" })).toEqual(dk.plaintext);
+    expectCryptoError(() => kms.decryptSync("my-key", utf8(JSON.stringify({ ...json, aead: "AES-128-CBC" })), { a: "b" }), "Unsupported");
+    expectCryptoError(() => kms.decryptSync("my-key", utf8(JSON.stringify({ ...json, iv: "AAAA" })), { a: "b" }), "Malformed");
+    expectCryptoError(() => kms.decryptSync("my-key", utf8(JSON.stringify({ ...json, bytes: "not base64!" })), { a: "b" }), "Malformed");
   });
 });
 
@@ -71,29 +71,29 @@ describe("generateKey and decrypt", () => {
   const context = { ".minio.sys": ".minio.sys/config/config.json" };
 
   test("round trip with a context; fresh keys each time", () => {
-    const a = kms.generateKey(context);
-    const b = kms.generateKey(context);
+    const a = kms.generateKeySync(context);
+    const b = kms.generateKeySync(context);
     expect(a.plaintext.length).toBe(32);
     expect(a.ciphertext.length).toBe(76);
     expect(hex(a.plaintext)).not.toBe(hex(b.plaintext));
-    expect(kms.decrypt("my-minio-key", a.ciphertext, context)).toEqual(a.plaintext);
+    expect(kms.decryptSync("my-minio-key", a.ciphertext, context)).toEqual(a.plaintext);
     expect(kms.keyId).toBe("my-minio-key");
   });
 
   test("wrong key name, other context, other master key, flipped bytes, short input", () => {
-    const { ciphertext } = kms.generateKey(context);
-    const err = expectCryptoError(() => kms.decrypt("other-key", ciphertext, context), "WrongKey");
+    const { ciphertext } = kms.generateKeySync(context);
+    const err = expectCryptoError(() => kms.decryptSync("other-key", ciphertext, context), "WrongKey");
     expect(err.message).toBe('Cannot decrypt data key of KMS key "other-key": MINIO_KMS_SECRET_KEY holds key "my-minio-key"');
-    expectCryptoError(() => kms.decrypt("my-minio-key", ciphertext, {}), "Tampered");
-    expectCryptoError(() => new BuiltinKms("my-minio-key:" + Buffer.alloc(32).toString("base64")).decrypt("my-minio-key", ciphertext, context), "Tampered");
+    expectCryptoError(() => kms.decryptSync("my-minio-key", ciphertext, {}), "Tampered");
+    expectCryptoError(() => new BuiltinKms("my-minio-key:" + Buffer.alloc(32).toString("base64")).decryptSync("my-minio-key", ciphertext, context), "Tampered");
     for (let i = 0; i < ciphertext.length; i++) {
       const bad = ciphertext.slice();
       bad[i] ^= 0x10;
-      expect(() => kms.decrypt("my-minio-key", bad, context)).toThrow(CryptoError);
+      expect(() => kms.decryptSync("my-minio-key", bad, context)).toThrow(CryptoError);
     }
-    expectCryptoError(() => kms.decrypt("my-minio-key", ciphertext.subarray(0, 43), context), "Malformed");
-    expectCryptoError(() => kms.decrypt("my-minio-key", ciphertext.subarray(0, 75), context), "Tampered");
-    expectCryptoError(() => kms.decrypt("my-minio-key", Uint8Array.of(...ciphertext, 0), context), "Tampered");
+    expectCryptoError(() => kms.decryptSync("my-minio-key", ciphertext.subarray(0, 43), context), "Malformed");
+    expectCryptoError(() => kms.decryptSync("my-minio-key", ciphertext.subarray(0, 75), context), "Tampered");
+    expectCryptoError(() => kms.decryptSync("my-minio-key", Uint8Array.of(...ciphertext, 0), context), "Tampered");
   });
 });
 

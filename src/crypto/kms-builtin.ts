@@ -5,6 +5,7 @@ import { createHmac, randomBytes } from "node:crypto";
 import { aesGcm, chacha20Poly1305 } from "./aead.ts";
 import { hchacha20 } from "./chacha20.ts";
 import { AUTH_FAILED, CryptoError } from "./crypto-error.ts";
+import type { Kms } from "./kms.ts";
 
 /** A KMS context: string pairs bound to a data key as associated data. */
 export type KmsContext = Readonly<Record<string, string>>;
@@ -72,7 +73,7 @@ function hmacSha256(key: Uint8Array, data: Uint8Array): Uint8Array {
   return new Uint8Array(createHmac("sha256", key).update(data).digest());
 }
 
-export class BuiltinKms {
+export class BuiltinKms implements Kms {
   /** The key name before the colon; data keys name it as their key id. */
   readonly keyId: string;
   readonly #master: Uint8Array;
@@ -95,7 +96,14 @@ export class BuiltinKms {
   }
 
   /** A new 32-byte data key sealed under the master key, bound to `context`. */
-  generateKey(context: KmsContext = {}): DataKey {
+  async generateKey(context: KmsContext = {}, keyId?: string): Promise<DataKey> {
+    return this.generateKeySync(context, keyId);
+  }
+
+  /** generateKey without the promise (the key is local). */
+  generateKeySync(context: KmsContext = {}, keyId = this.keyId): DataKey {
+    if (keyId !== this.keyId)
+      throw new CryptoError("WrongKey", `Cannot make a data key with KMS key "${keyId}": MINIO_KMS_SECRET_KEY holds key "${this.keyId}"`);
     const plaintext = this.#take(32);
     const iv = this.#take(IV_SIZE);
     const nonce = this.#take(NONCE_SIZE);
@@ -108,7 +116,12 @@ export class BuiltinKms {
   }
 
   /** The plaintext data key of a binary or legacy-JSON ciphertext made by key `keyId` with `context`. */
-  decrypt(keyId: string, ciphertext: Uint8Array, context: KmsContext = {}): Uint8Array {
+  async decrypt(keyId: string, ciphertext: Uint8Array, context: KmsContext = {}): Promise<Uint8Array> {
+    return this.decryptSync(keyId, ciphertext, context);
+  }
+
+  /** decrypt without the promise (the key is local). */
+  decryptSync(keyId: string, ciphertext: Uint8Array, context: KmsContext = {}): Uint8Array {
     if (keyId !== this.keyId) {
       throw new CryptoError("WrongKey", `Cannot decrypt data key of KMS key "${keyId}": MINIO_KMS_SECRET_KEY holds key "${this.keyId}"`);
     }

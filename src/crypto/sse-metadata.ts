@@ -2,7 +2,8 @@
 // metadata key names, telling SSE-S3 / SSE-KMS / SSE-C apart, unsealing the object key through
 // the KMS (or the SSE-C client key), and making a fresh sealed key with its metadata for a write.
 import { CryptoError } from "./crypto-error.ts";
-import { type DataKey, type KmsContext, decodeBase64, kmsContextJson } from "./kms-builtin.ts";
+import { type KmsContext, decodeBase64, kmsContextJson } from "./kms-builtin.ts";
+import type { Kms } from "./kms.ts";
 import { type SealAlgorithm, type SealedKey, type SseDomain, generateObjectKey, goPathJoin, sealObjectKey, unsealObjectKey } from "./sse-keys.ts";
 
 /** The MetaSys keys of an encrypted object version (values are strings; binary values base64). */
@@ -30,13 +31,8 @@ export const SSE_METADATA = {
 /** An object version's MetaSys, or the part of it read here. */
 export type SseMetadata = Readonly<Record<string, string>>;
 
-/** What SSE needs of a KMS; BuiltinKms is one. */
-export interface SseKms {
-  /** The key new data keys are made with. */
-  readonly keyId: string;
-  generateKey(context: KmsContext): DataKey;
-  decrypt(keyId: string, ciphertext: Uint8Array, context: KmsContext): Uint8Array;
-}
+/** What SSE needs of a KMS. */
+export type SseKms = Kms;
 
 /** The external key an object is sealed under, as a GET or PUT supplies it. */
 export interface SseKeySource {
@@ -105,7 +101,12 @@ export function readSealedKey(meta: SseMetadata, bucket: string, object: string)
 }
 
 /** The object key of an encrypted version (SPEC §8.7): data key from the KMS or the client, then unseal. */
-export function unsealSseObjectKey(meta: SseMetadata, bucket: string, object: string, source: SseKeySource): { domain: SseDomain; objectKey: Uint8Array } {
+export async function unsealSseObjectKey(
+  meta: SseMetadata,
+  bucket: string,
+  object: string,
+  source: SseKeySource,
+): Promise<{ domain: SseDomain; objectKey: Uint8Array }> {
   const { domain, sealed } = readSealedKey(meta, bucket, object);
   const path = goPathJoin(bucket, object);
   let extKey: Uint8Array;
@@ -116,7 +117,7 @@ export function unsealSseObjectKey(meta: SseMetadata, bucket: string, object: st
     if (source.kms === undefined) throw new CryptoError("WrongKey", `Cannot unseal the ${domain} key of "${path}": no KMS is configured`);
     const keyId = meta[SSE_METADATA.kmsKeyId];
     if (keyId === undefined) throw new CryptoError("Malformed", `Cannot read the SSE metadata of "${path}": ${SSE_METADATA.kmsKeyId} is missing`);
-    extKey = source.kms.decrypt(keyId, binary(meta, SSE_METADATA.kmsDataKey, path), sseKmsContext(domain, bucket, object, meta));
+    extKey = await source.kms.decrypt(keyId, binary(meta, SSE_METADATA.kmsDataKey, path), sseKmsContext(domain, bucket, object, meta));
   }
   return { domain, objectKey: unsealObjectKey(sealed, extKey, domain, bucket, object) };
 }
@@ -133,13 +134,13 @@ export interface CreateSseKeyOptions {
 }
 
 /** A fresh object key for a write, sealed for bucket/object, and the MetaSys entries to store with the version. */
-export function createSseObjectKey(
+export async function createSseObjectKey(
   domain: SseDomain,
   bucket: string,
   object: string,
   source: SseKeySource,
   opts: CreateSseKeyOptions = {},
-): { objectKey: Uint8Array; metadata: Record<string, string> } {
+): Promise<{ objectKey: Uint8Array; metadata: Record<string, string> }> {
   const path = goPathJoin(bucket, object);
   const b64 = (b: Uint8Array) => Buffer.from(b).toString("base64");
   const metadata: Record<string, string> = {};
@@ -150,12 +151,10 @@ export function createSseObjectKey(
   } else {
     const kms = source.kms;
     if (kms === undefined) throw new CryptoError("WrongKey", `Cannot encrypt "${path}" with ${domain}: no KMS is configured`);
-    if (opts.keyId !== undefined && opts.keyId !== kms.keyId)
-      throw new CryptoError("WrongKey", `Cannot encrypt "${path}" with KMS key "${opts.keyId}": the KMS holds key "${kms.keyId}"`);
     const ctx = opts.context;
     if (domain === "SSE-KMS" && ctx !== undefined && Object.keys(ctx).length > 0)
       metadata[SSE_METADATA.kmsContext] = b64(new TextEncoder().encode(kmsContextJson(ctx)));
-    const dek = kms.generateKey(sseKmsContext(domain, bucket, object, metadata));
+    const dek = await kms.generateKey(sseKmsContext(domain, bucket, object, metadata), opts.keyId);
     metadata[SSE_METADATA.kmsKeyId] = kms.keyId;
     metadata[SSE_METADATA.kmsDataKey] = b64(dek.ciphertext);
     extKey = dek.plaintext;

@@ -143,7 +143,7 @@ for (const how of ["plain", "kms", "root-credential"] as const) {
       expect(res.status).toBe(200);
       const stored = (await h!.bunker.store.readSystem("config/iam/users/max/identity.json"))!;
       const name = "config/iam/users/max/identity.json";
-      const plain = how === "kms" ? decryptConfig(new BuiltinKms(KMS_KEY), stored, name) : stored;
+      const plain = how === "kms" ? await decryptConfig(new BuiltinKms(KMS_KEY), stored, name) : stored;
       if (how === "kms") {
         expect(stored[0]).toBe(1);
         const headerLength = new DataView(stored.buffer, stored.byteOffset + 1, 4).getUint32(0, true);
