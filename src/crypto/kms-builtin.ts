@@ -5,10 +5,11 @@ import { createHmac, randomBytes } from "node:crypto";
 import { aesGcm, chacha20Poly1305 } from "./aead.ts";
 import { hchacha20 } from "./chacha20.ts";
 import { AUTH_FAILED, CryptoError } from "./crypto-error.ts";
-import type { Kms } from "./kms.ts";
+import type { DataKey, Kms, KmsContext } from "./kms.ts";
+
+export type { DataKey, KmsContext } from "./kms.ts";
 
 /** A KMS context: string pairs bound to a data key as associated data. */
-export type KmsContext = Readonly<Record<string, string>>;
 
 const HEX = "0123456789abcdef";
 const SHORT: Record<string, string> = { '"': '\\"', "\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t" };
@@ -43,14 +44,6 @@ function compareUtf8(a: string, b: string): number {
 export function kmsContextJson(ctx: KmsContext): string {
   const keys = Object.keys(ctx).sort(compareUtf8);
   return "{" + keys.map((k) => goJsonString(k) + ":" + goJsonString(ctx[k])).join(",") + "}";
-}
-
-/** A fresh data encryption key: use `plaintext`, store `ciphertext` next to the data. */
-export interface DataKey {
-  /** 32 random bytes. */
-  plaintext: Uint8Array;
-  /** Binary form: AES-256-GCM(ciphertext ‖ tag) ‖ iv(16) ‖ nonce(12); 76 bytes. */
-  ciphertext: Uint8Array;
 }
 
 export interface BuiltinKmsOptions {
