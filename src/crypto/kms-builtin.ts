@@ -9,7 +9,6 @@ import type { DataKey, Kms, KmsContext } from "./kms.ts";
 
 export type { DataKey, KmsContext } from "./kms.ts";
 
-
 const HEX = "0123456789abcdef";
 const SHORT: Record<string, string> = { '"': '\\"', "\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t" };
 
