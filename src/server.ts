@@ -17,7 +17,7 @@ import { relaunch } from "./server-relaunch.ts";
 import { iamAdminDeps, iamCodec, iamLookup, startIam, startLdap, startOpenId } from "./server-iam.ts";
 import { configKvApi, startupConfig } from "./server-config.ts";
 import { s3ApiDeps } from "./server-api.ts";
-import { BuiltinKms } from "./crypto/index.ts";
+import { kmsFromEnv } from "./server-kms.ts";
 import { Logger, RequestMetrics, TraceHub } from "./util/index.ts";
 import type { WindowsService } from "./service/index.ts";
 
@@ -102,7 +102,7 @@ function isDistributed(cfg: ServerConfig): boolean {
 export function serverLogger(cfg: ServerConfig): Logger {
   return new Logger({
     quiet: cfg.quiet,
-    secrets: [cfg.rootPassword, ...(cfg.kms.secretKey ? [cfg.kms.secretKey, cfg.kms.secretKey.split(":").slice(1).join(":")] : [])],
+    secrets: [cfg.rootPassword, ...cfg.kms.secrets],
   });
 }
 
@@ -183,7 +183,11 @@ async function buildServer(given: ServerConfig, opts: ServerOptions, formats: Po
   // How .minio.sys configuration objects (config.json, IAM) are read and written: the root
   // credentials and the KMS key come from the environment only, so one codec serves both.
   const root = { accessKey: given.rootUser, secretKey: given.rootPassword };
-  const systemCodec = iamCodec(root, given.kms.secretKey ? new BuiltinKms(given.kms.secretKey) : undefined);
+  // The KMS (checked, and a KES connected, here at start) encrypts them and SSE-S3/KMS objects.
+  const kmsSetup = await kmsFromEnv(given.kms.env, { certsCaDir: given.certsCaDir });
+  for (const warning of kmsSetup.warnings) logger.line(`WARNING: ${warning}`);
+  if (kmsSetup.summary) logger.line(kmsSetup.summary);
+  const systemCodec = iamCodec(root, kmsSetup.kms);
   const reader = new ObjectStore({
     pools: formats.map((f) => ({ sets: f.sets })),
     deploymentId: formats[0].deploymentId,

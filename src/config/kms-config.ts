@@ -1,30 +1,27 @@
-// Which KMS the server uses, from MinIO's variables: the built-in static key
-// (MINIO_KMS_SECRET_KEY or MINIO_KMS_SECRET_KEY_FILE, "<name>:<base64 32 bytes>") or none.
-// External KMSes (KES, a KMS server) are refused at start rather than silently ignored.
-import { ConfigError } from "./config-error.ts";
-
+// The KMS part of the environment, kept for the server's start: which KMS it is (the built-in
+// static key, KES, or none) is decided and checked there (server-kms.ts), because a KES client has
+// to be connected first. Here only the values the log must never print are gathered, synchronously,
+// so the logger hides them from the first line on.
 export interface KmsConfig {
-  /** The built-in key "<key name>:<base64 of 32 bytes>"; parsed and checked where it is used. */
-  secretKey?: string;
-  /** The variable it came from, for messages. */
-  source?: string;
+  /** Every MINIO_KMS_* variable that is set and not empty. */
+  env: Readonly<Record<string, string>>;
+  /** The built-in key (also as read from its file) and its base64 part, the KES API key, the key password. */
+  secrets: readonly string[];
 }
 
 type Env = Readonly<Record<string, string | undefined>>;
 
-const EXTERNAL = ["MINIO_KMS_KES_ENDPOINT", "MINIO_KMS_SERVER", "MINIO_KMS_ENDPOINT", "MINIO_KES_SERVER"];
-
 export function kmsOf(env: Env, read: (path: string) => string | undefined): KmsConfig {
-  for (const name of EXTERNAL) {
-    if (env[name])
-      throw new ConfigError("InvalidEnv", `${name} is set, but an external KMS is not supported; use MINIO_KMS_SECRET_KEY (the built-in key) or unset it`);
+  const kms: Record<string, string> = {};
+  for (const [name, value] of Object.entries(env)) if (/^MINIO_KMS_/.test(name) && value) kms[name] = value;
+  const secrets: string[] = [];
+  const builtin = [kms.MINIO_KMS_SECRET_KEY, kms.MINIO_KMS_SECRET_KEY_FILE ? read(kms.MINIO_KMS_SECRET_KEY_FILE) : undefined];
+  for (const key of builtin.map((k) => k?.trim())) {
+    if (!key) continue;
+    secrets.push(key);
+    const material = key.slice(key.indexOf(":") + 1);
+    if (material.length >= 8) secrets.push(material);
   }
-  const file = env.MINIO_KMS_SECRET_KEY_FILE;
-  if (file) {
-    const text = read(file)?.trim();
-    if (!text) throw new ConfigError("InvalidEnv", `MINIO_KMS_SECRET_KEY_FILE names "${file}", which cannot be read or is empty`);
-    return { secretKey: text, source: "MINIO_KMS_SECRET_KEY_FILE" };
-  }
-  const key = env.MINIO_KMS_SECRET_KEY;
-  return key ? { secretKey: key, source: "MINIO_KMS_SECRET_KEY" } : {};
+  for (const name of ["MINIO_KMS_KES_API_KEY", "MINIO_KMS_KES_KEY_PASSWORD"]) if (kms[name]) secrets.push(kms[name].trim());
+  return { env: Object.freeze(kms), secrets: Object.freeze(secrets) };
 }

@@ -9,7 +9,11 @@ export type CryptoErrorKind =
   /** The data names a key we do not have (another KMS key name). */
   | "WrongKey"
   /** A well-formed input asks for something we do not implement (format version, algorithm id). */
-  | "Unsupported";
+  | "Unsupported"
+  /** An external KMS (KES) could not be reached or answered with a server error; retrying may help. */
+  | "Unavailable"
+  /** An external KMS refused this client: no or unknown client certificate, or its policy forbids the call. */
+  | "Denied";
 
 export class CryptoError extends Error {
   override readonly name = "CryptoError";

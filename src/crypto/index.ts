@@ -1,6 +1,6 @@
-// crypto/: MinIO-compatible encryption — the sio-go stream, madmin's EncryptData, the built-in
-// static KMS, KMS-encrypted config objects, and SSE: DARE object streams, sealed object keys and
-// their MetaSys form. Leaf layer: node:crypto, hash-wasm and our own ChaCha20-Poly1305; no I/O.
+// crypto/: MinIO-compatible encryption — the sio-go stream, madmin's EncryptData, the KMSes (the
+// built-in static key, the KES client), KMS-encrypted config objects, and SSE: DARE object streams, sealed
+// object keys and their MetaSys form. Leaf layer: node:crypto, hash-wasm, our own ChaCha20-Poly1305; I/O only in KesKms.
 export { CryptoError, type CryptoErrorKind } from "./crypto-error.ts";
 export { type SioAlgorithm, type SioOptions, sioDecrypt, sioEncrypt, sioEncryptedSize } from "./sio-stream.ts";
 export {
@@ -13,6 +13,8 @@ export {
 } from "./madmin-crypt.ts";
 export { BuiltinKms, type BuiltinKmsOptions, type DataKey, type KmsContext, kmsContextJson } from "./kms-builtin.ts";
 export type { Kms } from "./kms.ts";
+export { KesKms } from "./kms-kes.ts";
+export { type KesClientCertificate, kesApiKeyCertificate, kesClientCertificate } from "./kes-identity.ts";
 export { type EncryptConfigOptions, type ReadConfigOptions, decryptConfig, encryptConfig, readConfigBytes } from "./config-crypt.ts";
 export { DARE_PACKAGE_SIZE, DARE_PAYLOAD_SIZE, type DareCipher } from "./dare-package.ts";
 export {
