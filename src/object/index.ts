@@ -34,6 +34,7 @@ export type { DecommissionStatus } from "./store/pool-decommission.ts";
 export { HealScanner, type CycleResult, type ScannerOptions, type ScannerStats } from "./store/scanner.ts";
 export { MRF_DIR, type MrfConfig, type MrfEntry } from "./store/mrf.ts";
 export { checkPreconditions, etagMatches } from "./preconditions.ts";
+export { SYS_ACTUAL_SIZE, SYS_COMPRESSION, SYS_CRC, isTransformed, sseMetaOf } from "./object-info.ts";
 export { MIN_PART_SIZE, multipartEtag } from "./set/complete.ts";
 /** What a drive reports of itself, for admin/ (which does not reach below object/). */
 export type { DriveInfo } from "../disk/index.ts";

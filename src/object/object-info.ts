@@ -19,7 +19,28 @@ export const SYS_ACTUAL_SIZE = "X-Minio-Internal-actual-size";
 export const SYS_INLINE_DATA = "x-minio-internal-inline-data";
 export const SYS_CRC = "x-minio-internal-crc";
 export const SYS_ERASURE_UPGRADED = "x-minio-internal-erasure-upgraded";
+export const SYS_COMPRESSION = "X-Minio-Internal-compression";
 export const DEFAULT_CONTENT_TYPE = "binary/octet-stream";
+/** MetaSys keys of server-side encryption (SPEC §8.4), compared in lower case. */
+const SSE_PREFIX = "x-minio-internal-server-side-encryption";
+const SSE_MULTIPART = "x-minio-internal-encrypted-multipart";
+
+/** The SSE entries of MetaSys as text (key as stored), or undefined when the version is not encrypted. */
+export function sseMetaOf(sysMeta: Record<string, Uint8Array>): Record<string, string> | undefined {
+  let out: Record<string, string> | undefined;
+  for (const [k, v] of Object.entries(sysMeta)) {
+    const lower = k.toLowerCase();
+    if (!lower.startsWith(SSE_PREFIX) && lower !== SSE_MULTIPART) continue;
+    out ??= {};
+    out[k] = new TextDecoder().decode(v);
+  }
+  return out;
+}
+
+/** True when the stored bytes are not the object's bytes: encrypted or compressed. */
+export function isTransformed(info: Pick<ObjectInfo, "sse" | "compression">): boolean {
+  return info.sse !== undefined || info.compression !== undefined;
+}
 
 /** Case-insensitive lookup in MetaSys (MinIO writes some keys in varying case). */
 export function sysValue(sysMeta: Record<string, Uint8Array>, key: string): Uint8Array | undefined {
@@ -58,14 +79,20 @@ export function toObjectInfo(bucket: string, fi: FileInfo): ObjectInfo {
     isLatest: fi.isLatest ?? true,
     deleteMarker: fi.deleted,
     size: fi.deleted ? 0 : actualSize(fi),
+    storedSize: fi.deleted ? 0 : fi.size,
     etag,
     modTime: nsToDate(fi.modTimeNs),
     modTimeNs: fi.modTimeNs,
     contentType,
     userMeta,
     storageClass,
-    parts: fi.parts.map((p) => ({ number: p.number, size: p.actualSize, etag: p.etag })),
+    parts: fi.parts.map((p) => ({ number: p.number, size: p.actualSize, storedSize: p.size, etag: p.etag })),
     checksumBlob: sysValue(fi.sysMeta, SYS_CRC),
+    sse: sseMetaOf(fi.sysMeta),
+    compression: (() => {
+      const c = sysValue(fi.sysMeta, SYS_COMPRESSION);
+      return c ? new TextDecoder().decode(c) : undefined;
+    })(),
     numVersions: fi.numVersions,
   };
 }

@@ -24,6 +24,8 @@ export interface ObjectInfo {
   deleteMarker: boolean;
   /** Size the client sees (actual size). */
   size: number;
+  /** Size of the stored bytes (after encryption or compression; equal to size otherwise). */
+  storedSize: number;
   /** ETag without quotes ("<md5hex>" or "<md5hex>-<parts>"). */
   etag: string;
   modTime: Date;
@@ -35,10 +37,14 @@ export interface ObjectInfo {
   userMeta: Record<string, string>;
   /** STANDARD or REDUCED_REDUNDANCY. */
   storageClass: string;
-  /** Parts of a multipart object (number, actual size); one entry for a simple object. */
-  parts: { number: number; size: number; etag?: string }[];
-  /** MinIO's x-minio-internal-crc blob (additional checksums), when stored. */
+  /** Parts of a multipart object (number, actual and stored size); one entry for a simple object. */
+  parts: { number: number; size: number; storedSize: number; etag?: string }[];
+  /** MinIO's x-minio-internal-crc blob (additional checksums), when stored (encrypted for an encrypted version). */
   checksumBlob?: Uint8Array;
+  /** Server-side encryption: the version's SSE MetaSys entries as text (SPEC §8.4); absent when not encrypted. */
+  sse?: Record<string, string>;
+  /** The compression algorithm the stored bytes are in (X-Minio-Internal-compression), when compressed. */
+  compression?: string;
   /** Number of versions of this key (set by single-object reads). */
   numVersions?: number;
 }
@@ -54,16 +60,24 @@ export interface Preconditions {
 
 /** Called after the whole body was read, before anything becomes visible; throw to abort. */
 export type BodyCheck = (digest: { md5: Uint8Array; size: number }) => BodyCheckResult | Promise<BodyCheckResult>;
-/** What a body check may add to the version: MetaSys entries (e.g. the checksum blob). */
-export type BodyCheckResult = void | { sysMeta?: Record<string, Uint8Array> };
+/**
+ * What a body check may add to the version: MetaSys entries (e.g. the checksum blob), and the
+ * ETag to store instead of the MD5 of the stored bytes (an encrypted body's sealed ETag).
+ */
+export type BodyCheckResult = void | { sysMeta?: Record<string, Uint8Array>; etag?: string };
 
 export interface PutObjectOptions {
   /** Exact body length, or -1 when unknown. */
   size: number;
   /** MetaUsr to store (content-type, x-amz-meta-*, tagging, lock fields…), already validated. */
   userMeta: Record<string, string>;
-  /** Extra MetaSys entries (e.g. the checksum blob when known up front). */
+  /** Extra MetaSys entries (e.g. the checksum blob when known up front, SSE keys). */
   sysMeta?: Record<string, Uint8Array>;
+  /**
+   * The object's own size when the body is its encrypted or compressed form (recorded as
+   * X-Minio-Internal-actual-size); `size` is then the stored size (or -1).
+   */
+  actualSize?: number;
   storageClass?: string;
   /** Conditional write (If-Match / If-None-Match), evaluated under the object's write lock. */
   preconditions?: Preconditions;
@@ -82,11 +96,25 @@ export interface GetObjectOptions {
   /** Return only this part of a multipart object (GET ?partNumber=). */
   partNumber?: number;
   preconditions?: Preconditions;
+  /**
+   * How to read a version stored transformed (encrypted or compressed): given its stored info,
+   * what the client sees of it (for the preconditions) and which stored bytes to stream. Without
+   * it such versions are refused (Unsupported): their stored bytes are never served as the
+   * object. `range` and `partNumber` apply to untransformed versions only.
+   */
+  stored?: (info: ObjectInfo) => StoredView | Promise<StoredView>;
+}
+
+/** A transformed version as the reader sees it: the visible info and the stored bytes to stream. */
+export interface StoredView {
+  info: ObjectInfo;
+  /** Inclusive range of the stored bytes (over all parts); null: none. */
+  range: { start: number; end: number } | null;
 }
 
 export interface GetObjectResult {
   info: ObjectInfo;
-  /** Resolved inclusive byte range, when one was asked for. */
+  /** Resolved inclusive byte range, when one was asked for (of a transformed version: of its stored bytes). */
   range?: { start: number; end: number };
   /** Number of parts (when partNumber was asked for). */
   partsCount?: number;
@@ -170,15 +198,24 @@ export interface PartInfo {
   checksums?: Record<string, string>;
 }
 
-/** What a part's body check may record: its checksums by algorithm. */
-export type PartCheckResult = void | { checksums?: Record<string, string> };
+/** What a part's body check may record: its checksums by algorithm, and the ETag to store instead of the stored bytes' MD5. */
+export type PartCheckResult = void | { checksums?: Record<string, string>; etag?: string };
+
+/** What a part write is told of its upload: its user metadata and the MetaSys entries as text (e.g. SSE keys). */
+export interface UploadMeta {
+  userMeta: Record<string, string>;
+  sysMeta: Record<string, string>;
+}
 
 export interface PutPartOptions {
+  /** Exact length of the body (the stored bytes), or -1. */
   size: number;
-  /** Called once the upload is found, before the body is read (e.g. to choose a checksum to compute). */
-  onUpload?: (upload: { userMeta: Record<string, string> }) => void;
-  /** Runs on the finished part; `upload` carries the upload's user metadata (e.g. its checksum algorithm). */
-  check?: (digest: { md5: Uint8Array; size: number }, upload: { userMeta: Record<string, string> }) => PartCheckResult | Promise<PartCheckResult>;
+  /** The part's own size when the body is its encrypted or compressed form (the part's actual size). */
+  actualSize?: number;
+  /** Called once the upload is found, before the body is read (e.g. to choose a checksum, or a part key); awaited. */
+  onUpload?: (upload: UploadMeta) => void | Promise<void>;
+  /** Runs on the finished part; `upload` carries the upload's metadata (e.g. its checksum algorithm). */
+  check?: (digest: { md5: Uint8Array; size: number }, upload: UploadMeta) => PartCheckResult | Promise<PartCheckResult>;
   signal?: AbortSignal;
 }
 

@@ -6,7 +6,7 @@ import { CodecError, erasureDecode, type ShardSource } from "../../ec/index.ts";
 import { markDisposable, nsToDate, pushStream } from "../../util/index.ts";
 import { ObjectError } from "../object-error.ts";
 import type { GetObjectOptions, GetObjectResult, ObjectInfo, RangeSpec } from "../object-layer.ts";
-import { decodeDirObject, encodeDirObject, sysValue, toObjectInfo } from "../object-info.ts";
+import { decodeDirObject, encodeDirObject, isTransformed, toObjectInfo } from "../object-info.ts";
 import { checkPreconditions } from "../preconditions.ts";
 import type { SetContext } from "./context.ts";
 import { readSetMeta, resolveVersion, type ResolvedVersion } from "./meta.ts";
@@ -19,7 +19,7 @@ async function readableVersion(
   key: string,
   opts: GetObjectOptions,
   withData: boolean,
-): Promise<{ v: ResolvedVersion; info: ObjectInfo }> {
+): Promise<{ v: ResolvedVersion; info: ObjectInfo; stored?: { start: number; end: number } | null }> {
   const name = encodeDirObject(key);
   const versionId = opts.versionId ?? "";
   const v = resolveVersion(ctx, await readSetMeta(ctx, bucket, name), bucket, name, key, versionId, withData);
@@ -28,26 +28,27 @@ async function readableVersion(
     if (versionId !== "") throw new ObjectError("DeleteMarker", "The specified method is not allowed against this resource", extra);
     throw new ObjectError("NoSuchKey", `The key "${key}" does not exist`, extra);
   }
-  refuseUnsupported(v.fi, key);
-  const info = toObjectInfo(bucket, v.fi);
-  if (opts.preconditions) checkPreconditions(info, opts.preconditions, key, "read");
-  return { v, info };
-}
-
-/** Objects MinIO compressed or encrypted need codecs we do not have yet: never serve their raw bytes. */
-function refuseUnsupported(fi: FileInfo, key: string): void {
-  if (sysValue(fi.sysMeta, "X-Minio-Internal-compression"))
-    throw new ObjectError("Unsupported", `"${key}" is stored compressed; reading compressed objects is not supported yet`, { key });
-  if (Object.keys(fi.sysMeta).some((k) => k.toLowerCase().startsWith("x-minio-internal-server-side-encryption"))) {
-    throw new ObjectError("Unsupported", `"${key}" is stored encrypted; reading encrypted objects is not supported yet`, { key });
+  const stored = toObjectInfo(bucket, v.fi);
+  if (!isTransformed(stored)) {
+    if (opts.preconditions) checkPreconditions(stored, opts.preconditions, key, "read");
+    return { v, info: stored };
   }
+  // Encrypted or compressed: only a reader that knows how to turn the stored bytes back into
+  // the object gets them; the preconditions see the version as that reader shows it.
+  if (!opts.stored) {
+    const how = stored.sse ? "encrypted" : "compressed";
+    throw new ObjectError("Unsupported", `"${key}" is stored ${how}; this operation cannot read ${how} objects`, { bucket, key });
+  }
+  const view = await opts.stored(stored);
+  if (opts.preconditions) checkPreconditions(view.info, opts.preconditions, key, "read");
+  return { v, info: view.info, stored: view.range };
 }
 
 export async function getObjectInfo(ctx: SetContext, bucket: string, key: string, opts: GetObjectOptions): Promise<ObjectInfo> {
   const release = await ctx.locker.lock([`${bucket}/${encodeDirObject(key)}`], "read");
   try {
-    const { v, info } = await readableVersion(ctx, bucket, key, opts, false);
-    if (opts.partNumber !== undefined) partRange(v.fi, info, opts.partNumber);
+    const { v, info, stored } = await readableVersion(ctx, bucket, key, opts, false);
+    if (opts.partNumber !== undefined && stored === undefined) partRange(v.fi, info, opts.partNumber);
     return info;
   } finally {
     release();
@@ -59,12 +60,17 @@ export async function getObject(ctx: SetContext, bucket: string, key: string, op
   const release = await ctx.locker.lock([`${bucket}/${name}`], "read");
   let handedOff = false;
   try {
-    const { v, info } = await readableVersion(ctx, bucket, key, opts, true);
+    const { v, info, stored } = await readableVersion(ctx, bucket, key, opts, true);
     let start = 0;
     let end = info.size - 1;
     let range: { start: number; end: number } | undefined;
     let partsCount: number | undefined;
-    if (opts.partNumber !== undefined) {
+    if (stored !== undefined) {
+      // A transformed version: the reader chose the stored bytes.
+      if (stored) ({ start, end } = stored);
+      else end = -1;
+      range = stored ?? undefined;
+    } else if (opts.partNumber !== undefined) {
       ({ start, end } = partRange(v.fi, info, opts.partNumber));
       partsCount = v.fi.parts.length;
       if (partsCount > 1 || info.size > 0) range = { start, end };

@@ -4,7 +4,7 @@
 import { SYSTEM_VOLUME, decodePartMeta, encodePartMeta, type FileInfo, type PartMeta } from "../../disk/index.ts";
 import { ObjectError } from "../object-error.ts";
 import { assertLockHeld, type Release } from "../ns-lock.ts";
-import type { ListPartsResult, MultipartOptions, PartInfo, PutPartOptions } from "../object-layer.ts";
+import type { ListPartsResult, MultipartOptions, PartInfo, PutPartOptions, UploadMeta } from "../object-layer.ts";
 import { DEFAULT_CONTENT_TYPE, encodeDirObject } from "../object-info.ts";
 import { writeQuorum } from "../quorum.ts";
 import { callDrive, fanOut, type SetContext } from "./context.ts";
@@ -95,19 +95,23 @@ export async function putObjectPart(
   opts: PutPartOptions,
 ): Promise<PartInfo> {
   const upload = await readUpload(ctx, bucket, key, uploadId);
-  opts.onUpload?.({ userMeta: { ...upload.userMeta } });
+  const uploadMeta = (): UploadMeta => ({
+    userMeta: { ...upload.userMeta },
+    sysMeta: Object.fromEntries(Object.entries(upload.sysMeta).map(([k, v]) => [k, new TextDecoder().decode(v)])),
+  });
+  await opts.onUpload?.(uploadMeta());
   const e = upload.erasure!;
   const layout = { d: e.dataBlocks, p: e.parityBlocks, blockSize: e.blockSize, distribution: e.distribution };
   const tmpId = crypto.randomUUID();
   const staged = `tmp/${tmpId}/part.${partNumber}`;
   try {
     const enc = await encodeBody(ctx, layout, body, { expectedSize: opts.size, inline: false, stagingPath: staged, signal: opts.signal });
-    const checked = opts.check ? await opts.check({ md5: enc.md5, size: enc.size }, { userMeta: { ...upload.userMeta } }) : undefined;
+    const checked = opts.check ? await opts.check({ md5: enc.md5, size: enc.size }, uploadMeta()) : undefined;
     const meta: PartMeta = {
-      etag: Buffer.from(enc.md5).toString("hex"),
+      etag: checked?.etag ?? Buffer.from(enc.md5).toString("hex"),
       number: partNumber,
       size: enc.size,
-      actualSize: enc.size,
+      actualSize: opts.actualSize ?? enc.size,
       modTimeNs: ctx.clock.now(),
       checksums: checked ? checked.checksums : undefined,
     };

@@ -5,7 +5,7 @@ import { SYSTEM_VOLUME, XL_META, type FileInfo, type RenameDataResult } from "..
 import { shardFileSize } from "../../ec/index.ts";
 import { ObjectError } from "../object-error.ts";
 import type { ObjectInfo, Preconditions, PutObjectOptions } from "../object-layer.ts";
-import { DEFAULT_CONTENT_TYPE, SYS_ERASURE_UPGRADED, SYS_INLINE_DATA, encodeDirObject, toObjectInfo } from "../object-info.ts";
+import { DEFAULT_CONTENT_TYPE, SYS_ACTUAL_SIZE, SYS_ERASURE_UPGRADED, SYS_INLINE_DATA, encodeDirObject, toObjectInfo } from "../object-info.ts";
 import { hashOrder } from "../placement.ts";
 import { callDrive, fanOut, type SetContext } from "./context.ts";
 import { encodeBody, type Layout } from "./encode.ts";
@@ -69,7 +69,8 @@ export async function putObject(
     const sysMeta: Record<string, Uint8Array> = { ...opts.sysMeta, ...(checked ? checked.sysMeta : undefined) };
     if (inline) sysMeta[SYS_INLINE_DATA] = utf8.encode("true");
     if (upgraded) sysMeta[SYS_ERASURE_UPGRADED] = utf8.encode(upgraded);
-    const etag = keep && opts.userMeta.etag ? opts.userMeta.etag : Buffer.from(enc.md5).toString("hex");
+    if (opts.actualSize !== undefined && opts.actualSize >= 0) sysMeta[SYS_ACTUAL_SIZE] = utf8.encode(String(opts.actualSize));
+    const etag = keep && opts.userMeta.etag ? opts.userMeta.etag : (checked?.etag ?? Buffer.from(enc.md5).toString("hex"));
     const userMeta: Record<string, string> = { "content-type": DEFAULT_CONTENT_TYPE, ...opts.userMeta, etag };
     if (opts.storageClass && opts.storageClass !== "STANDARD") userMeta["x-amz-storage-class"] = opts.storageClass;
     const fi: FileInfo = {
@@ -82,7 +83,7 @@ export async function putObject(
       size: enc.size,
       userMeta,
       sysMeta,
-      parts: [{ number: 1, size: enc.size, actualSize: enc.size }],
+      parts: [{ number: 1, size: enc.size, actualSize: opts.actualSize ?? enc.size }],
       erasure: { dataBlocks: layout.d, parityBlocks: layout.p, blockSize: layout.blockSize, index: 0, distribution: layout.distribution },
       writtenBy: WRITTEN_BY,
     };

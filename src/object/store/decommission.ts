@@ -3,7 +3,8 @@
 // delete markers, is written to an open pool and then removed from the drained one.
 import { SYSTEM_VOLUME, type FileInfo } from "../../disk/index.ts";
 import { ObjectError } from "../object-error.ts";
-import { SYS_ERASURE_UPGRADED, SYS_INLINE_DATA } from "../object-info.ts";
+import { SYS_ERASURE_UPGRADED, SYS_INLINE_DATA, isTransformed, toObjectInfo } from "../object-info.ts";
+import type { ObjectInfo } from "../object-layer.ts";
 import { purgeVersion, writeDeleteMarker } from "../set/delete.ts";
 import type { ErasureSet } from "../set/erasure-set.ts";
 import { putObject, type VersioningState } from "../set/put.ts";
@@ -82,10 +83,26 @@ async function moveKey(router: PoolRouter, from: ServerPool, set: ErasureSet, vo
 
 async function copyVersion(src: ErasureSet, dst: ErasureSet, volume: string, key: string, fi: FileInfo, versioning: VersioningState): Promise<void> {
   if (fi.deleted) return writeDeleteMarker(dst, volume, key, fi.versionId, fi.modTimeNs);
-  const res = await src.get(volume, key, { versionId: fi.versionId });
+  // An encrypted or compressed version moves as its stored bytes, with the metadata that reads
+  // them; its parts cannot be rejoined into one (each has its own key or stream), so a
+  // multipart one is refused rather than moved unreadable.
+  const transformed = isTransformed(toObjectInfo(volume, fi));
+  if (transformed && fi.parts.length > 1) {
+    throw new ObjectError(
+      "Unsupported",
+      `"${volume}/${key}" (version ${fi.versionId}) is an encrypted or compressed multipart object, which cannot be moved yet`,
+      {
+        bucket: volume,
+        key,
+      },
+    );
+  }
+  const whole = (info: ObjectInfo) => ({ info, range: info.storedSize > 0 ? { start: 0, end: info.storedSize - 1 } : null });
+  const res = await src.get(volume, key, { versionId: fi.versionId, stored: whole });
   const sysMeta = Object.fromEntries(Object.entries(fi.sysMeta).filter(([k]) => k !== SYS_INLINE_DATA && k !== SYS_ERASURE_UPGRADED));
   const storageClass = fi.userMeta["x-amz-storage-class"];
-  await putObject(dst, volume, key, res.body, { size: res.info.size, userMeta: { ...fi.userMeta }, sysMeta, storageClass }, versioning, {
+  const sizes = transformed ? { size: res.info.storedSize, actualSize: res.info.size } : { size: res.info.size };
+  await putObject(dst, volume, key, res.body, { ...sizes, userMeta: { ...fi.userMeta }, sysMeta, storageClass }, versioning, {
     versionId: fi.versionId,
     modTimeNs: fi.modTimeNs,
   });
