@@ -17,6 +17,7 @@ export {
   type S2Seek,
 } from "./s2-index.ts";
 export { indexS2Stream } from "./s2-index-scan.ts";
+export { loadPartIndex, partHasIndex, type PartSizes } from "./part-index.ts";
 export {
   COMPRESSION_INDEX_MIN_SIZE,
   COMPRESSION_OFF,
