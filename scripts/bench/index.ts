@@ -1,10 +1,10 @@
-// `bun run bench`: every benchmark in order (ec, object, s3, cluster), each in its own process so one's
+// `bun run bench`: every benchmark in order (ec, compress, object, s3, cluster), each in its own process so one's
 // workers and servers cannot skew the next. Each prints one JSON object; this prints one JSON
 // object keyed by benchmark. `bun run bench ec object` runs only those (in that order).
 import { spawn } from "bun";
 import { join } from "node:path";
 
-const BENCHES = ["ec", "object", "s3", "cluster"] as const;
+const BENCHES = ["ec", "compress", "object", "s3", "cluster"] as const;
 
 async function runBench(name: string): Promise<unknown> {
   console.error(`== bench:${name}`);

@@ -37,97 +37,101 @@ export function decodeS2Block(src: Uint8Array, maxLength = S2_MAX_BLOCK_SIZE): U
   return dst;
 }
 
-function corrupt(what: string, at: number): CompressError {
-  return new CompressError("Corrupt", `Cannot decode an S2 block: ${what} at input byte ${at}`);
-}
-
 /**
  * Decodes the tags in `src[start, end)` into all of `dst` (whose length is the block's decoded
  * length); the output must come out exactly that long.
  */
 export function decodeS2BlockInto(src: Uint8Array, start: number, end: number, dst: Uint8Array): void {
+  const d = decodeTags(src, start, end, dst);
+  if (d < 0) throw new CompressError("Corrupt", `Cannot decode an S2 block: the tag at input byte ${~d} is malformed or reaches outside the block`);
+  if (d !== dst.length) throw new CompressError("Corrupt", `Cannot decode an S2 block: it produced ${d} bytes but announced ${dst.length}`);
+}
+
+/**
+ * The tag loop: returns the output length, or ~(input position) of the first bad tag. It never
+ * throws, which keeps the hot loop free of exception sites. Tags: literal (00), copy-1 (01: 3-bit
+ * length, 11-bit offset; offset 0 is S2's repeat of the previous offset with 0–3 extra length
+ * bytes), copy-2 (10: 16-bit offset), copy-4 (11: 32-bit offset).
+ */
+function decodeTags(src: Uint8Array, start: number, end: number, dst: Uint8Array): number {
   const dLen = dst.length;
   let s = start;
   let d = 0;
   let offset = 0;
   while (s < end) {
     const tag = src[s];
-    let length: number;
-    switch (tag & 3) {
-      case 0: {
-        let x = tag >>> 2;
-        if (x < 60) s += 1;
-        else {
-          const extra = x - 59;
-          if (s + 1 + extra > end) throw corrupt("a literal header is cut off", s);
-          x = src[s + 1];
-          if (extra > 1) x |= src[s + 2] << 8;
-          if (extra > 2) x |= src[s + 3] << 16;
-          if (extra > 3) x = (x | (src[s + 4] << 24)) >>> 0;
-          s += 1 + extra;
-        }
-        length = x + 1;
-        if (length > dLen - d || length > end - s) throw corrupt("a literal runs past the block", s);
-        if (length < 16) {
-          for (let i = 0; i < length; i++) dst[d + i] = src[s + i];
-        } else {
-          dst.set(src.subarray(s, s + length), d);
-        }
+    const kind = tag & 3;
+    let length = 0;
+    if (kind === 0) {
+      let x = tag >>> 2;
+      if (x < 60) s += 1;
+      else {
+        const extra = x - 59;
+        if (s + 1 + extra > end) return ~s;
+        x = src[s + 1];
+        if (extra > 1) x |= src[s + 2] << 8;
+        if (extra > 2) x |= src[s + 3] << 16;
+        if (extra > 3) x = (x | (src[s + 4] << 24)) >>> 0;
+        s += 1 + extra;
+      }
+      length = x + 1;
+      if (length > dLen - d || length > end - s) return ~s;
+      if (length <= 32) {
+        const e = s + length;
+        while (s < e) dst[d++] = src[s++];
+      } else {
+        dst.set(src.subarray(s, s + length), d);
         d += length;
         s += length;
-        continue;
       }
-      case 1: {
-        if (s + 2 > end) throw corrupt("a copy tag is cut off", s);
-        const off = ((tag & 0xe0) << 3) | src[s + 1];
-        length = (tag >>> 2) & 7;
-        s += 2;
-        if (off === 0) {
-          // Repeat: the previous offset again; codes 5–7 carry a longer length in 1–3 bytes.
-          if (length === 5) {
-            if (s + 1 > end) throw corrupt("a repeat length is cut off", s);
-            length = src[s] + 4;
-            s += 1;
-          } else if (length === 6) {
-            if (s + 2 > end) throw corrupt("a repeat length is cut off", s);
-            length = (src[s] | (src[s + 1] << 8)) + (1 << 8);
-            s += 2;
-          } else if (length === 7) {
-            if (s + 3 > end) throw corrupt("a repeat length is cut off", s);
-            length = (src[s] | (src[s + 1] << 8) | (src[s + 2] << 16)) + (1 << 16);
-            s += 3;
-          }
-        } else {
-          offset = off;
-        }
-        length += 4;
-        break;
-      }
-      case 2: {
-        if (s + 3 > end) throw corrupt("a copy tag is cut off", s);
-        offset = src[s + 1] | (src[s + 2] << 8);
-        length = 1 + (tag >>> 2);
-        s += 3;
-        break;
-      }
-      default: {
-        if (s + 5 > end) throw corrupt("a copy tag is cut off", s);
-        offset = (src[s + 1] | (src[s + 2] << 8) | (src[s + 3] << 16) | (src[s + 4] << 24)) >>> 0;
-        length = 1 + (tag >>> 2);
-        s += 5;
-        break;
-      }
+      continue;
     }
-    if (offset <= 0 || d < offset || length > dLen - d) throw corrupt(`a copy (offset ${offset}, length ${length}) reaches outside the output`, s);
-    let from = d - offset;
-    if (offset >= length && length >= 32) {
-      dst.copyWithin(d, from, from + length);
-      d += length;
+    if (kind === 1) {
+      if (s + 2 > end) return ~s;
+      const off = ((tag & 0xe0) << 3) | src[s + 1];
+      length = ((tag >>> 2) & 7) + 4;
+      s += 2;
+      if (off !== 0) offset = off;
+      else if (length >= 9) {
+        const code = length - 4;
+        if (code === 5) {
+          if (s + 1 > end) return ~s;
+          length = src[s] + 8;
+          s += 1;
+        } else if (code === 6) {
+          if (s + 2 > end) return ~s;
+          length = (src[s] | (src[s + 1] << 8)) + 260;
+          s += 2;
+        } else {
+          if (s + 3 > end) return ~s;
+          length = (src[s] | (src[s + 1] << 8) | (src[s + 2] << 16)) + 65540;
+          s += 3;
+        }
+      }
+    } else if (kind === 2) {
+      if (s + 3 > end) return ~s;
+      offset = src[s + 1] | (src[s + 2] << 8);
+      length = 1 + (tag >>> 2);
+      s += 3;
     } else {
-      // Overlapping copies repeat the last `offset` bytes: copy forwards one byte at a time.
+      if (s + 5 > end) return ~s;
+      offset = (src[s + 1] | (src[s + 2] << 8) | (src[s + 3] << 16) | (src[s + 4] << 24)) >>> 0;
+      length = 1 + (tag >>> 2);
+      s += 5;
+    }
+    if (offset <= 0 || d < offset || length > dLen - d) return ~s;
+    let from = d - offset;
+    if (length <= 32) {
+      const e = d + length;
+      while (d < e) dst[d++] = dst[from++];
+    } else {
       const stop = d + length;
-      while (d < stop) dst[d++] = dst[from++];
+      while (d < stop) {
+        const n = Math.min(d - from, stop - d);
+        dst.copyWithin(d, from, from + n);
+        d += n;
+      }
     }
   }
-  if (d !== dLen) throw new CompressError("Corrupt", `Cannot decode an S2 block: it produced ${d} bytes but announced ${dLen}`);
+  return d;
 }
