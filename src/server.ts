@@ -252,6 +252,9 @@ async function buildServer(given: ServerConfig, opts: ServerOptions, formats: Po
     logError: (requestId, err) => logger.error(`[${requestId}] internal error:`, err),
     // Hard bucket quotas are checked against the usage walk plus the writes this server acknowledged since.
     usage: ops.usage,
+    kms: kmsSetup.kms,
+    autoEncryption: kmsSetup.autoEncryption,
+    customerKeysOverHttp: cfg.kms.customerKeysOverHttp,
     ...s3ApiDeps(cfg, logger.line),
   });
   const refill = refillFreshDrives(logger, store, formats);

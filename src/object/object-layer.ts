@@ -212,8 +212,12 @@ export interface PutPartOptions {
   size: number;
   /** The part's own size when the body is its encrypted or compressed form (the part's actual size). */
   actualSize?: number;
-  /** Called once the upload is found, before the body is read (e.g. to choose a checksum, or a part key); awaited. */
-  onUpload?: (upload: UploadMeta) => void | Promise<void>;
+  /**
+   * Called once the upload is found, before the body is read (e.g. to choose a checksum, or a
+   * part key); awaited. It may give the body's size anew (an encrypted upload's parts are stored
+   * larger than sent).
+   */
+  onUpload?: (upload: UploadMeta) => void | { size?: number } | Promise<void | { size?: number }>;
   /** Runs on the finished part; `upload` carries the upload's metadata (e.g. its checksum algorithm). */
   check?: (digest: { md5: Uint8Array; size: number }, upload: UploadMeta) => PartCheckResult | Promise<PartCheckResult>;
   signal?: AbortSignal;
@@ -277,7 +281,7 @@ export interface CompleteOptions {
    * Runs under the upload's lock once the part list is valid, before anything is committed;
    * throwing refuses the completion and leaves the upload as it was.
    */
-  finish?: (parts: CompletedPart[], upload: { userMeta: Record<string, string> }) => CompleteFinishResult;
+  finish?: (parts: CompletedPart[], upload: UploadMeta) => CompleteFinishResult | Promise<CompleteFinishResult>;
 }
 
 /** Bucket configuration documents stored in .metadata.bin, as raw bytes (XML or JSON). */

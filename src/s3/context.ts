@@ -1,5 +1,6 @@
 // What an S3 handler receives (the parsed request, who signed it, the dependencies) and the
 // small helpers every handler uses to answer: XML documents and empty responses.
+import type { Kms } from "../crypto/index.ts";
 import type { ObjectLayer } from "../object/index.ts";
 import type { TraceHub } from "../util/index.ts";
 import type { AuthResult, Authenticator } from "./auth/authenticate.ts";
@@ -92,6 +93,12 @@ export interface S3Deps {
   limiter?: RequestLimiter;
   /** Origins browsers may call from (api cors_allow_origin); absent: no CORS headers, preflights are refused. */
   cors?: CorsPolicy;
+  /** The KMS for SSE-S3 and SSE-KMS; absent: those are refused (NotImplemented), SSE-C still works. */
+  kms?: Kms;
+  /** MINIO_KMS_AUTO_ENCRYPTION: writes that ask for no encryption (and whose bucket has no default) get SSE-S3. */
+  autoEncryption?: boolean;
+  /** SSE-C over plain HTTP is refused unless this is set (BUNKER_SSE_C_ALLOW_HTTP; MinIO refuses it always). */
+  customerKeysOverHttp?: boolean;
 }
 
 export interface S3Context {

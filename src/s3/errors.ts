@@ -21,6 +21,8 @@ export const S3_ERRORS = {
   EntityTooLarge: { status: 400, message: "Your proposed upload exceeds the maximum allowed object size." },
   EntityTooSmall: { status: 400, message: "Your proposed upload is smaller than the minimum allowed object size." },
   ExpiredToken: { status: 400, message: "The provided token has expired." },
+  // SSE-KMS with a key id the KMS does not have (AWS's code, dot included).
+  "KMS.NotFoundException": { status: 400, message: "Invalid keyId." },
   IllegalVersioningConfigurationException: { status: 400, message: "The versioning configuration specified in the request is invalid." },
   IncompleteBody: { status: 400, message: "You did not provide the number of bytes specified by the Content-Length HTTP header." },
   InternalError: { status: 500, message: "We encountered an internal error. Please try again." },
@@ -94,6 +96,10 @@ export const S3_ERRORS = {
   XAmzContentSHA256Mismatch: { status: 400, message: "The provided 'x-amz-content-sha256' header does not match what was computed." },
   // MinIO answers a write past a bucket's hard quota with this admin-flavoured code, on the S3 API too.
   XMinioAdminBucketQuotaExceeded: { status: 400, message: "Bucket quota exceeded" },
+  // The KMS (KES) did not answer or refused this server: the request stored nothing and may be retried.
+  XMinioKMSUnavailable: { status: 503, message: "The KMS is not reachable; please retry." },
+  // An encrypted object whose keys or packages do not open: it was changed on the drives, never served.
+  XMinioObjectTampered: { status: 500, message: "The requested object was modified and may be compromised." },
   XMinioInvalidObjectName: { status: 400, message: "Object name contains unsupported characters." },
   XMinioInvalidResourceName: { status: 400, message: 'Resource name contains bad components such as ".." or ".".' },
   XMinioObjectExistsAsDirectory: { status: 409, message: "Object name already exists as a directory." },

@@ -25,7 +25,6 @@ const op = (name: S3Operation, handler: Handler): Operation => ({ name, handler 
  */
 const UNCONFIGURED: Record<string, Operation> = {
   lifecycle: op("GetBucketLifecycleConfiguration", config.notConfigured("NoSuchLifecycleConfiguration", "lifecycle")),
-  encryption: op("GetBucketEncryption", config.notConfigured("ServerSideEncryptionConfigurationNotFoundError", "encryption")),
   cors: op("GetBucketCors", config.notConfigured("NoSuchCORSConfiguration")),
   replication: op("GetBucketReplication", config.notConfigured("ReplicationConfigurationNotFoundError", "replication")),
   website: op("GetBucketWebsite", config.notConfigured("NoSuchWebsiteConfiguration")),
@@ -109,6 +108,8 @@ const SERVES: Readonly<Record<string, readonly string[]>> = {
   ListObjectVersions: ["versions"],
   GetBucketLifecycleConfiguration: ["lifecycle"],
   GetBucketEncryption: ["encryption"],
+  PutBucketEncryption: ["encryption"],
+  DeleteBucketEncryption: ["encryption"],
   GetBucketCors: ["cors"],
   GetBucketReplication: ["replication"],
   GetBucketWebsite: ["website"],
@@ -152,6 +153,7 @@ function bucketGet(q: URLSearchParams): Operation {
   if (q.has("object-lock")) return op("GetObjectLockConfiguration", config.getObjectLockConfig);
   if (q.has("uploads")) return op("ListMultipartUploads", mp.listMultipartUploads);
   if (q.has("versions")) return op("ListObjectVersions", list.listObjectVersions);
+  if (q.has("encryption")) return op("GetBucketEncryption", config.getBucketEncryption);
   for (const [sub, o] of Object.entries(UNCONFIGURED)) if (q.has(sub)) return o;
   if (has(q, "ownershipControls", "intelligent-tiering", "inventory", "metrics", "analytics", "publicAccessBlock")) throw new S3Error("NotImplemented");
   if (q.get("list-type") === "2") return op("ListObjectsV2", list.listObjectsV2);
@@ -169,10 +171,12 @@ function bucketOperation(method: string, q: URLSearchParams): Operation {
       if (q.has("tagging")) return op("PutBucketTagging", config.putBucketTagging);
       if (q.has("policy")) return op("PutBucketPolicy", config.putBucketPolicy);
       if (q.has("acl")) return op("PutBucketAcl", config.putAcl);
+      if (q.has("encryption")) return op("PutBucketEncryption", config.putBucketEncryption);
       return op("CreateBucket", bucket.createBucket);
     case "DELETE":
       if (q.has("tagging")) return op("DeleteBucketTagging", config.deleteBucketTagging);
       if (q.has("policy")) return op("DeleteBucketPolicy", config.deleteBucketPolicy);
+      if (q.has("encryption")) return op("DeleteBucketEncryption", config.deleteBucketEncryption);
       return op("DeleteBucket", bucket.deleteBucket);
     case "POST":
       if (q.has("delete")) return op("DeleteObjects", del.deleteObjects);

@@ -1,19 +1,14 @@
-// Request headers asking for what Bunker does not do yet: server-side encryption (SSE-S3,
-// SSE-KMS, SSE-C, copy-source SSE-C), object-lock retention / legal hold on writes, and ACL
-// headers granting anyone but the owner. They are validated as AWS validates them, then refused
-// before anything is stored: a client that asked for encryption, WORM protection or sharing
-// must never get a 200 for a plaintext, unprotected or private object.
+// Request headers checked before any handler runs: server-side encryption (validated as AWS
+// does; refused where the operation cannot encrypt yet), object-lock retention / legal hold on
+// writes, and ACL headers granting anyone but the owner. What we do not do is refused before
+// anything is stored: a client that asked for encryption, WORM protection or sharing must never
+// get a 200 for a plaintext, unprotected or private object.
 import { checkAclHeaders } from "./acl.ts";
 import type { S3Context } from "./context.ts";
 import { S3Error } from "./errors.ts";
 import { OWNER } from "./request-helpers.ts";
 import type { S3Operation } from "../iam/index.ts";
-
-const SSE = "x-amz-server-side-encryption";
-const SSE_C = "x-amz-server-side-encryption-customer-";
-const COPY_SSE_C = "x-amz-copy-source-server-side-encryption-customer-";
-const KMS_HEADERS = [`${SSE}-aws-kms-key-id`, `${SSE}-context`, `${SSE}-bucket-key-enabled`];
-const SSE_METHODS = new Set(["AES256", "aws:kms", "aws:kms:dsse"]);
+import { COPY_SSE_C, SSE, customerKeyOf, hasCustomerHeaders, hasManagedHeaders, managedKeyOf } from "./sse/sse-request.ts";
 
 /** Operations that store an object (or a part of one) from the request. */
 const WRITES: ReadonlySet<S3Operation> = new Set([
@@ -36,84 +31,34 @@ const ACL_TAKERS: ReadonlySet<S3Operation> = new Set(["CreateBucket", "PutObject
 const invalid = (message: string, name?: string, value?: string) =>
   new S3Error("InvalidArgument", message, { fields: { ArgumentName: name, ArgumentValue: value } });
 
-/** Validates one SSE-C header group (`prefix` + algorithm / key / key-MD5) as AWS does; true when present. */
-function checkCustomerKey(h: Headers, prefix: string): boolean {
-  const algorithm = h.get(`${prefix}algorithm`);
-  const key = h.get(`${prefix}key`);
-  const md5 = h.get(`${prefix}key-md5`);
-  if (algorithm === null && key === null && md5 === null) return false;
-  if (algorithm === null)
-    throw invalid("Requests specifying Server Side Encryption with Customer provided keys must provide a valid encryption algorithm.", `${prefix}algorithm`);
-  if (algorithm !== "AES256")
-    throw new S3Error("InvalidEncryptionAlgorithmError", "The encryption request you specified is not valid. The valid value is AES256.", {
-      fields: { ArgumentName: `${prefix}algorithm`, ArgumentValue: algorithm },
-    });
-  if (key === null)
-    throw invalid("Requests specifying Server Side Encryption with Customer provided keys must provide an appropriate secret key.", `${prefix}key`);
-  const raw = /^[A-Za-z0-9+/]+={0,2}$/.test(key) ? Buffer.from(key, "base64") : undefined;
-  if (raw?.length !== 32) throw invalid("The secret key was invalid for the specified algorithm.", `${prefix}key`);
-  if (md5 === null)
-    throw invalid(
-      "Requests specifying Server Side Encryption with Customer provided keys must provide the client calculated MD5 of the secret key.",
-      `${prefix}key-MD5`,
-    );
-  const want = new Bun.CryptoHasher("md5").update(raw).digest("base64");
-  if (md5 !== want) throw invalid("The calculated MD5 hash of the key did not match the hash that was provided.", `${prefix}key-MD5`);
-  return true;
-}
-
-/** x-amz-server-side-encryption and its KMS companions; true when any is present. */
-function checkManagedKey(h: Headers): boolean {
-  const method = h.get(SSE);
-  const kms = KMS_HEADERS.filter((n) => h.has(n));
-  if (method === null && kms.length === 0) return false;
-  if (method !== null && !SSE_METHODS.has(method)) throw invalid("The encryption method specified is not supported", SSE, method);
-  if (kms.length > 0 && method !== "aws:kms" && method !== "aws:kms:dsse") {
-    throw invalid("Server Side Encryption with AWS KMS managed key requires HTTP header x-amz-server-side-encryption : aws:kms", kms[0]);
-  }
-  const context = h.get(`${SSE}-context`);
-  if (context !== null) {
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(Buffer.from(context, "base64").toString("utf8"));
-    } catch {
-      parsed = undefined;
-    }
-    if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed))
-      throw invalid("The encryption context must be base64-encoded JSON.", `${SSE}-context`, context);
-  }
-  const bucketKey = h.get(`${SSE}-bucket-key-enabled`);
-  if (bucketKey !== null && !/^(true|false)$/i.test(bucketKey))
-    throw invalid("x-amz-server-side-encryption-bucket-key-enabled must be true or false.", `${SSE}-bucket-key-enabled`, bucketKey);
-  return true;
-}
+/** Writes whose encryption is served (sse/): the object's or upload's keys, a part's SSE-C key, Complete's SSE-C key for checksums. */
+const ENCRYPTING: ReadonlySet<S3Operation> = new Set(["PutObject", "CreateMultipartUpload", "UploadPart", "CompleteMultipartUpload"]);
 
 /**
- * Encryption headers on `op`: SSE-C over plain HTTP is refused first (as MinIO does), then bad
- * values and conflicts are InvalidArgument; a valid request for encryption is NotImplemented.
+ * Encryption headers on `op`: SSE-C over plain HTTP is refused first (as MinIO does, unless
+ * allowed), then bad values and conflicts are InvalidArgument. Writes we encrypt go on to their
+ * handlers; a write that cannot be encrypted yet (copies, POST) is NotImplemented, never stored
+ * in plaintext.
  */
-export function refuseEncryption(op: S3Operation, h: Headers, secure: boolean): void {
+export function checkEncryptionHeaders(op: S3Operation, h: Headers, secure: boolean, customerKeysOverHttp = false): void {
   const write = WRITES.has(op);
   if (!write && !READS.has(op)) return;
   const copy = COPIES.has(op);
-  const customerHeaders = [...h.keys()].some((n) => n.startsWith(SSE_C) || (copy && n.startsWith(COPY_SSE_C)));
-  if (customerHeaders && !secure) {
+  const customerHeaders = hasCustomerHeaders(h) || (copy && hasCustomerHeaders(h, COPY_SSE_C));
+  if (customerHeaders && !secure && !customerKeysOverHttp) {
     throw new S3Error("InvalidRequest", "Requests specifying Server Side Encryption with Customer provided keys must be made over a secure connection.");
   }
-  const customer = checkCustomerKey(h, SSE_C);
-  const sourceCustomer = copy && checkCustomerKey(h, COPY_SSE_C);
+  const customer = customerKeyOf(h) !== undefined;
+  const sourceCustomer = copy && customerKeyOf(h, COPY_SSE_C) !== undefined;
   if (!write) {
-    // A valid customer key on a read goes on to the handler: the object layer refuses objects
-    // MinIO encrypted (NotImplemented), and for a plaintext one the key is refused there
-    // (refuseKeyOnPlaintext). SSE-S3/KMS headers have no meaning on a read at all.
-    if (!customer && (h.has(SSE) || KMS_HEADERS.some((n) => h.has(n))))
-      throw new S3Error("BadRequest", "Server-side encryption headers are not allowed on GET or HEAD requests.");
+    // A valid customer key on a read goes on: the read checks it against the version's encryption.
+    if (!customer && hasManagedHeaders(h)) throw new S3Error("BadRequest", "Server-side encryption headers are not allowed on GET or HEAD requests.");
     return;
   }
-  const managed = checkManagedKey(h);
+  const managed = managedKeyOf(h) !== undefined;
   if (customer && managed) throw invalid("Server Side Encryption with Customer provided key is incompatible with the encryption method specified", SSE);
-  if (customer || managed || sourceCustomer) {
-    throw new S3Error("NotImplemented", "Server-side encryption is not supported by this server yet; nothing was stored.");
+  if ((customer || managed || sourceCustomer) && !ENCRYPTING.has(op)) {
+    throw new S3Error("NotImplemented", `Server-side encryption is not supported on ${op} by this server yet; nothing was stored.`);
   }
 }
 
@@ -149,5 +94,5 @@ export function refuseAcl(op: S3Operation, h: Headers): void {
 
 /** A GET/HEAD that sent a customer key for an object stored in plaintext: AWS's 400. */
 export function refuseKeyOnPlaintext(h: Headers): void {
-  if (h.has(`${SSE_C}algorithm`) || h.has(`${SSE_C}key`)) throw new S3Error("InvalidRequest", "The encryption parameters are not applicable to this object.");
+  if (hasCustomerHeaders(h)) throw new S3Error("InvalidRequest", "The encryption parameters are not applicable to this object.");
 }

@@ -52,8 +52,8 @@ test("https with a self-signed certificate from --certs-dir", async () => {
   expect((await signedFetch("PUT", "/secure/obj", data)).status).toBe(200);
   const got = new Uint8Array(await (await signedFetch("GET", "/secure/obj")).arrayBuffer());
   expect(Buffer.from(got).equals(Buffer.from(data))).toBe(true);
-  // Over TLS an SSE-C request passes the secure-transport check and is refused as not implemented
-  // (over plain http it would be InvalidRequest): the listener tells the S3 layer it is https.
+  // Over TLS an SSE-C request passes the secure-transport check (over plain http it would be
+  // InvalidRequest): the listener tells the S3 layer it is https, and the object is encrypted.
   const key = Buffer.alloc(32, 9);
   const sseC = {
     "x-amz-server-side-encryption-customer-algorithm": "AES256",
@@ -61,8 +61,11 @@ test("https with a self-signed certificate from --certs-dir", async () => {
     "x-amz-server-side-encryption-customer-key-md5": new Bun.CryptoHasher("md5").update(key).digest("base64"),
   };
   const body = new Uint8Array([1, 2, 3]);
-  const refused = await s3.request("PUT", "/secure/encrypted", { body, length: body.length, headers: sseC, fetchInit: insecure });
-  expect([refused.status, /<Code>([^<]+)<\/Code>/.exec(await refused.text())?.[1]]).toEqual([501, "NotImplemented"]);
-  expect((await signedFetch("HEAD", "/secure/encrypted")).status).toBe(404);
+  const stored = await s3.request("PUT", "/secure/encrypted", { body, length: body.length, headers: sseC, fetchInit: insecure });
+  expect(stored.status).toBe(200);
+  expect(stored.headers.get("x-amz-server-side-encryption-customer-algorithm")).toBe("AES256");
+  const back = await s3.request("GET", "/secure/encrypted", { headers: sseC, fetchInit: insecure });
+  expect(new Uint8Array(await back.arrayBuffer())).toEqual(body);
+  expect((await signedFetch("GET", "/secure/encrypted")).status).toBe(400); // no key: InvalidRequest
   expect(await server.stop()).toBe(0);
 }, 60_000);

@@ -91,10 +91,10 @@ export async function completeMultipartUpload(
     const size = parts.reduce((n, p) => n + p.size, 0);
     const actual = parts.reduce((n, p) => n + p.actualSize, 0);
     const extra: Exclude<CompleteFinishResult, void> =
-      finish?.(
+      (await finish?.(
         parts.map((p) => ({ partNumber: p.number, etag: p.etag, size: p.actualSize, checksums: p.checksums })),
-        { userMeta: { ...upload.userMeta } },
-      ) || {};
+        { userMeta: { ...upload.userMeta }, sysMeta: Object.fromEntries(Object.entries(upload.sysMeta).map(([k, v]) => [k, new TextDecoder().decode(v)])) },
+      )) || {};
     const sysMeta: Record<string, Uint8Array> = {
       ...upload.sysMeta,
       ...extra.sysMeta,

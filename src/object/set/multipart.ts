@@ -99,13 +99,14 @@ export async function putObjectPart(
     userMeta: { ...upload.userMeta },
     sysMeta: Object.fromEntries(Object.entries(upload.sysMeta).map(([k, v]) => [k, new TextDecoder().decode(v)])),
   });
-  await opts.onUpload?.(uploadMeta());
+  const told = await opts.onUpload?.(uploadMeta());
+  const size = told?.size ?? opts.size;
   const e = upload.erasure!;
   const layout = { d: e.dataBlocks, p: e.parityBlocks, blockSize: e.blockSize, distribution: e.distribution };
   const tmpId = crypto.randomUUID();
   const staged = `tmp/${tmpId}/part.${partNumber}`;
   try {
-    const enc = await encodeBody(ctx, layout, body, { expectedSize: opts.size, inline: false, stagingPath: staged, signal: opts.signal });
+    const enc = await encodeBody(ctx, layout, body, { expectedSize: size, inline: false, stagingPath: staged, signal: opts.signal });
     const checked = opts.check ? await opts.check({ md5: enc.md5, size: enc.size }, uploadMeta()) : undefined;
     const meta: PartMeta = {
       etag: checked?.etag ?? Buffer.from(enc.md5).toString("hex"),

@@ -5,7 +5,9 @@ import { emptyResponse, xmlResponse, type Handler, type S3Context } from "../con
 import { S3Error, type S3ErrorCode } from "../errors.ts";
 import { checkAclBody, checkAclHeaders } from "../acl.ts";
 import { MAX_POLICY_BYTES, parsePolicy } from "../../iam/index.ts";
-import { readSmallBody, readXmlBody } from "../request-body.ts";
+import { contentMd5, readSmallBody, readXmlBody } from "../request-body.ts";
+import { checkBucketEncryption } from "../sse/bucket-encryption.ts";
+import { KMS_ARN_PREFIX } from "../sse/sse-request.ts";
 import { escapeXml, xmlDocument, xmlText } from "../xml.ts";
 import { OWNER, parseTagSet, tagSetXml } from "../request-helpers.ts";
 
@@ -152,4 +154,33 @@ function readOnlyConfig(kind: BucketConfigKind | undefined, none: (ctx: S3Contex
 export async function requestPayment(ctx: S3Context): Promise<Response> {
   await ctx.deps.layer.getBucketInfo(ctx.bucket);
   return xmlResponse("RequestPaymentConfiguration", { Payer: "BucketOwner" });
+}
+
+/** PutBucketEncryption: one default rule, checked against this server's KMS, stored as MinIO stores it. */
+export async function putBucketEncryption(ctx: S3Context): Promise<Response> {
+  await ctx.deps.layer.getBucketInfo(ctx.bucket);
+  const body = await readSmallBody(ctx);
+  const md5 = contentMd5(ctx.req.headers);
+  if (md5 && !Buffer.from(new Bun.CryptoHasher("md5").update(body).digest()).equals(Buffer.from(md5))) throw new S3Error("BadDigest");
+  const sse = checkBucketEncryption(body, ctx.deps.kms);
+  const apply =
+    sse.kind === "SSE-KMS"
+      ? { SSEAlgorithm: "aws:kms", ...(sse.keyId ? { KMSMasterKeyID: `${KMS_ARN_PREFIX}${sse.keyId}` } : {}) }
+      : { SSEAlgorithm: "AES256" };
+  const xml = xmlDocument("ServerSideEncryptionConfiguration", { Rule: { ApplyServerSideEncryptionByDefault: apply } });
+  await ctx.deps.layer.setBucketConfig(ctx.bucket, "encryption", utf8.encode(xml));
+  return emptyResponse(200);
+}
+
+export async function getBucketEncryption(ctx: S3Context): Promise<Response> {
+  await ctx.deps.layer.getBucketInfo(ctx.bucket);
+  const stored = await ctx.deps.layer.getBucketConfig(ctx.bucket, "encryption");
+  if (!stored || stored.length === 0) throw new S3Error("ServerSideEncryptionConfigurationNotFoundError", undefined, { fields: { BucketName: ctx.bucket } });
+  return storedXml(text.decode(stored));
+}
+
+export async function deleteBucketEncryption(ctx: S3Context): Promise<Response> {
+  await ctx.deps.layer.getBucketInfo(ctx.bucket);
+  await ctx.deps.layer.setBucketConfig(ctx.bucket, "encryption", null);
+  return emptyResponse(204);
 }

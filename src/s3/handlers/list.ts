@@ -6,6 +6,7 @@ import { S3Error } from "../errors.ts";
 import { parseMaxKeys, prefixCanMatch, validateVersionId } from "../validate.ts";
 import { xmlElement } from "../xml.ts";
 import { OWNER, listEncoder } from "../request-helpers.ts";
+import { listedEtag } from "../sse/sse-read.ts";
 
 /**
  * Prefix, delimiter and max-keys. Markers and prefixes are only compared with keys, so any
@@ -17,6 +18,12 @@ function listParams(ctx: S3Context) {
   const delimiter = q.get("delimiter") ?? "";
   const maxKeys = parseMaxKeys(q.get("max-keys"));
   return { prefix, delimiter, maxKeys, layerMaxKeys: prefixCanMatch(prefix) ? maxKeys : 0 };
+}
+
+/** Listed versions with the ETags clients see of encrypted ones (SSE-S3 unsealed through the KMS). */
+async function visibleEtags(ctx: S3Context, objects: ObjectInfo[]): Promise<ObjectInfo[]> {
+  if (!objects.some((o) => o.sse)) return objects;
+  return Promise.all(objects.map(async (o) => (o.sse && !o.deleteMarker ? { ...o, etag: await listedEtag(ctx.deps.kms, o) } : o)));
 }
 
 function contents(o: ObjectInfo, enc: (s: string) => string, owner: boolean) {
@@ -36,7 +43,7 @@ export async function listObjectsV1(ctx: S3Context): Promise<Response> {
     MaxKeys: maxKeys,
     Delimiter: delimiter ? enc(delimiter) : undefined,
     IsTruncated: page.isTruncated,
-    Contents: page.objects.map((o) => contents(o, enc, true)),
+    Contents: (await visibleEtags(ctx, page.objects)).map((o) => contents(o, enc, true)),
     CommonPrefixes: page.prefixes.map((p) => ({ Prefix: enc(p) })),
     EncodingType: ctx.query.get("encoding-type") ? "url" : undefined,
   });
@@ -70,7 +77,7 @@ export async function listObjectsV2(ctx: S3Context): Promise<Response> {
     MaxKeys: maxKeys,
     Delimiter: delimiter ? enc(delimiter) : undefined,
     IsTruncated: page.isTruncated,
-    Contents: page.objects.map((o) => contents(o, enc, owner)),
+    Contents: (await visibleEtags(ctx, page.objects)).map((o) => contents(o, enc, owner)),
     CommonPrefixes: page.prefixes.map((p) => ({ Prefix: enc(p) })),
     EncodingType: ctx.query.get("encoding-type") ? "url" : undefined,
   });
@@ -104,7 +111,7 @@ export async function listObjectVersions(ctx: S3Context): Promise<Response> {
     xmlElement("IsTruncated", page.isTruncated),
   ].join("");
   // Versions and delete markers stay interleaved in key/age order, as S3 returns them.
-  const entries = page.versions
+  const entries = (await visibleEtags(ctx, page.versions))
     .map((v) =>
       v.deleteMarker
         ? xmlElement("DeleteMarker", { Key: enc(v.key), VersionId: v.versionId, IsLatest: v.isLatest, LastModified: v.modTime, Owner: OWNER })

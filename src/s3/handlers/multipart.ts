@@ -1,6 +1,6 @@
 // Multipart uploads: Create, UploadPart, UploadPartCopy (with ranges), Complete, Abort,
 // ListParts and ListMultipartUploads.
-import { checkPreconditions, type CompletePart } from "../../object/index.ts";
+import { SYS_CRC, checkPreconditions, type CompletePart } from "../../object/index.ts";
 import { authorizeObject } from "../authorize.ts";
 import { QuotaGuard, quotaWrite } from "../bucket-quota.ts";
 import { emptyResponse, xmlResponse, type S3Context } from "../context.ts";
@@ -21,6 +21,9 @@ import { parseMaxKeys, parsePartNumber, validateUploadId } from "../validate.ts"
 import { asArray, xmlText } from "../xml.ts";
 import { OWNER, listEncoder, parseCopySource, readPreconditions, writePreconditions } from "../request-helpers.ts";
 import { showVersionHeader } from "../versioning-state.ts";
+import { encryptionHeaders, newObjectKey, storedObjectKey } from "../sse/sse-keys.ts";
+import { customerKeyOf, hasManagedHeaders } from "../sse/sse-request.ts";
+import { encryptChecksumBlob, partBody, uploadEncryption, writeEncryption } from "../sse/sse-write.ts";
 
 function uploadIdOf(ctx: S3Context): string {
   const id = ctx.query.get("uploadId") ?? "";
@@ -30,13 +33,35 @@ function uploadIdOf(ctx: S3Context): string {
 
 export async function createMultipartUpload(ctx: S3Context): Promise<Response> {
   const checksumMeta = uploadChecksumMeta(ctx.req.headers);
+  // The upload's object key is made (and sealed) now; each part is encrypted under its part key.
+  const sse = await writeEncryption(ctx, ctx.bucket, ctx.req.headers);
+  const sealed = sse ? await newObjectKey(ctx.deps.kms, ctx.bucket, ctx.key, sse, { multipart: true }) : undefined;
   const uploadId = await ctx.deps.layer.newMultipartUpload(ctx.bucket, ctx.key, {
     userMeta: { ...userMetaFromHeaders(ctx.req.headers), ...checksumMeta },
+    sysMeta: sealed?.sysMeta,
     storageClass: storageClassFrom(ctx.req.headers),
   });
   const want = uploadChecksum(checksumMeta);
-  const headers = want ? { "x-amz-checksum-algorithm": want.algorithm, "x-amz-checksum-type": want.type } : undefined;
+  const headers = new Headers(want ? { "x-amz-checksum-algorithm": want.algorithm, "x-amz-checksum-type": want.type } : undefined);
+  if (sealed) encryptionHeaders(headers, textMeta(sealed.sysMeta), sse?.kind === "SSE-C" ? sse : undefined);
   return xmlResponse("InitiateMultipartUploadResult", { Bucket: ctx.bucket, Key: ctx.key, UploadId: uploadId }, { headers });
+}
+
+const textMeta = (m: Record<string, Uint8Array>) => Object.fromEntries(Object.entries(m).map(([k, v]) => [k, new TextDecoder().decode(v)]));
+
+/**
+ * The object key of an encrypted upload for one of its requests (SSE-C: the key sent with it
+ * must be the upload's); undefined for a plaintext upload, which takes no encryption headers.
+ */
+async function uploadObjectKey(ctx: S3Context, sysMeta: Record<string, string>): Promise<Uint8Array | undefined> {
+  const sse = uploadEncryption(sysMeta);
+  const customer = customerKeyOf(ctx.req.headers);
+  if (!sse) {
+    if (customer || hasManagedHeaders(ctx.req.headers))
+      throw new S3Error("InvalidRequest", "The encryption parameters are not applicable to this upload: it is not encrypted.");
+    return undefined;
+  }
+  return storedObjectKey(ctx.deps.kms, { bucket: ctx.bucket, key: ctx.key, sse }, customer);
 }
 
 export async function uploadPart(ctx: S3Context): Promise<Response> {
@@ -46,19 +71,32 @@ export async function uploadPart(ctx: S3Context): Promise<Response> {
   // A part is held against the quota while it uploads; it counts once the upload completes.
   const quota = await QuotaGuard.open(ctx, ctx.bucket);
   quota?.admit(body.size);
+  let objectKey: Uint8Array | undefined;
+  let sse: Record<string, string> | undefined;
+  const stream = partBody(body.stream, body.size, partNumber, () => objectKey);
   const part = await ctx.deps.layer
-    .putObjectPart(ctx.bucket, ctx.key, uploadId, partNumber, body.stream, {
+    .putObjectPart(ctx.bucket, ctx.key, uploadId, partNumber, stream.stream, {
       size: body.size,
+      actualSize: body.size,
       signal: ctx.req.signal,
+      onUpload: async (upload) => {
+        objectKey = await uploadObjectKey(ctx, upload.sysMeta);
+        sse = objectKey ? uploadEncryption(upload.sysMeta) : undefined;
+        return objectKey ? { size: stream.size } : undefined;
+      },
       check: async (digest, upload) => {
-        await body.check(digest);
+        // An encrypted part is checked (Content-MD5) and named (its ETag) by its plaintext.
+        const md5 = objectKey ? stream.md5() : digest.md5;
+        await body.check({ md5, size: body.size });
         const sum = body.checksum();
         checkPartChecksum(upload.userMeta, sum?.algorithm);
-        return sum ? { checksums: { [sum.algorithm]: sum.value } } : {};
+        const etag = objectKey ? Buffer.from(md5).toString("hex") : undefined;
+        return { ...(sum ? { checksums: { [sum.algorithm]: sum.value } } : {}), etag };
       },
     })
     .finally(() => quota?.release());
   const h = new Headers({ etag: `"${part.etag}"` });
+  encryptionHeaders(h, sse, customerKeyOf(ctx.req.headers));
   for (const [algo, value] of Object.entries(part.checksums ?? {})) h.set(`x-amz-checksum-${algo.toLowerCase()}`, value);
   return emptyResponse(200, h);
 }
@@ -96,7 +134,12 @@ export async function uploadPartCopy(ctx: S3Context): Promise<Response> {
     .putObjectPart(ctx.bucket, ctx.key, uploadId, partNumber, sum.stream, {
       size,
       signal: ctx.req.signal,
-      onUpload: sum.onUpload,
+      onUpload: (upload) => {
+        // Copying into an encrypted upload would need the source decrypted and the part encrypted.
+        if (uploadEncryption(upload.sysMeta))
+          throw new S3Error("NotImplemented", "UploadPartCopy into an encrypted upload is not supported yet; nothing was stored.");
+        return sum.onUpload(upload);
+      },
       check: sum.check,
     })
     .finally(() => quota?.release());
@@ -129,14 +172,21 @@ export async function completeMultipartUpload(ctx: S3Context): Promise<Response>
   const info = await quotaWrite(ctx, ctx.bucket, ctx.key, null, (admit) =>
     ctx.deps.layer.completeMultipartUpload(ctx.bucket, ctx.key, uploadId, parts, {
       preconditions: writePreconditions(ctx.req.headers),
-      finish: (done, upload) => {
+      finish: async (done, upload) => {
         admit(done.reduce((sum, p) => sum + p.size, 0));
-        return finishChecksum(done, upload);
+        const extra = finishChecksum(done, upload) || {};
+        const crc = extra.sysMeta?.[SYS_CRC];
+        if (crc && uploadEncryption(upload.sysMeta)) {
+          // An encrypted object's checksums are stored encrypted (SSE-C: the key is needed here, as AWS asks for it).
+          const objectKey = await uploadObjectKey(ctx, upload.sysMeta);
+          extra.sysMeta = { ...extra.sysMeta, [SYS_CRC]: encryptChecksumBlob(objectKey!, crc) };
+        }
+        return extra;
       },
     }),
   );
   // A retried Complete (the upload already finished) runs no finish step: answer from the version.
-  checksum ??= storedChecksum(info.checksumBlob);
+  checksum ??= info.sse ? undefined : storedChecksum(info.checksumBlob);
   const h = new Headers();
   if (await showVersionHeader(ctx, info)) h.set("x-amz-version-id", info.versionId);
   const location = `${ctx.url.protocol}//${ctx.req.headers.get("host") ?? ctx.url.host}/${ctx.bucket}/${ctx.key}`;

@@ -7,6 +7,8 @@ import { S3Error } from "../errors.ts";
 import { httpDate } from "../object-headers.ts";
 import { parseMaxKeys, validateVersionId } from "../validate.ts";
 import type { XmlObject } from "../xml.ts";
+import { visibleInfo } from "../sse/sse-read.ts";
+import { customerKeyOf } from "../sse/sse-request.ts";
 import { showVersionHeader } from "../versioning-state.ts";
 
 const ATTRIBUTES = ["ETag", "Checksum", "ObjectParts", "StorageClass", "ObjectSize"] as const;
@@ -73,7 +75,12 @@ export async function getObjectAttributes(ctx: S3Context): Promise<Response> {
   await ctx.deps.layer.getBucketInfo(ctx.bucket);
   if (wanted.size === 0)
     throw new S3Error("InvalidRequest", "The x-amz-object-attributes header specifying the attributes to be retrieved is either missing or empty");
-  const info = await ctx.deps.layer.getObjectInfo(ctx.bucket, ctx.key, { versionId });
+  // An encrypted version answers with what a GET shows of it (SSE-C: given its key).
+  const customer = customerKeyOf(ctx.req.headers);
+  const info = await ctx.deps.layer.getObjectInfo(ctx.bucket, ctx.key, {
+    versionId,
+    stored: async (i) => ({ info: (await visibleInfo(ctx.deps.kms, i, customer)).info, range: null }),
+  });
   const entry = info.checksumBlob ? decodeMinioChecksums(info.checksumBlob)[0] : undefined;
   const headers = new Headers({ "last-modified": httpDate(info.modTime) });
   if (await showVersionHeader(ctx, info)) headers.set("x-amz-version-id", info.versionId);

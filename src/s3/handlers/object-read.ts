@@ -9,6 +9,9 @@ import { parsePartNumber, validateVersionId } from "../validate.ts";
 import { refuseKeyOnPlaintext } from "../unsupported-headers.ts";
 import { readPreconditions } from "../request-helpers.ts";
 import { showVersionHeader } from "../versioning-state.ts";
+import { encryptionHeaders, kmsError } from "../sse/sse-keys.ts";
+import { sseReader } from "../sse/sse-read.ts";
+import { customerKeyOf } from "../sse/sse-request.ts";
 
 /** Parses a single-range Range header; anything S3 would ignore (syntax, several ranges) gives undefined. */
 export function parseRange(header: string | null): RangeSpec | undefined {
@@ -51,18 +54,23 @@ async function open(ctx: S3Context): Promise<{ res: GetObjectResult; headers: He
   if (checksumMode !== null && checksumMode.toUpperCase() !== "ENABLED")
     throw new S3Error("InvalidRequest", "Value for x-amz-checksum-mode header is invalid.");
   const range = partNumber === undefined ? parseRange(ctx.req.headers.get("range")) : undefined;
+  const customer = customerKeyOf(ctx.req.headers);
+  const sse = sseReader(ctx.deps.kms, { range, partNumber, customer });
   let res: GetObjectResult;
   try {
-    res = await ctx.deps.layer.getObject(ctx.bucket, ctx.key, { versionId, range, partNumber });
+    res = await ctx.deps.layer.getObject(ctx.bucket, ctx.key, { versionId, range, partNumber, stored: sse.stored });
   } catch (err) {
     if (partNumber !== undefined && err instanceof ObjectError && err.kind === "InvalidPartNumber")
       throw await partNotSatisfiable(ctx, versionId, partNumber, err);
     throw err;
   }
+  const plan = sse.plan();
+  if (plan) res = { ...res, range: plan.range, partsCount: plan.partsCount, body: res.body.pipeThrough(plan.decrypt()) };
   const headers = objectHeaders(res.info, await showVersionHeader(ctx, res.info));
+  encryptionHeaders(headers, res.info.sse, customer);
   try {
-    // The layer refused encrypted objects already: what it returned is plaintext.
-    refuseKeyOnPlaintext(ctx.req.headers);
+    // An encrypted version checked the key against its own encryption (sseReader); a plaintext one takes none.
+    if (!plan) refuseKeyOnPlaintext(ctx.req.headers);
     checkPreconditions(res.info, readPreconditions(ctx.req.headers), ctx.key, "read");
     applyResponseOverrides(headers, ctx.query, ctx.auth.kind === "signed");
   } catch (err) {
@@ -90,7 +98,41 @@ async function open(ctx: S3Context): Promise<{ res: GetObjectResult; headers: He
 
 export async function getObject(ctx: S3Context): Promise<Response> {
   const { res, headers, status } = await open(ctx);
-  return new Response(res.body, { status, headers });
+  // An encrypted body's first package is opened before the answer starts: a version that does
+  // not decrypt is an error response, not a 200 cut short.
+  const body = res.info.sse ? await primed(res.body) : res.body;
+  return new Response(body, { status, headers });
+}
+
+/** The stream with its first chunk already read (errors surface here), the rest as it comes. */
+async function primed(body: ReadableStream<Uint8Array>): Promise<ReadableStream<Uint8Array>> {
+  const reader = body.getReader();
+  let first: Awaited<ReturnType<typeof reader.read>>;
+  try {
+    first = await reader.read();
+  } catch (err) {
+    reader.releaseLock();
+    await body.cancel().catch(() => {});
+    throw kmsError(err);
+  }
+  let pending: Uint8Array | undefined = first.done ? undefined : first.value;
+  let done = first.done;
+  return new ReadableStream<Uint8Array>({
+    async pull(ctl) {
+      if (pending) {
+        ctl.enqueue(pending);
+        pending = undefined;
+        return;
+      }
+      if (done) return ctl.close();
+      const next = await reader.read();
+      if (next.done) {
+        done = true;
+        ctl.close();
+      } else ctl.enqueue(next.value);
+    },
+    cancel: (reason) => reader.cancel(reason),
+  });
 }
 
 export async function headObject(ctx: S3Context): Promise<Response> {

@@ -10,6 +10,9 @@ import { normalizeTagging, storageClassFrom, userMetaFromHeaders } from "../obje
 import { MAX_OBJECT_SIZE, prepareBody } from "../request-body.ts";
 import { parseCopySource, readPreconditions, writePreconditions } from "../request-helpers.ts";
 import { showVersionHeader } from "../versioning-state.ts";
+import { encryptionHeaders } from "../sse/sse-keys.ts";
+import { visibleEtag } from "../sse/sse-read.ts";
+import { encryptObjectBody, encryptedCheck, writeEncryption } from "../sse/sse-write.ts";
 
 async function writeHeaders(ctx: S3Context, info: ObjectInfo, bucket = ctx.bucket): Promise<Headers> {
   const h = new Headers({ etag: `"${info.etag}"` });
@@ -19,17 +22,22 @@ async function writeHeaders(ctx: S3Context, info: ObjectInfo, bucket = ctx.bucke
 
 export async function putObject(ctx: S3Context): Promise<Response> {
   const body = prepareBody(ctx, MAX_OBJECT_SIZE);
+  const sse = await writeEncryption(ctx, ctx.bucket, ctx.req.headers);
+  const enc = sse ? await encryptObjectBody(ctx, ctx.bucket, ctx.key, sse, body.stream, body.size) : undefined;
   const info = await quotaWrite(ctx, ctx.bucket, ctx.key, body.size, () =>
-    ctx.deps.layer.putObject(ctx.bucket, ctx.key, body.stream, {
-      size: body.size,
+    ctx.deps.layer.putObject(ctx.bucket, ctx.key, enc ? enc.stream : body.stream, {
+      size: enc ? enc.size : body.size,
+      actualSize: enc ? body.size : undefined,
       userMeta: userMetaFromHeaders(ctx.req.headers),
+      sysMeta: enc?.sysMeta,
       storageClass: storageClassFrom(ctx.req.headers),
       preconditions: writePreconditions(ctx.req.headers),
-      check: body.check,
+      check: enc ? encryptedCheck(enc, body.check, body.size) : body.check,
       signal: ctx.req.signal,
     }),
   );
-  const h = await writeHeaders(ctx, info);
+  const h = await writeHeaders(ctx, enc ? { ...info, etag: visibleEtag(info, enc.objectKey) } : info);
+  encryptionHeaders(h, info.sse, sse?.kind === "SSE-C" ? sse : undefined);
   const sum = body.checksum();
   if (sum) h.set(`x-amz-checksum-${sum.algorithm.toLowerCase()}`, sum.value);
   return emptyResponse(200, h);
@@ -52,6 +60,10 @@ export async function copyObject(ctx: S3Context): Promise<Response> {
   }
   await authorizeObject(ctx, "GetObject", src.bucket, src.key, src.versionId !== undefined);
   await ctx.deps.layer.getBucketInfo(src.bucket);
+  // A copy is never stored in plaintext where the bucket says encrypt (its default, or auto-encryption).
+  if (await writeEncryption(ctx, ctx.bucket, h)) {
+    throw new S3Error("NotImplemented", "Copying into a bucket with default encryption (or with auto-encryption on) is not supported yet; nothing was stored.");
+  }
   let userMeta: Record<string, string> = directive === "REPLACE" ? userMetaFromHeaders(h) : {};
   if (directive !== tagDirective) {
     // One directive copies, the other replaces: the copied half comes from the source's metadata.

@@ -11,7 +11,8 @@ import { checkHeaderValue, encodeTags, storageClassFrom, userMetaFromHeaders } f
 import { preparePostBody } from "../post-body.ts";
 import { readPostForm } from "../post-form.ts";
 import { verifyPostPolicy } from "../post-policy.ts";
-import { refuseAcl, refuseEncryption, refuseObjectLock } from "../unsupported-headers.ts";
+import { writeEncryption } from "../sse/sse-write.ts";
+import { refuseAcl, checkEncryptionHeaders, refuseObjectLock } from "../unsupported-headers.ts";
 import { parseXml } from "../xml.ts";
 import { validateObjectKey } from "../validate.ts";
 import { parseTagSet } from "../request-helpers.ts";
@@ -48,7 +49,7 @@ async function refuseUnsupported(ctx: S3Context, fields: ReadonlyMap<string, str
     }
   }
   refuseAcl("PostObject", asked);
-  refuseEncryption("PostObject", asked, ctx.url.protocol === "https:");
+  checkEncryptionHeaders("PostObject", asked, ctx.url.protocol === "https:", ctx.deps.customerKeysOverHttp);
   await refuseObjectLock(ctx, "PostObject", asked);
 }
 
@@ -108,6 +109,13 @@ export async function postObject(ctx: S3Context): Promise<Response> {
     validateObjectKey(post.key);
     await authorizeObject(ctx, "PutObject", ctx.bucket, post.key, false, post.accessKey);
     await refuseUnsupported(ctx, fields);
+    // A POST is never stored in plaintext where the bucket says encrypt (its default, or auto-encryption).
+    if (await writeEncryption(ctx, ctx.bucket, new Headers())) {
+      throw new S3Error(
+        "NotImplemented",
+        "POST uploads into a bucket with default encryption (or with auto-encryption on) are not supported yet; nothing was stored.",
+      );
+    }
     const headers = metaHeaders(fields, form.file.type);
     const userMeta = userMetaFromHeaders(headers);
     const tagging = fields.get("tagging");
