@@ -142,7 +142,36 @@ describe("S2Reader", () => {
   });
 });
 
+/** 4000 copies of one 4 MiB-of-zeros chunk: ~16 GB of plaintext in a few hundred KB. */
+function zeroBomb(): Uint8Array {
+  const one = compressS2(new Uint8Array(4 * MiB), { blockSize: 4 * MiB }).stream.subarray(10);
+  const out = new Uint8Array(10 + one.length * 4000);
+  out.set(S2_STREAM_IDENTIFIER, 0);
+  for (let i = 0; i < 4000; i++) out.set(one, 10 + i * one.length);
+  return out;
+}
+
 describe("stream adapters", () => {
+  test("decode() is lazy: a tiny input of huge plaintext is pulled block by block", () => {
+    const bomb = zeroBomb();
+    expect(bomb.length).toBeLessThan(1 * MiB);
+    const r = new S2Reader();
+    let n = 0;
+    for (const block of r.decode(bomb)) {
+      expect(block.length).toBe(4 * MiB);
+      if (++n === 3) break;
+    }
+    expect(n).toBe(3);
+  });
+
+  test("S2DecompressStream pulls blocks on demand and can be cancelled", async () => {
+    const src = new S2DecompressStream();
+    const readable = new Blob([zeroBomb()]).stream().pipeThrough(src);
+    const reader = readable.getReader();
+    for (let i = 0; i < 3; i++) expect((await reader.read()).value!.length).toBe(4 * MiB);
+    await reader.cancel();
+  });
+
   test("decompressS2Chunks over an async iterable", async () => {
     async function* pieces() {
       for (let p = 0; p < stream.length; p += 100_000) yield stream.subarray(p, p + 100_000);

@@ -65,15 +65,24 @@ export class S2Reader {
     return this.#produced;
   }
 
-  /** Feeds compressed bytes; returns the plaintext they complete. The input may be reused afterwards. */
-  push(input: Uint8Array): Bytes[] {
+  /**
+   * Feeds compressed bytes and yields the plaintext they complete, one block (≤ 4 MiB) per step,
+   * decoding lazily: a few KiB of input can hold gigabytes of zeros, so streaming callers pull.
+   * Drain it before the next decode() or end(), and leave `input` unchanged until then.
+   */
+  *decode(input: Uint8Array): Generator<Bytes, void, undefined> {
     if (this.#failed) throw this.#failed;
     try {
-      return this.#push(input);
+      yield* this.#decode(input);
     } catch (err) {
       this.#failed = err instanceof CompressError ? err : new CompressError("Corrupt", "Cannot decode the S2 stream", { cause: err });
       throw this.#failed;
     }
+  }
+
+  /** decode() collected into an array: for inputs whose plaintext is known to be small. */
+  push(input: Uint8Array): Bytes[] {
+    return Array.from(this.decode(input));
   }
 
   /** Declares the input finished; throws Truncated inside a chunk or before the requested skip. */
@@ -89,8 +98,7 @@ export class S2Reader {
     }
   }
 
-  #push(input: Uint8Array): Bytes[] {
-    const out: Bytes[] = [];
+  *#decode(input: Uint8Array): Generator<Bytes, void, undefined> {
     let p = 0;
     const n = input.length;
     while (p < n) {
@@ -109,8 +117,9 @@ export class S2Reader {
         p += k;
         if (this.#bodyHave < body.length) continue;
         this.#body = null;
-        this.#chunk(body, out, true);
+        const data = this.#chunk(body, true);
         this.#consumed += body.length;
+        if (data) yield data;
         continue;
       }
       if (this.#headerHave < CHUNK_HEADER_SIZE) {
@@ -129,15 +138,15 @@ export class S2Reader {
       if (len < 0) continue;
       if (n - p >= len) {
         // The whole body is here: decode straight from the input.
-        this.#chunk(input.subarray(p, p + len), out, false);
+        const data = this.#chunk(input.subarray(p, p + len), false);
         p += len;
         this.#consumed += len;
+        if (data) yield data;
       } else {
         this.#body = new Uint8Array(len);
         this.#bodyHave = 0;
       }
     }
-    return out;
   }
 
   /** Checks a chunk header; returns the body length to collect, or −1 for a skippable chunk. */
@@ -168,15 +177,15 @@ export class S2Reader {
     return -1;
   }
 
-  /** Handles one complete chunk body; `owned` when the body buffer is ours and need not be copied. */
-  #chunk(body: Uint8Array, out: Bytes[], owned: boolean): void {
+  /** Handles one complete chunk body and returns its plaintext, if any; `owned`: the body buffer is ours, no copy needed. */
+  #chunk(body: Uint8Array, owned: boolean): Bytes | null {
     const at = this.#consumed - CHUNK_HEADER_SIZE;
     if (this.#type === CHUNK_STREAM_ID) {
       this.#sawIdentifier = true;
       if (sameBytes(body, S2_STREAM_IDENTIFIER, CHUNK_HEADER_SIZE)) this.#snappy = false;
       else if (sameBytes(body, SNAPPY_MAGIC_BODY, 0)) this.#snappy = true;
       else throw new CompressError("Corrupt", `Cannot decode the S2 stream: unknown stream identifier at byte ${at}`);
-      return;
+      return null;
     }
     const crc = getUint32LE(body, 0);
     const limit = this.#snappy ? SNAPPY_MAX_BLOCK_SIZE : this.#maxBlock;
@@ -187,7 +196,7 @@ export class S2Reader {
       if (this.#skip >= length) {
         this.#skip -= length;
         this.#produced += length;
-        return;
+        return null;
       }
       data = new Uint8Array(length);
       decodeS2BlockInto(body, CHECKSUM_SIZE + headerLength, body.length, data);
@@ -197,7 +206,7 @@ export class S2Reader {
       if (this.#skip >= length) {
         this.#skip -= length;
         this.#produced += length;
-        return;
+        return null;
       }
       data = owned ? (body.subarray(CHECKSUM_SIZE) as Bytes) : body.slice(CHECKSUM_SIZE);
     }
@@ -207,7 +216,7 @@ export class S2Reader {
       data = data.subarray(this.#skip);
       this.#skip = 0;
     }
-    if (data.length > 0) out.push(data);
+    return data.length > 0 ? data : null;
   }
 }
 
@@ -234,23 +243,89 @@ export function decompressS2(stream: Uint8Array, options?: S2ReaderOptions): Byt
   return out;
 }
 
-/** Decompresses an async (or sync) sequence of compressed pieces into plaintext pieces. */
+/** Decompresses an async (or sync) sequence of compressed pieces into plaintext blocks, one per pull. */
 export async function* decompressS2Chunks(source: AsyncIterable<Uint8Array> | Iterable<Uint8Array>, options?: S2ReaderOptions): AsyncGenerator<Bytes> {
   const r = new S2Reader(options);
-  for await (const piece of source) yield* r.push(piece);
+  for await (const piece of source) yield* r.decode(piece);
   r.end();
 }
 
-/** A TransformStream from S2 stream bytes to plaintext; errors are CompressError. */
-export class S2DecompressStream extends TransformStream<Uint8Array, Bytes> {
+/**
+ * A {writable, readable} pair (use with pipeThrough) from S2 stream bytes to plaintext. Blocks are
+ * decoded as the readable side pulls, so a small compressed input cannot flood memory, and a
+ * write settles once its input is decoded. Errors are CompressError on both sides.
+ */
+export class S2DecompressStream {
+  readonly writable: WritableStream<Uint8Array>;
+  readonly readable: ReadableStream<Bytes>;
+
   constructor(options?: S2ReaderOptions) {
     const r = new S2Reader(options);
-    super({
-      transform(chunk, controller) {
-        for (const c of r.push(chunk)) controller.enqueue(c);
+    // The input being decoded, and the write waiting for it to be consumed.
+    let pending: { blocks: Generator<Bytes, void, undefined>; done: () => void; fail: (e: unknown) => void } | null = null;
+    let closed = false;
+    let failure: unknown = null;
+    let wakeReader: (() => void) | null = null;
+    const wake = () => {
+      wakeReader?.();
+      wakeReader = null;
+    };
+    this.readable = new ReadableStream<Bytes>(
+      {
+        async pull(controller) {
+          for (;;) {
+            if (failure !== null) throw failure;
+            if (pending) {
+              let step: IteratorResult<Bytes, void>;
+              try {
+                step = pending.blocks.next();
+              } catch (err) {
+                failure = err;
+                pending.fail(err);
+                pending = null;
+                throw err;
+              }
+              if (!step.done) return controller.enqueue(step.value);
+              pending.done();
+              pending = null;
+            }
+            if (closed) {
+              try {
+                r.end();
+              } catch (err) {
+                failure = err;
+                throw err;
+              }
+              return controller.close();
+            }
+            await new Promise<void>((resolve) => {
+              wakeReader = resolve;
+            });
+          }
+        },
+        cancel(reason) {
+          failure = reason ?? new CompressError("InvalidArgument", "The S2 plaintext stream was cancelled");
+          pending?.fail(failure);
+          pending = null;
+        },
       },
-      flush() {
-        r.end();
+      { highWaterMark: 0 },
+    );
+    this.writable = new WritableStream<Uint8Array>({
+      write(chunk) {
+        if (failure !== null) throw failure;
+        return new Promise<void>((done, fail) => {
+          pending = { blocks: r.decode(chunk), done, fail };
+          wake();
+        });
+      },
+      close() {
+        closed = true;
+        wake();
+      },
+      abort(reason) {
+        failure = reason;
+        wake();
       },
     });
   }
