@@ -55,6 +55,8 @@ export function decodeS2BlockInto(src: Uint8Array, start: number, end: number, d
  */
 function decodeTags(src: Uint8Array, start: number, end: number, dst: Uint8Array): number {
   const dLen = dst.length;
+  const sv = new DataView(src.buffer, src.byteOffset, src.byteLength);
+  const dv = new DataView(dst.buffer, dst.byteOffset, dst.byteLength);
   let s = start;
   let d = 0;
   let offset = 0;
@@ -77,8 +79,13 @@ function decodeTags(src: Uint8Array, start: number, end: number, dst: Uint8Array
       length = x + 1;
       if (length > dLen - d || length > end - s) return ~s;
       if (length <= 32) {
-        const e = s + length;
-        while (s < e) dst[d++] = src[s++];
+        const e = d + length;
+        while (d + 4 <= e) {
+          dv.setInt32(d, sv.getInt32(s, true), true);
+          d += 4;
+          s += 4;
+        }
+        while (d < e) dst[d++] = src[s++];
       } else {
         dst.set(src.subarray(s, s + length), d);
         d += length;
@@ -123,6 +130,14 @@ function decodeTags(src: Uint8Array, start: number, end: number, dst: Uint8Array
     let from = d - offset;
     if (length <= 32) {
       const e = d + length;
+      // 4 bytes at a time reads only bytes already written when the offset is at least 4.
+      if (offset >= 4) {
+        while (d + 4 <= e) {
+          dv.setInt32(d, dv.getInt32(from, true), true);
+          d += 4;
+          from += 4;
+        }
+      }
       while (d < e) dst[d++] = dst[from++];
     } else {
       const stop = d + length;

@@ -41,6 +41,7 @@ export class S2BlockEncoder {
   #matchAll(src: Uint8Array, dst: Uint8Array, d: number, end: number): number {
     const table = this.#table;
     table.fill(-1);
+    const view = new DataView(src.buffer, src.byteOffset, src.byteLength);
     const n = src.length;
     const sLimit = n - INPUT_MARGIN;
     let nextEmit = 0;
@@ -51,11 +52,11 @@ export class S2BlockEncoder {
       let cand: number;
       let cur: number;
       for (;;) {
-        cur = src[s] | (src[s + 1] << 8) | (src[s + 2] << 16) | (src[s + 3] << 24);
+        cur = view.getInt32(s, true);
         const h = Math.imul(cur, 0x1e35a7bd) >>> HASH_SHIFT;
         cand = table[h];
         table[h] = s;
-        if (cand >= 0 && (src[cand] | (src[cand + 1] << 8) | (src[cand + 2] << 16) | (src[cand + 3] << 24)) === cur) break;
+        if (cand >= 0 && view.getInt32(cand, true) === cur) break;
         s += skip >>> 5;
         skip++;
         if (s > sLimit) break outer;
@@ -71,6 +72,10 @@ export class S2BlockEncoder {
       const base = s;
       s += 4;
       let c = cand + 4;
+      while (s + 4 <= n && view.getInt32(s, true) === view.getInt32(c, true)) {
+        s += 4;
+        c += 4;
+      }
       while (s < n && src[s] === src[c]) {
         s++;
         c++;
@@ -83,7 +88,7 @@ export class S2BlockEncoder {
       if (s > sLimit) break;
       // Index a position inside the match too, so the next search finds nearby repeats.
       const p = s - 2;
-      table[Math.imul(src[p] | (src[p + 1] << 8) | (src[p + 2] << 16) | (src[p + 3] << 24), 0x1e35a7bd) >>> HASH_SHIFT] = p;
+      table[Math.imul(view.getInt32(p, true), 0x1e35a7bd) >>> HASH_SHIFT] = p;
     }
     if (nextEmit < n) return emitLiteral(dst, d, end, src, nextEmit, n);
     return d;
