@@ -26,7 +26,7 @@ async function send(r: RawRequest, opts: { tls?: boolean } = {}): Promise<Respon
   if (!opts.tls) return h.signed(r);
   const { url, headers } = await h.sign(r);
   // A Request made here, unlike one off the wire, has no Content-Length of its own.
-  const length = r.body === undefined ? {} : { "content-length": String(Buffer.byteLength(r.body as string)) };
+  const length: Record<string, string> = r.body === undefined ? {} : { "content-length": String(Buffer.byteLength(r.body as string)) };
   return h.bunker.fetch(
     new Request(url.replace(/^http:/, "https:"), { method: r.method ?? "GET", headers: { ...headers, ...length }, body: r.body as string | undefined }),
   );
