@@ -7,7 +7,7 @@ import { s2MaxEncodedLength } from "./s2-frame.ts";
 const HASH_BITS = 16;
 const HASH_SHIFT = 32 - HASH_BITS;
 /** Below this many bytes a block is stored as one literal (as S2's encoders do). */
-export const S2_MIN_MATCHED_BLOCK = 32;
+const S2_MIN_MATCHED_BLOCK = 32;
 /** No match starts in the last bytes of a block, so 4-byte loads never read past it. */
 const INPUT_MARGIN = 8;
 

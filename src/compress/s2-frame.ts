@@ -26,8 +26,6 @@ export const FIRST_SKIPPABLE_CHUNK = 0x80;
 export const CHUNK_HEADER_SIZE = 4;
 /** Data chunks start their body with the masked CRC-32C of the uncompressed bytes. */
 export const CHECKSUM_SIZE = 4;
-/** Largest body a chunk header can describe. */
-export const MAX_CHUNK_BODY = (1 << 24) - 1;
 
 /** The S2 stream identifier chunk: ff 06 00 00 "S2sTwO" (10 bytes, the first of every stream). */
 export const S2_STREAM_IDENTIFIER = new Uint8Array([0xff, 0x06, 0x00, 0x00, 0x53, 0x32, 0x73, 0x54, 0x77, 0x4f]);

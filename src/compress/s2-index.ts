@@ -7,7 +7,7 @@ import { CHUNK_INDEX, putUint32LE } from "./s2-frame.ts";
 const INDEX_HEADER = new Uint8Array([0x73, 0x32, 0x69, 0x64, 0x78, 0x00]); // "s2idx\0"
 const INDEX_TRAILER = new Uint8Array([0x00, 0x78, 0x64, 0x69, 0x32, 0x73]); // "\0xdi2s"
 /** The most entries an index may hold; builders thin theirs out to stay below. */
-export const S2_MAX_INDEX_ENTRIES = 1 << 16;
+const S2_MAX_INDEX_ENTRIES = 1 << 16;
 /** Chunk header + "s2idx\0" + size + trailer: what RemoveIndexHeaders strips (20 bytes). */
 const HEADERS_SIZE = 4 + INDEX_HEADER.length + 4 + INDEX_TRAILER.length;
 /** Go's Find scans linearly up to this many entries and binary-searches above. */
