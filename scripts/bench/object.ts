@@ -1,7 +1,8 @@
 // Benchmark of src/object (`bun run bench:object`): an in-process ObjectStore on 4 temp drives
 // (EC 2+2, fsync "always"), PUT and GET of 4 KiB, 1 MiB and 64 MiB objects at concurrency 1
 // and 16, and in the same run the ceiling: the same shard bytes written (fdatasync'd) to and
-// read from the same directories with plain file I/O. Prints ONE JSON object.
+// read from the same directories with plain file I/O; and SSE-S3 rows (object-sse.ts) against
+// plain PUT/GET and raw AES-256-GCM in the same run. Prints ONE JSON object.
 // BENCH_DIR=<dir> puts the drives elsewhere; BENCH_SIZES=4k,1m,64m picks sizes.
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -10,6 +11,7 @@ import { LocalDrive } from "../../src/disk/index.ts";
 import { ErasurePool } from "../../src/ec/index.ts";
 import { ObjectStore, loadPoolFormat } from "../../src/object/index.ts";
 import { diskCeiling, timed } from "./disk-ceiling.ts";
+import { sseRows } from "./object-sse.ts";
 
 const KIB = 1024;
 const MIB = 1024 * KIB;
@@ -91,6 +93,8 @@ async function main(): Promise<void> {
       for (let i = 0; i < n; i++) await store.deleteObject("bench", `${label}/${c}/${i}`);
     }
   }
+  // BENCH_SSE=0 leaves the SSE rows out.
+  const sse = process.env.BENCH_SSE === "0" ? undefined : await sseRows(store, data);
   await store.close();
   await codec.close();
   for (const d of drives) await d.close();
@@ -104,6 +108,7 @@ async function main(): Promise<void> {
     put_64m_vs_ceiling: ceilWrite ? Math.round((1000 * best(out.put["64m"])) / ceilWrite) / 1000 : null,
     get_64m_vs_ceiling: ceilRead ? Math.round((1000 * best(out.get["64m"])) / ceilRead) / 1000 : null,
     ceiling_by_size: out.ceiling,
+    sse,
     setup: { drives: DRIVES, ec: "2+2", fsync: "always", dir: base, workers: codec.size },
   };
   console.log(JSON.stringify(result));

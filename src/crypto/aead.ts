@@ -49,7 +49,9 @@ export function aesGcm(key: Uint8Array): Aead {
       const head = d.update(body);
       try {
         const tail = d.final();
-        return tail.length === 0 ? new Uint8Array(head) : new Uint8Array(Buffer.concat([head, tail]));
+        // The decipher's output is a fresh buffer of its own: handed out as it is, not copied.
+        const out = tail.length === 0 ? head : Buffer.concat([head, tail]);
+        return new Uint8Array(out.buffer, out.byteOffset, out.length);
       } catch {
         return null;
       }

@@ -65,7 +65,7 @@ async function open(ctx: S3Context): Promise<{ res: GetObjectResult; headers: He
     throw err;
   }
   const plan = sse.plan();
-  if (plan) res = { ...res, range: plan.range, partsCount: plan.partsCount, body: res.body.pipeThrough(plan.decrypt()) };
+  if (plan) res = { ...res, range: plan.range, partsCount: plan.partsCount, body: plan.decrypt(res.body) };
   const headers = objectHeaders(res.info, await showVersionHeader(ctx, res.info));
   encryptionHeaders(headers, res.info.sse, customer);
   try {

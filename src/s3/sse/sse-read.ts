@@ -31,7 +31,7 @@ export interface SseReadPlan {
   range?: { start: number; end: number };
   partsCount?: number;
   /** Stored bytes in, verified plaintext of the range out. */
-  decrypt(): TransformStream<Uint8Array, Uint8Array>;
+  decrypt(stored: ReadableStream<Uint8Array>): ReadableStream<Uint8Array>;
 }
 
 export interface SseReadOptions {
@@ -139,11 +139,14 @@ async function planRead(kms: Kms | undefined, stored: ObjectInfo, opts: SseReadO
   const first = segments[0];
   const last = segments.at(-1);
   const storedRange = first && last ? { start: first.range.cipherOffset, end: last.range.cipherOffset + last.range.cipherLength - 1 } : null;
-  return { view: { info, range: storedRange }, range, partsCount, decrypt: () => segmentsDecryptTransform(segments) };
+  return { view: { info, range: storedRange }, range, partsCount, decrypt: (body) => decryptSegments(body, segments) };
 }
 
 /** Consecutive DARE streams (parts) read back to back, each decrypted under its own key and trimmed to its range. */
-export function segmentsDecryptTransform(segments: readonly { key: Uint8Array; range: DareRange; what: string }[]): TransformStream<Uint8Array, Uint8Array> {
+export function segmentsDecryptor(segments: readonly { key: Uint8Array; range: DareRange; what: string }[]): {
+  push(chunk: Uint8Array, out: Uint8Array[]): void;
+  end(): void;
+} {
   let i = -1;
   let left = 0;
   let dec: DareDecryptor | undefined;
@@ -161,14 +164,14 @@ export function segmentsDecryptTransform(segments: readonly { key: Uint8Array; r
     });
   };
   next();
-  return new TransformStream({
-    transform(chunk, ctl) {
+  return {
+    push(chunk, out) {
       let rest = chunk;
       while (rest.length > 0) {
         if (!dec || i >= segments.length)
           throw new CryptoError("Tampered", `Cannot decrypt ${segments.at(-1)?.what ?? "the object"}: more stored bytes than its packages`);
         const take = Math.min(left, rest.length);
-        for (const p of dec.push(rest.subarray(0, take))) ctl.enqueue(p);
+        for (const p of dec.push(rest.subarray(0, take))) out.push(p);
         left -= take;
         rest = rest.subarray(take);
         if (left === 0) {
@@ -177,11 +180,42 @@ export function segmentsDecryptTransform(segments: readonly { key: Uint8Array; r
         }
       }
     },
-    flush() {
+    end() {
       if (i < segments.length) {
         dec?.end();
         throw new CryptoError("Tampered", `Cannot decrypt ${segments[i].what}: the stored bytes ended early`);
       }
     },
-  });
+  };
+}
+
+/**
+ * The plaintext of `stored` (the segments' stored bytes), pulled as the reader asks: one read of
+ * the stored stream per pull, its packages opened synchronously (no TransformStream hop).
+ */
+export function decryptSegments(
+  stored: ReadableStream<Uint8Array>,
+  segments: readonly { key: Uint8Array; range: DareRange; what: string }[],
+): ReadableStream<Uint8Array> {
+  const dec = segmentsDecryptor(segments);
+  const reader = stored.getReader();
+  return new ReadableStream<Uint8Array>(
+    {
+      async pull(ctl) {
+        for (;;) {
+          const { value, done } = await reader.read();
+          if (done) {
+            dec.end();
+            return ctl.close();
+          }
+          const out: Uint8Array[] = [];
+          dec.push(value, out);
+          for (const p of out) ctl.enqueue(p);
+          if (out.length > 0) return;
+        }
+      },
+      cancel: (reason) => reader.cancel(reason),
+    },
+    { highWaterMark: 0 },
+  );
 }
