@@ -13,6 +13,7 @@ import {
   encodeMinioChecksums,
   isCrcAlgorithm,
   parseChecksumAlgorithm,
+  pullThrough,
   toBase64,
   type ChecksumAlgorithm,
   type ChecksumType,
@@ -73,14 +74,13 @@ export function checkPartChecksum(userMeta: Record<string, string>, sent: Checks
 export function copiedPartChecksum(body: ReadableStream<Uint8Array>) {
   let sum: Checksummer | undefined;
   let value: { algorithm: ChecksumAlgorithm; value: string } | undefined;
-  const stream = body.pipeThrough(
-    new TransformStream<Uint8Array, Uint8Array>({
-      transform(chunk, c) {
-        sum?.update(chunk);
-        c.enqueue(chunk);
-      },
-    }),
-  );
+  // Pulled, not piped: no chunk passes before onUpload chose the algorithm.
+  const stream = pullThrough(body, {
+    transform(chunk, emit) {
+      sum?.update(chunk);
+      emit(chunk);
+    },
+  });
   return {
     stream,
     onUpload(upload: { userMeta: Record<string, string> }) {

@@ -31,13 +31,20 @@ const ACL_TAKERS: ReadonlySet<S3Operation> = new Set(["CreateBucket", "PutObject
 const invalid = (message: string, name?: string, value?: string) =>
   new S3Error("InvalidArgument", message, { fields: { ArgumentName: name, ArgumentValue: value } });
 
-/** Writes whose encryption is served (sse/): the object's or upload's keys, a part's SSE-C key, Complete's SSE-C key for checksums. */
-const ENCRYPTING: ReadonlySet<S3Operation> = new Set(["PutObject", "CreateMultipartUpload", "UploadPart", "CompleteMultipartUpload"]);
+/** Writes whose encryption is served (sse/): the object's or upload's keys, copies (both sides), a part's SSE-C key, Complete's SSE-C key for checksums. */
+const ENCRYPTING: ReadonlySet<S3Operation> = new Set([
+  "PutObject",
+  "CopyObject",
+  "CreateMultipartUpload",
+  "UploadPart",
+  "UploadPartCopy",
+  "CompleteMultipartUpload",
+]);
 
 /**
  * Encryption headers on `op`: SSE-C over plain HTTP is refused first (as MinIO does, unless
  * allowed), then bad values and conflicts are InvalidArgument. Writes we encrypt go on to their
- * handlers; a write that cannot be encrypted yet (copies, POST) is NotImplemented, never stored
+ * handlers; a write that cannot be encrypted yet (POST) is NotImplemented, never stored
  * in plaintext.
  */
 export function checkEncryptionHeaders(op: S3Operation, h: Headers, secure: boolean, customerKeysOverHttp = false): void {

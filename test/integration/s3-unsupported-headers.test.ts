@@ -66,7 +66,7 @@ const { h } = useS3Bucket(null, {
 });
 
 describe("server-side encryption", () => {
-  test("without a KMS, SSE-S3 and SSE-KMS are NotImplemented; no encrypted copy is made; nothing is stored", async () => {
+  test("without a KMS, SSE-S3 and SSE-KMS are NotImplemented, for writes and copies; nothing is stored", async () => {
     const asks: [string, Record<string, string>][] = [
       ["sse-s3", { "x-amz-server-side-encryption": "AES256" }],
       ["sse-kms", { "x-amz-server-side-encryption": "aws:kms" }],
@@ -91,21 +91,15 @@ describe("server-side encryption", () => {
       expect(await exists(B, key)).toBe(false);
       await expectError(await send({ method: "POST", path: `/${B}/${key}`, query: { uploads: "" }, headers }, { tls: true }), 501, "NotImplemented");
     }
-    // SSE-C needs no KMS (test/integration/sse.test.ts serves it), but a copy cannot encrypt yet.
-    await expectError(
-      await send({ method: "PUT", path: `/${B}/sse-c`, headers: { ...SSE_C, "x-amz-copy-source": `/${B}/src` } }, { tls: true }),
-      501,
-      "NotImplemented",
-    );
-    expect(await exists(B, "sse-c")).toBe(false);
+    // SSE-C needs no KMS: test/integration/sse.test.ts serves it, copies included.
     expect(await uploadsIn(B)).not.toContain("<Upload>");
   });
 
-  test("copy-source SSE-C is refused, and encryption headers on a plaintext upload's parts; no part is stored", async () => {
+  test("a copy-source key for a plaintext source, and encryption headers on a plaintext upload's parts, are refused; no part is stored", async () => {
     await expectError(
       await send({ method: "PUT", path: `/${B}/copied`, headers: { ...COPY_SSE_C, "x-amz-copy-source": `/${B}/src` } }, { tls: true }),
-      501,
-      "NotImplemented",
+      400,
+      "InvalidRequest",
     );
     expect(await exists(B, "copied")).toBe(false);
     const created = await h.signed({ method: "POST", path: `/${B}/mp`, query: { uploads: "" } });
@@ -131,8 +125,8 @@ describe("server-side encryption", () => {
         { method: "PUT", path: `/${B}/mp`, query: { partNumber: "2", uploadId }, headers: { ...COPY_SSE_C, "x-amz-copy-source": `/${B}/src` } },
         { tls: true },
       ),
-      501,
-      "NotImplemented",
+      400,
+      "InvalidRequest",
     );
     const parts = await (await h.signed({ path: `/${B}/mp`, query: { uploadId } })).text();
     expect(parts).not.toContain("<Part>");

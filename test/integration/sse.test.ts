@@ -20,6 +20,7 @@ import {
   PutObjectCommand,
   type S3Client,
   UploadPartCommand,
+  UploadPartCopyCommand,
 } from "@aws-sdk/client-s3";
 import { pattern, startS3, type S3Harness } from "../support/s3-harness.ts";
 import { TempDirs } from "../support/temp-dirs.ts";
@@ -156,10 +157,52 @@ describe("single-part", () => {
     for (const k of ["r1", "r2", "r3"]) expect(await errorName(s3.send(new HeadObjectCommand({ Bucket: "enc", Key: k })))).toBe("NotFound");
   });
 
-  test("copies of encrypted objects are refused (not yet re-encrypted), never copied as ciphertext", async () => {
-    await s3.send(new PutObjectCommand({ Bucket: "enc", Key: "s3-src", Body: "secret", ServerSideEncryption: "AES256" }));
-    expect(await errorName(s3.send(new CopyObjectCommand({ Bucket: "enc", Key: "copy", CopySource: "enc/s3-src" })))).toBe("NotImplemented");
-    expect(await errorName(s3.send(new HeadObjectCommand({ Bucket: "enc", Key: "copy" })))).toBe("NotFound");
+  test("copies decrypt the source and encrypt the destination as asked; an SSE-C key is rotated by copying onto itself", async () => {
+    const body = data(150_000, 40);
+    await s3.send(new PutObjectCommand({ Bucket: "enc", Key: "cp/src-s3", Body: body, ServerSideEncryption: "AES256" }));
+    const get = async (key: string, extra: object = {}) => bytesOf((await s3.send(new GetObjectCommand({ Bucket: "enc", Key: key, ...extra }))).Body);
+    // SSE-S3 → plaintext.
+    const plain = await s3.send(new CopyObjectCommand({ Bucket: "enc", Key: "cp/plain", CopySource: "enc/cp/src-s3" }));
+    expect(plain.ServerSideEncryption).toBeUndefined();
+    expect(plain.CopyObjectResult?.ETag).toBe(`"${md5hex(body)}"`);
+    const head = await s3.send(new HeadObjectCommand({ Bucket: "enc", Key: "cp/plain" }));
+    expect(head.ServerSideEncryption).toBeUndefined();
+    expect(await get("cp/plain")).toEqual(body);
+    // plaintext → SSE-KMS.
+    const kms = await s3.send(new CopyObjectCommand({ Bucket: "enc", Key: "cp/kms", CopySource: "enc/cp/plain", ServerSideEncryption: "aws:kms" }));
+    expect(kms.ServerSideEncryption).toBe("aws:kms");
+    expect(await get("cp/kms")).toEqual(body);
+    // SSE-KMS → SSE-C, then the SSE-C key rotated onto itself.
+    await s3.send(new CopyObjectCommand({ Bucket: "enc", Key: "cp/c", CopySource: "enc/cp/kms", ...ssec(customerKey) }));
+    expect(await get("cp/c", ssec(customerKey))).toEqual(body);
+    const src = ssec(customerKey);
+    await s3.send(
+      new CopyObjectCommand({
+        Bucket: "enc",
+        Key: "cp/c",
+        CopySource: "enc/cp/c",
+        CopySourceSSECustomerAlgorithm: src.SSECustomerAlgorithm,
+        CopySourceSSECustomerKey: src.SSECustomerKey,
+        CopySourceSSECustomerKeyMD5: src.SSECustomerKeyMD5,
+        ...ssec(otherKey),
+      }),
+    );
+    expect(await get("cp/c", ssec(otherKey))).toEqual(body);
+    expect(await errorName(s3.send(new GetObjectCommand({ Bucket: "enc", Key: "cp/c", ...ssec(customerKey) })))).toBe("AccessDenied");
+    // An SSE-C source needs its key; a plain source takes none.
+    expect(await errorName(s3.send(new CopyObjectCommand({ Bucket: "enc", Key: "cp/x", CopySource: "enc/cp/c" })))).toBe("InvalidRequest");
+    const wrongSource = s3.send(
+      new CopyObjectCommand({
+        Bucket: "enc",
+        Key: "cp/x",
+        CopySource: "enc/cp/plain",
+        CopySourceSSECustomerAlgorithm: src.SSECustomerAlgorithm,
+        CopySourceSSECustomerKey: src.SSECustomerKey,
+        CopySourceSSECustomerKeyMD5: src.SSECustomerKeyMD5,
+      }),
+    );
+    expect(await errorName(wrongSource)).toBe("InvalidRequest");
+    expect(await errorName(s3.send(new HeadObjectCommand({ Bucket: "enc", Key: "cp/x" })))).toBe("NotFound");
   });
 });
 
@@ -213,6 +256,42 @@ describe("multipart", () => {
   }
 });
 
+test("UploadPartCopy: a range of an SSE-S3 source decrypted into an SSE-C upload's part", async () => {
+  const source = data(6 * 1024 * 1024, 50);
+  await s3.send(new PutObjectCommand({ Bucket: "enc", Key: "upc/src", Body: source, ServerSideEncryption: "AES256" }));
+  const up = await s3.send(new CreateMultipartUploadCommand({ Bucket: "enc", Key: "upc/dst", ...ssec(customerKey) }));
+  const first = await s3.send(
+    new UploadPartCopyCommand({
+      Bucket: "enc",
+      Key: "upc/dst",
+      UploadId: up.UploadId,
+      PartNumber: 1,
+      CopySource: "enc/upc/src",
+      CopySourceRange: `bytes=100-${5 * 1024 * 1024 + 99}`,
+      ...ssec(customerKey),
+    }),
+  );
+  const tail = data(1000, 51);
+  const second = await s3.send(
+    new UploadPartCommand({ Bucket: "enc", Key: "upc/dst", UploadId: up.UploadId, PartNumber: 2, Body: tail, ...ssec(customerKey) }),
+  );
+  await s3.send(
+    new CompleteMultipartUploadCommand({
+      Bucket: "enc",
+      Key: "upc/dst",
+      UploadId: up.UploadId,
+      MultipartUpload: {
+        Parts: [
+          { ETag: first.CopyPartResult!.ETag, PartNumber: 1 },
+          { ETag: second.ETag, PartNumber: 2 },
+        ],
+      },
+    }),
+  );
+  const got = await bytesOf((await s3.send(new GetObjectCommand({ Bucket: "enc", Key: "upc/dst", ...ssec(customerKey) }))).Body);
+  expect(Buffer.from(got).equals(Buffer.concat([source.subarray(100, 5 * 1024 * 1024 + 100), tail]))).toBe(true);
+});
+
 describe("bucket default encryption", () => {
   test("Put/Get/Delete; objects written without headers take the default", async () => {
     await s3.send(new CreateBucketCommand({ Bucket: "dflt" }));
@@ -234,8 +313,10 @@ describe("bucket default encryption", () => {
     const got = await s3.send(new GetObjectCommand({ Bucket: "dflt", Key: "k" }));
     expect(got.ServerSideEncryption).toBe("aws:kms");
     expect(await bytesOf(got.Body)).toEqual(body);
-    // A copy into it would be plaintext: refused.
-    expect(await errorName(s3.send(new CopyObjectCommand({ Bucket: "dflt", Key: "c", CopySource: "enc/plain" })))).toBe("NotImplemented");
+    // A copy into it takes the default too.
+    const copied = await s3.send(new CopyObjectCommand({ Bucket: "dflt", Key: "c", CopySource: "enc/plain" }));
+    expect(copied.ServerSideEncryption).toBe("aws:kms");
+    expect(new TextDecoder().decode(await bytesOf((await s3.send(new GetObjectCommand({ Bucket: "dflt", Key: "c" }))).Body))).toBe("plain text");
     const bad = s3.send(
       new PutBucketEncryptionCommand({
         Bucket: "dflt",
@@ -271,10 +352,13 @@ test("no shard file or xl.meta holds a 32-byte window of any plaintext or the cu
     }
   };
   for (const d of h.drives) walk(join(d, "enc"));
+  // The one object copied out to plaintext on purpose (cp/plain) holds its plaintext, as it should.
+  const stored = files.filter((f) => !f.includes(join("enc", "cp", "plain")));
+  expect(stored.length).toBeLessThan(files.length);
   expect(files.length).toBeGreaterThan(20);
   let hits = 0;
   let candidates = 0;
-  for (const f of files) {
+  for (const f of stored) {
     const b = readFileSync(f);
     for (let i = 0; i + 32 <= b.length; i++) {
       const x = hash(b, i);

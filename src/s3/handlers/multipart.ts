@@ -22,7 +22,8 @@ import { asArray, xmlText } from "../xml.ts";
 import { OWNER, listEncoder, parseCopySource, readPreconditions, writePreconditions } from "../request-helpers.ts";
 import { showVersionHeader } from "../versioning-state.ts";
 import { encryptionHeaders, newObjectKey, storedObjectKey } from "../sse/sse-keys.ts";
-import { customerKeyOf, hasManagedHeaders } from "../sse/sse-request.ts";
+import { COPY_SSE_C, customerKeyOf, hasManagedHeaders } from "../sse/sse-request.ts";
+import { sseReader } from "../sse/sse-read.ts";
 import { encryptChecksumBlob, partBody, uploadEncryption, writeEncryption } from "../sse/sse-write.ts";
 
 function uploadIdOf(ctx: S3Context): string {
@@ -117,8 +118,15 @@ export async function uploadPartCopy(ctx: S3Context): Promise<Response> {
   const range = parseCopyRange(ctx.req.headers.get("x-amz-copy-source-range"));
   await authorizeObject(ctx, "GetObject", src.bucket, src.key, src.versionId !== undefined);
   const quota = await QuotaGuard.open(ctx, ctx.bucket);
-  const res = await ctx.deps.layer.getObject(src.bucket, src.key, { versionId: src.versionId, range, preconditions: undefined });
+  // An encrypted source is decrypted here (only the packages of the range are read); an
+  // encrypted upload gets the part encrypted under its part key.
+  const reader = sseReader(ctx.deps.kms, { range, customer: customerKeyOf(ctx.req.headers, COPY_SSE_C) });
+  let res = await ctx.deps.layer.getObject(src.bucket, src.key, { versionId: src.versionId, range, preconditions: undefined, stored: reader.stored });
+  const plan = reader.plan();
+  if (plan) res = { ...res, range: plan.range, body: plan.decrypt(res.body) };
   try {
+    if (!plan && customerKeyOf(ctx.req.headers, COPY_SSE_C))
+      throw new S3Error("InvalidRequest", "The encryption parameters are not applicable to the copy source: it is not encrypted.");
     if (range && range.end >= res.info.size) throw new S3Error("InvalidRange", "The requested range is not satisfiable");
     checkPreconditions(res.info, readPreconditions(ctx.req.headers, "x-amz-copy-source-"), src.key, "copy-source");
     const copied = range ? range.end - range.start + 1 : res.info.size;
@@ -130,20 +138,25 @@ export async function uploadPartCopy(ctx: S3Context): Promise<Response> {
   }
   const size = res.range ? res.range.end - res.range.start + 1 : res.info.size;
   const sum = copiedPartChecksum(res.body);
+  let objectKey: Uint8Array | undefined;
+  let sse: Record<string, string> | undefined;
+  const stream = partBody(sum.stream, size, partNumber, () => objectKey);
   const part = await ctx.deps.layer
-    .putObjectPart(ctx.bucket, ctx.key, uploadId, partNumber, sum.stream, {
+    .putObjectPart(ctx.bucket, ctx.key, uploadId, partNumber, stream.stream, {
       size,
+      actualSize: size,
       signal: ctx.req.signal,
-      onUpload: (upload) => {
-        // Copying into an encrypted upload would need the source decrypted and the part encrypted.
-        if (uploadEncryption(upload.sysMeta))
-          throw new S3Error("NotImplemented", "UploadPartCopy into an encrypted upload is not supported yet; nothing was stored.");
-        return sum.onUpload(upload);
+      onUpload: async (upload) => {
+        objectKey = await uploadObjectKey(ctx, upload.sysMeta);
+        sse = objectKey ? uploadEncryption(upload.sysMeta) : undefined;
+        sum.onUpload(upload);
+        return objectKey ? { size: stream.size } : undefined;
       },
-      check: sum.check,
+      check: () => ({ ...sum.check(), etag: objectKey ? Buffer.from(stream.md5()).toString("hex") : undefined }),
     })
     .finally(() => quota?.release());
   const h = new Headers();
+  encryptionHeaders(h, sse, customerKeyOf(ctx.req.headers));
   if (await showVersionHeader(ctx, res.info, src.bucket)) h.set("x-amz-copy-source-version-id", res.info.versionId);
   const c = sum.result();
   return xmlResponse(

@@ -1,7 +1,7 @@
 // PutObject and CopyObject: stored metadata from headers, body verification (Content-MD5,
 // SHA-256, checksums), conditional writes, and the copy rules (directives, copy-source
 // conditions and versions, the "copy onto itself without changes" refusal).
-import type { ObjectInfo } from "../../object/index.ts";
+import { checkPreconditions, type ObjectInfo } from "../../object/index.ts";
 import { authorizeObject } from "../authorize.ts";
 import { quotaWrite } from "../bucket-quota.ts";
 import { emptyResponse, xmlResponse, type S3Context } from "../context.ts";
@@ -11,7 +11,8 @@ import { MAX_OBJECT_SIZE, prepareBody } from "../request-body.ts";
 import { parseCopySource, readPreconditions, writePreconditions } from "../request-helpers.ts";
 import { showVersionHeader } from "../versioning-state.ts";
 import { encryptionHeaders } from "../sse/sse-keys.ts";
-import { visibleEtag } from "../sse/sse-read.ts";
+import { sseReader, visibleEtag } from "../sse/sse-read.ts";
+import { COPY_SSE_C, customerKeyOf, hasCustomerHeaders, hasManagedHeaders } from "../sse/sse-request.ts";
 import { encryptObjectBody, encryptedCheck, writeEncryption } from "../sse/sse-write.ts";
 
 async function writeHeaders(ctx: S3Context, info: ObjectInfo, bucket = ctx.bucket): Promise<Headers> {
@@ -52,7 +53,9 @@ export async function copyObject(ctx: S3Context): Promise<Response> {
   if (tagDirective !== "COPY" && tagDirective !== "REPLACE") throw new S3Error("InvalidArgument", "Unknown tagging directive.");
   const storageClass = storageClassFrom(h);
   const self = src.bucket === ctx.bucket && src.key === ctx.key && src.versionId === undefined;
-  if (self && directive === "COPY" && tagDirective === "COPY" && storageClass === undefined) {
+  // New encryption (another type, or an SSE-C key rotation) is a change, as AWS counts it.
+  const reencrypts = hasManagedHeaders(h) || hasCustomerHeaders(h);
+  if (self && directive === "COPY" && tagDirective === "COPY" && storageClass === undefined && !reencrypts) {
     throw new S3Error(
       "InvalidRequest",
       "This copy request is illegal because it is trying to copy an object to itself without changing the object's metadata, storage class, website redirect location or encryption attributes.",
@@ -60,23 +63,70 @@ export async function copyObject(ctx: S3Context): Promise<Response> {
   }
   await authorizeObject(ctx, "GetObject", src.bucket, src.key, src.versionId !== undefined);
   await ctx.deps.layer.getBucketInfo(src.bucket);
-  // A copy is never stored in plaintext where the bucket says encrypt (its default, or auto-encryption).
-  if (await writeEncryption(ctx, ctx.bucket, h)) {
-    throw new S3Error("NotImplemented", "Copying into a bucket with default encryption (or with auto-encryption on) is not supported yet; nothing was stored.");
+  const metaFor = (srcInfo: ObjectInfo): Record<string, string> => {
+    let userMeta: Record<string, string> = directive === "REPLACE" ? userMetaFromHeaders(h) : { ...srcInfo.userMeta, "content-type": srcInfo.contentType };
+    if (directive === "REPLACE" && tagDirective === "COPY" && srcInfo.userMeta["X-Amz-Tagging"]) {
+      userMeta = { ...userMeta, "X-Amz-Tagging": srcInfo.userMeta["X-Amz-Tagging"] };
+    }
+    if (tagDirective === "REPLACE") {
+      delete userMeta["X-Amz-Tagging"];
+      const t = h.get("x-amz-tagging");
+      if (t) userMeta["X-Amz-Tagging"] = normalizeTagging(t);
+    }
+    return userMeta;
+  };
+  // The source is opened once, encrypted or not: a plain source copied to a plain destination
+  // goes on to the layer's copy (a metadata rewrite onto itself), anything else is decrypted
+  // here and written again under the destination's own key.
+  const dst = await writeEncryption(ctx, ctx.bucket, h);
+  const reader = sseReader(ctx.deps.kms, { customer: customerKeyOf(h, COPY_SSE_C) });
+  const res = await ctx.deps.layer.getObject(src.bucket, src.key, { versionId: src.versionId, stored: reader.stored });
+  const plan = reader.plan();
+  if (!plan && !dst) {
+    await res.body.cancel().catch(() => {});
+    if (customerKeyOf(h, COPY_SSE_C))
+      throw new S3Error("InvalidRequest", "The encryption parameters are not applicable to the copy source: it is not encrypted.");
+    return layerCopy(ctx, src, metaFor(res.info), directive === "REPLACE" || tagDirective === "REPLACE" ? "REPLACE" : "COPY", storageClass);
   }
-  let userMeta: Record<string, string> = directive === "REPLACE" ? userMetaFromHeaders(h) : {};
-  if (directive !== tagDirective) {
-    // One directive copies, the other replaces: the copied half comes from the source's metadata.
-    const srcInfo = await ctx.deps.layer.getObjectInfo(src.bucket, src.key, { versionId: src.versionId });
-    if (directive === "COPY") userMeta = { ...srcInfo.userMeta, "content-type": srcInfo.contentType };
-    else if (srcInfo.userMeta["X-Amz-Tagging"]) userMeta["X-Amz-Tagging"] = srcInfo.userMeta["X-Amz-Tagging"];
+  try {
+    checkPreconditions(res.info, readPreconditions(h, "x-amz-copy-source-"), src.key, "copy-source");
+  } catch (err) {
+    await res.body.cancel().catch(() => {});
+    throw err;
   }
-  if (tagDirective === "REPLACE") {
-    delete userMeta["X-Amz-Tagging"];
-    const t = h.get("x-amz-tagging");
-    if (t) userMeta["X-Amz-Tagging"] = normalizeTagging(t);
-  }
-  const effectiveDirective = directive === "REPLACE" || tagDirective === "REPLACE" ? "REPLACE" : "COPY";
+  const size = res.info.size;
+  const plain = plan ? plan.decrypt(res.body) : res.body;
+  const userMeta = metaFor(res.info);
+  const enc = dst ? await encryptObjectBody(ctx, ctx.bucket, ctx.key, dst, plain, size) : undefined;
+  const info = await quotaWrite(ctx, ctx.bucket, ctx.key, size, () =>
+    ctx.deps.layer.putObject(ctx.bucket, ctx.key, enc ? enc.stream : plain, {
+      size: enc ? enc.size : size,
+      actualSize: enc ? size : undefined,
+      userMeta,
+      sysMeta: enc?.sysMeta,
+      storageClass: storageClass ?? (res.info.storageClass !== "STANDARD" ? res.info.storageClass : undefined),
+      preconditions: writePreconditions(h),
+      check: enc ? encryptedCheck(enc, () => ({}), size) : undefined,
+      signal: ctx.req.signal,
+    }),
+  );
+  const headers = await writeHeaders(ctx, info);
+  headers.delete("etag");
+  encryptionHeaders(headers, info.sse, dst?.kind === "SSE-C" ? dst : undefined);
+  if (await showVersionHeader(ctx, res.info, src.bucket)) headers.set("x-amz-copy-source-version-id", res.info.versionId);
+  const etag = enc ? visibleEtag(info, enc.objectKey) : info.etag;
+  return xmlResponse("CopyObjectResult", { LastModified: info.modTime, ETag: `"${etag}"` }, { headers });
+}
+
+/** A plaintext object copied to a plaintext destination, by the layer (a self-copy rewrites metadata only). */
+async function layerCopy(
+  ctx: S3Context,
+  src: { bucket: string; key: string; versionId?: string },
+  userMeta: Record<string, string>,
+  metadataDirective: "COPY" | "REPLACE",
+  storageClass: string | undefined,
+): Promise<Response> {
+  const h = ctx.req.headers;
   let copied: ObjectInfo | undefined;
   // The copy's size is the source's, known once the layer has found it (and before it writes).
   const info = await quotaWrite(ctx, ctx.bucket, ctx.key, null, (admit) =>
@@ -87,7 +137,7 @@ export async function copyObject(ctx: S3Context): Promise<Response> {
       },
       srcVersionId: src.versionId,
       srcPreconditions: readPreconditions(h, "x-amz-copy-source-"),
-      metadataDirective: effectiveDirective,
+      metadataDirective,
       userMeta,
       storageClass,
       preconditions: writePreconditions(h),

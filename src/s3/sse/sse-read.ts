@@ -18,6 +18,7 @@ import {
   unsealETag,
 } from "../../crypto/index.ts";
 import { type ObjectInfo, type RangeSpec, type StoredView, resolveRange } from "../../object/index.ts";
+import { pullThrough } from "../../util/index.ts";
 import { S3Error } from "../errors.ts";
 import { kmsError, storedObjectKey } from "./sse-keys.ts";
 import type { CustomerKey } from "./sse-request.ts";
@@ -190,32 +191,20 @@ export function segmentsDecryptor(segments: readonly { key: Uint8Array; range: D
 }
 
 /**
- * The plaintext of `stored` (the segments' stored bytes), pulled as the reader asks: one read of
- * the stored stream per pull, its packages opened synchronously (no TransformStream hop).
+ * The plaintext of `stored` (the segments' stored bytes), pulled as the reader asks, its
+ * packages opened synchronously (no TransformStream hop).
  */
 export function decryptSegments(
   stored: ReadableStream<Uint8Array>,
   segments: readonly { key: Uint8Array; range: DareRange; what: string }[],
 ): ReadableStream<Uint8Array> {
   const dec = segmentsDecryptor(segments);
-  const reader = stored.getReader();
-  return new ReadableStream<Uint8Array>(
-    {
-      async pull(ctl) {
-        for (;;) {
-          const { value, done } = await reader.read();
-          if (done) {
-            dec.end();
-            return ctl.close();
-          }
-          const out: Uint8Array[] = [];
-          dec.push(value, out);
-          for (const p of out) ctl.enqueue(p);
-          if (out.length > 0) return;
-        }
-      },
-      cancel: (reason) => reader.cancel(reason),
+  return pullThrough(stored, {
+    transform(chunk, emit) {
+      const out: Uint8Array[] = [];
+      dec.push(chunk, out);
+      for (const p of out) emit(p);
     },
-    { highWaterMark: 0 },
-  );
+    flush: () => dec.end(),
+  });
 }

@@ -4,6 +4,7 @@
 // sealed and the checksum blob encrypted once the body is whole.
 import { DareEncryptor, checksumKey, dareEncrypt, dareEncryptedSize, partKey, sealETag, type SseDomain } from "../../crypto/index.ts";
 import type { BodyCheck, BodyCheckResult } from "../../object/index.ts";
+import { pullThrough } from "../../util/index.ts";
 import type { S3Context } from "../context.ts";
 import { S3Error } from "../errors.ts";
 import { parseBucketEncryption } from "./bucket-encryption.ts";
@@ -61,20 +62,21 @@ export function encryptStream(
     }
     return enc;
   };
-  const transform = new TransformStream<Uint8Array, Uint8Array>({
-    transform(chunk, ctl) {
+  // Pulled, never piped ahead: no byte is read (or its key asked for) before the layer reads.
+  const stream = pullThrough(plain, {
+    transform(chunk, emit) {
       const e = encryptor();
-      if (!e) return ctl.enqueue(chunk);
+      if (!e) return emit(chunk);
       hasher.update(chunk);
-      for (const p of e.push(chunk)) ctl.enqueue(p);
+      for (const p of e.push(chunk)) emit(p);
     },
-    flush(ctl) {
+    flush(emit) {
       const e = encryptor();
-      if (e) for (const p of e.end()) ctl.enqueue(p);
+      if (e) for (const p of e.end()) emit(p);
     },
   });
   return {
-    stream: plain.pipeThrough(transform),
+    stream,
     size: size >= 0 ? dareEncryptedSize(size) : -1,
     md5: () => (digest ??= new Uint8Array(hasher.digest())),
   };
