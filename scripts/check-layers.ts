@@ -9,9 +9,9 @@ const SRC = join(ROOT, "src");
 
 /** Which layers each layer may import from (DESIGN.md §1); `server` is the top-level files. */
 export const ALLOWED: Record<string, readonly string[]> = {
-  server: ["config", "s3", "admin", "service", "iam", "crypto", "object", "ec", "disk", "cluster", "util"],
+  server: ["config", "s3", "admin", "service", "iam", "crypto", "compress", "object", "ec", "disk", "cluster", "util"],
   config: ["util"],
-  s3: ["iam", "crypto", "object", "util"],
+  s3: ["iam", "crypto", "compress", "object", "util"],
   admin: ["iam", "crypto", "object", "cluster", "util"],
   iam: ["object", "crypto", "util"],
   crypto: ["util"],

@@ -18,6 +18,7 @@ import { iamAdminDeps, iamCodec, iamLookup, startIam, startLdap, startOpenId } f
 import { configKvApi, startupConfig } from "./server-config.ts";
 import { s3ApiDeps } from "./server-api.ts";
 import { kmsFromEnv } from "./server-kms.ts";
+import { compressionPolicyFromEnv } from "./compress/index.ts";
 import { Logger, RequestMetrics, TraceHub } from "./util/index.ts";
 import type { WindowsService } from "./service/index.ts";
 
@@ -188,6 +189,12 @@ async function buildServer(given: ServerConfig, opts: ServerOptions, formats: Po
   for (const warning of kmsSetup.warnings) logger.line(`WARNING: ${warning}`);
   if (kmsSetup.summary) logger.line(kmsSetup.summary);
   const systemCodec = iamCodec(root, kmsSetup.kms);
+  // MINIO_COMPRESS_*: new objects stored S2-compressed (the config.json compression subsystem is kept, not applied).
+  const compression = compressionPolicyFromEnv(given.compression);
+  if (compression.enabled)
+    logger.line(
+      `Compression: S2 for ${[...compression.extensions, ...compression.mimeTypes].join(", ") || "every object"}${compression.allowEncryption ? ", encrypted objects too" : ""}`,
+    );
   const reader = new ObjectStore({
     pools: formats.map((f) => ({ sets: f.sets })),
     deploymentId: formats[0].deploymentId,
@@ -253,6 +260,7 @@ async function buildServer(given: ServerConfig, opts: ServerOptions, formats: Po
     // Hard bucket quotas are checked against the usage walk plus the writes this server acknowledged since.
     usage: ops.usage,
     kms: kmsSetup.kms,
+    compression,
     autoEncryption: kmsSetup.autoEncryption,
     customerKeysOverHttp: cfg.kms.customerKeysOverHttp,
     ...s3ApiDeps(cfg, logger.line),

@@ -59,6 +59,8 @@ export interface ServerConfig {
   usingDefaultCredentials: boolean;
   /** The KMS (today: MinIO's built-in static key, or none). */
   kms: KmsConfig;
+  /** MinIO's compression variables as set (MINIO_COMPRESS, MINIO_COMPRESS_*); read into a policy at start. */
+  compression: Readonly<Record<string, string>>;
   /** TLS certificate directory (public.crt, private.key, per-domain subdirectories). */
   certsDir: string;
   /** Trusted CA directory, certsDir/CAs. */
@@ -215,6 +217,7 @@ function buildServerConfig(b: BuildInput): Omit<ServerConfig, "source"> {
     setDriveCount,
     ...creds,
     kms: Object.freeze(kmsOf(env, opts.readFile ?? readTextFile)),
+    compression: Object.freeze(Object.fromEntries(Object.entries(env).filter(([k, v]) => /^MINIO_COMPRESS(_|$)/.test(k) && v)) as Record<string, string>),
     certsDir,
     certsCaDir: join(certsDir, "CAs"),
     json: flags.get("json") === "true",

@@ -86,7 +86,7 @@ export function toObjectInfo(bucket: string, fi: FileInfo): ObjectInfo {
     contentType,
     userMeta,
     storageClass,
-    parts: fi.parts.map((p) => ({ number: p.number, size: p.actualSize, storedSize: p.size, etag: p.etag })),
+    parts: fi.parts.map((p) => ({ number: p.number, size: p.actualSize, storedSize: p.size, etag: p.etag, ...(p.index ? { index: p.index } : {}) })),
     checksumBlob: sysValue(fi.sysMeta, SYS_CRC),
     sse: sseMetaOf(fi.sysMeta),
     compression: (() => {

@@ -38,7 +38,7 @@ export interface ObjectInfo {
   /** STANDARD or REDUCED_REDUNDANCY. */
   storageClass: string;
   /** Parts of a multipart object (number, actual and stored size); one entry for a simple object. */
-  parts: { number: number; size: number; storedSize: number; etag?: string }[];
+  parts: { number: number; size: number; storedSize: number; etag?: string; index?: Uint8Array }[];
   /** MinIO's x-minio-internal-crc blob (additional checksums), when stored (encrypted for an encrypted version). */
   checksumBlob?: Uint8Array;
   /** Server-side encryption: the version's SSE MetaSys entries as text (SPEC §8.4); absent when not encrypted. */
@@ -62,9 +62,10 @@ export interface Preconditions {
 export type BodyCheck = (digest: { md5: Uint8Array; size: number }) => BodyCheckResult | Promise<BodyCheckResult>;
 /**
  * What a body check may add to the version: MetaSys entries (e.g. the checksum blob), and the
- * ETag to store instead of the MD5 of the stored bytes (an encrypted body's sealed ETag).
+ * ETag to store instead of the MD5 of the stored bytes (an encrypted body's sealed ETag), and the
+ * compression seek index of the part (PartIdx) when the body is compressed.
  */
-export type BodyCheckResult = void | { sysMeta?: Record<string, Uint8Array>; etag?: string };
+export type BodyCheckResult = void | { sysMeta?: Record<string, Uint8Array>; etag?: string; partIndex?: Uint8Array };
 
 export interface PutObjectOptions {
   /** Exact body length, or -1 when unknown. */
@@ -198,8 +199,8 @@ export interface PartInfo {
   checksums?: Record<string, string>;
 }
 
-/** What a part's body check may record: its checksums by algorithm, and the ETag to store instead of the stored bytes' MD5. */
-export type PartCheckResult = void | { checksums?: Record<string, string>; etag?: string };
+/** What a part's body check may record: its checksums by algorithm, the ETag to store instead of the stored bytes' MD5, its compression index. */
+export type PartCheckResult = void | { checksums?: Record<string, string>; etag?: string; index?: Uint8Array };
 
 /** What a part write is told of its upload: its user metadata and the MetaSys entries as text (e.g. SSE keys). */
 export interface UploadMeta {

@@ -1,5 +1,6 @@
 // What an S3 handler receives (the parsed request, who signed it, the dependencies) and the
 // small helpers every handler uses to answer: XML documents and empty responses.
+import type { CompressionPolicy } from "../compress/index.ts";
 import type { Kms } from "../crypto/index.ts";
 import type { ObjectLayer } from "../object/index.ts";
 import type { TraceHub } from "../util/index.ts";
@@ -97,6 +98,8 @@ export interface S3Deps {
   kms?: Kms;
   /** MINIO_KMS_AUTO_ENCRYPTION: writes that ask for no encryption (and whose bucket has no default) get SSE-S3. */
   autoEncryption?: boolean;
+  /** MINIO_COMPRESS_*: which new objects are stored S2-compressed; absent: none. */
+  compression?: CompressionPolicy;
   /** SSE-C over plain HTTP is refused unless this is set (BUNKER_SSE_C_ALLOW_HTTP; MinIO refuses it always). */
   customerKeysOverHttp?: boolean;
 }

@@ -113,7 +113,7 @@ export async function completeMultipartUpload(
       size,
       userMeta,
       sysMeta,
-      parts: parts.map((p) => ({ number: p.number, size: p.size, actualSize: p.actualSize })),
+      parts: parts.map((p) => ({ number: p.number, size: p.size, actualSize: p.actualSize, ...(p.index ? { index: p.index } : {}) })),
       data: undefined,
     };
     // Refused before anything of the upload is removed: the client may still abort it.

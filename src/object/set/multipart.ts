@@ -115,6 +115,7 @@ export async function putObjectPart(
       actualSize: opts.actualSize ?? enc.size,
       modTimeNs: ctx.clock.now(),
       checksums: checked ? checked.checksums : undefined,
+      ...(checked?.index ? { index: checked.index } : {}),
     };
     // Shared with other parts of the upload, exclusive against Complete/Abort and against
     // another commit of this part number: the drives then all end with the same (last) copy.

@@ -83,7 +83,7 @@ export async function putObject(
       size: enc.size,
       userMeta,
       sysMeta,
-      parts: [{ number: 1, size: enc.size, actualSize: opts.actualSize ?? enc.size }],
+      parts: [{ number: 1, size: enc.size, actualSize: opts.actualSize ?? enc.size, ...(checked?.partIndex ? { index: checked.partIndex } : {}) }],
       erasure: { dataBlocks: layout.d, parityBlocks: layout.p, blockSize: layout.blockSize, index: 0, distribution: layout.distribution },
       writtenBy: WRITTEN_BY,
     };

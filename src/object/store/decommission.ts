@@ -102,7 +102,10 @@ async function copyVersion(src: ErasureSet, dst: ErasureSet, volume: string, key
   const sysMeta = Object.fromEntries(Object.entries(fi.sysMeta).filter(([k]) => k !== SYS_INLINE_DATA && k !== SYS_ERASURE_UPGRADED));
   const storageClass = fi.userMeta["x-amz-storage-class"];
   const sizes = transformed ? { size: res.info.storedSize, actualSize: res.info.size } : { size: res.info.size };
-  await putObject(dst, volume, key, res.body, { ...sizes, userMeta: { ...fi.userMeta }, sysMeta, storageClass }, versioning, {
+  // A compressed part's seek index moves with it.
+  const partIndex = fi.parts[0]?.index;
+  const check = partIndex ? () => ({ partIndex }) : undefined;
+  await putObject(dst, volume, key, res.body, { ...sizes, userMeta: { ...fi.userMeta }, sysMeta, storageClass, check }, versioning, {
     versionId: fi.versionId,
     modTimeNs: fi.modTimeNs,
   });

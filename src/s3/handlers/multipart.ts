@@ -1,6 +1,6 @@
 // Multipart uploads: Create, UploadPart, UploadPartCopy (with ranges), Complete, Abort,
 // ListParts and ListMultipartUploads.
-import { SYS_CRC, checkPreconditions, type CompletePart } from "../../object/index.ts";
+import { SYS_COMPRESSION, SYS_CRC, checkPreconditions, type CompletePart } from "../../object/index.ts";
 import { authorizeObject } from "../authorize.ts";
 import { QuotaGuard, quotaWrite } from "../bucket-quota.ts";
 import { emptyResponse, xmlResponse, type S3Context } from "../context.ts";
@@ -24,7 +24,8 @@ import { showVersionHeader } from "../versioning-state.ts";
 import { encryptionHeaders, newObjectKey, storedObjectKey } from "../sse/sse-keys.ts";
 import { COPY_SSE_C, customerKeyOf, hasManagedHeaders } from "../sse/sse-request.ts";
 import { sseReader } from "../sse/sse-read.ts";
-import { encryptChecksumBlob, partBody, uploadEncryption, writeEncryption } from "../sse/sse-write.ts";
+import { compresses, encryptChecksumBlob, partBody, partStoredSize, uploadCompressed, uploadEncryption, writeEncryption } from "../sse/sse-write.ts";
+import { S2_COMPRESSION_ALGORITHM } from "../../compress/index.ts";
 
 function uploadIdOf(ctx: S3Context): string {
   const id = ctx.query.get("uploadId") ?? "";
@@ -37,9 +38,11 @@ export async function createMultipartUpload(ctx: S3Context): Promise<Response> {
   // The upload's object key is made (and sealed) now; each part is encrypted under its part key.
   const sse = await writeEncryption(ctx, ctx.bucket, ctx.req.headers);
   const sealed = sse ? await newObjectKey(ctx.deps.kms, ctx.bucket, ctx.key, sse, { multipart: true }) : undefined;
+  // Compression is decided for the whole upload, as MinIO does; each part is its own S2 stream.
+  const compress = compresses(ctx, ctx.key, ctx.req.headers.get("content-type"), -1, sse !== undefined);
   const uploadId = await ctx.deps.layer.newMultipartUpload(ctx.bucket, ctx.key, {
     userMeta: { ...userMetaFromHeaders(ctx.req.headers), ...checksumMeta },
-    sysMeta: sealed?.sysMeta,
+    sysMeta: { ...sealed?.sysMeta, ...(compress ? { [SYS_COMPRESSION]: new TextEncoder().encode(S2_COMPRESSION_ALGORITHM) } : {}) },
     storageClass: storageClassFrom(ctx.req.headers),
   });
   const want = uploadChecksum(checksumMeta);
@@ -72,27 +75,28 @@ export async function uploadPart(ctx: S3Context): Promise<Response> {
   // A part is held against the quota while it uploads; it counts once the upload completes.
   const quota = await QuotaGuard.open(ctx, ctx.bucket);
   quota?.admit(body.size);
-  let objectKey: Uint8Array | undefined;
+  let form: { objectKey?: Uint8Array; compress: boolean } = { compress: false };
   let sse: Record<string, string> | undefined;
-  const stream = partBody(body.stream, body.size, partNumber, () => objectKey);
+  const stream = partBody(body.stream, body.size, partNumber, () => form);
+  const transformed = () => form.objectKey !== undefined || form.compress;
   const part = await ctx.deps.layer
     .putObjectPart(ctx.bucket, ctx.key, uploadId, partNumber, stream.stream, {
       size: body.size,
       actualSize: body.size,
       signal: ctx.req.signal,
       onUpload: async (upload) => {
-        objectKey = await uploadObjectKey(ctx, upload.sysMeta);
-        sse = objectKey ? uploadEncryption(upload.sysMeta) : undefined;
-        return objectKey ? { size: stream.size } : undefined;
+        form = { objectKey: await uploadObjectKey(ctx, upload.sysMeta), compress: uploadCompressed(upload.sysMeta) };
+        sse = form.objectKey ? uploadEncryption(upload.sysMeta) : undefined;
+        return transformed() ? { size: partStoredSize(body.size, form) } : undefined;
       },
       check: async (digest, upload) => {
-        // An encrypted part is checked (Content-MD5) and named (its ETag) by its plaintext.
-        const md5 = objectKey ? stream.md5() : digest.md5;
+        // An encrypted or compressed part is checked (Content-MD5) and named (its ETag) by its plaintext.
+        const md5 = transformed() ? stream.md5() : digest.md5;
         await body.check({ md5, size: body.size });
         const sum = body.checksum();
         checkPartChecksum(upload.userMeta, sum?.algorithm);
-        const etag = objectKey ? Buffer.from(md5).toString("hex") : undefined;
-        return { ...(sum ? { checksums: { [sum.algorithm]: sum.value } } : {}), etag };
+        const etag = transformed() ? Buffer.from(md5).toString("hex") : undefined;
+        return { ...(sum ? { checksums: { [sum.algorithm]: sum.value } } : {}), etag, index: stream.partIndex() };
       },
     })
     .finally(() => quota?.release());
@@ -138,21 +142,22 @@ export async function uploadPartCopy(ctx: S3Context): Promise<Response> {
   }
   const size = res.range ? res.range.end - res.range.start + 1 : res.info.size;
   const sum = copiedPartChecksum(res.body);
-  let objectKey: Uint8Array | undefined;
+  let form: { objectKey?: Uint8Array; compress: boolean } = { compress: false };
   let sse: Record<string, string> | undefined;
-  const stream = partBody(sum.stream, size, partNumber, () => objectKey);
+  const stream = partBody(sum.stream, size, partNumber, () => form);
+  const transformed = () => form.objectKey !== undefined || form.compress;
   const part = await ctx.deps.layer
     .putObjectPart(ctx.bucket, ctx.key, uploadId, partNumber, stream.stream, {
       size,
       actualSize: size,
       signal: ctx.req.signal,
       onUpload: async (upload) => {
-        objectKey = await uploadObjectKey(ctx, upload.sysMeta);
-        sse = objectKey ? uploadEncryption(upload.sysMeta) : undefined;
+        form = { objectKey: await uploadObjectKey(ctx, upload.sysMeta), compress: uploadCompressed(upload.sysMeta) };
+        sse = form.objectKey ? uploadEncryption(upload.sysMeta) : undefined;
         sum.onUpload(upload);
-        return objectKey ? { size: stream.size } : undefined;
+        return transformed() ? { size: partStoredSize(size, form) } : undefined;
       },
-      check: () => ({ ...sum.check(), etag: objectKey ? Buffer.from(stream.md5()).toString("hex") : undefined }),
+      check: () => ({ ...sum.check(), etag: transformed() ? Buffer.from(stream.md5()).toString("hex") : undefined, index: stream.partIndex() }),
     })
     .finally(() => quota?.release());
   const h = new Headers();

@@ -13,7 +13,7 @@ import { showVersionHeader } from "../versioning-state.ts";
 import { encryptionHeaders } from "../sse/sse-keys.ts";
 import { sseReader, visibleEtag } from "../sse/sse-read.ts";
 import { COPY_SSE_C, customerKeyOf, hasCustomerHeaders, hasManagedHeaders } from "../sse/sse-request.ts";
-import { encryptObjectBody, encryptedCheck, writeEncryption } from "../sse/sse-write.ts";
+import { compressedBody, compressedCheck, compresses, encryptObjectBody, encryptedCheck, writeEncryption } from "../sse/sse-write.ts";
 
 async function writeHeaders(ctx: S3Context, info: ObjectInfo, bucket = ctx.bucket): Promise<Headers> {
   const h = new Headers({ etag: `"${info.etag}"` });
@@ -24,16 +24,19 @@ async function writeHeaders(ctx: S3Context, info: ObjectInfo, bucket = ctx.bucke
 export async function putObject(ctx: S3Context): Promise<Response> {
   const body = prepareBody(ctx, MAX_OBJECT_SIZE);
   const sse = await writeEncryption(ctx, ctx.bucket, ctx.req.headers);
-  const enc = sse ? await encryptObjectBody(ctx, ctx.bucket, ctx.key, sse, body.stream, body.size) : undefined;
+  const compress = compresses(ctx, ctx.key, ctx.req.headers.get("content-type"), body.size, sse !== undefined);
+  const enc = sse ? await encryptObjectBody(ctx, ctx.bucket, ctx.key, sse, body.stream, body.size, compress) : undefined;
+  const zipped = !enc && compress ? compressedBody(body.stream, body.size) : undefined;
+  const stored = enc ?? zipped;
   const info = await quotaWrite(ctx, ctx.bucket, ctx.key, body.size, () =>
-    ctx.deps.layer.putObject(ctx.bucket, ctx.key, enc ? enc.stream : body.stream, {
-      size: enc ? enc.size : body.size,
-      actualSize: enc ? body.size : undefined,
+    ctx.deps.layer.putObject(ctx.bucket, ctx.key, stored ? stored.stream : body.stream, {
+      size: stored ? stored.size : body.size,
+      actualSize: stored ? body.size : undefined,
       userMeta: userMetaFromHeaders(ctx.req.headers),
-      sysMeta: enc?.sysMeta,
+      sysMeta: stored?.sysMeta,
       storageClass: storageClassFrom(ctx.req.headers),
       preconditions: writePreconditions(ctx.req.headers),
-      check: enc ? encryptedCheck(enc, body.check, body.size) : body.check,
+      check: enc ? encryptedCheck(enc, body.check, body.size) : zipped ? compressedCheck(zipped, body.check, body.size) : body.check,
       signal: ctx.req.signal,
     }),
   );
@@ -97,16 +100,19 @@ export async function copyObject(ctx: S3Context): Promise<Response> {
   const size = res.info.size;
   const plain = plan ? plan.decrypt(res.body) : res.body;
   const userMeta = metaFor(res.info);
-  const enc = dst ? await encryptObjectBody(ctx, ctx.bucket, ctx.key, dst, plain, size) : undefined;
+  const compress = compresses(ctx, ctx.key, userMeta["content-type"] ?? res.info.contentType, size, dst !== undefined);
+  const enc = dst ? await encryptObjectBody(ctx, ctx.bucket, ctx.key, dst, plain, size, compress) : undefined;
+  const zipped = !enc && compress ? compressedBody(plain, size) : undefined;
+  const stored = enc ?? zipped;
   const info = await quotaWrite(ctx, ctx.bucket, ctx.key, size, () =>
-    ctx.deps.layer.putObject(ctx.bucket, ctx.key, enc ? enc.stream : plain, {
-      size: enc ? enc.size : size,
-      actualSize: enc ? size : undefined,
+    ctx.deps.layer.putObject(ctx.bucket, ctx.key, stored ? stored.stream : plain, {
+      size: stored ? stored.size : size,
+      actualSize: stored ? size : undefined,
       userMeta,
-      sysMeta: enc?.sysMeta,
+      sysMeta: stored?.sysMeta,
       storageClass: storageClass ?? (res.info.storageClass !== "STANDARD" ? res.info.storageClass : undefined),
       preconditions: writePreconditions(h),
-      check: enc ? encryptedCheck(enc, () => ({}), size) : undefined,
+      check: enc ? encryptedCheck(enc, () => ({}), size) : zipped ? compressedCheck(zipped, () => ({}), size) : undefined,
       signal: ctx.req.signal,
     }),
   );

@@ -1,26 +1,13 @@
-// Reading encrypted versions (SPEC §8.5–8.7): the object key unsealed, the plaintext range (or
-// part) mapped onto the DARE packages that hold it — for a multipart object, part by part, each
-// its own stream under its part key — and only those stored bytes read and decrypted. The client
-// sees the plaintext size, its ETag as MinIO shows it, and the checksums decrypted.
-import {
-  CryptoError,
-  type DareRange,
-  DareDecryptor,
-  type Kms,
-  checksumKey,
-  dareDecrypt,
-  dareEncryptedSize,
-  dareMultipartRange,
-  dareRange,
-  isEncryptedMultipart,
-  partKey,
-  sseDomainOf,
-  unsealETag,
-} from "../../crypto/index.ts";
+// Reading transformed versions — encrypted (SPEC §8.5–8.7) and/or compressed (§9): the object
+// key unsealed, the plaintext range (or part) mapped onto the stored bytes that hold it
+// (stored-segments.ts), and only those read, decrypted and decompressed. The client sees the
+// plaintext size, its ETag as MinIO shows it, and the checksums decrypted.
+import { type Kms, checksumKey, dareDecrypt, isEncryptedMultipart, sseDomainOf, unsealETag } from "../../crypto/index.ts";
 import { type ObjectInfo, type RangeSpec, type StoredView, resolveRange } from "../../object/index.ts";
-import { pullThrough } from "../../util/index.ts";
+import { S2_COMPRESSION_ALGORITHM } from "../../compress/index.ts";
 import { S3Error } from "../errors.ts";
 import { kmsError, storedObjectKey } from "./sse-keys.ts";
+import { planSegments, readSegments, storedRangeOf } from "./stored-segments.ts";
 import type { CustomerKey } from "./sse-request.ts";
 
 const SEALED_ETAG = /^[0-9a-fA-F]{96}$/;
@@ -58,8 +45,9 @@ export async function visibleInfo(
   kms: Kms | undefined,
   info: ObjectInfo,
   customer: CustomerKey | undefined,
-): Promise<{ info: ObjectInfo; objectKey: Uint8Array }> {
-  refuseCompressed(info);
+): Promise<{ info: ObjectInfo; objectKey?: Uint8Array }> {
+  checkCompression(info);
+  if (!info.sse) return { info };
   const objectKey = await storedObjectKey(kms, info, customer);
   let checksumBlob = info.checksumBlob;
   if (checksumBlob && checksumBlob.length > 0) {
@@ -72,9 +60,10 @@ export async function visibleInfo(
   return { info: { ...info, etag: visibleEtag(info, objectKey), checksumBlob }, objectKey };
 }
 
-function refuseCompressed(info: ObjectInfo): void {
-  if (info.compression !== undefined)
-    throw new S3Error("NotImplemented", `"${info.key}" is stored compressed (${info.compression}); reading compressed objects is not supported yet.`);
+/** Compressed versions are read when they are in S2 (MinIO's format since 2021); the older Snappy framing is not. */
+function checkCompression(info: ObjectInfo): void {
+  if (info.compression !== undefined && info.compression !== S2_COMPRESSION_ALGORITHM)
+    throw new S3Error("NotImplemented", `"${info.key}" is stored compressed with ${info.compression}; only ${S2_COMPRESSION_ALGORITHM} is read.`);
 }
 
 /**
@@ -102,8 +91,10 @@ export async function listedEtag(kms: Kms | undefined, info: ObjectInfo): Promis
 }
 
 async function planRead(kms: Kms | undefined, stored: ObjectInfo, opts: SseReadOptions): Promise<SseReadPlan> {
-  if (!stored.sse) refuseCompressed(stored);
-  const { info, objectKey } = await visibleInfo(kms, stored, opts.customer);
+  checkCompression(stored);
+  let info = stored;
+  let objectKey: Uint8Array | undefined;
+  if (stored.sse) ({ info, objectKey } = await visibleInfo(kms, stored, opts.customer));
   const size = info.size;
   let start = 0;
   let length = size;
@@ -123,88 +114,6 @@ async function planRead(kms: Kms | undefined, stored: ObjectInfo, opts: SseReadO
     start = range.start;
     length = range.end - range.start + 1;
   }
-  const path = `"${info.bucket}/${info.key}"`;
-  const tampered = (why: string) => new S3Error("XMinioObjectTampered", `The stored size of ${path} does not match its encryption: ${why}.`);
-  let segments: { key: Uint8Array; range: DareRange; what: string }[];
-  if (isEncryptedMultipart(info.sse ?? {})) {
-    for (const p of info.parts) if (p.storedSize !== dareEncryptedSize(p.size)) throw tampered(`part ${p.number}`);
-    segments = dareMultipartRange(info.parts, start, length).map((r) => ({
-      key: partKey(objectKey, r.partNumber),
-      range: r,
-      what: `part ${r.partNumber} of ${path}`,
-    }));
-  } else {
-    if (info.storedSize !== dareEncryptedSize(size)) throw tampered(`${info.storedSize} bytes hold no ${size}-byte DARE stream`);
-    segments = length > 0 ? [{ key: objectKey, range: dareRange(size, start, length), what: path }] : [];
-  }
-  const first = segments[0];
-  const last = segments.at(-1);
-  const storedRange = first && last ? { start: first.range.cipherOffset, end: last.range.cipherOffset + last.range.cipherLength - 1 } : null;
-  return { view: { info, range: storedRange }, range, partsCount, decrypt: (body) => decryptSegments(body, segments) };
-}
-
-/** Consecutive DARE streams (parts) read back to back, each decrypted under its own key and trimmed to its range. */
-export function segmentsDecryptor(segments: readonly { key: Uint8Array; range: DareRange; what: string }[]): {
-  push(chunk: Uint8Array, out: Uint8Array[]): void;
-  end(): void;
-} {
-  let i = -1;
-  let left = 0;
-  let dec: DareDecryptor | undefined;
-  const next = () => {
-    i++;
-    const s = segments[i];
-    if (!s) return;
-    left = s.range.cipherLength;
-    dec = new DareDecryptor(s.key, {
-      sequence: s.range.firstPackage,
-      skip: s.range.skip,
-      length: s.range.length,
-      endsStream: s.range.endsStream,
-      what: s.what,
-    });
-  };
-  next();
-  return {
-    push(chunk, out) {
-      let rest = chunk;
-      while (rest.length > 0) {
-        if (!dec || i >= segments.length)
-          throw new CryptoError("Tampered", `Cannot decrypt ${segments.at(-1)?.what ?? "the object"}: more stored bytes than its packages`);
-        const take = Math.min(left, rest.length);
-        for (const p of dec.push(rest.subarray(0, take))) out.push(p);
-        left -= take;
-        rest = rest.subarray(take);
-        if (left === 0) {
-          dec.end();
-          next();
-        }
-      }
-    },
-    end() {
-      if (i < segments.length) {
-        dec?.end();
-        throw new CryptoError("Tampered", `Cannot decrypt ${segments[i].what}: the stored bytes ended early`);
-      }
-    },
-  };
-}
-
-/**
- * The plaintext of `stored` (the segments' stored bytes), pulled as the reader asks, its
- * packages opened synchronously (no TransformStream hop).
- */
-export function decryptSegments(
-  stored: ReadableStream<Uint8Array>,
-  segments: readonly { key: Uint8Array; range: DareRange; what: string }[],
-): ReadableStream<Uint8Array> {
-  const dec = segmentsDecryptor(segments);
-  return pullThrough(stored, {
-    transform(chunk, emit) {
-      const out: Uint8Array[] = [];
-      dec.push(chunk, out);
-      for (const p of out) emit(p);
-    },
-    flush: () => dec.end(),
-  });
+  const segments = planSegments(info, start, length, objectKey, isEncryptedMultipart(info.sse ?? {}));
+  return { view: { info, range: storedRangeOf(segments) }, range, partsCount, decrypt: (body) => readSegments(body, segments) };
 }
