@@ -63,9 +63,10 @@ export type BodyCheck = (digest: { md5: Uint8Array; size: number }) => BodyCheck
 /**
  * What a body check may add to the version: MetaSys entries (e.g. the checksum blob), and the
  * ETag to store instead of the MD5 of the stored bytes (an encrypted body's sealed ETag), and the
- * compression seek index of the part (PartIdx) when the body is compressed.
+ * compression seek index of the part (PartIdx) when the body is compressed, and the object's own
+ * size when the body is its stored form and that size was not known up front (actualSize -1).
  */
-export type BodyCheckResult = void | { sysMeta?: Record<string, Uint8Array>; etag?: string; partIndex?: Uint8Array };
+export type BodyCheckResult = void | { sysMeta?: Record<string, Uint8Array>; etag?: string; partIndex?: Uint8Array; actualSize?: number };
 
 export interface PutObjectOptions {
   /** Exact body length, or -1 when unknown. */

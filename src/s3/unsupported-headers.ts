@@ -31,21 +31,10 @@ const ACL_TAKERS: ReadonlySet<S3Operation> = new Set(["CreateBucket", "PutObject
 const invalid = (message: string, name?: string, value?: string) =>
   new S3Error("InvalidArgument", message, { fields: { ArgumentName: name, ArgumentValue: value } });
 
-/** Writes whose encryption is served (sse/): the object's or upload's keys, copies (both sides), a part's SSE-C key, Complete's SSE-C key for checksums. */
-const ENCRYPTING: ReadonlySet<S3Operation> = new Set([
-  "PutObject",
-  "CopyObject",
-  "CreateMultipartUpload",
-  "UploadPart",
-  "UploadPartCopy",
-  "CompleteMultipartUpload",
-]);
-
 /**
  * Encryption headers on `op`: SSE-C over plain HTTP is refused first (as MinIO does, unless
- * allowed), then bad values and conflicts are InvalidArgument. Writes we encrypt go on to their
- * handlers; a write that cannot be encrypted yet (POST) is NotImplemented, never stored
- * in plaintext.
+ * allowed), then bad values and conflicts are InvalidArgument; every write that takes them
+ * encrypts (sse/), so valid ones go on to the handlers.
  */
 export function checkEncryptionHeaders(op: S3Operation, h: Headers, secure: boolean, customerKeysOverHttp = false): void {
   const write = WRITES.has(op);
@@ -55,8 +44,9 @@ export function checkEncryptionHeaders(op: S3Operation, h: Headers, secure: bool
   if (customerHeaders && !secure && !customerKeysOverHttp) {
     throw new S3Error("InvalidRequest", "Requests specifying Server Side Encryption with Customer provided keys must be made over a secure connection.");
   }
+  // Validated here, before anything is read; the handlers take them from the headers again.
   const customer = customerKeyOf(h) !== undefined;
-  const sourceCustomer = copy && customerKeyOf(h, COPY_SSE_C) !== undefined;
+  if (copy) customerKeyOf(h, COPY_SSE_C);
   if (!write) {
     // A valid customer key on a read goes on: the read checks it against the version's encryption.
     if (!customer && hasManagedHeaders(h)) throw new S3Error("BadRequest", "Server-side encryption headers are not allowed on GET or HEAD requests.");
@@ -64,9 +54,6 @@ export function checkEncryptionHeaders(op: S3Operation, h: Headers, secure: bool
   }
   const managed = managedKeyOf(h) !== undefined;
   if (customer && managed) throw invalid("Server Side Encryption with Customer provided key is incompatible with the encryption method specified", SSE);
-  if ((customer || managed || sourceCustomer) && !ENCRYPTING.has(op)) {
-    throw new S3Error("NotImplemented", `Server-side encryption is not supported on ${op} by this server yet; nothing was stored.`);
-  }
 }
 
 /** ISO 8601 date-time as S3 takes it (e.g. 2030-01-01T00:00:00Z or with milliseconds/offset). */

@@ -22,7 +22,8 @@ import {
   UploadPartCommand,
   UploadPartCopyCommand,
 } from "@aws-sdk/client-s3";
-import { pattern, startS3, type S3Harness } from "../support/s3-harness.ts";
+import { v4Fields } from "../support/post-forms.ts";
+import { ROOT_PASSWORD, ROOT_USER, pattern, startS3, type S3Harness } from "../support/s3-harness.ts";
 import { TempDirs } from "../support/temp-dirs.ts";
 
 const temp = new TempDirs();
@@ -290,6 +291,43 @@ test("UploadPartCopy: a range of an SSE-S3 source decrypted into an SSE-C upload
   );
   const got = await bytesOf((await s3.send(new GetObjectCommand({ Bucket: "enc", Key: "upc/dst", ...ssec(customerKey) }))).Body);
   expect(Buffer.from(got).equals(Buffer.concat([source.subarray(100, 5 * 1024 * 1024 + 100), tail]))).toBe(true);
+});
+
+test("PostObject: encrypted as its form asks, or as the bucket's default; a large file of unknown size keeps its actual size", async () => {
+  const post = async (bucket: string, key: string, extra: [string, string][], content: Uint8Array) => {
+    const expiration = new Date(Date.now() + 600_000).toISOString();
+    const conditions = [{ bucket }, { key }, ...extra.map(([k, v]) => ({ [k]: v }))];
+    const fields: [string, string][] = [["key", key], ...extra, ...v4Fields({ expiration, conditions }, ROOT_USER, ROOT_PASSWORD, h.cfg.region)];
+    const fd = new FormData();
+    for (const [k, v] of fields) fd.append(k, v);
+    fd.append("file", new Blob([content]), "local.bin");
+    const encoded = new Response(fd);
+    const type = encoded.headers.get("content-type")!;
+    return h.anon(`/${bucket}`, { method: "POST", body: new Uint8Array(await encoded.arrayBuffer()), headers: { "content-type": type } });
+  };
+  const body = data(3_000_000, 60); // past the form's first block: its size is known only at the end
+  const res = await post("enc", "posted", [["x-amz-server-side-encryption", "AES256"]], body);
+  expect(res.status).toBe(204);
+  expect(res.headers.get("x-amz-server-side-encryption")).toBe("AES256");
+  expect(res.headers.get("etag")).toBe(`"${md5hex(body)}"`);
+  const got = await s3.send(new GetObjectCommand({ Bucket: "enc", Key: "posted" }));
+  expect(got.ContentLength).toBe(body.length);
+  expect(got.ServerSideEncryption).toBe("AES256");
+  expect(Buffer.from(await bytesOf(got.Body)).equals(Buffer.from(body))).toBe(true);
+  const r = await s3.send(new GetObjectCommand({ Bucket: "enc", Key: "posted", Range: "bytes=2999990-2999999" }));
+  expect(await bytesOf(r.Body)).toEqual(body.subarray(2_999_990));
+  await s3.send(new CreateBucketCommand({ Bucket: "post-dflt" }));
+  await s3.send(
+    new PutBucketEncryptionCommand({
+      Bucket: "post-dflt",
+      ServerSideEncryptionConfiguration: { Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: "AES256" } }] },
+    }),
+  );
+  const small = data(5000, 61);
+  expect((await post("post-dflt", "p", [], small)).status).toBe(204);
+  const back = await s3.send(new GetObjectCommand({ Bucket: "post-dflt", Key: "p" }));
+  expect(back.ServerSideEncryption).toBe("AES256");
+  expect(await bytesOf(back.Body)).toEqual(small);
 });
 
 describe("bucket default encryption", () => {

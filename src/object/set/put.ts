@@ -69,7 +69,8 @@ export async function putObject(
     const sysMeta: Record<string, Uint8Array> = { ...opts.sysMeta, ...(checked ? checked.sysMeta : undefined) };
     if (inline) sysMeta[SYS_INLINE_DATA] = utf8.encode("true");
     if (upgraded) sysMeta[SYS_ERASURE_UPGRADED] = utf8.encode(upgraded);
-    if (opts.actualSize !== undefined && opts.actualSize >= 0) sysMeta[SYS_ACTUAL_SIZE] = utf8.encode(String(opts.actualSize));
+    const actual = opts.actualSize !== undefined && opts.actualSize >= 0 ? opts.actualSize : checked?.actualSize;
+    if (actual !== undefined) sysMeta[SYS_ACTUAL_SIZE] = utf8.encode(String(actual));
     const etag = keep && opts.userMeta.etag ? opts.userMeta.etag : (checked?.etag ?? Buffer.from(enc.md5).toString("hex"));
     const userMeta: Record<string, string> = { "content-type": DEFAULT_CONTENT_TYPE, ...opts.userMeta, etag };
     if (opts.storageClass && opts.storageClass !== "STANDARD") userMeta["x-amz-storage-class"] = opts.storageClass;
@@ -83,7 +84,7 @@ export async function putObject(
       size: enc.size,
       userMeta,
       sysMeta,
-      parts: [{ number: 1, size: enc.size, actualSize: opts.actualSize ?? enc.size, ...(checked?.partIndex ? { index: checked.partIndex } : {}) }],
+      parts: [{ number: 1, size: enc.size, actualSize: actual ?? enc.size, ...(checked?.partIndex ? { index: checked.partIndex } : {}) }],
       erasure: { dataBlocks: layout.d, parityBlocks: layout.p, blockSize: layout.blockSize, index: 0, distribution: layout.distribution },
       writtenBy: WRITTEN_BY,
     };

@@ -36,7 +36,7 @@ export async function putObject(ctx: S3Context): Promise<Response> {
       sysMeta: stored?.sysMeta,
       storageClass: storageClassFrom(ctx.req.headers),
       preconditions: writePreconditions(ctx.req.headers),
-      check: enc ? encryptedCheck(enc, body.check, body.size) : zipped ? compressedCheck(zipped, body.check, body.size) : body.check,
+      check: enc ? encryptedCheck(enc, body.check) : zipped ? compressedCheck(zipped, body.check) : body.check,
       signal: ctx.req.signal,
     }),
   );
@@ -112,7 +112,7 @@ export async function copyObject(ctx: S3Context): Promise<Response> {
       sysMeta: stored?.sysMeta,
       storageClass: storageClass ?? (res.info.storageClass !== "STANDARD" ? res.info.storageClass : undefined),
       preconditions: writePreconditions(h),
-      check: enc ? encryptedCheck(enc, () => ({}), size) : zipped ? compressedCheck(zipped, () => ({}), size) : undefined,
+      check: enc ? encryptedCheck(enc, () => ({})) : zipped ? compressedCheck(zipped, () => ({})) : undefined,
       signal: ctx.req.signal,
     }),
   );

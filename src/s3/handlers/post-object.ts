@@ -11,7 +11,9 @@ import { checkHeaderValue, encodeTags, storageClassFrom, userMetaFromHeaders } f
 import { preparePostBody } from "../post-body.ts";
 import { readPostForm } from "../post-form.ts";
 import { verifyPostPolicy } from "../post-policy.ts";
-import { writeEncryption } from "../sse/sse-write.ts";
+import { encryptionHeaders } from "../sse/sse-keys.ts";
+import { visibleEtag } from "../sse/sse-read.ts";
+import { compressedBody, compressedCheck, compresses, encryptObjectBody, encryptedCheck, writeEncryption } from "../sse/sse-write.ts";
 import { refuseAcl, checkEncryptionHeaders, refuseObjectLock } from "../unsupported-headers.ts";
 import { parseXml } from "../xml.ts";
 import { validateObjectKey } from "../validate.ts";
@@ -38,7 +40,7 @@ const ASKING = ["x-amz-server-side-encryption", "x-amz-object-lock-", "x-amz-gra
  * Form fields stand in for request headers: encryption, object lock or ACLs asked for in the
  * form are refused by the same rules as on PUT, before anything is stored.
  */
-async function refuseUnsupported(ctx: S3Context, fields: ReadonlyMap<string, string>): Promise<void> {
+async function refuseUnsupported(ctx: S3Context, fields: ReadonlyMap<string, string>): Promise<Headers> {
   const asked = new Headers();
   for (const [name, value] of fields) {
     if (!ASKING.some((prefix) => name.startsWith(prefix))) continue;
@@ -51,6 +53,7 @@ async function refuseUnsupported(ctx: S3Context, fields: ReadonlyMap<string, str
   refuseAcl("PostObject", asked);
   checkEncryptionHeaders("PostObject", asked, ctx.url.protocol === "https:", ctx.deps.customerKeysOverHttp);
   await refuseObjectLock(ctx, "PostObject", asked);
+  return asked;
 }
 
 /**
@@ -108,43 +111,46 @@ export async function postObject(ctx: S3Context): Promise<Response> {
     );
     validateObjectKey(post.key);
     await authorizeObject(ctx, "PutObject", ctx.bucket, post.key, false, post.accessKey);
-    await refuseUnsupported(ctx, fields);
-    // A POST is never stored in plaintext where the bucket says encrypt (its default, or auto-encryption).
-    if (await writeEncryption(ctx, ctx.bucket, new Headers())) {
-      throw new S3Error(
-        "NotImplemented",
-        "POST uploads into a bucket with default encryption (or with auto-encryption on) are not supported yet; nothing was stored.",
-      );
-    }
+    const asked = await refuseUnsupported(ctx, fields);
+    // Encrypted as its fields, its bucket's default or auto-encryption say; compressed as the policy says.
+    const sse = await writeEncryption(ctx, ctx.bucket, asked);
     const headers = metaHeaders(fields, form.file.type);
     const userMeta = userMetaFromHeaders(headers);
     const tagging = fields.get("tagging");
     if (tagging !== undefined) userMeta["X-Amz-Tagging"] = taggingField(tagging);
     const storageClass = storageClassFrom(headers);
     const body = await preparePostBody(form.file.stream, fields, post.contentLengthRange);
+    const compress = compresses(ctx, post.key, headers.get("content-type"), body.size, sse !== undefined);
+    const enc = sse ? await encryptObjectBody(ctx, ctx.bucket, post.key, sse, body.stream, body.size, compress) : undefined;
+    const zipped = !enc && compress ? compressedBody(body.stream, body.size) : undefined;
+    const transformed = enc ?? zipped;
     // A file longer than the first block has no size up front: it is admitted once read, before it is stored.
-    const info = await quotaWrite(ctx, ctx.bucket, post.key, Math.max(0, body.size), (admit) =>
-      ctx.deps.layer.putObject(ctx.bucket, post.key, body.stream, {
-        size: body.size,
+    const info = await quotaWrite(ctx, ctx.bucket, post.key, Math.max(0, body.size), (admit) => {
+      const check = (digest: { md5: Uint8Array; size: number }) => {
+        admit(digest.size);
+        return body.check(digest);
+      };
+      return ctx.deps.layer.putObject(ctx.bucket, post.key, transformed ? transformed.stream : body.stream, {
+        size: transformed ? transformed.size : body.size,
+        actualSize: transformed ? body.size : undefined,
         userMeta,
+        sysMeta: transformed?.sysMeta,
         storageClass,
-        check: (digest) => {
-          admit(digest.size);
-          return body.check(digest);
-        },
+        check: enc ? encryptedCheck(enc, check) : zipped ? compressedCheck(zipped, check) : check,
         signal: ctx.req.signal,
-      }),
-    );
-    stored = { key: post.key, info, checksum: body.checksum() };
+      });
+    });
+    stored = { key: post.key, info: enc ? { ...info, etag: visibleEtag(info, enc.objectKey) } : info, checksum: body.checksum(), sse };
   } catch (err) {
     await form.cancel();
     throw err;
   }
-  const { key, info, checksum } = stored;
+  const { key, info, checksum, sse } = stored;
   const out = new Headers({
     etag: `"${info.etag}"`,
     location: `${ctx.url.protocol}//${ctx.req.headers.get("host") ?? ctx.url.host}/${ctx.bucket}/${encodeURI(key)}`,
   });
+  encryptionHeaders(out, info.sse, sse?.kind === "SSE-C" ? sse : undefined);
   if (await showVersionHeader(ctx, info)) out.set("x-amz-version-id", info.versionId);
   if (checksum) out.set(`x-amz-checksum-${checksum.algorithm.toLowerCase()}`, checksum.value);
   const redirect = redirectTarget(fields.get("success_action_redirect") ?? fields.get("redirect"));

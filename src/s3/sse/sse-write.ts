@@ -44,6 +44,8 @@ export interface EncryptedBody {
   md5(): Uint8Array;
   /** A compressed body's headerless seek index (PartIdx), once it ended, when the part gets one. */
   partIndex(): Uint8Array | undefined;
+  /** Plaintext bytes that went through. */
+  plainBytes(): number;
 }
 
 /** How a body is stored: under a DARE key, S2-compressed, both (compressed first), or as it is. */
@@ -58,6 +60,7 @@ export interface StoredBody {
   size: number;
   md5(): Uint8Array;
   partIndex(): Uint8Array | undefined;
+  plainBytes(): number;
 }
 
 /**
@@ -71,6 +74,7 @@ export function storedStream(plain: ReadableStream<Uint8Array>, size: number, fo
   const hasher = new Bun.CryptoHasher("md5");
   let digest: Uint8Array | undefined;
   let index: Uint8Array | undefined;
+  let bytes = 0;
   let state: { enc?: DareEncryptor; s2?: S2Writer; any: boolean } | undefined;
   const setup = () => {
     if (!state) {
@@ -91,6 +95,7 @@ export function storedStream(plain: ReadableStream<Uint8Array>, size: number, fo
   const stream = pullThrough(plain, {
     transform(chunk, emit) {
       const st = setup();
+      bytes += chunk.length;
       if (!st.any) return emit(chunk);
       hasher.update(chunk);
       seal(st.s2 ? st.s2.write(chunk) : [chunk], emit);
@@ -108,7 +113,7 @@ export function storedStream(plain: ReadableStream<Uint8Array>, size: number, fo
   });
   const f = known;
   const storedSize = size < 0 || !f || f.compress ? -1 : f.key ? dareEncryptedSize(size) : size;
-  return { stream, size: storedSize, md5: () => (digest ??= new Uint8Array(hasher.digest())), partIndex: () => index };
+  return { stream, size: storedSize, md5: () => (digest ??= new Uint8Array(hasher.digest())), partIndex: () => index, plainBytes: () => bytes };
 }
 
 /** `plain` encrypted as one DARE stream under `key` (undefined: as it is). */
@@ -148,11 +153,12 @@ export function compresses(ctx: S3Context, key: string, contentType: string | nu
 }
 
 /** The body check of a compressed (not encrypted) write: the request's check on the plaintext MD5, which is also the ETag. */
-export function compressedCheck(body: StoredBody, plainCheck: BodyCheck, plainSize: number): BodyCheck {
+export function compressedCheck(body: StoredBody, plainCheck: BodyCheck): BodyCheck {
   return async () => {
     const md5 = body.md5();
-    const checked = ((await plainCheck({ md5, size: plainSize })) || {}) as Exclude<BodyCheckResult, void>;
-    return { ...checked, etag: Buffer.from(md5).toString("hex"), partIndex: body.partIndex() };
+    const size = body.plainBytes();
+    const checked = ((await plainCheck({ md5, size })) || {}) as Exclude<BodyCheckResult, void>;
+    return { ...checked, etag: Buffer.from(md5).toString("hex"), partIndex: body.partIndex(), actualSize: size };
   };
 }
 
@@ -188,13 +194,14 @@ export function partStoredSize(size: number, form: { objectKey?: Uint8Array; com
  * The body check of an encrypted write: the request's own check (Content-MD5, checksums) on the
  * plaintext MD5, then MinIO's stored forms — the sealed ETag and the encrypted checksum blob.
  */
-export function encryptedCheck(body: EncryptedBody, plainCheck: BodyCheck, plainSize: number): BodyCheck {
+export function encryptedCheck(body: EncryptedBody, plainCheck: BodyCheck): BodyCheck {
   return async () => {
     const md5 = body.md5();
-    const checked = ((await plainCheck({ md5, size: plainSize })) || {}) as Exclude<BodyCheckResult, void>;
+    const size = body.plainBytes();
+    const checked = ((await plainCheck({ md5, size })) || {}) as Exclude<BodyCheckResult, void>;
     const sysMeta = { ...checked.sysMeta };
     if (sysMeta[CRC]) sysMeta[CRC] = encryptChecksumBlob(body.objectKey, sysMeta[CRC]);
-    return { sysMeta, etag: Buffer.from(sealETag(body.objectKey, md5)).toString("hex"), partIndex: body.partIndex() };
+    return { sysMeta, etag: Buffer.from(sealETag(body.objectKey, md5)).toString("hex"), partIndex: body.partIndex(), actualSize: size };
   };
 }
 
