@@ -3,7 +3,7 @@
 // with data keys KES made, reads them back after a restart, and does not start when KES cannot be
 // reached — with a message naming the endpoint.
 import { afterAll, beforeAll, expect, test } from "bun:test";
-import { ListObjectsV2Command, S3Client } from "@aws-sdk/client-s3";
+import { CreateBucketCommand, GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { CryptoError, decryptConfig, KesKms, madminEncrypt } from "../../src/crypto/index.ts";
 import { deadEndpoint, identityOfCertificate, KesServer, type KesPki, makeKesPki } from "../support/kes-server.ts";
 import { ROOT_PASSWORD, startS3 } from "../support/s3-harness.ts";
@@ -63,6 +63,39 @@ test("IAM documents are encrypted with KES's data keys and read back after a res
     expect((err as { name: string }).name).toBe("AccessDenied");
   } finally {
     await second.close();
+  }
+});
+
+test("SSE-S3 and SSE-KMS go through KES; while KES is down writes are refused (nothing stored) and reads fail clearly; back, it is used again", async () => {
+  const h = await startS3(temp, { env });
+  try {
+    const s3 = h.client();
+    await s3.send(new CreateBucketCommand({ Bucket: "kes" }));
+    const body = new Uint8Array(100_000).map((_, i) => (i * 7) & 0xff);
+    await s3.send(new PutObjectCommand({ Bucket: "kes", Key: "a", Body: body, ServerSideEncryption: "AES256" }));
+    await s3.send(new PutObjectCommand({ Bucket: "kes", Key: "b", Body: body, ServerSideEncryption: "aws:kms", SSEKMSKeyId: "bunker-key" }));
+    for (const key of ["a", "b"]) {
+      const got = await s3.send(new GetObjectCommand({ Bucket: "kes", Key: key }));
+      expect(new Uint8Array(await got.Body!.transformToByteArray())).toEqual(body);
+    }
+    const port = Number(new URL(kes.url).port);
+    const keys = kes.keys;
+    await kes.stop();
+    const code = (p: Promise<unknown>) =>
+      p.then(
+        () => "resolved",
+        (e: { name: string; $metadata?: { httpStatusCode?: number } }) => `${e.name} ${e.$metadata?.httpStatusCode}`,
+      );
+    expect(await code(s3.send(new PutObjectCommand({ Bucket: "kes", Key: "c", Body: "x", ServerSideEncryption: "AES256" })))).toBe("XMinioKMSUnavailable 503");
+    expect(await code(s3.send(new HeadObjectCommand({ Bucket: "kes", Key: "c" })))).toBe("NotFound 404");
+    expect(await code(s3.send(new GetObjectCommand({ Bucket: "kes", Key: "a" })))).toBe("XMinioKMSUnavailable 503");
+    // Plaintext objects do not need the KMS.
+    await s3.send(new PutObjectCommand({ Bucket: "kes", Key: "plain", Body: "still works" }));
+    kes = await KesServer.start({ cert: pki.serverCert, key: pki.serverKey, policies: { [identityOfCertificate(pki.clientCert)]: ["/v1/*"] }, keys, port });
+    const again = await s3.send(new GetObjectCommand({ Bucket: "kes", Key: "b" }));
+    expect(new Uint8Array(await again.Body!.transformToByteArray())).toEqual(body);
+  } finally {
+    await h.close();
   }
 });
 

@@ -16,6 +16,8 @@ export interface KesServerOptions {
   policies: Record<string, readonly string[]>;
   /** The key store (name → 32-byte key), used as is: replicas given one Map share their keys, as KES replicas share a backend. */
   keys?: Map<string, Uint8Array>;
+  /** Loopback port to listen on (default: any free one); a restarted server takes its old port. */
+  port?: number;
 }
 
 /** One request as the server saw it. */
@@ -63,7 +65,7 @@ export class KesServer {
     const server = createServer({ cert: opts.cert, key: opts.key, requestCert: true, rejectUnauthorized: false });
     const self = new KesServer(server, opts);
     server.on("secureConnection", (sock) => self.#serve(sock));
-    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    await new Promise<void>((resolve) => server.listen(opts.port ?? 0, "127.0.0.1", resolve));
     return self;
   }
 
