@@ -8,27 +8,11 @@ import type { ObjectStore } from "../../src/object/index.ts";
 import { newObjectKey } from "../../src/s3/sse/sse-keys.ts";
 import { sseReader } from "../../src/s3/sse/sse-read.ts";
 import { encryptStream } from "../../src/s3/sse/sse-write.ts";
+import { bodyOf, drain } from "./streams.ts";
 
 const MIB = 1024 * 1024;
+
 const round = (x: number) => Math.round(x * 10) / 10;
-
-function bodyOf(data: Uint8Array): ReadableStream<Uint8Array> {
-  let off = 0;
-  return new ReadableStream<Uint8Array>({
-    pull(c) {
-      if (off >= data.length) return c.close();
-      const end = Math.min(data.length, off + MIB);
-      c.enqueue(data.subarray(off, end));
-      off = end;
-    },
-  });
-}
-
-async function drain(s: ReadableStream<Uint8Array>): Promise<number> {
-  let n = 0;
-  for await (const chunk of s) n += chunk.length;
-  return n;
-}
 
 async function seconds(f: () => Promise<void>): Promise<number> {
   const t = performance.now();

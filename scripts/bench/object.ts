@@ -12,6 +12,7 @@ import { ErasurePool } from "../../src/ec/index.ts";
 import { ObjectStore, loadPoolFormat } from "../../src/object/index.ts";
 import { diskCeiling, timed } from "./disk-ceiling.ts";
 import { sseRows } from "./object-sse.ts";
+import { bodyOf, drain } from "./streams.ts";
 
 const KIB = 1024;
 const MIB = 1024 * KIB;
@@ -26,24 +27,6 @@ const PLAN: Record<string, { size: number; count: Record<number, number> }> = {
 };
 
 const round = (x: number) => Math.round(x * 10) / 10;
-
-function bodyOf(data: Uint8Array): ReadableStream<Uint8Array> {
-  let off = 0;
-  return new ReadableStream<Uint8Array>({
-    pull(c) {
-      if (off >= data.length) return c.close();
-      const end = Math.min(data.length, off + MIB);
-      c.enqueue(data.subarray(off, end));
-      off = end;
-    },
-  });
-}
-
-async function drain(s: ReadableStream<Uint8Array>): Promise<number> {
-  let n = 0;
-  for await (const chunk of s) n += chunk.length;
-  return n;
-}
 
 const rate = (bytes: number, ops: number, secs: number) => ({ mib_s: round(bytes / MIB / secs), ops_s: round(ops / secs) });
 

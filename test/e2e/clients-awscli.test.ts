@@ -5,7 +5,7 @@ import { afterAll, beforeAll, expect, setDefaultTimeout, test } from "bun:test";
 import { HeadObjectCommand } from "@aws-sdk/client-s3";
 import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { cleanEnv, describeWithTool, findTool, hashFiles, hashTree, randomData, run, runBytes, runOk, sha256, sha256File, writeTree } from "../support/cli.ts";
+import { awsCliEnv, describeWithTool, findTool, hashFiles, hashTree, randomData, run, runBytes, runOk, sha256, sha256File, writeTree } from "../support/cli.ts";
 import { ROOT_PASSWORD, ROOT_USER, startServer, type ServerProcess } from "../support/server-process.ts";
 import { TempDirs } from "../support/temp-dirs.ts";
 
@@ -43,19 +43,7 @@ describeWithTool("aws-cli v2", AWS, () => {
   beforeAll(async () => {
     server = await startServer(temp);
     work = temp.make("bunker-awscli-");
-    writeFileSync(join(work, "config"), "");
-    writeFileSync(join(work, "credentials"), "");
-    env = cleanEnv(work, {
-      AWS_ACCESS_KEY_ID: ROOT_USER,
-      AWS_SECRET_ACCESS_KEY: ROOT_PASSWORD,
-      AWS_DEFAULT_REGION: "us-east-1",
-      AWS_CONFIG_FILE: join(work, "config"),
-      AWS_SHARED_CREDENTIALS_FILE: join(work, "credentials"),
-      AWS_EC2_METADATA_DISABLED: "true",
-      AWS_PAGER: "",
-      // No retries: a server error must fail the test, not be papered over by a second try.
-      AWS_MAX_ATTEMPTS: "1",
-    });
+    env = awsCliEnv(work, ROOT_USER, ROOT_PASSWORD);
   });
   afterAll(async () => {
     await server?.stop();

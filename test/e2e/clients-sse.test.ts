@@ -9,9 +9,10 @@ import { afterAll, beforeAll, expect, setDefaultTimeout, test } from "bun:test";
 import { randomBytes } from "node:crypto";
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { cleanEnv, describeWithTool, findBoto3Python, findTool, randomData, run, runOk, sha256, sha256File, writeTree } from "../support/cli.ts";
+import { awsCliEnv, cleanEnv, describeWithTool, findBoto3Python, findTool, randomData, run, runOk, sha256, sha256File, writeTree } from "../support/cli.ts";
 import { ROOT_PASSWORD, ROOT_USER, startServer, type ServerProcess } from "../support/server-process.ts";
 import { TempDirs } from "../support/temp-dirs.ts";
+import { selfSignedCert } from "../support/tls-cert.ts";
 
 setDefaultTimeout(120_000);
 const MiB = 1024 * 1024;
@@ -35,29 +36,7 @@ let caBundle: string;
 
 beforeAll(async () => {
   const certs = temp.make("bunker-sse-certs-");
-  const gen = Bun.spawnSync(
-    [
-      "openssl",
-      "req",
-      "-x509",
-      "-newkey",
-      "rsa:2048",
-      "-nodes",
-      "-days",
-      "1",
-      "-subj",
-      "/CN=127.0.0.1",
-      "-addext",
-      "subjectAltName=IP:127.0.0.1",
-      "-keyout",
-      join(certs, "private.key"),
-      "-out",
-      join(certs, "public.crt"),
-    ],
-    { stderr: "pipe" },
-  );
-  if (gen.exitCode !== 0) throw new Error(`openssl failed: ${gen.stderr.toString()}`);
-  caBundle = join(certs, "public.crt");
+  caBundle = selfSignedCert(certs);
   server = await startServer(temp, {
     args: ["--certs-dir", certs],
     tls: true,
@@ -102,25 +81,12 @@ describeWithTool("aws-cli v2", AWS, () => {
   let customerKey: Uint8Array;
   beforeAll(() => {
     work = temp.make("bunker-sse-awscli-");
-    writeFileSync(join(work, "config"), "");
-    writeFileSync(join(work, "credentials"), "");
     customerKey = randomData(32);
     keyFile = join(work, "sse-c.key");
     otherKeyFile = join(work, "other.key");
     writeFileSync(keyFile, customerKey);
     writeFileSync(otherKeyFile, randomData(32));
-    env = cleanEnv(work, {
-      AWS_ACCESS_KEY_ID: ROOT_USER,
-      AWS_SECRET_ACCESS_KEY: ROOT_PASSWORD,
-      AWS_DEFAULT_REGION: "us-east-1",
-      AWS_CONFIG_FILE: join(work, "config"),
-      AWS_SHARED_CREDENTIALS_FILE: join(work, "credentials"),
-      AWS_EC2_METADATA_DISABLED: "true",
-      AWS_PAGER: "",
-      AWS_CA_BUNDLE: caBundle,
-      // No retries: a server error must fail the test, not be papered over by a second try.
-      AWS_MAX_ATTEMPTS: "1",
-    });
+    env = awsCliEnv(work, ROOT_USER, ROOT_PASSWORD, { AWS_CA_BUNDLE: caBundle });
   });
 
   const aws = (...args: string[]) => runOk([AWS!, "--endpoint-url", server.endpoint, ...args], env, work);
@@ -354,36 +320,29 @@ r = s3.get_object(Bucket=bucket, Key="obj", Range="bytes=65530-65545", **read_ss
 out["range"] = {"sha": sha(r["Body"].read()), "content_range": r["ContentRange"]}
 `;
 
-  test.concurrent("put_object / get_object with ServerSideEncryption='AES256'", async () => {
-    const data = randomData(300_000);
-    const out = await boto3({ "data.bin": data }, `bucket = "boto-sse-s3"\nsse = {"ServerSideEncryption": "AES256"}\nread_sse = {}\n${ROUND_TRIP}`);
-    const want = { ServerSideEncryption: "AES256" };
-    expect(out).toEqual({
-      put: want,
-      head: want,
-      get: want,
-      get_sha: sha256(data),
-      range: { sha: sha256(data.subarray(65530, 65546)), content_range: `bytes 65530-65545/${data.length}` },
+  const managed = [
+    { name: "ServerSideEncryption='AES256'", bucket: "boto-sse-s3", sse: `{"ServerSideEncryption": "AES256"}`, want: { ServerSideEncryption: "AES256" } },
+    {
+      name: "ServerSideEncryption='aws:kms' and SSEKMSKeyId",
+      bucket: "boto-sse-kms",
+      sse: `{"ServerSideEncryption": "aws:kms", "SSEKMSKeyId": "${KMS_KEY}"}`,
+      want: { ServerSideEncryption: "aws:kms", SSEKMSKeyId: KMS_ARN },
+    },
+  ];
+  for (const m of managed) {
+    test.concurrent(`put_object / get_object with ${m.name}`, async () => {
+      const data = randomData(300_000);
+      const out = await boto3({ "data.bin": data }, `bucket = "${m.bucket}"\nsse = ${m.sse}\nread_sse = {}\n${ROUND_TRIP}`);
+      expect(out).toEqual({
+        put: m.want,
+        head: m.want,
+        get: m.want,
+        get_sha: sha256(data),
+        range: { sha: sha256(data.subarray(65530, 65546)), content_range: `bytes 65530-65545/${data.length}` },
+      });
+      expect(plaintextOnDisk(m.bucket, "obj", data)).toBe(false);
     });
-    expect(plaintextOnDisk("boto-sse-s3", "obj", data)).toBe(false);
-  });
-
-  test.concurrent("put_object / get_object with ServerSideEncryption='aws:kms' and SSEKMSKeyId", async () => {
-    const data = randomData(300_000);
-    const out = await boto3(
-      { "data.bin": data },
-      `bucket = "boto-sse-kms"\nsse = {"ServerSideEncryption": "aws:kms", "SSEKMSKeyId": "${KMS_KEY}"}\nread_sse = {}\n${ROUND_TRIP}`,
-    );
-    const want = { ServerSideEncryption: "aws:kms", SSEKMSKeyId: KMS_ARN };
-    expect(out).toEqual({
-      put: want,
-      head: want,
-      get: want,
-      get_sha: sha256(data),
-      range: { sha: sha256(data.subarray(65530, 65546)), content_range: `bytes 65530-65545/${data.length}` },
-    });
-    expect(plaintextOnDisk("boto-sse-kms", "obj", data)).toBe(false);
-  });
+  }
 
   test.concurrent("put_object / get_object with SSECustomerAlgorithm and SSECustomerKey; a wrong key is 403, none is 400", async () => {
     const data = randomData(300_000);

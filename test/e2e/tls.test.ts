@@ -2,8 +2,8 @@
 // answers https only, health and signed S3 requests work over it, the bytes round-trip, and
 // the S3 layer knows the request came over TLS (SSE-C passes the secure-transport check).
 import { afterAll, expect, test } from "bun:test";
-import { join } from "node:path";
 import { TempDirs } from "../support/temp-dirs.ts";
+import { selfSignedCert } from "../support/tls-cert.ts";
 import { ROOT_PASSWORD, ROOT_USER, startServer } from "../support/server-process.ts";
 import { BenchClient } from "../../scripts/bench/sigv4-client.ts";
 
@@ -13,28 +13,7 @@ const insecure = { tls: { rejectUnauthorized: false } } as RequestInit;
 
 test("https with a self-signed certificate from --certs-dir", async () => {
   const certs = temp.make("bunker-certs-");
-  const gen = Bun.spawnSync(
-    [
-      "openssl",
-      "req",
-      "-x509",
-      "-newkey",
-      "rsa:2048",
-      "-nodes",
-      "-days",
-      "1",
-      "-subj",
-      "/CN=127.0.0.1",
-      "-addext",
-      "subjectAltName=IP:127.0.0.1",
-      "-keyout",
-      join(certs, "private.key"),
-      "-out",
-      join(certs, "public.crt"),
-    ],
-    { stderr: "pipe" },
-  );
-  expect(gen.exitCode).toBe(0);
+  selfSignedCert(certs);
   const server = await startServer(temp, { args: ["--certs-dir", certs], tls: true });
   expect(server.endpoint.startsWith("https://")).toBe(true);
   expect((await fetch(`${server.endpoint}/minio/health/live`, insecure)).status).toBe(200);

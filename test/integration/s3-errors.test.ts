@@ -148,7 +148,6 @@ describe("unsupported operations answer NotImplemented or MethodNotAllowed, neve
   test.each([
     ["PUT", `/${B}`, { lifecycle: "" }, 501],
     ["PUT", `/${B}`, { cors: "" }, 501],
-    ["PUT", `/${B}`, { encryption: "" }, 501],
     ["PUT", `/${B}`, { replication: "" }, 501],
     ["PUT", `/${B}`, { "object-lock": "" }, 501],
     ["DELETE", `/${B}`, { lifecycle: "" }, 501],

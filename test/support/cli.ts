@@ -51,6 +51,27 @@ export function cleanEnv(home: string, extra: Record<string, string> = {}): Reco
   };
 }
 
+/**
+ * The environment aws-cli runs in for a test: the root user's keys, empty config and credentials
+ * files in `work` (nothing of the machine's), no metadata service, no pager, no retries (a server
+ * error must fail the test, not be papered over by a second try), plus `extra`.
+ */
+export function awsCliEnv(work: string, user: string, password: string, extra: Record<string, string> = {}): Record<string, string> {
+  writeFileSync(join(work, "config"), "");
+  writeFileSync(join(work, "credentials"), "");
+  return cleanEnv(work, {
+    AWS_ACCESS_KEY_ID: user,
+    AWS_SECRET_ACCESS_KEY: password,
+    AWS_DEFAULT_REGION: "us-east-1",
+    AWS_CONFIG_FILE: join(work, "config"),
+    AWS_SHARED_CREDENTIALS_FILE: join(work, "credentials"),
+    AWS_EC2_METADATA_DISABLED: "true",
+    AWS_PAGER: "",
+    AWS_MAX_ATTEMPTS: "1",
+    ...extra,
+  });
+}
+
 /** Debian's python3 when it can import boto3 (what the boto3 suites drive), else null. */
 export function findBoto3Python(): string | null {
   const python = findTool(["/usr/bin/python3"]);

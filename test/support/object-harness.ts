@@ -1,6 +1,7 @@
 // A real ObjectStore on real temp drives for object-layer tests: drives laid out by the same
 // code the server uses (ellipses → sets → format.json), each wrapped in a FaultyDrive (and,
 // with `wire`, a WireDrive below it, so every call crosses as it will over RPC).
+import { xorshiftBytes } from "./xorshift.ts";
 import { join } from "node:path";
 import { parseVolumes } from "../../src/config/index.ts";
 import { LocalDrive, type Drive } from "../../src/disk/index.ts";
@@ -107,15 +108,7 @@ export async function readAllBody(s: ReadableStream<Uint8Array>): Promise<Uint8A
 }
 
 export function randomBytes(n: number, seed = 1): Uint8Array {
-  const out = new Uint8Array(n);
-  let x = seed >>> 0 || 1;
-  for (let i = 0; i < n; i++) {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    out[i] = x & 0xff;
-  }
-  return out;
+  return xorshiftBytes(n, seed);
 }
 
 export function md5hex(data: Uint8Array): string {

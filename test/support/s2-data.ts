@@ -1,17 +1,10 @@
 // Test and benchmark inputs for src/compress: deterministic noise (incompressible) and
 // log-like text (compressible), so failures and numbers reproduce run to run.
+import { xorshiftBytes } from "./xorshift.ts";
 
 /** Pseudo-random bytes from a xorshift32 generator seeded with `seed`. */
 export function noise(n: number, seed = 1): Uint8Array {
-  const out = new Uint8Array(n);
-  let x = seed | 1;
-  for (let i = 0; i < n; i++) {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    out[i] = x & 0xff;
-  }
-  return out;
+  return xorshiftBytes(n, seed | 1);
 }
 
 /** Access-log-like ASCII lines: fixed field names, random ids, paths and numbers (S2 keeps ~30% of it). */

@@ -1,6 +1,7 @@
 // In-process S3 endpoint for integration tests: createServer() on temp drives behind the real
 // HTTP listener (so the AWS SDK can talk to it), plus an independent SigV4 signer for raw
 // requests the SDK will not produce (smithy's SignatureV4, not our verifier's code).
+import { xorshiftBytes } from "./xorshift.ts";
 import { createHash, createHmac } from "node:crypto";
 import { S3Client, type S3ClientConfig } from "@aws-sdk/client-s3";
 import { SignatureV4 } from "@smithy/signature-v4";
@@ -213,13 +214,5 @@ export async function errorOf(
 
 /** A deterministic pseudo-random buffer (fast, not crypto). */
 export function pattern(size: number, seed = 1): Uint8Array {
-  const out = new Uint8Array(size);
-  let x = (seed * 2654435761) >>> 0 || 1;
-  for (let i = 0; i < size; i++) {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    out[i] = x & 0xff;
-  }
-  return out;
+  return xorshiftBytes(size, seed * 2654435761);
 }
