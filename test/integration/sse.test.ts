@@ -162,13 +162,16 @@ describe("single-part", () => {
     const body = data(150_000, 40);
     await s3.send(new PutObjectCommand({ Bucket: "enc", Key: "cp/src-s3", Body: body, ServerSideEncryption: "AES256" }));
     const get = async (key: string, extra: object = {}) => bytesOf((await s3.send(new GetObjectCommand({ Bucket: "enc", Key: key, ...extra }))).Body);
-    // SSE-S3 → plaintext.
-    const plain = await s3.send(new CopyObjectCommand({ Bucket: "enc", Key: "cp/plain", CopySource: "enc/cp/src-s3" }));
-    expect(plain.ServerSideEncryption).toBeUndefined();
-    expect(plain.CopyObjectResult?.ETag).toBe(`"${md5hex(body)}"`);
-    const head = await s3.send(new HeadObjectCommand({ Bucket: "enc", Key: "cp/plain" }));
-    expect(head.ServerSideEncryption).toBeUndefined();
-    expect(await get("cp/plain")).toEqual(body);
+    // Nothing asked and no bucket default: an SSE-S3 source stays SSE-S3 (also onto itself, with new metadata).
+    const kept = await s3.send(new CopyObjectCommand({ Bucket: "enc", Key: "cp/kept", CopySource: "enc/cp/src-s3" }));
+    expect(kept.ServerSideEncryption).toBe("AES256");
+    expect(kept.CopyObjectResult?.ETag).toBe(`"${md5hex(body)}"`);
+    await s3.send(new CopyObjectCommand({ Bucket: "enc", Key: "cp/kept", CopySource: "enc/cp/kept", MetadataDirective: "REPLACE", Metadata: { a: "b" } }));
+    const head = await s3.send(new HeadObjectCommand({ Bucket: "enc", Key: "cp/kept" }));
+    expect(head.ServerSideEncryption).toBe("AES256");
+    expect(head.Metadata).toEqual({ a: "b" });
+    expect(await get("cp/kept")).toEqual(body);
+    await s3.send(new PutObjectCommand({ Bucket: "enc", Key: "cp/plain", Body: body }));
     // plaintext → SSE-KMS.
     const kms = await s3.send(new CopyObjectCommand({ Bucket: "enc", Key: "cp/kms", CopySource: "enc/cp/plain", ServerSideEncryption: "aws:kms" }));
     expect(kms.ServerSideEncryption).toBe("aws:kms");

@@ -12,7 +12,8 @@ import { parseCopySource, readPreconditions, writePreconditions } from "../reque
 import { showVersionHeader } from "../versioning-state.ts";
 import { encryptionHeaders } from "../sse/sse-keys.ts";
 import { sseReader, visibleEtag } from "../sse/sse-read.ts";
-import { COPY_SSE_C, customerKeyOf, hasCustomerHeaders, hasManagedHeaders } from "../sse/sse-request.ts";
+import { COPY_SSE_C, type SseRequest, customerKeyOf, hasCustomerHeaders, hasManagedHeaders } from "../sse/sse-request.ts";
+import { SSE_METADATA, sseDomainOf } from "../../crypto/index.ts";
 import { compressedBody, compressedCheck, compresses, encryptObjectBody, encryptedCheck, writeEncryption } from "../sse/sse-write.ts";
 
 async function writeHeaders(ctx: S3Context, info: ObjectInfo, bucket = ctx.bucket): Promise<Headers> {
@@ -81,10 +82,18 @@ export async function copyObject(ctx: S3Context): Promise<Response> {
   // The source is opened once, encrypted or not: a plain source copied to a plain destination
   // goes on to the layer's copy (a metadata rewrite onto itself), anything else is decrypted
   // here and written again under the destination's own key.
-  const dst = await writeEncryption(ctx, ctx.bucket, h);
   const reader = sseReader(ctx.deps.kms, { customer: customerKeyOf(h, COPY_SSE_C) });
   const res = await ctx.deps.layer.getObject(src.bucket, src.key, { versionId: src.versionId, stored: reader.stored });
   const plan = reader.plan();
+  // Asked for, the bucket's default, auto-encryption — else an SSE-S3/KMS source keeps its kind:
+  // a copy (a metadata update onto itself above all) never drops the KMS's protection silently.
+  let dst: SseRequest | undefined;
+  try {
+    dst = (await writeEncryption(ctx, ctx.bucket, h)) ?? managedKindOf(res.info.sse);
+  } catch (err) {
+    await res.body.cancel().catch(() => {});
+    throw err;
+  }
   if (!plan && !dst) {
     await res.body.cancel().catch(() => {});
     if (customerKeyOf(h, COPY_SSE_C))
@@ -122,6 +131,16 @@ export async function copyObject(ctx: S3Context): Promise<Response> {
   if (await showVersionHeader(ctx, res.info, src.bucket)) headers.set("x-amz-copy-source-version-id", res.info.versionId);
   const etag = enc ? visibleEtag(info, enc.objectKey) : info.etag;
   return xmlResponse("CopyObjectResult", { LastModified: info.modTime, ETag: `"${etag}"` }, { headers });
+}
+
+/** The SSE-S3 or SSE-KMS encryption (key id, context) of a stored version; undefined for SSE-C and plaintext. */
+function managedKindOf(sse: Record<string, string> | undefined): SseRequest | undefined {
+  const domain = sse ? sseDomainOf(sse) : null;
+  if (domain === "SSE-S3") return { kind: "SSE-S3" };
+  if (domain !== "SSE-KMS") return undefined;
+  const stored = sse![SSE_METADATA.kmsContext];
+  const context = stored ? (JSON.parse(Buffer.from(stored, "base64").toString("utf8")) as Record<string, string>) : undefined;
+  return { kind: "SSE-KMS", keyId: sse![SSE_METADATA.kmsKeyId], context };
 }
 
 /** A plaintext object copied to a plaintext destination, by the layer (a self-copy rewrites metadata only). */
