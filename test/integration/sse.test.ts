@@ -436,3 +436,31 @@ describe("without a KMS, or over plain HTTP", () => {
     for (const k of ["a", "b", "c"]) expect(await errorName(c.send(new HeadObjectCommand({ Bucket: "bkt", Key: k })))).toBe("NotFound");
   });
 });
+
+describe("MINIO_KMS_AUTO_ENCRYPTION", () => {
+  let auto: S3Harness;
+  beforeAll(async () => {
+    auto = await startS3(temp, { env: { MINIO_KMS_SECRET_KEY: KMS_KEY, MINIO_KMS_AUTO_ENCRYPTION: "on" } });
+    await auto.client().send(new CreateBucketCommand({ Bucket: "auto" }));
+  });
+  afterAll(async () => auto?.close());
+
+  test("a write without SSE headers is stored SSE-S3 (PUT and multipart); SSE-KMS asked for still wins", async () => {
+    const c = auto.client();
+    const body = pattern(200_000, 70);
+    const put = await c.send(new PutObjectCommand({ Bucket: "auto", Key: "p", Body: body }));
+    expect(put.ServerSideEncryption).toBe("AES256");
+    const got = await c.send(new GetObjectCommand({ Bucket: "auto", Key: "p" }));
+    expect(got.ServerSideEncryption).toBe("AES256");
+    expect(await bytesOf(got.Body)).toEqual(body);
+    const up = await c.send(new CreateMultipartUploadCommand({ Bucket: "auto", Key: "m" }));
+    expect(up.ServerSideEncryption).toBe("AES256");
+    const part = await c.send(new UploadPartCommand({ Bucket: "auto", Key: "m", UploadId: up.UploadId, PartNumber: 1, Body: body }));
+    await c.send(
+      new CompleteMultipartUploadCommand({ Bucket: "auto", Key: "m", UploadId: up.UploadId, MultipartUpload: { Parts: [{ ETag: part.ETag, PartNumber: 1 }] } }),
+    );
+    expect(await bytesOf((await c.send(new GetObjectCommand({ Bucket: "auto", Key: "m" }))).Body)).toEqual(body);
+    const kms = await c.send(new PutObjectCommand({ Bucket: "auto", Key: "k", Body: body, ServerSideEncryption: "aws:kms" }));
+    expect(kms.ServerSideEncryption).toBe("aws:kms");
+  });
+});
