@@ -50,12 +50,15 @@ export class TraceHub {
 
 const SIGNATURE = /(Signature=)[0-9a-f]+/i;
 
-/** Request headers for a trace: signatures and session tokens never leave the server. */
+/** Headers whose whole value is a secret: session tokens and SSE-C customer keys (their MD5s are not). */
+const SECRET_HEADERS = new Set(["x-amz-security-token", "x-amz-server-side-encryption-customer-key", "x-amz-copy-source-server-side-encryption-customer-key"]);
+
+/** Request headers for a trace: signatures, session tokens and customer keys never leave the server. */
 export function traceHeaders(headers: Headers): Record<string, string> {
   const out: Record<string, string> = {};
   headers.forEach((value, name) => {
     if (name === "authorization") out[name] = value.replace(SIGNATURE, "$1*REDACTED*");
-    else if (name === "x-amz-security-token") out[name] = "*REDACTED*";
+    else if (SECRET_HEADERS.has(name)) out[name] = "*REDACTED*";
     else out[name] = value;
   });
   return out;

@@ -57,6 +57,21 @@ describe.skipIf(skip)("admin trace", () => {
     expect(text).not.toMatch(/Signature=[0-9a-f]{64}/);
   }, 30_000);
 
+  test("an SSE-C customer key is never in a trace (the request is refused over HTTP, and traced)", async () => {
+    const s3 = h.client();
+    const key = Buffer.alloc(32, 0x5a);
+    const ssec = {
+      SSECustomerAlgorithm: "AES256",
+      SSECustomerKey: key.toString("base64"),
+      SSECustomerKeyMD5: new Bun.CryptoHasher("md5").update(key).digest("base64"),
+    };
+    const r = await traceDuring({ s3: true, count: 1 }, () => s3.send(new PutObjectCommand({ Bucket: "traced", Key: "c", Body: "x", ...ssec })));
+    if (!r.ok) throw new Error(r.error.message);
+    const text = JSON.stringify(r.result);
+    expect(text).toContain("x-amz-server-side-encryption-customer-key");
+    expect(text).not.toContain(key.toString("base64"));
+  }, 30_000);
+
   test("onlyErrors passes only failed requests", async () => {
     const s3 = h.client();
     let n = 0;
