@@ -25,6 +25,8 @@ export interface KmsSetup {
   secrets: string[];
   /** One line for the start banner, e.g. `KMS: KES key "minio" at https://kes:7373 (client identity …)`; "" without a KMS. */
   summary: string;
+  /** With KES: one client per endpoint, so the admin status call can tell which endpoints answer. */
+  kesEndpoints?: KesKms[];
   /** Things worth a warning line (unknown MINIO_KMS_* variables, a CA path that does not exist). */
   warnings: string[];
 }
@@ -126,7 +128,8 @@ async function kesFromEnv(env: Env, opts: KmsFromEnvOptions, warnings: string[])
       throw new CryptoError(err.kind, `Cannot start with KES at ${endpoints.join(", ")}: ${err.message}`, { cause: err });
     }
   }
-  return { kms, secrets, summary: `KMS: KES key "${keyName}" at ${endpoints.join(", ")} (client identity ${client.identity})` };
+  const probes = endpoints.map((e) => new KesKms({ endpoints: [e], keyName, cert: client.cert, key: client.key, ca, timeoutMs: opts.timeoutMs }));
+  return { kms, secrets, kesEndpoints: probes, summary: `KMS: KES key "${keyName}" at ${endpoints.join(", ")} (client identity ${client.identity})` };
 }
 
 /** MINIO_KMS_KES_ENDPOINT: comma-separated https URLs, each maybe with MinIO's {1...n} ellipses. */

@@ -307,6 +307,7 @@ async function buildServer(given: ServerConfig, opts: ServerOptions, formats: Po
       log: { ...logDeps, peers },
       quota: { store, forgetUsage: (bucket) => ops.usage.forget(bucket) },
       config: configKvApi({ base: given, store, codec: systemCodec, locker: extras.locker ?? new LocalLocker() }),
+      kms: { kms: kmsSetup.kms, kesEndpoints: kmsSetup.kesEndpoints },
     },
   });
   const cluster = extras.cluster;

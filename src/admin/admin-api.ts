@@ -19,6 +19,7 @@ import { traceRoutes, type TraceApiDeps } from "./trace-api.ts";
 import { logRoutes, type LogApiDeps } from "./log-api.ts";
 import { quotaRoutes, type QuotaApiDeps } from "./quota-api.ts";
 import { configRoutes, type ConfigKvApi } from "./config-api.ts";
+import { kmsRoutes, V3_KMS_CALLS, type KmsApiDeps } from "./kms-api.ts";
 import { USER_ROUTES } from "./users-api.ts";
 
 export interface AdminApiDeps {
@@ -38,6 +39,8 @@ export interface AdminApiDeps {
   quota?: QuotaApiDeps;
   /** The stored server configuration (mc admin config); absent: the calls answer NotImplemented. */
   config?: ConfigKvApi;
+  /** The KMS calls (mc admin kms, /minio/kms/v1/…); absent: they answer NotImplemented. */
+  kms?: KmsApiDeps;
   /** x-amz-id-2 / HostId of the error answers. */
   hostId?: string;
   /** Logs an unexpected failure (answered InternalError). */
@@ -46,6 +49,9 @@ export interface AdminApiDeps {
 
 export const ADMIN_PREFIX = "/minio/admin/";
 const V3 = "/minio/admin/v3/";
+/** madmin's KMS calls (doKMSRequest) go to /minio/kms/v1/…, signed as admin calls are. */
+export const KMS_PREFIX = "/minio/kms/";
+const KMS_V1 = "/minio/kms/v1/";
 
 const IAM_ROUTES: Record<string, AdminRoute> = { ...USER_ROUTES, ...POLICY_ROUTES, ...SERVICE_ACCOUNT_ROUTES, ...IAM_TRANSFER_ROUTES, ...LDAP_ROUTES };
 
@@ -77,20 +83,39 @@ async function routeIam(call: string, ctx: AdminRequest, iam: IamApiDeps, routes
   return route.handle(ctx, iam);
 }
 
-/** Answers every path under /minio/admin/. */
+/** The call a path names ("kms/…" for both KMS prefixes), or NotImplemented for an API version not served. */
+function adminCall(path: string): string {
+  if (path.startsWith(KMS_PREFIX)) {
+    if (!path.startsWith(KMS_V1))
+      throw new AdminError("NotImplemented", `KMS API version "${path.slice(KMS_PREFIX.length).split("/")[0]}" is not served; use v1`);
+    return `kms/${path.slice(KMS_V1.length)}`;
+  }
+  if (!path.startsWith(V3))
+    throw new AdminError("NotImplemented", `Admin API version "${path.slice(ADMIN_PREFIX.length).split("/")[0]}" is not served; use v3`);
+  const call = path.slice(V3.length);
+  // Only the KMS calls older MinIO served under the admin API; the rest are /minio/kms/v1/ only.
+  if (call.startsWith("kms/") && !V3_KMS_CALLS.has(call))
+    throw new AdminError("NotImplemented", `The admin call ${call} is not implemented; use /minio/kms/v1/`);
+  return call;
+}
+
+/** Answers every path under /minio/admin/ and /minio/kms/. */
 export function createAdminApi(deps: AdminApiDeps): (req: Request, url: URL, path: string, remoteAddress?: string) => Promise<Response> {
   const startedAt = new Date().toISOString();
   const server = deps.server;
   const base = deps.trace ? { ...IAM_ROUTES, ...traceRoutes(deps.trace) } : IAM_ROUTES;
-  const extra = { ...(deps.log ? logRoutes(deps.log) : {}), ...(deps.quota ? quotaRoutes(deps.quota) : {}), ...(deps.config ? configRoutes(deps.config) : {}) };
+  const extra = {
+    ...(deps.log ? logRoutes(deps.log) : {}),
+    ...(deps.quota ? quotaRoutes(deps.quota) : {}),
+    ...(deps.config ? configRoutes(deps.config) : {}),
+    ...(deps.kms ? kmsRoutes(deps.kms) : {}),
+  };
   const routes = server ? { ...base, ...extra, ...infoRoutes(server), ...healRoutes(server), ...serviceRoutes(server) } : { ...base, ...extra };
   return async (req, url, path, remoteAddress) => {
     const id = requestId();
     try {
       const caller = await deps.authenticate(req, url);
-      if (!path.startsWith(V3))
-        throw new AdminError("NotImplemented", `Admin API version "${path.slice(ADMIN_PREFIX.length).split("/")[0]}" is not served; use v3`);
-      const call = path.slice(V3.length);
+      const call = adminCall(path);
       const ctx: AdminRequest = { ...caller, req, url, query: url.searchParams, remoteAddress };
       const [group, sub, ...rest] = call.split("/");
       if (group === "pools" && sub && rest.length === 0 && deps.pools) {

@@ -1,10 +1,10 @@
 // The operator endpoints MinIO serves under /minio/: health probes (live, ready, cluster,
 // cluster/read), Prometheus v2 metrics (cluster, node, bucket; the legacy path answers as
-// cluster) and the admin API (/minio/admin/…, admin-api.ts). createAdminHandler returns null for
-// any other path so the S3 router can take it.
+// cluster) and the admin API (/minio/admin/… and the KMS calls /minio/kms/…, admin-api.ts).
+// createAdminHandler returns null for any other path so the S3 router can take it.
 import { EXPOSITION_CONTENT_TYPE, renderExposition, type MetricFamily, type RequestMetrics } from "../util/index.ts";
 import { AdminError } from "./admin-error.ts";
-import { ADMIN_PREFIX, createAdminApi, type AdminApiDeps } from "./admin-api.ts";
+import { ADMIN_PREFIX, createAdminApi, KMS_PREFIX, type AdminApiDeps } from "./admin-api.ts";
 import { probeDrives, type AdminStore } from "./admin-store.ts";
 import { bucketFamilies, clusterFamilies, type ScrapeInput } from "./cluster-metrics.ts";
 import { evaluateHealth, type DrivePosition } from "./health.ts";
@@ -177,7 +177,7 @@ export function createAdminHandler(deps: AdminDeps): AdminHandler {
   );
   const handle = async (req: Request, url: URL, remoteAddress?: string): Promise<Response | null> => {
     const path = url.pathname.length > 1 ? url.pathname.replace(/\/+$/, "") : url.pathname;
-    if (path.startsWith(ADMIN_PREFIX)) return api(req, url, path, remoteAddress);
+    if (path.startsWith(ADMIN_PREFIX) || path.startsWith(KMS_PREFIX)) return api(req, url, path, remoteAddress);
     const isHealth = HEALTH.has(path);
     if (!isHealth && !(path in METRICS)) return null;
     if (req.method !== "GET" && req.method !== "HEAD") return empty(405, { allow: "GET, HEAD" });

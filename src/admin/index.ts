@@ -1,6 +1,6 @@
 // admin/: MinIO-compatible operator endpoints — health probes, Prometheus metrics and the admin
-// API (/minio/admin/v3/: IAM, pools, server info, heal, service) — over the object store; server.ts routes
-// /minio/health/*, /minio/v2/metrics/*, /minio/admin/* (and the legacy /minio/prometheus/metrics)
+// API (/minio/admin/v3/: IAM, pools, server info, heal, service; /minio/kms/v1/: the KMS) — over the object
+// store; server.ts routes /minio/health/*, /minio/v2/metrics/*, /minio/admin/*, /minio/kms/* (and the legacy /minio/prometheus/metrics)
 // here before the S3 router.
 export { createAdminHandler, type AdminConfig, type AdminDeps, type AdminHandler } from "./admin-handler.ts";
 export type { AdminSet, AdminStore, DriveState, DriveStats, StorageView } from "./admin-store.ts";
@@ -19,4 +19,5 @@ export { logFeedSource, type LogApiDeps, type LogSource } from "./log-api.ts";
 export { traceFeedSource, type TraceApiDeps, type TraceFilter } from "./trace-api.ts";
 export type { FeedKind, FeedSource, PeerFeed } from "./peer-feed.ts";
 export type { QuotaApiDeps } from "./quota-api.ts";
+export type { KmsApiDeps, KmsKeyStatus, KmsStatus } from "./kms-api.ts";
 export type { ConfigHelp, ConfigHelpKey, ConfigKvApi } from "./config-api.ts";

@@ -98,6 +98,7 @@ func commands() map[string]handler {
 		infoCommands(), healCommands(), configCommands(), serviceCommands(),
 		iamCommands(), quotaCommands(), poolCommands(), rebalanceCommands(),
 		stsCommands(), toolCommands(), traceCommands(), logCommands(),
+		kmsCommands(),
 	}
 	for _, f := range families {
 		for name, h := range f {
