@@ -8,6 +8,7 @@ import type { ObjectInfo } from "../object-layer.ts";
 import { purgeVersion, writeDeleteMarker } from "../set/delete.ts";
 import type { ErasureSet } from "../set/erasure-set.ts";
 import { putObject, type VersioningState } from "../set/put.ts";
+import { putKeptParts } from "../set/put-parts.ts";
 import { SYSTEM_HEAL_DIRS } from "./heal.ts";
 import type { PoolRouter } from "./pool-placement.ts";
 import { POOL_STATE_NAME, type PoolDecommission } from "./pool-state.ts";
@@ -83,30 +84,32 @@ async function moveKey(router: PoolRouter, from: ServerPool, set: ErasureSet, vo
 
 async function copyVersion(src: ErasureSet, dst: ErasureSet, volume: string, key: string, fi: FileInfo, versioning: VersioningState): Promise<void> {
   if (fi.deleted) return writeDeleteMarker(dst, volume, key, fi.versionId, fi.modTimeNs);
-  // An encrypted or compressed version moves as its stored bytes, with the metadata that reads
-  // them; its parts cannot be rejoined into one (each has its own key or stream), so a
-  // multipart one is refused rather than moved unreadable.
-  const transformed = isTransformed(toObjectInfo(volume, fi));
-  if (transformed && fi.parts.length > 1) {
-    throw new ObjectError(
-      "Unsupported",
-      `"${volume}/${key}" (version ${fi.versionId}) is an encrypted or compressed multipart object, which cannot be moved yet`,
-      {
-        bucket: volume,
-        key,
-      },
-    );
-  }
-  const whole = (info: ObjectInfo) => ({ info, range: info.storedSize > 0 ? { start: 0, end: info.storedSize - 1 } : null });
-  const res = await src.get(volume, key, { versionId: fi.versionId, stored: whole });
   const sysMeta = Object.fromEntries(Object.entries(fi.sysMeta).filter(([k]) => k !== SYS_INLINE_DATA && k !== SYS_ERASURE_UPGRADED));
   const storageClass = fi.userMeta["x-amz-storage-class"];
+  const keep = { versionId: fi.versionId, modTimeNs: fi.modTimeNs };
+  // A multipart version moves part for part: its parts may each have their own key or S2
+  // stream, and part reads must still find them. Each part's stored bytes are read on their own.
+  if (fi.parts.length > 1) {
+    let start = 0;
+    const parts = fi.parts.map((info) => {
+      const range = info.size > 0 ? { start, end: start + info.size - 1 } : null;
+      start += info.size;
+      const open = async () =>
+        range
+          ? (await src.get(volume, key, { versionId: fi.versionId, range, stored: (i: ObjectInfo) => ({ info: i, range }) })).body
+          : new ReadableStream<Uint8Array>({ start: (c) => c.close() });
+      return { info, open };
+    });
+    await putKeptParts(dst, volume, key, parts, { userMeta: { ...fi.userMeta }, sysMeta, storageClass }, keep);
+    return;
+  }
+  // An encrypted or compressed version moves as its stored bytes, with the metadata that reads them.
+  const transformed = isTransformed(toObjectInfo(volume, fi));
+  const whole = (info: ObjectInfo) => ({ info, range: info.storedSize > 0 ? { start: 0, end: info.storedSize - 1 } : null });
+  const res = await src.get(volume, key, { versionId: fi.versionId, stored: whole });
   const sizes = transformed ? { size: res.info.storedSize, actualSize: res.info.size } : { size: res.info.size };
   // A compressed part's seek index moves with it.
   const partIndex = fi.parts[0]?.index;
   const check = partIndex ? () => ({ partIndex }) : undefined;
-  await putObject(dst, volume, key, res.body, { ...sizes, userMeta: { ...fi.userMeta }, sysMeta, storageClass, check }, versioning, {
-    versionId: fi.versionId,
-    modTimeNs: fi.modTimeNs,
-  });
+  await putObject(dst, volume, key, res.body, { ...sizes, userMeta: { ...fi.userMeta }, sysMeta, storageClass, check }, versioning, keep);
 }
