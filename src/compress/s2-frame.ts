@@ -74,3 +74,16 @@ export function uvarintLength(n: number): number {
   }
   return len;
 }
+
+/** Pieces joined into one buffer (the writer's and reader's whole-buffer forms). */
+export function concat(parts: readonly Uint8Array[]): Uint8Array<ArrayBuffer> {
+  let total = 0;
+  for (const p of parts) total += p.length;
+  const out = new Uint8Array(total);
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}

@@ -14,6 +14,7 @@ import {
   S2_STREAM_IDENTIFIER,
   SNAPPY_MAGIC_BODY,
   SNAPPY_MAX_BLOCK_SIZE,
+  concat,
   getUint32LE,
   maskedCrc32c,
   s2MaxEncodedLength,
@@ -231,16 +232,7 @@ export function decompressS2(stream: Uint8Array, options?: S2ReaderOptions): Byt
   const r = new S2Reader(options);
   const parts = r.push(stream);
   r.end();
-  if (parts.length === 1) return parts[0];
-  let total = 0;
-  for (const p of parts) total += p.length;
-  const out = new Uint8Array(total);
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
+  return parts.length === 1 ? parts[0] : concat(parts);
 }
 
 /** Decompresses an async (or sync) sequence of compressed pieces into plaintext blocks, one per pull. */

@@ -13,6 +13,7 @@ import {
   S2_MAX_BLOCK_SIZE,
   S2_MIN_BLOCK_SIZE,
   S2_STREAM_IDENTIFIER,
+  concat,
   maskedCrc32c,
   putChunkHeader,
   putUint32LE,
@@ -183,18 +184,6 @@ export function compressS2(data: Uint8Array, options?: S2WriterOptions): { strea
   const { chunks, index } = w.close();
   parts.push(...chunks);
   return { stream: concat(parts), index };
-}
-
-function concat(parts: Uint8Array[]): Bytes {
-  let total = 0;
-  for (const p of parts) total += p.length;
-  const out = new Uint8Array(total);
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
 }
 
 /** A TransformStream compressing plaintext into an S2 stream; `index` settles when the input ends. */

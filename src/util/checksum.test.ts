@@ -1,5 +1,6 @@
 // Checksum vectors (check values, AWS examples, SPEC §2.13 blob), table code against a bitwise
 // reference, and the multipart combination forms.
+import { xorshiftBytes } from "../../test/support/xorshift.ts";
 import { describe, expect, test } from "bun:test";
 import {
   algorithmOfChecksumHeader,
@@ -32,17 +33,7 @@ function referenceCrc(data: Uint8Array, width: 32 | 64, poly: bigint): bigint {
   return crc ^ mask;
 }
 
-function random(n: number, seed: number): Uint8Array {
-  const out = new Uint8Array(n);
-  let x = seed >>> 0 || 1;
-  for (let i = 0; i < n; i++) {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    out[i] = x & 0xff;
-  }
-  return out;
-}
+const random = (n: number, seed: number) => xorshiftBytes(n, seed);
 
 describe("check values", () => {
   const nine = enc.encode("123456789");

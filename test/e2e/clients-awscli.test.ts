@@ -5,21 +5,27 @@ import { afterAll, beforeAll, expect, setDefaultTimeout, test } from "bun:test";
 import { HeadObjectCommand } from "@aws-sdk/client-s3";
 import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { awsCliEnv, describeWithTool, findTool, hashFiles, hashTree, randomData, run, runBytes, runOk, sha256, sha256File, writeTree } from "../support/cli.ts";
+import {
+  awsCliEnv,
+  findAwsCliV2,
+  describeWithTool,
+  hashFiles,
+  hashTree,
+  randomData,
+  run,
+  runBytes,
+  runOk,
+  sha256,
+  sha256File,
+  writeTree,
+} from "../support/cli.ts";
 import { ROOT_PASSWORD, ROOT_USER, startServer, type ServerProcess } from "../support/server-process.ts";
 import { TempDirs } from "../support/temp-dirs.ts";
 
 setDefaultTimeout(180_000);
 const MiB = 1024 * 1024;
 
-/** Debian's aws-cli v2; an `aws` earlier on PATH may be v1 (DESIGN.md §2). */
-function findAwsV2(): string | null {
-  const path = findTool(["/usr/bin/aws"]);
-  if (!path) return null;
-  const v = Bun.spawnSync([path, "--version"], { env: { PATH: "/usr/bin:/bin", HOME: "/tmp" } });
-  return /^aws-cli\/2\./.test(v.stdout.toString() + v.stderr.toString()) ? path : null;
-}
-const AWS = findAwsV2();
+const AWS = findAwsCliV2();
 
 /** `aws s3 ls` lines → key (or "PRE prefix/", or bucket name) → size (-1 for prefixes and buckets). */
 function parseLs(out: string): Record<string, number> {

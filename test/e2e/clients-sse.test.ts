@@ -9,7 +9,7 @@ import { afterAll, beforeAll, expect, setDefaultTimeout, test } from "bun:test";
 import { randomBytes } from "node:crypto";
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { awsCliEnv, cleanEnv, describeWithTool, findBoto3Python, findTool, randomData, run, runOk, sha256, sha256File, writeTree } from "../support/cli.ts";
+import { awsCliEnv, findAwsCliV2, cleanEnv, describeWithTool, findBoto3Python, randomData, run, runOk, sha256, sha256File, writeTree } from "../support/cli.ts";
 import { ROOT_PASSWORD, ROOT_USER, startServer, type ServerProcess } from "../support/server-process.ts";
 import { TempDirs } from "../support/temp-dirs.ts";
 import { selfSignedCert } from "../support/tls-cert.ts";
@@ -19,14 +19,7 @@ const MiB = 1024 * 1024;
 const KMS_KEY = "sse-e2e-key";
 const KMS_ARN = `arn:aws:kms:${KMS_KEY}`;
 
-/** Debian's aws-cli v2; an `aws` earlier on PATH may be v1 (DESIGN.md §2). */
-function findAwsV2(): string | null {
-  const path = findTool(["/usr/bin/aws"]);
-  if (!path) return null;
-  const v = Bun.spawnSync([path, "--version"], { env: { PATH: "/usr/bin:/bin", HOME: "/tmp" } });
-  return /^aws-cli\/2\./.test(v.stdout.toString() + v.stderr.toString()) ? path : null;
-}
-const AWS = findAwsV2();
+const AWS = findAwsCliV2();
 const PYTHON = findBoto3Python();
 
 const temp = new TempDirs();

@@ -51,6 +51,14 @@ export function cleanEnv(home: string, extra: Record<string, string> = {}): Reco
   };
 }
 
+/** Debian's aws-cli v2 (/usr/bin/aws); an `aws` earlier on PATH may be v1 (DESIGN.md §2). */
+export function findAwsCliV2(): string | null {
+  const path = findTool(["/usr/bin/aws"]);
+  if (!path) return null;
+  const v = Bun.spawnSync([path, "--version"], { env: { PATH: "/usr/bin:/bin", HOME: "/tmp" } });
+  return /^aws-cli\/2\./.test(v.stdout.toString() + v.stderr.toString()) ? path : null;
+}
+
 /**
  * The environment aws-cli runs in for a test: the root user's keys, empty config and credentials
  * files in `work` (nothing of the machine's), no metadata service, no pager, no retries (a server
