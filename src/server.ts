@@ -189,12 +189,6 @@ async function buildServer(given: ServerConfig, opts: ServerOptions, formats: Po
   for (const warning of kmsSetup.warnings) logger.line(`WARNING: ${warning}`);
   if (kmsSetup.summary) logger.line(kmsSetup.summary);
   const systemCodec = iamCodec(root, kmsSetup.kms);
-  // MINIO_COMPRESS_*: new objects stored S2-compressed (the config.json compression subsystem is kept, not applied).
-  const compression = compressionPolicyFromEnv(given.compression);
-  if (compression.enabled)
-    logger.line(
-      `Compression: S2 for ${[...compression.extensions, ...compression.mimeTypes].join(", ") || "every object"}${compression.allowEncryption ? ", encrypted objects too" : ""}`,
-    );
   const reader = new ObjectStore({
     pools: formats.map((f) => ({ sets: f.sets })),
     deploymentId: formats[0].deploymentId,
@@ -206,6 +200,12 @@ async function buildServer(given: ServerConfig, opts: ServerOptions, formats: Po
     settings: { driveTimeoutMs: opts.driveTimeoutMs },
   });
   const cfg = await startupConfig(given, reader, systemCodec, logger.line).finally(() => reader.close());
+  // MINIO_COMPRESS_* (or config.json's compression subsystem, below them): new objects stored S2-compressed.
+  const compression = compressionPolicyFromEnv(cfg.compression);
+  if (compression.enabled)
+    logger.line(
+      `Compression: S2 for ${[...compression.extensions, ...compression.mimeTypes].join(", ") || "every object"}${compression.allowEncryption ? ", encrypted objects too" : ""}`,
+    );
   const parity = cfg.storageClass.parity[0];
   const store = new ObjectStore({
     // Every pool is served; each keeps its own parity (its drive count may differ) and is named by its argument.

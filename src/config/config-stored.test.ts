@@ -107,11 +107,11 @@ describe("at start", () => {
   test("another server's entries are named, values equal to defaults or empty change nothing", () => {
     const doc = parseConfigJson(
       new TextEncoder().encode(
-        `{"compression":{"_":[{"key":"enable","value":"on"}]},"api":{"_":[{"key":"requests_max","value":"0"},{"key":"list_quorum","value":"strict"},{"key":"odirect","value":"on"}]},"identity_openid":{"_":[{"key":"vendor","value":""},{"key":"claim_userinfo","value":"on"}],"okta":[]},"storage_class":{"_":[{"key":"optimize","value":"availability"},{"key":"standard","value":""}]}}`,
+        `{"callhome":{"_":[{"key":"enable","value":"on"}]},"api":{"_":[{"key":"requests_max","value":"0"},{"key":"list_quorum","value":"strict"},{"key":"odirect","value":"on"}]},"identity_openid":{"_":[{"key":"vendor","value":""},{"key":"claim_userinfo","value":"on"}],"okta":[]},"storage_class":{"_":[{"key":"optimize","value":"availability"},{"key":"standard","value":""}]}}`,
       ),
     );
     // MinIO's defaults of the api keys we lack were nobody's choice: not named.
-    expect(foreignEntries(doc)).toEqual(["compression", "identity_openid claim_userinfo", "identity_openid:okta"]);
+    expect(foreignEntries(doc)).toEqual(["callhome", "identity_openid claim_userinfo", "identity_openid:okta"]);
     const eff = effectiveConfig(base(), doc);
     expect(eff.applied).toEqual([]);
     expect(eff.config.openid).toBeUndefined();

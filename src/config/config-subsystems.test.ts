@@ -72,7 +72,7 @@ describe("set, delete, replace", () => {
     expect(errorOf(() => applySet(empty, "storage_class")).kind).toBe("Syntax");
     expect(errorOf(() => applySet(empty, "  \n# only a comment")).kind).toBe("Syntax");
     // One bad line refuses the whole text.
-    expect(errorOf(() => applySet(empty, "site region=eu-1\ncompression enable=on")).kind).toBe("Unsupported");
+    expect(errorOf(() => applySet(empty, "site region=eu-1\ncallhome enable=on")).kind).toBe("Unsupported");
   });
 
   test("delete: a subsystem, some keys, another server's entry; unknown names refused", () => {
@@ -93,18 +93,18 @@ describe("set, delete, replace", () => {
 
   test("replace: honoured subsystems become the text's, other entries stay", () => {
     const before = doc(
-      `{"site":{"_":[{"key":"name","value":"a"}]},"identity_openid":{"_":[{"key":"vendor","value":"keycloak"},{"key":"client_id","value":"x"}]},"compression":{"_":[{"key":"enable","value":"on"}]}}`,
+      `{"site":{"_":[{"key":"name","value":"a"}]},"identity_openid":{"_":[{"key":"vendor","value":"keycloak"},{"key":"client_id","value":"x"}]},"callhome":{"_":[{"key":"enable","value":"on"}]}}`,
     );
     const { doc: after, changed } = replaceAll(before, "identity_openid client_id=y config_url=http://idp/.well-known/openid-configuration");
     expect(after.has("site")).toBe(false);
-    expect(after.get("compression")?.get("_")).toEqual([{ key: "enable", value: "on" }]);
+    expect(after.get("callhome")?.get("_")).toEqual([{ key: "enable", value: "on" }]);
     expect(after.get("identity_openid")?.get("_")).toEqual([
       { key: "vendor", value: "keycloak" },
       { key: "client_id", value: "y" },
       { key: "config_url", value: "http://idp/.well-known/openid-configuration" },
     ]);
     expect(changed.has("site") && changed.has("identity_openid")).toBe(true);
-    expect(errorOf(() => replaceAll(before, "compression enable=off")).kind).toBe("Unsupported");
+    expect(errorOf(() => replaceAll(before, "callhome enable=off")).kind).toBe("Unsupported");
   });
 });
 
@@ -163,7 +163,7 @@ describe("answers", () => {
     expect(configHelp("region", "", true).keysHelp.map((k) => k.key)).toEqual(["MINIO_SITE_REGION"]);
     expect(configHelp("", "", false).keysHelp.map((k) => k.key)).toEqual(SUBSYSTEMS.map((s) => s.name));
     expect(configHelp("identity_ldap", "server_addr", false).keysHelp[0].optional).toBe(false);
-    expect(errorOf(() => configHelp("compression", "", false)).kind).toBe("Unsupported");
+    expect(errorOf(() => configHelp("callhome", "", false)).kind).toBe("Unsupported");
     expect(errorOf(() => configHelp("site", "nokey", false)).kind).toBe("UnknownKey");
   });
 });

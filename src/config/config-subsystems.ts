@@ -184,6 +184,39 @@ export const SUBSYSTEMS: readonly SubsystemSpec[] = [
     minioOnly: MINIO_ONLY_API_KEYS,
   },
   {
+    name: "compression",
+    description: "transparent S2 compression of new objects whose name or content type matches; applied when the server starts",
+    keys: [
+      key("compression", "enable", "on: matching objects (over 4 KiB, not already compressed types) are stored compressed", {
+        type: "on|off",
+        default: "off",
+        check: onOff,
+        storeAs: "MINIO_COMPRESS_ENABLE",
+        readBy: ["MINIO_COMPRESS", "MINIO_COMPRESS_ENABLE"],
+      }),
+      key("compression", "allow_encryption", "on: encrypted objects are compressed too (then padded, as MinIO pads them)", {
+        type: "on|off",
+        default: "off",
+        check: onOff,
+        storeAs: "MINIO_COMPRESS_ALLOW_ENCRYPTION",
+        readBy: ["MINIO_COMPRESS_ALLOW_ENCRYPTION"],
+      }),
+      key("compression", "extensions", 'object name endings to compress, comma-separated, e.g. ".txt,.log"', {
+        type: "csv",
+        default: ".txt,.log,.csv,.json,.tar,.xml,.bin",
+        storeAs: "MINIO_COMPRESS_EXTENSIONS",
+        readBy: ["MINIO_COMPRESS_EXTENSIONS"],
+      }),
+      key("compression", "mime_types", 'content types to compress, comma-separated, "*" a wildcard, e.g. "text/*"', {
+        type: "csv",
+        default: "text/*,application/json,application/xml,binary/octet-stream",
+        storeAs: "MINIO_COMPRESS_MIME_TYPES",
+        readBy: ["MINIO_COMPRESS_MIMETYPES", "MINIO_COMPRESS_MIME_TYPES"],
+      }),
+      comment(),
+    ],
+  },
+  {
     name: "identity_openid",
     description: "the OpenID Connect provider STS AssumeRoleWithWebIdentity trusts (one provider)",
     keys: [
@@ -235,7 +268,6 @@ export const MINIO_ONLY_SUBSYSTEMS: ReadonlySet<string> = new Set([
   "identity_plugin",
   "cache",
   "etcd",
-  "compression",
   "logger_webhook",
   "audit_webhook",
   "audit_kafka",

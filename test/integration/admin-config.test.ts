@@ -136,7 +136,7 @@ describe.skipIf(skip)("server configuration through madmin", () => {
     // A body not encrypted with the caller's secret key.
     const plain = await ok("raw", { method: "PUT", path: "/v3/set-config-kv", body: "storage_class standard=EC:1" });
     expect([plain.status, JSON.parse(plain.body).Code]).toEqual([400, "XMinioAdminConfigBadJSON"]);
-    expect((await refused("get-config-kv", { key: "compression" })).code).toBe("XMinioConfigError");
+    expect((await refused("get-config-kv", { key: "callhome" })).code).toBe("XMinioConfigError");
     expect((await refused("del-config-kv", { key: "nosuch" })).code).toBe("XMinioConfigError");
     expect(Buffer.from((await rawConfig())!).equals(Buffer.from(before!))).toBe(true);
     expect((await h.bunker.store.listSystem("config/history/")).length).toBe(1);
@@ -180,7 +180,7 @@ describe.skipIf(skip)("server configuration through madmin", () => {
 
   test("a config.json MinIO wrote with subsystems we do not implement is kept and does not stop the server", async () => {
     const minio = {
-      compression: { _: [{ key: "enable", value: "on" }] },
+      callhome: { _: [{ key: "enable", value: "on" }] },
       // MinIO stores every api key, at its default unless set: nothing for us to apply or report.
       api: {
         _: [
@@ -214,12 +214,12 @@ describe.skipIf(skip)("server configuration through madmin", () => {
     const all: string = await ok("get-config");
     expect(all).toContain("storage_class standard=EC:1 rrs=EC:1");
     expect(all).toContain("# not applied (not implemented here): notify_webhook:1 endpoint=http://127.0.0.1:1/hook auth_token=hook-token");
-    expect(all).toContain("# not applied (not implemented here): compression enable=on");
+    expect(all).toContain("# not applied (not implemented here): callhome enable=on");
     expect(all).toContain("# not applied (not implemented here): api list_quorum=strict");
     await ok("set-config-kv", { kv: "site region=eu-central-1" });
     const after = await storedJson();
     expect(after.api).toEqual(minio.api);
-    expect(after.compression).toEqual(minio.compression);
+    expect(after.callhome).toEqual(minio.callhome);
     expect(after.notify_webhook).toEqual(minio.notify_webhook);
     expect(after.identity_openid).toEqual(minio.identity_openid);
     expect(after.site).toEqual({ _: [{ key: "region", value: "eu-central-1" }] });
@@ -229,9 +229,25 @@ describe.skipIf(skip)("server configuration through madmin", () => {
     expect(replaced.site).toBeUndefined();
     expect(replaced.storage_class).toEqual({ _: [{ key: "standard", value: "EC:2" }] });
     expect(replaced.notify_webhook).toEqual(minio.notify_webhook);
-    expect((await refused("set-config", { config: "compression enable=off\n" })).code).toBe("XMinioConfigError");
+    expect((await refused("set-config", { config: "callhome enable=off\n" })).code).toBe("XMinioConfigError");
     await ok("del-config-kv", { key: "notify_webhook:1" });
     expect((await storedJson()).notify_webhook).toBeUndefined();
+  });
+
+  test("compression enable=on (mc admin config set compression …) compresses new matching objects after a restart; a variable wins", async () => {
+    const compressed = async (key: string) => {
+      await h.client().send(new PutObjectCommand({ Bucket: "data", Key: key, Body: "a log line that repeats\n".repeat(2000) }));
+      return (await h.bunker.store.getObjectInfo("data", key, { stored: (info) => ({ info, range: null }) })).compression;
+    };
+    expect(await compressed("before.log")).toBeUndefined();
+    expect(await ok("set-config-kv", { kv: "compression enable=on extensions=.log mime_types=" })).toEqual({ restart: true });
+    expect((await refused("set-config-kv", { kv: "compression enable=maybe" })).code).toBe("XMinioAdminConfigBadJSON");
+    await restart();
+    expect(await compressed("after.log")).toBe("klauspost/compress/s2");
+    expect(await compressed("after.dat")).toBeUndefined(); // neither the extension nor a MIME type matches
+    await restart({ MINIO_COMPRESS_ENABLE: "off" });
+    expect(await compressed("env.log")).toBeUndefined();
+    await ok("del-config-kv", { key: "compression" });
   });
 
   test("with MINIO_KMS_SECRET_KEY, config.json is KMS-encrypted and read back at the next start", async () => {
