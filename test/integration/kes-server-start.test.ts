@@ -78,6 +78,10 @@ test("SSE-S3 and SSE-KMS go through KES; while KES is down writes are refused (n
       const got = await s3.send(new GetObjectCommand({ Bucket: "kes", Key: key }));
       expect(new Uint8Array(await got.Body!.transformToByteArray())).toEqual(body);
     }
+    const listed = await s3.send(new ListObjectsV2Command({ Bucket: "kes" }));
+    const etagA = listed.Contents?.find((o) => o.Key === "a")?.ETag;
+    expect(etagA).toBe(`"${new Bun.CryptoHasher("md5").update(body).digest("hex")}"`); // SSE-S3 lists its MD5
+    await s3.send(new PutObjectCommand({ Bucket: "kes", Key: "d", Body: body, ServerSideEncryption: "AES256" })); // not listed yet
     const port = Number(new URL(kes.url).port);
     const keys = kes.keys;
     await kes.stop();
@@ -89,6 +93,13 @@ test("SSE-S3 and SSE-KMS go through KES; while KES is down writes are refused (n
     expect(await code(s3.send(new PutObjectCommand({ Bucket: "kes", Key: "c", Body: "x", ServerSideEncryption: "AES256" })))).toBe("XMinioKMSUnavailable 503");
     expect(await code(s3.send(new HeadObjectCommand({ Bucket: "kes", Key: "c" })))).toBe("NotFound 404");
     expect(await code(s3.send(new GetObjectCommand({ Bucket: "kes", Key: "a" })))).toBe("XMinioKMSUnavailable 503");
+    // A listing still answers (the SSE-S3 ETag it opened before is remembered).
+    const down = await s3.send(new ListObjectsV2Command({ Bucket: "kes" }));
+    expect(down.Contents?.map((o) => o.Key)).toEqual(["a", "b", "d"]);
+    expect(down.Contents?.find((o) => o.Key === "a")?.ETag).toBe(etagA);
+    // One it cannot open now shows its sealed value's last 32 hex digits instead of failing the page.
+    expect(down.Contents?.find((o) => o.Key === "d")?.ETag).toMatch(/^"[0-9a-f]{32}"$/);
+    expect(down.Contents?.find((o) => o.Key === "d")?.ETag).not.toBe(etagA);
     // Plaintext objects do not need the KMS.
     await s3.send(new PutObjectCommand({ Bucket: "kes", Key: "plain", Body: "still works" }));
     kes = await KesServer.start({ cert: pki.serverCert, key: pki.serverKey, policies: { [identityOfCertificate(pki.clientCert)]: ["/v1/*"] }, keys, port });

@@ -84,10 +84,28 @@ export function visibleEtag(info: Pick<ObjectInfo, "etag" | "sse">, objectKey?: 
   return info.etag.slice(-32);
 }
 
-/** The ETag a listing shows: SSE-S3 versions are unsealed through the KMS, the rest as visibleEtag. */
+/** Opened SSE-S3 ETags by their sealed form (random per version): a listing asks the KMS once per version, not per page. */
+const openedEtags = new Map<string, string>();
+const OPENED_ETAGS_MAX = 10_000;
+
+/**
+ * The ETag a listing shows: SSE-S3 versions are unsealed through the KMS (remembered), the rest
+ * as visibleEtag. A KMS that cannot answer does not fail the listing: that entry shows the
+ * sealed value's last 32 hex digits, as SSE-KMS ones do.
+ */
 export async function listedEtag(kms: Kms | undefined, info: ObjectInfo): Promise<string> {
   if (!info.sse || !SEALED_ETAG.test(info.etag) || sseDomainOf(info.sse) !== "SSE-S3" || !kms) return visibleEtag(info);
-  return visibleEtag(info, await storedObjectKey(kms, info, undefined));
+  const known = openedEtags.get(info.etag);
+  if (known) return known;
+  let etag: string;
+  try {
+    etag = visibleEtag(info, await storedObjectKey(kms, info, undefined));
+  } catch {
+    return visibleEtag(info);
+  }
+  if (openedEtags.size >= OPENED_ETAGS_MAX) openedEtags.delete(openedEtags.keys().next().value!);
+  openedEtags.set(info.etag, etag);
+  return etag;
 }
 
 async function planRead(kms: Kms | undefined, stored: ObjectInfo, opts: SseReadOptions): Promise<SseReadPlan> {
