@@ -116,6 +116,21 @@ export async function authorizeObject(ctx: S3Context, opName: string, bucket: st
 }
 
 /**
+ * Whether the caller may do `action` (an s3: action no operation maps to, such as
+ * s3:BypassGovernanceRetention) on bucket/key: the identity's and the bucket's policies
+ * together, as every check combines them; the root may.
+ */
+export async function allowsAction(ctx: S3Context, action: string, bucket: string, key: string): Promise<boolean> {
+  const identity = identityOf(ctx);
+  if (identity?.kind === "root") return true;
+  const policy = await bucketPolicy(ctx, bucket);
+  const resource = resourceArn(bucket, key);
+  const conditions = conditionValues(ctx, identity);
+  const own = identity ? ctx.deps.identities.decide(identity, { action, resource, conditions }) : "default";
+  return combine(own, policy ? evaluate(policy, { principal: identity ? identity.accessKey : "*", action, resource, conditions }) : "default") === "allow";
+}
+
+/**
  * The buckets ListBuckets shows: all of them with s3:ListAllMyBuckets, otherwise those the
  * identity may list (s3:ListBucket from its policies or the bucket's), as MinIO answers.
  */

@@ -1,6 +1,6 @@
 // DeleteObject and DeleteObjects (quiet mode, versions, up to 1000 keys, Content-MD5 required):
 // per-key failures are reported in the result, never as a failed request.
-import { authorizeObject } from "../authorize.ts";
+import { allowsAction, authorizeObject } from "../authorize.ts";
 import { QuotaDeletes } from "../bucket-quota.ts";
 import { emptyResponse, rawXmlResponse, type S3Context } from "../context.ts";
 import { S3Error, toS3Error } from "../errors.ts";
@@ -14,10 +14,11 @@ export async function deleteObject(ctx: S3Context): Promise<Response> {
   // Conditional delete (If-Match): a stale ETag must not remove what someone else wrote.
   const ifMatch = ctx.req.headers.get("if-match") ?? undefined;
   const quota = await QuotaDeletes.open(ctx, ctx.bucket);
+  const bypassGovernance = await bypassesGovernance(ctx, ctx.key);
   const res = await quota.run(ctx, ctx.key, versionId, () =>
     ctx.deps.layer.deleteObject(ctx.bucket, ctx.key, {
       versionId,
-      bypassGovernance: bypassesGovernance(ctx),
+      bypassGovernance,
       preconditions: ifMatch === undefined ? undefined : { ifMatch },
     }),
   );
@@ -36,7 +37,6 @@ export async function deleteObjects(ctx: S3Context): Promise<Response> {
   if (objects.length === 0 || objects.length > MAX_DELETE_KEYS) throw new S3Error("MalformedXML", `A delete request names 1 to ${MAX_DELETE_KEYS} keys.`);
   const quiet = (xmlText(doc.Quiet) ?? "").toLowerCase() === "true";
   await ctx.deps.layer.getBucketInfo(ctx.bucket);
-  const bypass = bypassesGovernance(ctx);
   const quota = await QuotaDeletes.open(ctx, ctx.bucket);
   let out = "";
   for (const o of objects) {
@@ -46,7 +46,8 @@ export async function deleteObjects(ctx: S3Context): Promise<Response> {
       validateObjectKey(key);
       if (versionId !== undefined) validateVersionId(versionId);
       await authorizeObject(ctx, "DeleteObject", ctx.bucket, key, versionId !== undefined);
-      const res = await quota.run(ctx, key, versionId, () => ctx.deps.layer.deleteObject(ctx.bucket, key, { versionId, bypassGovernance: bypass }));
+      const bypassGovernance = await bypassesGovernance(ctx, key);
+      const res = await quota.run(ctx, key, versionId, () => ctx.deps.layer.deleteObject(ctx.bucket, key, { versionId, bypassGovernance }));
       if (quiet) continue;
       const deleted: Record<string, string | boolean | undefined> = { Key: key, VersionId: versionId };
       if (res.deleteMarker) {
@@ -63,7 +64,12 @@ export async function deleteObjects(ctx: S3Context): Promise<Response> {
   return rawXmlResponse("DeleteResult", out);
 }
 
-/** `x-amz-bypass-governance-retention: true` (only the root user exists, who may bypass). */
-function bypassesGovernance(ctx: S3Context): boolean {
-  return (ctx.req.headers.get("x-amz-bypass-governance-retention") ?? "").trim().toLowerCase() === "true";
+/**
+ * `x-amz-bypass-governance-retention: true` from a caller allowed s3:BypassGovernanceRetention
+ * on the object; without that permission the header changes nothing (the version stays
+ * protected), as AWS does.
+ */
+async function bypassesGovernance(ctx: S3Context, key: string): Promise<boolean> {
+  if ((ctx.req.headers.get("x-amz-bypass-governance-retention") ?? "").trim().toLowerCase() !== "true") return false;
+  return allowsAction(ctx, "s3:BypassGovernanceRetention", ctx.bucket, key);
 }
