@@ -340,8 +340,18 @@ export interface ObjectLayer {
   getObjectInfo(bucket: string, key: string, opts?: GetObjectOptions): Promise<ObjectInfo>;
   deleteObject(bucket: string, key: string, opts?: DeleteObjectOptions): Promise<DeleteObjectResult>;
   copyObject(srcBucket: string, srcKey: string, dstBucket: string, dstKey: string, opts: CopyObjectOptions): Promise<ObjectInfo>;
-  /** Replaces user metadata (tags, retention, legal hold) of a version without touching data. */
-  updateObjectMeta(bucket: string, key: string, versionId: string, update: (meta: Record<string, string>) => Record<string, string>): Promise<ObjectInfo>;
+  /**
+   * Replaces user metadata (tags, content headers) of a version without touching data, under
+   * its write lock. Object-lock fields are kept as they are unless `opts.lock` is set: only the
+   * retention and legal-hold operations change them, their `update` judging the change.
+   */
+  updateObjectMeta(
+    bucket: string,
+    key: string,
+    versionId: string,
+    update: (meta: Record<string, string>) => Record<string, string>,
+    opts?: { lock?: boolean },
+  ): Promise<ObjectInfo>;
 
   listObjects(bucket: string, opts: ListObjectsOptions): Promise<ListObjectsResult>;
   listObjectVersions(bucket: string, opts: ListVersionsOptions): Promise<ListVersionsResult>;

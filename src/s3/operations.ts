@@ -14,6 +14,7 @@ import * as tagging from "./handlers/object-tagging.ts";
 import * as attributes from "./handlers/object-attributes.ts";
 import * as mp from "./handlers/multipart.ts";
 import * as post from "./handlers/post-object.ts";
+import * as lock from "./handlers/object-lock.ts";
 
 export type { Operation } from "./context.ts";
 
@@ -128,6 +129,10 @@ const SERVES: Readonly<Record<string, readonly string[]>> = {
   PutObjectTagging: ["tagging"],
   DeleteObjectTagging: ["tagging"],
   GetObjectAttributes: ["attributes"],
+  GetObjectRetention: ["retention"],
+  PutObjectRetention: ["retention"],
+  GetObjectLegalHold: ["legal-hold"],
+  PutObjectLegalHold: ["legal-hold"],
 };
 
 /** A request naming a sub-resource its operation does not serve would be answered as something else. */
@@ -194,7 +199,9 @@ function objectOperation(method: string, q: URLSearchParams, headers: Headers): 
       if (q.has("tagging")) return op("GetObjectTagging", tagging.getObjectTagging);
       if (q.has("acl")) return op("GetObjectAcl", config.getAcl);
       if (q.has("attributes")) return op("GetObjectAttributes", attributes.getObjectAttributes);
-      if (has(q, "retention", "legal-hold", "torrent")) throw new S3Error("NotImplemented");
+      if (q.has("retention")) return op("GetObjectRetention", lock.getObjectRetention);
+      if (q.has("legal-hold")) return op("GetObjectLegalHold", lock.getObjectLegalHold);
+      if (q.has("torrent")) throw new S3Error("NotImplemented");
       return op("GetObject", read.getObject);
     case "HEAD":
       return op("HeadObject", read.headObject);
@@ -204,7 +211,8 @@ function objectOperation(method: string, q: URLSearchParams, headers: Headers): 
       }
       if (q.has("tagging")) return op("PutObjectTagging", tagging.putObjectTagging);
       if (q.has("acl")) return op("PutObjectAcl", config.putAcl);
-      if (has(q, "retention", "legal-hold")) throw new S3Error("NotImplemented");
+      if (q.has("retention")) return op("PutObjectRetention", lock.putObjectRetention);
+      if (q.has("legal-hold")) return op("PutObjectLegalHold", lock.putObjectLegalHold);
       return copy ? op("CopyObject", write.copyObject) : op("PutObject", write.putObject);
     case "POST":
       if (q.has("uploads")) return op("CreateMultipartUpload", mp.createMultipartUpload);

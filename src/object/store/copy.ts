@@ -52,6 +52,7 @@ export async function updateObjectMeta(
   key: string,
   versionId: string,
   update: (meta: Record<string, string>) => Record<string, string>,
+  opts: { lock?: boolean } = {},
 ): Promise<ObjectInfo> {
   const name = encodeDirObject(key);
   const release = await ctx.locker.lock([`${bucket}/${name}`], "write");
@@ -65,7 +66,8 @@ export async function updateObjectMeta(
         deleteMarker: true,
         modTime: nsToDate(v.fi.modTimeNs),
       });
-    const userMeta = keepLockFields(v.fi.userMeta, update({ ...v.fi.userMeta }));
+    const updated = update({ ...v.fi.userMeta });
+    const userMeta = opts.lock ? updated : keepLockFields(v.fi.userMeta, updated);
     const holders = v.perDrive.flatMap((f, i) => (f ? [i] : []));
     const next = (i: number): FileInfo => ({ ...v.perDrive[i]!, userMeta, data: undefined });
     assertLockHeld(release, `${bucket}/${name}`);

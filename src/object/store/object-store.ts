@@ -358,9 +358,10 @@ export class ObjectStore implements L.ObjectLayer {
     key: string,
     versionId: string,
     update: (meta: Record<string, string>) => Record<string, string>,
+    opts: { lock?: boolean } = {},
   ): Promise<L.ObjectInfo> {
     await this.requireBucket(bucket);
-    return updateObjectMeta(await this.#readSet(bucket, key, versionId), bucket, key, versionId, update);
+    return updateObjectMeta(await this.#readSet(bucket, key, versionId), bucket, key, versionId, update, opts);
   }
 
   newMultipartUpload(bucket: string, key: string, opts: L.MultipartOptions): Promise<string> {
