@@ -11,7 +11,7 @@ import { handleSts, isStsRequest } from "./sts.ts";
 import type { BucketPolicy } from "../iam/index.ts";
 import { traceHeaders } from "../util/index.ts";
 import { checkBucketName, parseTarget } from "./request-target.ts";
-import { refuseAcl, checkEncryptionHeaders, refuseObjectLock } from "./unsupported-headers.ts";
+import { refuseAcl, checkEncryptionHeaders, checkObjectLockHeaders } from "./unsupported-headers.ts";
 
 export type S3Handler = (req: Request, remoteAddress?: string) => Promise<Response>;
 
@@ -67,7 +67,7 @@ export function createS3Handler(deps: S3Deps): S3Handler {
         await authorize(ctx, op);
         gate = "header";
         checkEncryptionHeaders(op.name, req.headers, url.protocol === "https:", deps.customerKeysOverHttp);
-        await refuseObjectLock(ctx, op.name, req.headers);
+        await checkObjectLockHeaders(ctx, op.name, req.headers);
         refuseAcl(op.name, req.headers);
         gate = undefined;
         response = await op.handler(ctx);

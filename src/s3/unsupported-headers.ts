@@ -1,6 +1,6 @@
 // Request headers checked before any handler runs: server-side encryption (validated as AWS
-// does; refused where the operation cannot encrypt yet), object-lock retention / legal hold on
-// writes, and ACL headers granting anyone but the owner. What we do not do is refused before
+// does), object-lock retention / legal hold on writes (validated and authorized; copies refused),
+// and ACL headers granting anyone but the owner. What we do not do is refused before
 // anything is stored: a client that asked for encryption, WORM protection or sharing must never
 // get a 200 for a plaintext, unprotected or private object.
 import { checkAclHeaders } from "./acl.ts";
@@ -8,6 +8,7 @@ import type { S3Context } from "./context.ts";
 import { S3Error } from "./errors.ts";
 import { OWNER } from "./request-helpers.ts";
 import type { S3Operation } from "../iam/index.ts";
+import { allowsAction } from "./authorize.ts";
 import { COPY_SSE_C, SSE, customerKeyOf, hasCustomerHeaders, hasManagedHeaders, managedKeyOf } from "./sse/sse-request.ts";
 
 /** Operations that store an object (or a part of one) from the request. */
@@ -61,9 +62,11 @@ const ISO_DATE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2}
 
 /**
  * Object-lock headers on a write: malformed values are InvalidArgument, a bucket without object
- * lock is InvalidRequest (as AWS answers), and valid retention or legal hold is NotImplemented.
+ * lock is InvalidRequest (as AWS answers), a caller not allowed s3:PutObjectRetention (mode and
+ * date) or s3:PutObjectLegalHold (legal hold) is AccessDenied. PutObject, CreateMultipartUpload
+ * and PostObject store them (lockMetaOf); on a copy they are NotImplemented, never ignored.
  */
-export async function refuseObjectLock(ctx: S3Context, op: S3Operation, h: Headers): Promise<void> {
+export async function checkObjectLockHeaders(ctx: S3Context, op: S3Operation, h: Headers, key = ctx.key): Promise<void> {
   if (!LOCKABLE.has(op)) return;
   const mode = h.get("x-amz-object-lock-mode");
   const until = h.get("x-amz-object-lock-retain-until-date");
@@ -78,7 +81,25 @@ export async function refuseObjectLock(ctx: S3Context, op: S3Operation, h: Heade
     throw invalid("The retain until date must be in the future!", "x-amz-object-lock-retain-until-date", until);
   if (hold !== null && hold !== "ON" && hold !== "OFF") throw invalid("Legal Hold must be either of 'ON' or 'OFF'", "x-amz-object-lock-legal-hold", hold);
   if (!(await ctx.deps.layer.getBucketInfo(ctx.bucket)).lockEnabled) throw new S3Error("InvalidRequest", "Bucket is missing Object Lock Configuration");
-  throw new S3Error("NotImplemented", "Object lock retention and legal hold on writes are not supported by this server yet; nothing was stored.");
+  if (op === "CopyObject") {
+    throw new S3Error("NotImplemented", "Object lock retention and legal hold on copies are not supported by this server yet; nothing was stored.");
+  }
+  if (mode !== null && !(await allowsAction(ctx, "s3:PutObjectRetention", ctx.bucket, key))) throw new S3Error("AccessDenied");
+  if (hold !== null && !(await allowsAction(ctx, "s3:PutObjectLegalHold", ctx.bucket, key))) throw new S3Error("AccessDenied");
+}
+
+/** The lock fields a write's (checked) headers ask for, as MinIO stores them in the version's metadata. */
+export function lockMetaOf(h: Headers): Record<string, string> {
+  const out: Record<string, string> = {};
+  const mode = h.get("x-amz-object-lock-mode");
+  const until = h.get("x-amz-object-lock-retain-until-date");
+  const hold = h.get("x-amz-object-lock-legal-hold");
+  if (mode !== null && until !== null) {
+    out["X-Amz-Object-Lock-Mode"] = mode;
+    out["X-Amz-Object-Lock-Retain-Until-Date"] = new Date(until).toISOString();
+  }
+  if (hold !== null) out["X-Amz-Object-Lock-Legal-Hold"] = hold;
+  return out;
 }
 
 /** x-amz-acl / x-amz-grant-* on a request that creates something: only owner-only ACLs pass. */

@@ -1,9 +1,10 @@
 // x-amz-bypass-governance-retention removes a GOVERNANCE-retained version only for a caller
 // allowed s3:BypassGovernanceRetention (an IAM user's policy, checked like any other action);
 // for anyone else the header changes nothing and the version stays — DeleteObject and
-// DeleteObjects alike. (Before, any caller allowed to delete versions could bypass.)
+// DeleteObjects alike. (Before, any caller allowed to delete versions could bypass.) Lock
+// headers on a write need s3:PutObjectRetention / s3:PutObjectLegalHold as well as s3:PutObject.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { CreateBucketCommand, DeleteObjectCommand, DeleteObjectsCommand, PutBucketVersioningCommand, S3Client } from "@aws-sdk/client-s3";
+import { CreateBucketCommand, DeleteObjectCommand, DeleteObjectsCommand, PutBucketVersioningCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { buildMadminClient, madmin, madminMissing } from "../support/madmin-client.ts";
 import { ROOT_PASSWORD, ROOT_USER, startS3, type S3Harness } from "../support/s3-harness.ts";
 import { TempDirs } from "../support/temp-dirs.ts";
@@ -15,6 +16,7 @@ if (skip) console.warn(`SKIP governance bypass tests: ${missing} (set CI=1 to ma
 const root = { accessKey: ROOT_USER, secretKey: ROOT_PASSWORD };
 const temp = new TempDirs();
 const B = "gov";
+const LOCKED = "govlock";
 const FUTURE = new Date(Date.now() + 86_400_000).toISOString();
 let h: S3Harness;
 let bin: string;
@@ -39,9 +41,18 @@ describe.skipIf(skip)("governance bypass", () => {
     await s3.send(new PutBucketVersioningCommand({ Bucket: B, VersioningConfiguration: { Status: "Enabled" } }));
     await ok("add-canned-policy", deleter("deletes-versions", ["s3:DeleteObject", "s3:DeleteObjectVersion"]));
     await ok("add-canned-policy", deleter("bypasses", ["s3:DeleteObject", "s3:DeleteObjectVersion", "s3:BypassGovernanceRetention"]));
+    await s3.send(new CreateBucketCommand({ Bucket: LOCKED, ObjectLockEnabledForBucket: true }));
+    const writer = (name: string, actions: string[]) => ({
+      name,
+      policy: { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: actions, Resource: [`arn:aws:s3:::${LOCKED}/*`] }] },
+    });
+    await ok("add-canned-policy", writer("writes", ["s3:PutObject"]));
+    await ok("add-canned-policy", writer("writes-locks", ["s3:PutObject", "s3:PutObjectRetention", "s3:PutObjectLegalHold"]));
     for (const [user, policy] of [
       ["plain-deleter", "deletes-versions"],
       ["bypasser", "bypasses"],
+      ["writer", "writes"],
+      ["locker", "writes-locks"],
     ]) {
       await ok("add-user", { accessKey: user, secretKey: `${user}-secret` });
       await ok("set-policy", { policy, entity: user, isGroup: false });
@@ -68,9 +79,10 @@ describe.skipIf(skip)("governance bypass", () => {
     });
     return info.versionId;
   };
+  /** "done" when the request succeeded, else the error code. */
   const code = (p: Promise<unknown>) =>
     p.then(
-      () => "deleted",
+      () => "done",
       (e: { name: string }) => e.name,
     );
   const exists = (key: string, versionId: string) =>
@@ -85,7 +97,7 @@ describe.skipIf(skip)("governance bypass", () => {
       as(user).send(new DeleteObjectCommand({ Bucket: B, Key: "a", VersionId: versionId, BypassGovernanceRetention: true }));
     expect(await code(del("plain-deleter", a))).toBe("InvalidRequest"); // MinIO's answer for a WORM-protected version
     expect(await exists("a", a)).toBe(true);
-    expect(await code(del("bypasser", a))).toBe("deleted");
+    expect(await code(del("bypasser", a))).toBe("done");
     expect(await exists("a", a)).toBe(false);
   });
 
@@ -99,5 +111,14 @@ describe.skipIf(skip)("governance bypass", () => {
     const done = await batch("bypasser");
     expect(done.Deleted?.map((d) => d.Key)).toEqual(["b"]);
     expect(await exists("b", b)).toBe(false);
+  });
+
+  test("lock headers on a write need s3:PutObjectRetention / s3:PutObjectLegalHold besides s3:PutObject", async () => {
+    const put = (user: string, extra: object) => as(user).send(new PutObjectCommand({ Bucket: LOCKED, Key: `w-${user}`, Body: "x", ...extra }));
+    const retain = { ObjectLockMode: "GOVERNANCE" as const, ObjectLockRetainUntilDate: new Date(FUTURE) };
+    expect(await code(put("writer", retain))).toBe("AccessDenied");
+    expect(await code(put("writer", { ObjectLockLegalHoldStatus: "ON" }))).toBe("AccessDenied");
+    expect(await code(put("writer", {}))).toBe("done");
+    expect(await code(put("locker", { ...retain, ObjectLockLegalHoldStatus: "ON" }))).toBe("done");
   });
 });

@@ -1,11 +1,13 @@
-// PutObjectRetention / GetObjectRetention and PutObjectLegalHold / GetObjectLegalHold on a
-// bucket created with object lock: stored in the version's metadata as MinIO stores them, shown
+// PutObjectRetention / GetObjectRetention, PutObjectLegalHold / GetObjectLegalHold and the lock
+// headers of PUT and CreateMultipartUpload on a bucket created with object lock: stored in the version's metadata as MinIO stores them, shown
 // on GET, enforced on deletes; COMPLIANCE never shortened or loosened, GOVERNANCE only with the
 // bypass (root here), extending always allowed; a legal hold on or off on its own; bad input and
 // a bucket without object lock get AWS's errors and change nothing.
 import { expect, test } from "bun:test";
 import {
+  CompleteMultipartUploadCommand,
   CreateBucketCommand,
+  CreateMultipartUploadCommand,
   DeleteObjectCommand,
   GetObjectLegalHoldCommand,
   GetObjectRetentionCommand,
@@ -13,6 +15,7 @@ import {
   PutObjectCommand,
   PutObjectLegalHoldCommand,
   PutObjectRetentionCommand,
+  UploadPartCommand,
 } from "@aws-sdk/client-s3";
 import { rejectsWith } from "../support/s3-expect.ts";
 import { useS3Bucket } from "../support/use-s3-bucket.ts";
@@ -109,4 +112,41 @@ test("bad input and buckets without object lock are refused; nothing changes", a
     400,
   );
   await rejectsWith(s3.send(new GetObjectLegalHoldCommand({ Bucket: "nolock", Key: "k" })), "InvalidRequest", 400);
+});
+
+test("lock headers on PUT and CreateMultipartUpload are stored with the new version and protect it", async () => {
+  const until = day(7);
+  const put = await s3.send(
+    new PutObjectCommand({
+      Bucket: B,
+      Key: "put-locked",
+      Body: "x",
+      ObjectLockMode: "COMPLIANCE",
+      ObjectLockRetainUntilDate: until,
+      ObjectLockLegalHoldStatus: "ON",
+    }),
+  );
+  const head = await s3.send(new HeadObjectCommand({ Bucket: B, Key: "put-locked", VersionId: put.VersionId }));
+  expect([head.ObjectLockMode, head.ObjectLockRetainUntilDate, head.ObjectLockLegalHoldStatus]).toEqual(["COMPLIANCE", until, "ON"]);
+  expect((await s3.send(new GetObjectRetentionCommand({ Bucket: B, Key: "put-locked", VersionId: put.VersionId }))).Retention).toEqual({
+    Mode: "COMPLIANCE",
+    RetainUntilDate: until,
+  });
+  await rejectsWith(remove("put-locked", put.VersionId!, true), "InvalidRequest", 400);
+  const up = await s3.send(new CreateMultipartUploadCommand({ Bucket: B, Key: "mp-locked", ObjectLockMode: "GOVERNANCE", ObjectLockRetainUntilDate: until }));
+  const part = await s3.send(new UploadPartCommand({ Bucket: B, Key: "mp-locked", UploadId: up.UploadId, PartNumber: 1, Body: "part" }));
+  const done = await s3.send(
+    new CompleteMultipartUploadCommand({
+      Bucket: B,
+      Key: "mp-locked",
+      UploadId: up.UploadId,
+      MultipartUpload: { Parts: [{ ETag: part.ETag, PartNumber: 1 }] },
+    }),
+  );
+  const got = await s3.send(new GetObjectRetentionCommand({ Bucket: B, Key: "mp-locked", VersionId: done.VersionId }));
+  expect(got.Retention).toEqual({ Mode: "GOVERNANCE", RetainUntilDate: until });
+  await rejectsWith(remove("mp-locked", done.VersionId!), "InvalidRequest", 400);
+  // Into a bucket without object lock the same headers are refused, nothing stored.
+  await rejectsWith(s3.send(new PutObjectCommand({ Bucket: "nolock", Key: "x", Body: "x", ObjectLockLegalHoldStatus: "ON" })), "InvalidRequest", 400);
+  await rejectsWith(s3.send(new HeadObjectCommand({ Bucket: "nolock", Key: "x" })), "NotFound", 404);
 });

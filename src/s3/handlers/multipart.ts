@@ -21,6 +21,7 @@ import { parseMaxKeys, parsePartNumber, validateUploadId } from "../validate.ts"
 import { asArray, xmlText } from "../xml.ts";
 import { OWNER, listEncoder, parseCopySource, readPreconditions, writePreconditions } from "../request-helpers.ts";
 import { showVersionHeader } from "../versioning-state.ts";
+import { lockMetaOf } from "../unsupported-headers.ts";
 import { encryptionHeaders, newObjectKey, storedObjectKey } from "../sse/sse-keys.ts";
 import { COPY_SSE_C, customerKeyOf, hasManagedHeaders } from "../sse/sse-request.ts";
 import { sseReader } from "../sse/sse-read.ts";
@@ -41,7 +42,7 @@ export async function createMultipartUpload(ctx: S3Context): Promise<Response> {
   // Compression is decided for the whole upload, as MinIO does; each part is its own S2 stream.
   const compress = compresses(ctx, ctx.key, ctx.req.headers.get("content-type"), -1, sse !== undefined);
   const uploadId = await ctx.deps.layer.newMultipartUpload(ctx.bucket, ctx.key, {
-    userMeta: { ...userMetaFromHeaders(ctx.req.headers), ...checksumMeta },
+    userMeta: { ...userMetaFromHeaders(ctx.req.headers), ...checksumMeta, ...lockMetaOf(ctx.req.headers) },
     sysMeta: { ...sealed?.sysMeta, ...(compress ? { [SYS_COMPRESSION]: new TextEncoder().encode(S2_COMPRESSION_ALGORITHM) } : {}) },
     storageClass: storageClassFrom(ctx.req.headers),
   });

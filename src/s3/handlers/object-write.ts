@@ -10,6 +10,7 @@ import { normalizeTagging, storageClassFrom, userMetaFromHeaders } from "../obje
 import { MAX_OBJECT_SIZE, prepareBody } from "../request-body.ts";
 import { parseCopySource, readPreconditions, writePreconditions } from "../request-helpers.ts";
 import { showVersionHeader } from "../versioning-state.ts";
+import { lockMetaOf } from "../unsupported-headers.ts";
 import { encryptionHeaders } from "../sse/sse-keys.ts";
 import { sseReader, visibleEtag } from "../sse/sse-read.ts";
 import { COPY_SSE_C, type SseRequest, customerKeyOf, hasCustomerHeaders, hasManagedHeaders } from "../sse/sse-request.ts";
@@ -33,7 +34,7 @@ export async function putObject(ctx: S3Context): Promise<Response> {
     ctx.deps.layer.putObject(ctx.bucket, ctx.key, stored ? stored.stream : body.stream, {
       size: stored ? stored.size : body.size,
       actualSize: stored ? body.size : undefined,
-      userMeta: userMetaFromHeaders(ctx.req.headers),
+      userMeta: { ...userMetaFromHeaders(ctx.req.headers), ...lockMetaOf(ctx.req.headers) },
       sysMeta: stored?.sysMeta,
       storageClass: storageClassFrom(ctx.req.headers),
       preconditions: writePreconditions(ctx.req.headers),

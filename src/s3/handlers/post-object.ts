@@ -14,7 +14,7 @@ import { verifyPostPolicy } from "../post-policy.ts";
 import { encryptionHeaders } from "../sse/sse-keys.ts";
 import { visibleEtag } from "../sse/sse-read.ts";
 import { compressedBody, compressedCheck, compresses, encryptObjectBody, encryptedCheck, writeEncryption } from "../sse/sse-write.ts";
-import { refuseAcl, checkEncryptionHeaders, refuseObjectLock } from "../unsupported-headers.ts";
+import { refuseAcl, checkEncryptionHeaders, checkObjectLockHeaders, lockMetaOf } from "../unsupported-headers.ts";
 import { parseXml } from "../xml.ts";
 import { validateObjectKey } from "../validate.ts";
 import { parseTagSet } from "../request-helpers.ts";
@@ -40,7 +40,7 @@ const ASKING = ["x-amz-server-side-encryption", "x-amz-object-lock-", "x-amz-gra
  * Form fields stand in for request headers: encryption, object lock or ACLs asked for in the
  * form are refused by the same rules as on PUT, before anything is stored.
  */
-async function refuseUnsupported(ctx: S3Context, fields: ReadonlyMap<string, string>): Promise<Headers> {
+async function refuseUnsupported(ctx: S3Context, fields: ReadonlyMap<string, string>, key: string): Promise<Headers> {
   const asked = new Headers();
   for (const [name, value] of fields) {
     if (!ASKING.some((prefix) => name.startsWith(prefix))) continue;
@@ -52,7 +52,7 @@ async function refuseUnsupported(ctx: S3Context, fields: ReadonlyMap<string, str
   }
   refuseAcl("PostObject", asked);
   checkEncryptionHeaders("PostObject", asked, ctx.url.protocol === "https:", ctx.deps.customerKeysOverHttp);
-  await refuseObjectLock(ctx, "PostObject", asked);
+  await checkObjectLockHeaders(ctx, "PostObject", asked, key);
   return asked;
 }
 
@@ -111,11 +111,11 @@ export async function postObject(ctx: S3Context): Promise<Response> {
     );
     validateObjectKey(post.key);
     await authorizeObject(ctx, "PutObject", ctx.bucket, post.key, false, post.accessKey);
-    const asked = await refuseUnsupported(ctx, fields);
+    const asked = await refuseUnsupported(ctx, fields, post.key);
     // Encrypted as its fields, its bucket's default or auto-encryption say; compressed as the policy says.
     const sse = await writeEncryption(ctx, ctx.bucket, asked);
     const headers = metaHeaders(fields, form.file.type);
-    const userMeta = userMetaFromHeaders(headers);
+    const userMeta = { ...userMetaFromHeaders(headers), ...lockMetaOf(asked) };
     const tagging = fields.get("tagging");
     if (tagging !== undefined) userMeta["X-Amz-Tagging"] = taggingField(tagging);
     const storageClass = storageClassFrom(headers);
