@@ -118,10 +118,10 @@ export async function authorizeObject(ctx: S3Context, opName: string, bucket: st
 /**
  * Whether the caller may do `action` (an s3: action no operation maps to, such as
  * s3:BypassGovernanceRetention) on bucket/key: the identity's and the bucket's policies
- * together, as every check combines them; the root may.
+ * together, as every check combines them; the root may. `accessKey`: a POST form's signer.
  */
-export async function allowsAction(ctx: S3Context, action: string, bucket: string, key: string): Promise<boolean> {
-  const identity = identityOf(ctx);
+export async function allowsAction(ctx: S3Context, action: string, bucket: string, key: string, accessKey?: string): Promise<boolean> {
+  const identity = accessKey === undefined ? identityOf(ctx) : identityOf(ctx, accessKey);
   if (identity?.kind === "root") return true;
   const policy = await bucketPolicy(ctx, bucket);
   const resource = resourceArn(bucket, key);

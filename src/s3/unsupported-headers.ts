@@ -66,7 +66,7 @@ const ISO_DATE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2}
  * date) or s3:PutObjectLegalHold (legal hold) is AccessDenied. PutObject, CreateMultipartUpload
  * and PostObject store them (lockMetaOf); on a copy they are NotImplemented, never ignored.
  */
-export async function checkObjectLockHeaders(ctx: S3Context, op: S3Operation, h: Headers, key = ctx.key): Promise<void> {
+export async function checkObjectLockHeaders(ctx: S3Context, op: S3Operation, h: Headers, key = ctx.key, accessKey?: string): Promise<void> {
   if (!LOCKABLE.has(op)) return;
   const mode = h.get("x-amz-object-lock-mode");
   const until = h.get("x-amz-object-lock-retain-until-date");
@@ -84,8 +84,8 @@ export async function checkObjectLockHeaders(ctx: S3Context, op: S3Operation, h:
   if (op === "CopyObject") {
     throw new S3Error("NotImplemented", "Object lock retention and legal hold on copies are not supported by this server yet; nothing was stored.");
   }
-  if (mode !== null && !(await allowsAction(ctx, "s3:PutObjectRetention", ctx.bucket, key))) throw new S3Error("AccessDenied");
-  if (hold !== null && !(await allowsAction(ctx, "s3:PutObjectLegalHold", ctx.bucket, key))) throw new S3Error("AccessDenied");
+  if (mode !== null && !(await allowsAction(ctx, "s3:PutObjectRetention", ctx.bucket, key, accessKey))) throw new S3Error("AccessDenied");
+  if (hold !== null && !(await allowsAction(ctx, "s3:PutObjectLegalHold", ctx.bucket, key, accessKey))) throw new S3Error("AccessDenied");
 }
 
 /** The lock fields a write's (checked) headers ask for, as MinIO stores them in the version's metadata. */

@@ -17,6 +17,8 @@ import {
   PutObjectRetentionCommand,
   UploadPartCommand,
 } from "@aws-sdk/client-s3";
+import { v4Fields } from "../support/post-forms.ts";
+import { ROOT_PASSWORD, ROOT_USER } from "../support/s3-harness.ts";
 import { rejectsWith } from "../support/s3-expect.ts";
 import { useS3Bucket } from "../support/use-s3-bucket.ts";
 
@@ -149,4 +151,31 @@ test("lock headers on PUT and CreateMultipartUpload are stored with the new vers
   // Into a bucket without object lock the same headers are refused, nothing stored.
   await rejectsWith(s3.send(new PutObjectCommand({ Bucket: "nolock", Key: "x", Body: "x", ObjectLockLegalHoldStatus: "ON" })), "InvalidRequest", 400);
   await rejectsWith(s3.send(new HeadObjectCommand({ Bucket: "nolock", Key: "x" })), "NotFound", 404);
+});
+
+test("a POST form's lock fields are stored with the version it writes", async () => {
+  const until = day(3);
+  const key = "posted-locked";
+  const extra: [string, string][] = [
+    ["x-amz-object-lock-mode", "GOVERNANCE"],
+    ["x-amz-object-lock-retain-until-date", until.toISOString()],
+    ["x-amz-object-lock-legal-hold", "ON"],
+  ];
+  const conditions = [{ bucket: B }, { key }, ...extra.map(([k, v]) => ({ [k]: v }))];
+  const fields: [string, string][] = [
+    ["key", key],
+    ...extra,
+    ...v4Fields({ expiration: day(1).toISOString(), conditions }, ROOT_USER, ROOT_PASSWORD, h.cfg.region),
+  ];
+  const fd = new FormData();
+  for (const [k, v] of fields) fd.append(k, v);
+  fd.append("file", new Blob(["posted"]), "local.txt");
+  const encoded = new Response(fd);
+  const type = encoded.headers.get("content-type")!;
+  const res = await h.anon(`/${B}`, { method: "POST", body: new Uint8Array(await encoded.arrayBuffer()), headers: { "content-type": type } });
+  expect(res.status).toBe(204);
+  const versionId = res.headers.get("x-amz-version-id")!;
+  const head = await s3.send(new HeadObjectCommand({ Bucket: B, Key: key, VersionId: versionId }));
+  expect([head.ObjectLockMode, head.ObjectLockRetainUntilDate, head.ObjectLockLegalHoldStatus]).toEqual(["GOVERNANCE", until, "ON"]);
+  await rejectsWith(remove(key, versionId, true), "InvalidRequest", 400); // the legal hold holds even past a bypass
 });

@@ -40,7 +40,7 @@ const ASKING = ["x-amz-server-side-encryption", "x-amz-object-lock-", "x-amz-gra
  * Form fields stand in for request headers: encryption, object lock or ACLs asked for in the
  * form are refused by the same rules as on PUT, before anything is stored.
  */
-async function refuseUnsupported(ctx: S3Context, fields: ReadonlyMap<string, string>, key: string): Promise<Headers> {
+async function refuseUnsupported(ctx: S3Context, fields: ReadonlyMap<string, string>, key: string, accessKey: string | undefined): Promise<Headers> {
   const asked = new Headers();
   for (const [name, value] of fields) {
     if (!ASKING.some((prefix) => name.startsWith(prefix))) continue;
@@ -52,7 +52,7 @@ async function refuseUnsupported(ctx: S3Context, fields: ReadonlyMap<string, str
   }
   refuseAcl("PostObject", asked);
   checkEncryptionHeaders("PostObject", asked, ctx.url.protocol === "https:", ctx.deps.customerKeysOverHttp);
-  await checkObjectLockHeaders(ctx, "PostObject", asked, key);
+  await checkObjectLockHeaders(ctx, "PostObject", asked, key, accessKey);
   return asked;
 }
 
@@ -111,7 +111,7 @@ export async function postObject(ctx: S3Context): Promise<Response> {
     );
     validateObjectKey(post.key);
     await authorizeObject(ctx, "PutObject", ctx.bucket, post.key, false, post.accessKey);
-    const asked = await refuseUnsupported(ctx, fields, post.key);
+    const asked = await refuseUnsupported(ctx, fields, post.key, post.accessKey);
     // Encrypted as its fields, its bucket's default or auto-encryption say; compressed as the policy says.
     const sse = await writeEncryption(ctx, ctx.bucket, asked);
     const headers = metaHeaders(fields, form.file.type);
