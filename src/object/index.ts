@@ -35,7 +35,7 @@ export { HealScanner, type CycleResult, type ScannerOptions, type ScannerStats }
 export { MRF_DIR, type MrfConfig, type MrfEntry } from "./store/mrf.ts";
 export { checkPreconditions, etagMatches } from "./preconditions.ts";
 export { SYS_ACTUAL_SIZE, SYS_COMPRESSION, SYS_CRC, isTransformed, sseMetaOf } from "./object-info.ts";
-export { resolveRange } from "./set/get.ts";
+export { partRange, resolveRange } from "./set/get.ts";
 export { MIN_PART_SIZE, multipartEtag } from "./set/complete.ts";
 /** What a drive reports of itself, for admin/ (which does not reach below object/). */
 export type { DriveInfo } from "../disk/index.ts";

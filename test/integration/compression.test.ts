@@ -30,7 +30,13 @@ const bytesOf = async (body: unknown) => new Uint8Array(await (body as { transfo
 
 beforeAll(async () => {
   h = await startS3(temp, {
-    env: { MINIO_COMPRESS_ENABLE: "on", MINIO_COMPRESS_EXTENSIONS: ".txt,.log", MINIO_COMPRESS_ALLOW_ENCRYPTION: "on", MINIO_KMS_SECRET_KEY: KMS_KEY },
+    env: {
+      MINIO_COMPRESS_ENABLE: "on",
+      MINIO_COMPRESS_EXTENSIONS: ".txt,.log",
+      MINIO_COMPRESS_ALLOW_ENCRYPTION: "on",
+      MINIO_KMS_SECRET_KEY: KMS_KEY,
+      BUNKER_SSE_C_ALLOW_HTTP: "on",
+    },
   });
   s3 = h.client();
   await s3.send(new CreateBucketCommand({ Bucket: "zip" }));
@@ -70,6 +76,15 @@ describe("compressed writes", () => {
     ]);
     const head = await s3.send(new HeadObjectCommand({ Bucket: "zip", Key: "app.log" }));
     expect(head.ContentLength).toBe(body.length);
+    // Compressed is not encrypted: a customer key has nothing to open.
+    const key = Buffer.alloc(32, 1);
+    const ssec = {
+      SSECustomerAlgorithm: "AES256",
+      SSECustomerKey: key.toString("base64"),
+      SSECustomerKeyMD5: new Bun.CryptoHasher("md5").update(key).digest("base64"),
+    };
+    const withKey = await s3.send(new GetObjectCommand({ Bucket: "zip", Key: "app.log", ...ssec })).catch((e: { name: string }) => e);
+    expect((withKey as { name: string }).name).toBe("InvalidRequest");
     // A small object, and one whose name does not match, stay as they are.
     await s3.send(new PutObjectCommand({ Bucket: "zip", Key: "small.txt", Body: "tiny" }));
     expect((await stored("small.txt")).compression).toBeUndefined();

@@ -249,6 +249,7 @@ describe("multipart", () => {
       const p2 = await s3.send(new GetObjectCommand({ Bucket: "enc", Key: key, PartNumber: 2, ...read }));
       expect(p2.PartsCount).toBe(2);
       expect(await bytesOf(p2.Body)).toEqual(parts[1]);
+      expect(await errorName(s3.send(new GetObjectCommand({ Bucket: "enc", Key: key, PartNumber: 3, ...read })))).toBe("InvalidPartNumber");
       if (kind === "SSE-C") {
         expect(await errorName(s3.send(new GetObjectCommand({ Bucket: "enc", Key: key })))).toBe("InvalidRequest");
         // A part of an SSE-C upload needs the upload's key.

@@ -1,7 +1,6 @@
 // GET and HEAD on one erasure set: elect the version, check conditions, resolve the range or
 // part, then stream only the blocks that cover it, verified and reconstructed as needed.
 // The read lock is held until the body ends; damaged or missing shards trigger a heal.
-import type { FileInfo } from "../../disk/index.ts";
 import { CodecError, erasureDecode, type ShardSource } from "../../ec/index.ts";
 import { markDisposable, nsToDate, pushStream } from "../../util/index.ts";
 import { ObjectError } from "../object-error.ts";
@@ -47,8 +46,8 @@ async function readableVersion(
 export async function getObjectInfo(ctx: SetContext, bucket: string, key: string, opts: GetObjectOptions): Promise<ObjectInfo> {
   const release = await ctx.locker.lock([`${bucket}/${encodeDirObject(key)}`], "read");
   try {
-    const { v, info, stored } = await readableVersion(ctx, bucket, key, opts, false);
-    if (opts.partNumber !== undefined && stored === undefined) partRange(v.fi, info, opts.partNumber);
+    const { info, stored } = await readableVersion(ctx, bucket, key, opts, false);
+    if (opts.partNumber !== undefined && stored === undefined) partRange(info, opts.partNumber);
     return info;
   } finally {
     release();
@@ -71,7 +70,7 @@ export async function getObject(ctx: SetContext, bucket: string, key: string, op
       else end = -1;
       range = stored ?? undefined;
     } else if (opts.partNumber !== undefined) {
-      ({ start, end } = partRange(v.fi, info, opts.partNumber));
+      ({ start, end } = partRange(info, opts.partNumber));
       partsCount = v.fi.parts.length;
       if (partsCount > 1 || info.size > 0) range = { start, end };
     } else if (opts.range) {
@@ -92,14 +91,15 @@ export async function getObject(ctx: SetContext, bucket: string, key: string, op
   }
 }
 
-/** Inclusive byte range of part `partNumber` (1-based position in the part list). */
-function partRange(fi: FileInfo, info: ObjectInfo, partNumber: number): { start: number; end: number } {
-  if (!Number.isInteger(partNumber) || partNumber < 1 || partNumber > Math.max(1, fi.parts.length)) {
-    throw new ObjectError("InvalidPartNumber", `Part number ${partNumber} is out of range: the object has ${fi.parts.length} part(s)`);
+/** Inclusive byte range (of the object's own bytes) of part `partNumber` (1-based position in the part list). */
+export function partRange(info: Pick<ObjectInfo, "parts" | "size">, partNumber: number): { start: number; end: number } {
+  const parts = info.parts;
+  if (!Number.isInteger(partNumber) || partNumber < 1 || partNumber > Math.max(1, parts.length)) {
+    throw new ObjectError("InvalidPartNumber", `Part number ${partNumber} is out of range: the object has ${parts.length} part(s)`);
   }
   let start = 0;
-  for (let i = 0; i < partNumber - 1; i++) start += fi.parts[i].actualSize;
-  const len = fi.parts.length === 0 ? info.size : fi.parts[partNumber - 1].actualSize;
+  for (let i = 0; i < partNumber - 1; i++) start += parts[i].size;
+  const len = parts.length === 0 ? info.size : parts[partNumber - 1].size;
   return { start, end: start + len - 1 };
 }
 

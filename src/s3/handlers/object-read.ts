@@ -27,7 +27,8 @@ export function parseRange(header: string | null): RangeSpec | undefined {
 
 /** S3's 416 for a part the object does not have names the part asked for and how many there are. */
 async function partNotSatisfiable(ctx: S3Context, versionId: string | undefined, partNumber: number, err: ObjectError): Promise<S3Error> {
-  const info = await ctx.deps.layer.getObjectInfo(ctx.bucket, ctx.key, { versionId });
+  // The part count only: an encrypted or compressed version is not opened for it.
+  const info = await ctx.deps.layer.getObjectInfo(ctx.bucket, ctx.key, { versionId, stored: (i) => ({ info: i, range: null }) });
   return new S3Error("InvalidPartNumber", undefined, {
     fields: { PartNumberRequested: partNumber, ActualPartCount: Math.max(1, info.parts.length) },
     cause: err,

@@ -3,7 +3,7 @@
 // (stored-segments.ts), and only those read, decrypted and decompressed. The client sees the
 // plaintext size, its ETag as MinIO shows it, and the checksums decrypted.
 import { type Kms, checksumKey, dareDecrypt, isEncryptedMultipart, sseDomainOf, unsealETag } from "../../crypto/index.ts";
-import { type ObjectInfo, type RangeSpec, type StoredView, resolveRange } from "../../object/index.ts";
+import { type ObjectInfo, type RangeSpec, type StoredView, partRange, resolveRange } from "../../object/index.ts";
 import { S2_COMPRESSION_ALGORITHM } from "../../compress/index.ts";
 import { S3Error } from "../errors.ts";
 import { kmsError, storedObjectKey } from "./sse-keys.ts";
@@ -47,7 +47,11 @@ export async function visibleInfo(
   customer: CustomerKey | undefined,
 ): Promise<{ info: ObjectInfo; objectKey?: Uint8Array }> {
   checkCompression(info);
-  if (!info.sse) return { info };
+  if (!info.sse) {
+    // Compressed only: a customer key has nothing to open (AWS's answer for a plaintext object).
+    if (customer) throw new S3Error("InvalidRequest", "The encryption parameters are not applicable to this object.");
+    return { info };
+  }
   const objectKey = await storedObjectKey(kms, info, customer);
   let checksumBlob = info.checksumBlob;
   if (checksumBlob && checksumBlob.length > 0) {
@@ -109,22 +113,16 @@ export async function listedEtag(kms: Kms | undefined, info: ObjectInfo): Promis
 }
 
 async function planRead(kms: Kms | undefined, stored: ObjectInfo, opts: SseReadOptions): Promise<SseReadPlan> {
-  checkCompression(stored);
-  let info = stored;
-  let objectKey: Uint8Array | undefined;
-  if (stored.sse) ({ info, objectKey } = await visibleInfo(kms, stored, opts.customer));
+  const { info, objectKey } = await visibleInfo(kms, stored, opts.customer);
   const size = info.size;
   let start = 0;
   let length = size;
   let range: { start: number; end: number } | undefined;
   let partsCount: number | undefined;
   if (opts.partNumber !== undefined) {
-    const count = Math.max(1, info.parts.length);
-    if (opts.partNumber > count) {
-      throw new S3Error("InvalidPartNumber", undefined, { fields: { PartNumberRequested: opts.partNumber, ActualPartCount: count } });
-    }
-    start = info.parts.slice(0, opts.partNumber - 1).reduce((n, p) => n + p.size, 0);
-    length = info.parts.length === 0 ? size : info.parts[opts.partNumber - 1].size;
+    const part = partRange(info, opts.partNumber);
+    start = part.start;
+    length = part.end - part.start + 1;
     partsCount = info.parts.length;
     if (partsCount > 1 || size > 0) range = { start, end: start + length - 1 };
   } else if (opts.range) {
