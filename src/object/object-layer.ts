@@ -203,10 +203,13 @@ export interface PartInfo {
 /** What a part's body check may record: its checksums by algorithm, the ETag to store instead of the stored bytes' MD5, its compression index. */
 export type PartCheckResult = void | { checksums?: Record<string, string>; etag?: string; index?: Uint8Array };
 
-/** What a part write is told of its upload: its user metadata and the MetaSys entries as text (e.g. SSE keys). */
+/** What a part write (and Complete) is told of its upload: its user metadata and how its parts are stored. */
 export interface UploadMeta {
   userMeta: Record<string, string>;
-  sysMeta: Record<string, string>;
+  /** The upload's SSE MetaSys entries as text (as ObjectInfo.sse), when it is encrypted. */
+  sse?: Record<string, string>;
+  /** The compression its parts are stored in (as ObjectInfo.compression), when compressed. */
+  compression?: string;
 }
 
 export interface PutPartOptions {

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, expect, test } from "bun:test";
 import { ErasurePool } from "../ec/index.ts";
 import { TempDirs } from "../../test/support/temp-dirs.ts";
 import { bodyOf, openTestStore, randomBytes, readAllBody, type TestStore } from "../../test/support/object-harness.ts";
-import { MIN_PART_SIZE, ObjectError, type ObjectInfo, isTransformed } from "./index.ts";
+import { MIN_PART_SIZE, ObjectError, type ObjectInfo, type UploadMeta, isTransformed } from "./index.ts";
 
 const temp = new TempDirs();
 let codec: ErasurePool;
@@ -91,24 +91,31 @@ test("an untransformed version ignores the reader and keeps its ranges", async (
   expect(r.info.storedSize).toBe(1000);
 });
 
-test("parts record the actual size, the ETag their check gives, and the upload's MetaSys as text", async () => {
-  const id = await t.store.newMultipartUpload("bkt", "mp", { userMeta: {}, sysMeta: { ...SSE, "X-Minio-Internal-Encrypted-Multipart": new Uint8Array() } });
+test("parts record the actual size, the ETag their check gives, and are told how the upload is stored", async () => {
+  const id = await t.store.newMultipartUpload("bkt", "mp", {
+    userMeta: {},
+    sysMeta: {
+      ...SSE,
+      "X-Minio-Internal-Encrypted-Multipart": new Uint8Array(),
+      "X-Minio-Internal-compression": new TextEncoder().encode("klauspost/compress/s2"),
+    },
+  });
   const bodies = [randomBytes(MIN_PART_SIZE + 32, 5), randomBytes(1000, 6)];
-  const seen: Record<string, string>[] = [];
+  const seen: UploadMeta[] = [];
   for (const [i, b] of bodies.entries()) {
     await t.store.putObjectPart("bkt", "mp", id, i + 1, bodyOf(b), {
       size: b.length,
       actualSize: b.length - 32,
       onUpload: async (u) => {
-        seen.push(u.sysMeta);
+        seen.push(u);
       },
       check: () => ({ etag: `${i + 1}`.repeat(32) }),
     });
   }
   expect(seen[0]).toEqual({
-    "X-Minio-Internal-Server-Side-Encryption-Seal-Algorithm": "DAREv2-HMAC-SHA256",
-    "X-Minio-Internal-Encrypted-Multipart": "",
-    "x-minio-internal-bunker-upload-object": "bkt/mp",
+    userMeta: { "content-type": "binary/octet-stream" },
+    sse: { "X-Minio-Internal-Server-Side-Encryption-Seal-Algorithm": "DAREv2-HMAC-SHA256", "X-Minio-Internal-Encrypted-Multipart": "" },
+    compression: "klauspost/compress/s2",
   });
   const listed = await t.store.listObjectParts("bkt", "mp", id, { partNumberMarker: 0, maxParts: 10 });
   expect(listed.parts.map((p) => [p.etag, p.size])).toEqual([

@@ -9,7 +9,7 @@ import { SYS_ACTUAL_SIZE, encodeDirObject, sysValue, toObjectInfo } from "../obj
 import { fanOut, type SetContext } from "./context.ts";
 import { checkWritePreconditions, commitVersion, type VersioningState } from "./put.ts";
 import { checkVersionRoom, readSetMeta, resolveVersion } from "./meta.ts";
-import { SYS_UPLOAD_OBJECT, parseUploadId, readParts, readUpload } from "./multipart.ts";
+import { SYS_UPLOAD_OBJECT, parseUploadId, readParts, readUpload, uploadMetaOf } from "./multipart.ts";
 
 /** Smallest size of every part but the last. */
 export const MIN_PART_SIZE = 5 * 1024 * 1024;
@@ -93,7 +93,7 @@ export async function completeMultipartUpload(
     const extra: Exclude<CompleteFinishResult, void> =
       (await finish?.(
         parts.map((p) => ({ partNumber: p.number, etag: p.etag, size: p.actualSize, checksums: p.checksums })),
-        { userMeta: { ...upload.userMeta }, sysMeta: Object.fromEntries(Object.entries(upload.sysMeta).map(([k, v]) => [k, new TextDecoder().decode(v)])) },
+        uploadMetaOf(upload),
       )) || {};
     const sysMeta: Record<string, Uint8Array> = {
       ...upload.sysMeta,

@@ -5,7 +5,7 @@ import { SYSTEM_VOLUME, decodePartMeta, encodePartMeta, type FileInfo, type Part
 import { ObjectError } from "../object-error.ts";
 import { assertLockHeld, type Release } from "../ns-lock.ts";
 import type { ListPartsResult, MultipartOptions, PartInfo, PutPartOptions, UploadMeta } from "../object-layer.ts";
-import { DEFAULT_CONTENT_TYPE, encodeDirObject } from "../object-info.ts";
+import { DEFAULT_CONTENT_TYPE, encodeDirObject, toObjectInfo } from "../object-info.ts";
 import { writeQuorum } from "../quorum.ts";
 import { callDrive, fanOut, type SetContext } from "./context.ts";
 import { nsToDate } from "../../util/index.ts";
@@ -73,6 +73,12 @@ export async function newMultipartUpload(ctx: SetContext, bucket: string, key: s
   return makeUploadId(ctx.deploymentId, uploadUuid);
 }
 
+/** What part writes and Complete are told of an upload (its FileInfo), read as a version's ObjectInfo reads it. */
+export function uploadMetaOf(upload: FileInfo): UploadMeta {
+  const info = toObjectInfo(SYSTEM_VOLUME, upload);
+  return { userMeta: { ...upload.userMeta }, sse: info.sse, compression: info.compression };
+}
+
 /** The upload's own FileInfo (layout, metadata), by quorum; NoSuchUpload when it is gone. */
 export async function readUpload(ctx: SetContext, bucket: string, key: string, uploadId: string): Promise<FileInfo> {
   const path = uploadPath(bucket, encodeDirObject(key), uploadId);
@@ -95,11 +101,7 @@ export async function putObjectPart(
   opts: PutPartOptions,
 ): Promise<PartInfo> {
   const upload = await readUpload(ctx, bucket, key, uploadId);
-  const uploadMeta = (): UploadMeta => ({
-    userMeta: { ...upload.userMeta },
-    sysMeta: Object.fromEntries(Object.entries(upload.sysMeta).map(([k, v]) => [k, new TextDecoder().decode(v)])),
-  });
-  const told = await opts.onUpload?.(uploadMeta());
+  const told = await opts.onUpload?.(uploadMetaOf(upload));
   const size = told?.size ?? opts.size;
   const e = upload.erasure!;
   const layout = { d: e.dataBlocks, p: e.parityBlocks, blockSize: e.blockSize, distribution: e.distribution };
@@ -107,7 +109,7 @@ export async function putObjectPart(
   const staged = `tmp/${tmpId}/part.${partNumber}`;
   try {
     const enc = await encodeBody(ctx, layout, body, { expectedSize: size, inline: false, stagingPath: staged, signal: opts.signal });
-    const checked = opts.check ? await opts.check({ md5: enc.md5, size: enc.size }, uploadMeta()) : undefined;
+    const checked = opts.check ? await opts.check({ md5: enc.md5, size: enc.size }, uploadMetaOf(upload)) : undefined;
     const meta: PartMeta = {
       etag: checked?.etag ?? Buffer.from(enc.md5).toString("hex"),
       number: partNumber,

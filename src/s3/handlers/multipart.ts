@@ -1,6 +1,6 @@
 // Multipart uploads: Create, UploadPart, UploadPartCopy (with ranges), Complete, Abort,
 // ListParts and ListMultipartUploads.
-import { SYS_COMPRESSION, SYS_CRC, checkPreconditions, type CompletePart } from "../../object/index.ts";
+import { SYS_COMPRESSION, SYS_CRC, checkPreconditions, type CompletePart, type UploadMeta } from "../../object/index.ts";
 import { authorizeObject } from "../authorize.ts";
 import { QuotaGuard, quotaWrite } from "../bucket-quota.ts";
 import { emptyResponse, xmlResponse, type S3Context } from "../context.ts";
@@ -25,7 +25,7 @@ import { lockMetaOf } from "../unsupported-headers.ts";
 import { encryptionHeaders, newObjectKey, storedObjectKey } from "../sse/sse-keys.ts";
 import { COPY_SSE_C, customerKeyOf, hasManagedHeaders } from "../sse/sse-request.ts";
 import { sseReader } from "../sse/sse-read.ts";
-import { compresses, encryptChecksumBlob, partBody, partStoredSize, uploadCompressed, uploadEncryption, writeEncryption } from "../sse/sse-write.ts";
+import { compresses, encryptChecksumBlob, partBody, partStoredSize, writeEncryption } from "../sse/sse-write.ts";
 import { S2_COMPRESSION_ALGORITHM } from "../../compress/index.ts";
 
 function uploadIdOf(ctx: S3Context): string {
@@ -48,18 +48,16 @@ export async function createMultipartUpload(ctx: S3Context): Promise<Response> {
   });
   const want = uploadChecksum(checksumMeta);
   const headers = new Headers(want ? { "x-amz-checksum-algorithm": want.algorithm, "x-amz-checksum-type": want.type } : undefined);
-  if (sealed) encryptionHeaders(headers, textMeta(sealed.sysMeta), sse?.kind === "SSE-C" ? sse : undefined);
+  if (sealed) encryptionHeaders(headers, sealed.sse, sse?.kind === "SSE-C" ? sse : undefined);
   return xmlResponse("InitiateMultipartUploadResult", { Bucket: ctx.bucket, Key: ctx.key, UploadId: uploadId }, { headers });
 }
-
-const textMeta = (m: Record<string, Uint8Array>) => Object.fromEntries(Object.entries(m).map(([k, v]) => [k, new TextDecoder().decode(v)]));
 
 /**
  * The object key of an encrypted upload for one of its requests (SSE-C: the key sent with it
  * must be the upload's); undefined for a plaintext upload, which takes no encryption headers.
  */
-async function uploadObjectKey(ctx: S3Context, sysMeta: Record<string, string>): Promise<Uint8Array | undefined> {
-  const sse = uploadEncryption(sysMeta);
+async function uploadObjectKey(ctx: S3Context, upload: UploadMeta): Promise<Uint8Array | undefined> {
+  const sse = upload.sse;
   const customer = customerKeyOf(ctx.req.headers);
   if (!sse) {
     if (customer || hasManagedHeaders(ctx.req.headers))
@@ -69,6 +67,38 @@ async function uploadObjectKey(ctx: S3Context, sysMeta: Record<string, string>):
   return storedObjectKey(ctx.deps.kms, { bucket: ctx.bucket, key: ctx.key, sse }, customer);
 }
 
+/**
+ * A part's body on its way to the layer in its upload's stored form (compressed, and/or under
+ * its part key), which is learnt once the layer found the upload (onUpload).
+ */
+function partWriter(ctx: S3Context, plain: ReadableStream<Uint8Array>, size: number, partNumber: number) {
+  let form: { objectKey?: Uint8Array; compress: boolean } = { compress: false };
+  let sse: Record<string, string> | undefined;
+  const body = partBody(plain, size, partNumber, () => form);
+  const transformed = () => form.objectKey !== undefined || form.compress;
+  return {
+    stream: body.stream,
+    /** PutPartOptions.onUpload: the upload's form, and the stored size when it differs from `size`. */
+    async onUpload(upload: UploadMeta): Promise<{ size: number } | undefined> {
+      if (upload.compression !== undefined && upload.compression !== S2_COMPRESSION_ALGORITHM) {
+        throw new S3Error(
+          "NotImplemented",
+          `The upload's parts are stored compressed with ${upload.compression}; only ${S2_COMPRESSION_ALGORITHM} is written.`,
+        );
+      }
+      form = { objectKey: await uploadObjectKey(ctx, upload), compress: upload.compression !== undefined };
+      sse = form.objectKey ? upload.sse : undefined;
+      return transformed() ? { size: partStoredSize(size, form) } : undefined;
+    },
+    /** The MD5 a part is checked and named by: of its plaintext when it is stored transformed. */
+    md5: (stored: Uint8Array) => (transformed() ? body.md5() : stored),
+    /** What the part check records besides checksums: a transformed part's plaintext ETag, its S2 index. */
+    recorded: () => ({ etag: transformed() ? Buffer.from(body.md5()).toString("hex") : undefined, index: body.partIndex() }),
+    /** The encryption headers of the answer. */
+    headers: (h: Headers) => encryptionHeaders(h, sse, customerKeyOf(ctx.req.headers)),
+  };
+}
+
 export async function uploadPart(ctx: S3Context): Promise<Response> {
   const uploadId = uploadIdOf(ctx);
   const partNumber = parsePartNumber(ctx.query.get("partNumber"));
@@ -76,33 +106,23 @@ export async function uploadPart(ctx: S3Context): Promise<Response> {
   // A part is held against the quota while it uploads; it counts once the upload completes.
   const quota = await QuotaGuard.open(ctx, ctx.bucket);
   quota?.admit(body.size);
-  let form: { objectKey?: Uint8Array; compress: boolean } = { compress: false };
-  let sse: Record<string, string> | undefined;
-  const stream = partBody(body.stream, body.size, partNumber, () => form);
-  const transformed = () => form.objectKey !== undefined || form.compress;
+  const writer = partWriter(ctx, body.stream, body.size, partNumber);
   const part = await ctx.deps.layer
-    .putObjectPart(ctx.bucket, ctx.key, uploadId, partNumber, stream.stream, {
+    .putObjectPart(ctx.bucket, ctx.key, uploadId, partNumber, writer.stream, {
       size: body.size,
       actualSize: body.size,
       signal: ctx.req.signal,
-      onUpload: async (upload) => {
-        form = { objectKey: await uploadObjectKey(ctx, upload.sysMeta), compress: uploadCompressed(upload.sysMeta) };
-        sse = form.objectKey ? uploadEncryption(upload.sysMeta) : undefined;
-        return transformed() ? { size: partStoredSize(body.size, form) } : undefined;
-      },
+      onUpload: writer.onUpload,
       check: async (digest, upload) => {
-        // An encrypted or compressed part is checked (Content-MD5) and named (its ETag) by its plaintext.
-        const md5 = transformed() ? stream.md5() : digest.md5;
-        await body.check({ md5, size: body.size });
+        await body.check({ md5: writer.md5(digest.md5), size: body.size });
         const sum = body.checksum();
         checkPartChecksum(upload.userMeta, sum?.algorithm);
-        const etag = transformed() ? Buffer.from(md5).toString("hex") : undefined;
-        return { ...(sum ? { checksums: { [sum.algorithm]: sum.value } } : {}), etag, index: stream.partIndex() };
+        return { ...(sum ? { checksums: { [sum.algorithm]: sum.value } } : {}), ...writer.recorded() };
       },
     })
     .finally(() => quota?.release());
   const h = new Headers({ etag: `"${part.etag}"` });
-  encryptionHeaders(h, sse, customerKeyOf(ctx.req.headers));
+  writer.headers(h);
   for (const [algo, value] of Object.entries(part.checksums ?? {})) h.set(`x-amz-checksum-${algo.toLowerCase()}`, value);
   return emptyResponse(200, h);
 }
@@ -143,26 +163,21 @@ export async function uploadPartCopy(ctx: S3Context): Promise<Response> {
   }
   const size = res.range ? res.range.end - res.range.start + 1 : res.info.size;
   const sum = copiedPartChecksum(res.body);
-  let form: { objectKey?: Uint8Array; compress: boolean } = { compress: false };
-  let sse: Record<string, string> | undefined;
-  const stream = partBody(sum.stream, size, partNumber, () => form);
-  const transformed = () => form.objectKey !== undefined || form.compress;
+  const writer = partWriter(ctx, sum.stream, size, partNumber);
   const part = await ctx.deps.layer
-    .putObjectPart(ctx.bucket, ctx.key, uploadId, partNumber, stream.stream, {
+    .putObjectPart(ctx.bucket, ctx.key, uploadId, partNumber, writer.stream, {
       size,
       actualSize: size,
       signal: ctx.req.signal,
-      onUpload: async (upload) => {
-        form = { objectKey: await uploadObjectKey(ctx, upload.sysMeta), compress: uploadCompressed(upload.sysMeta) };
-        sse = form.objectKey ? uploadEncryption(upload.sysMeta) : undefined;
+      onUpload: (upload) => {
         sum.onUpload(upload);
-        return transformed() ? { size: partStoredSize(size, form) } : undefined;
+        return writer.onUpload(upload);
       },
-      check: () => ({ ...sum.check(), etag: transformed() ? Buffer.from(stream.md5()).toString("hex") : undefined, index: stream.partIndex() }),
+      check: () => ({ ...sum.check(), ...writer.recorded() }),
     })
     .finally(() => quota?.release());
   const h = new Headers();
-  encryptionHeaders(h, sse, customerKeyOf(ctx.req.headers));
+  writer.headers(h);
   if (await showVersionHeader(ctx, res.info, src.bucket)) h.set("x-amz-copy-source-version-id", res.info.versionId);
   const c = sum.result();
   return xmlResponse(
@@ -195,9 +210,9 @@ export async function completeMultipartUpload(ctx: S3Context): Promise<Response>
         admit(done.reduce((sum, p) => sum + p.size, 0));
         const extra = finishChecksum(done, upload) || {};
         const crc = extra.sysMeta?.[SYS_CRC];
-        if (crc && uploadEncryption(upload.sysMeta)) {
+        if (crc && upload.sse) {
           // An encrypted object's checksums are stored encrypted (SSE-C: the key is needed here, as AWS asks for it).
-          const objectKey = await uploadObjectKey(ctx, upload.sysMeta);
+          const objectKey = await uploadObjectKey(ctx, upload);
           extra.sysMeta = { ...extra.sysMeta, [SYS_CRC]: encryptChecksumBlob(objectKey!, crc) };
         }
         return extra;

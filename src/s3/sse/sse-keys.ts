@@ -9,14 +9,14 @@ import { type CustomerKey, KMS_ARN_PREFIX, type SseRequest } from "./sse-request
 
 export const KMS_NOT_CONFIGURED = "Server side encryption specified but KMS is not configured";
 
-/** A new object key for bucket/key, sealed as `sse` asks, and the MetaSys entries to store. */
+/** A new object key for bucket/key, sealed as `sse` asks, and the MetaSys entries to store (and as text, as ObjectInfo.sse reads them). */
 export async function newObjectKey(
   kms: Kms | undefined,
   bucket: string,
   key: string,
   sse: SseRequest,
   opts: { multipart?: boolean } = {},
-): Promise<{ objectKey: Uint8Array; sysMeta: Record<string, Uint8Array>; domain: SseDomain }> {
+): Promise<{ objectKey: Uint8Array; sysMeta: Record<string, Uint8Array>; sse: Record<string, string>; domain: SseDomain }> {
   if (sse.kind !== "SSE-C" && !kms) throw new S3Error("NotImplemented", KMS_NOT_CONFIGURED);
   if (sse.kind === "SSE-KMS" && sse.keyId !== undefined && kms && sse.keyId !== kms.keyId) {
     // One KMS key is configured (MinIO's rule for the built-in key and for KES's default key).
@@ -29,7 +29,7 @@ export async function newObjectKey(
       multipart: opts.multipart,
     });
     const sysMeta = Object.fromEntries(Object.entries(made.metadata).map(([k, v]) => [k, new TextEncoder().encode(v)]));
-    return { objectKey: made.objectKey, sysMeta, domain: sse.kind };
+    return { objectKey: made.objectKey, sysMeta, sse: made.metadata, domain: sse.kind };
   } catch (err) {
     throw kmsError(err);
   }

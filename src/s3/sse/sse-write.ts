@@ -162,20 +162,6 @@ export function compressedCheck(body: StoredBody, plainCheck: BodyCheck): BodyCh
   };
 }
 
-/** The SSE entries of an upload's (text) MetaSys, or undefined when the upload is not encrypted. */
-export function uploadEncryption(sysMeta: Record<string, string>): Record<string, string> | undefined {
-  const entries = Object.entries(sysMeta).filter(([k]) => {
-    const lower = k.toLowerCase();
-    return lower.startsWith("x-minio-internal-server-side-encryption") || lower === "x-minio-internal-encrypted-multipart";
-  });
-  return entries.length > 0 ? Object.fromEntries(entries) : undefined;
-}
-
-/** The MetaSys (text) of an upload says its parts are compressed. */
-export function uploadCompressed(sysMeta: Record<string, string>): boolean {
-  return Object.entries(sysMeta).some(([k, v]) => k.toLowerCase() === SYS_COMPRESSION.toLowerCase() && v === S2_COMPRESSION_ALGORITHM);
-}
-
 /** A part body in its upload's stored form (known once the layer found the upload): compressed, and/or under partKey(objectKey, partNumber). */
 export function partBody(plain: ReadableStream<Uint8Array>, size: number, partNumber: number, form: () => { objectKey?: Uint8Array; compress: boolean }) {
   return storedStream(plain, size, () => {
