@@ -7,7 +7,7 @@ import { BuiltinKms, DareEncryptor } from "../../src/crypto/index.ts";
 import type { ObjectStore } from "../../src/object/index.ts";
 import { newObjectKey } from "../../src/s3/sse/sse-keys.ts";
 import { sseReader } from "../../src/s3/sse/sse-read.ts";
-import { encryptStream } from "../../src/s3/sse/sse-write.ts";
+import { storedStream } from "../../src/s3/sse/sse-write.ts";
 import { bodyOf, drain } from "./streams.ts";
 
 const MIB = 1024 * 1024;
@@ -53,7 +53,8 @@ async function pair(store: ObjectStore, kms: BuiltinKms, data: Uint8Array, size:
           continue;
         }
         const made = await newObjectKey(kms, "bench", key, { kind: "SSE-S3" });
-        const enc = encryptStream(bodyOf(body), size, () => made.objectKey);
+        const form = { key: made.objectKey };
+        const enc = storedStream(bodyOf(body), size, () => form, form);
         await store.putObject("bench", key, enc.stream, { size: enc.size, actualSize: size, userMeta: {}, sysMeta: made.sysMeta });
       }
     });

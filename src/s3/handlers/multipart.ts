@@ -25,7 +25,7 @@ import { lockMetaOf } from "../unsupported-headers.ts";
 import { encryptionHeaders, newObjectKey, storedObjectKey } from "../sse/sse-keys.ts";
 import { COPY_SSE_C, customerKeyOf, hasManagedHeaders } from "../sse/sse-request.ts";
 import { sseReader } from "../sse/sse-read.ts";
-import { compresses, encryptChecksumBlob, partBody, partStoredSize, writeEncryption } from "../sse/sse-write.ts";
+import { compresses, encryptChecksumBlob, partBody, storedSizeOf, writeEncryption } from "../sse/sse-write.ts";
 import { S2_COMPRESSION_ALGORITHM } from "../../compress/index.ts";
 
 function uploadIdOf(ctx: S3Context): string {
@@ -88,7 +88,7 @@ function partWriter(ctx: S3Context, plain: ReadableStream<Uint8Array>, size: num
       }
       form = { objectKey: await uploadObjectKey(ctx, upload), compress: upload.compression !== undefined };
       sse = form.objectKey ? upload.sse : undefined;
-      return transformed() ? { size: partStoredSize(size, form) } : undefined;
+      return transformed() ? { size: storedSizeOf(size, { key: form.objectKey, compress: form.compress }) } : undefined;
     },
     /** The MD5 a part is checked and named by: of its plaintext when it is stored transformed. */
     md5: (stored: Uint8Array) => (transformed() ? body.md5() : stored),

@@ -15,7 +15,7 @@ import { encryptionHeaders } from "../sse/sse-keys.ts";
 import { sseReader, visibleEtag } from "../sse/sse-read.ts";
 import { COPY_SSE_C, type SseRequest, customerKeyOf, hasCustomerHeaders, hasManagedHeaders } from "../sse/sse-request.ts";
 import { SSE_METADATA, sseDomainOf } from "../../crypto/index.ts";
-import { compressedBody, compressedCheck, compresses, encryptObjectBody, encryptedCheck, writeEncryption } from "../sse/sse-write.ts";
+import { compresses, objectWrite, writeEncryption } from "../sse/sse-write.ts";
 
 async function writeHeaders(ctx: S3Context, info: ObjectInfo, bucket = ctx.bucket): Promise<Headers> {
   const h = new Headers({ etag: `"${info.etag}"` });
@@ -27,22 +27,20 @@ export async function putObject(ctx: S3Context): Promise<Response> {
   const body = prepareBody(ctx, MAX_OBJECT_SIZE);
   const sse = await writeEncryption(ctx, ctx.bucket, ctx.req.headers);
   const compress = compresses(ctx, ctx.key, ctx.req.headers.get("content-type"), body.size, sse !== undefined);
-  const enc = sse ? await encryptObjectBody(ctx, ctx.bucket, ctx.key, sse, body.stream, body.size, compress) : undefined;
-  const zipped = !enc && compress ? compressedBody(body.stream, body.size) : undefined;
-  const stored = enc ?? zipped;
+  const w = await objectWrite(ctx, ctx.bucket, ctx.key, { sse, compress }, body.stream, body.size, body.check);
   const info = await quotaWrite(ctx, ctx.bucket, ctx.key, body.size, () =>
-    ctx.deps.layer.putObject(ctx.bucket, ctx.key, stored ? stored.stream : body.stream, {
-      size: stored ? stored.size : body.size,
-      actualSize: stored ? body.size : undefined,
+    ctx.deps.layer.putObject(ctx.bucket, ctx.key, w.stream, {
+      size: w.size,
+      actualSize: w.actualSize,
       userMeta: { ...userMetaFromHeaders(ctx.req.headers), ...lockMetaOf(ctx.req.headers) },
-      sysMeta: stored?.sysMeta,
+      sysMeta: w.sysMeta,
       storageClass: storageClassFrom(ctx.req.headers),
       preconditions: writePreconditions(ctx.req.headers),
-      check: enc ? encryptedCheck(enc, body.check) : zipped ? compressedCheck(zipped, body.check) : body.check,
+      check: w.check,
       signal: ctx.req.signal,
     }),
   );
-  const h = await writeHeaders(ctx, enc ? { ...info, etag: visibleEtag(info, enc.objectKey) } : info);
+  const h = await writeHeaders(ctx, { ...info, etag: visibleEtag(info, w.objectKey) });
   encryptionHeaders(h, info.sse, sse?.kind === "SSE-C" ? sse : undefined);
   const sum = body.checksum();
   if (sum) h.set(`x-amz-checksum-${sum.algorithm.toLowerCase()}`, sum.value);
@@ -111,18 +109,16 @@ export async function copyObject(ctx: S3Context): Promise<Response> {
   const plain = plan ? plan.decrypt(res.body) : res.body;
   const userMeta = metaFor(res.info);
   const compress = compresses(ctx, ctx.key, userMeta["content-type"] ?? res.info.contentType, size, dst !== undefined);
-  const enc = dst ? await encryptObjectBody(ctx, ctx.bucket, ctx.key, dst, plain, size, compress) : undefined;
-  const zipped = !enc && compress ? compressedBody(plain, size) : undefined;
-  const stored = enc ?? zipped;
+  const w = await objectWrite(ctx, ctx.bucket, ctx.key, { sse: dst, compress }, plain, size);
   const info = await quotaWrite(ctx, ctx.bucket, ctx.key, size, () =>
-    ctx.deps.layer.putObject(ctx.bucket, ctx.key, stored ? stored.stream : plain, {
-      size: stored ? stored.size : size,
-      actualSize: stored ? size : undefined,
+    ctx.deps.layer.putObject(ctx.bucket, ctx.key, w.stream, {
+      size: w.size,
+      actualSize: w.actualSize,
       userMeta,
-      sysMeta: stored?.sysMeta,
+      sysMeta: w.sysMeta,
       storageClass: storageClass ?? (res.info.storageClass !== "STANDARD" ? res.info.storageClass : undefined),
       preconditions: writePreconditions(h),
-      check: enc ? encryptedCheck(enc, () => ({})) : zipped ? compressedCheck(zipped, () => ({})) : undefined,
+      check: w.check,
       signal: ctx.req.signal,
     }),
   );
@@ -130,7 +126,7 @@ export async function copyObject(ctx: S3Context): Promise<Response> {
   headers.delete("etag");
   encryptionHeaders(headers, info.sse, dst?.kind === "SSE-C" ? dst : undefined);
   if (await showVersionHeader(ctx, res.info, src.bucket)) headers.set("x-amz-copy-source-version-id", res.info.versionId);
-  const etag = enc ? visibleEtag(info, enc.objectKey) : info.etag;
+  const etag = visibleEtag(info, w.objectKey);
   return xmlResponse("CopyObjectResult", { LastModified: info.modTime, ETag: `"${etag}"` }, { headers });
 }
 

@@ -13,7 +13,7 @@ import { readPostForm } from "../post-form.ts";
 import { verifyPostPolicy } from "../post-policy.ts";
 import { encryptionHeaders } from "../sse/sse-keys.ts";
 import { visibleEtag } from "../sse/sse-read.ts";
-import { compressedBody, compressedCheck, compresses, encryptObjectBody, encryptedCheck, writeEncryption } from "../sse/sse-write.ts";
+import { compresses, objectWrite, writeEncryption } from "../sse/sse-write.ts";
 import { refuseAcl, checkEncryptionHeaders, checkObjectLockHeaders, lockMetaOf } from "../unsupported-headers.ts";
 import { parseXml } from "../xml.ts";
 import { validateObjectKey } from "../validate.ts";
@@ -121,26 +121,26 @@ export async function postObject(ctx: S3Context): Promise<Response> {
     const storageClass = storageClassFrom(headers);
     const body = await preparePostBody(form.file.stream, fields, post.contentLengthRange);
     const compress = compresses(ctx, post.key, headers.get("content-type"), body.size, sse !== undefined);
-    const enc = sse ? await encryptObjectBody(ctx, ctx.bucket, post.key, sse, body.stream, body.size, compress) : undefined;
-    const zipped = !enc && compress ? compressedBody(body.stream, body.size) : undefined;
-    const transformed = enc ?? zipped;
+    let objectKey: Uint8Array | undefined;
     // A file longer than the first block has no size up front: it is admitted once read, before it is stored.
-    const info = await quotaWrite(ctx, ctx.bucket, post.key, Math.max(0, body.size), (admit) => {
+    const info = await quotaWrite(ctx, ctx.bucket, post.key, Math.max(0, body.size), async (admit) => {
       const check = (digest: { md5: Uint8Array; size: number }) => {
         admit(digest.size);
         return body.check(digest);
       };
-      return ctx.deps.layer.putObject(ctx.bucket, post.key, transformed ? transformed.stream : body.stream, {
-        size: transformed ? transformed.size : body.size,
-        actualSize: transformed ? body.size : undefined,
+      const w = await objectWrite(ctx, ctx.bucket, post.key, { sse, compress }, body.stream, body.size, check);
+      objectKey = w.objectKey;
+      return ctx.deps.layer.putObject(ctx.bucket, post.key, w.stream, {
+        size: w.size,
+        actualSize: w.actualSize,
         userMeta,
-        sysMeta: transformed?.sysMeta,
+        sysMeta: w.sysMeta,
         storageClass,
-        check: enc ? encryptedCheck(enc, check) : zipped ? compressedCheck(zipped, check) : check,
+        check: w.check,
         signal: ctx.req.signal,
       });
     });
-    stored = { key: post.key, info: enc ? { ...info, etag: visibleEtag(info, enc.objectKey) } : info, checksum: body.checksum(), sse };
+    stored = { key: post.key, info: { ...info, etag: visibleEtag(info, objectKey) }, checksum: body.checksum(), sse };
   } catch (err) {
     await form.cancel();
     throw err;

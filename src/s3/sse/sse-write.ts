@@ -3,17 +3,15 @@
 // and the body as MinIO stores it (SPEC §8, §9): the plaintext MD5 taken on the way in, S2
 // compression, one DARE 2.0 stream under the object key (or the part key), the ETag sealed and the
 // checksum blob encrypted once the body is whole.
-import { DareEncryptor, checksumKey, dareEncrypt, dareEncryptedSize, partKey, sealETag, type SseDomain } from "../../crypto/index.ts";
+import { DareEncryptor, checksumKey, dareEncrypt, dareEncryptedSize, partKey, sealETag } from "../../crypto/index.ts";
 import { COMPRESSION_PAD_ENCRYPTED, S2_COMPRESSION_ALGORITHM, S2Writer, partHasIndex, shouldCompress } from "../../compress/index.ts";
-import { type BodyCheck, type BodyCheckResult, SYS_COMPRESSION } from "../../object/index.ts";
+import { type BodyCheck, type BodyCheckResult, SYS_COMPRESSION, SYS_CRC } from "../../object/index.ts";
 import { pullThrough } from "../../util/index.ts";
 import type { S3Context } from "../context.ts";
 import { S3Error } from "../errors.ts";
 import { parseBucketEncryption } from "./bucket-encryption.ts";
 import { newObjectKey } from "./sse-keys.ts";
 import { type HeaderSource, type SseRequest, requestedEncryption } from "./sse-request.ts";
-
-const CRC = "x-minio-internal-crc";
 
 /** The encryption of a new object at bucket/key: asked for, the bucket's default, or auto-encryption; undefined: none. */
 export async function writeEncryption(ctx: S3Context, bucket: string, h: HeaderSource): Promise<SseRequest | undefined> {
@@ -31,23 +29,6 @@ export async function writeEncryption(ctx: S3Context, bucket: string, h: HeaderS
   return ctx.deps.autoEncryption ? { kind: "SSE-S3" } : undefined;
 }
 
-/** An object body on its way to the layer encrypted: what to hand it and what to tell it. */
-export interface EncryptedBody {
-  domain: SseDomain;
-  objectKey: Uint8Array;
-  stream: ReadableStream<Uint8Array>;
-  /** Stored size, -1 when not known before the end (compressed, or the plaintext size unknown). */
-  size: number;
-  /** The SSE MetaSys entries to store with the version. */
-  sysMeta: Record<string, Uint8Array>;
-  /** The plaintext MD5, once the body ended. */
-  md5(): Uint8Array;
-  /** A compressed body's headerless seek index (PartIdx), once it ended, when the part gets one. */
-  partIndex(): Uint8Array | undefined;
-  /** Plaintext bytes that went through. */
-  plainBytes(): number;
-}
-
 /** How a body is stored: under a DARE key, S2-compressed, both (compressed first), or as it is. */
 export interface StoredForm {
   key?: Uint8Array;
@@ -57,10 +38,20 @@ export interface StoredForm {
 /** A body on its way to the layer in its stored form, and what the layer is told of it. */
 export interface StoredBody {
   stream: ReadableStream<Uint8Array>;
+  /** Stored size, -1 when not known before the end (compressed, the form not known yet, or the plaintext size unknown). */
   size: number;
+  /** The plaintext MD5, once the body ended. */
   md5(): Uint8Array;
+  /** A compressed body's headerless seek index (PartIdx), once it ended, when the part gets one. */
   partIndex(): Uint8Array | undefined;
+  /** Plaintext bytes that went through. */
   plainBytes(): number;
+}
+
+/** The stored size of `size` plaintext bytes in that form (-1: known only at the end). */
+export function storedSizeOf(size: number, form: StoredForm): number {
+  if (size < 0 || form.compress) return -1;
+  return form.key ? dareEncryptedSize(size) : size;
 }
 
 /**
@@ -111,38 +102,64 @@ export function storedStream(plain: ReadableStream<Uint8Array>, size: number, fo
       if (st.enc) for (const p of st.enc.end()) emit(p);
     },
   });
-  const f = known;
-  const storedSize = size < 0 || !f || f.compress ? -1 : f.key ? dareEncryptedSize(size) : size;
-  return { stream, size: storedSize, md5: () => (digest ??= new Uint8Array(hasher.digest())), partIndex: () => index, plainBytes: () => bytes };
+  return {
+    stream,
+    size: known ? storedSizeOf(size, known) : -1,
+    md5: () => (digest ??= new Uint8Array(hasher.digest())),
+    partIndex: () => index,
+    plainBytes: () => bytes,
+  };
 }
 
-/** `plain` encrypted as one DARE stream under `key` (undefined: as it is). */
-export function encryptStream(plain: ReadableStream<Uint8Array>, size: number, key: () => Uint8Array | undefined): StoredBody {
-  const body = storedStream(plain, size, () => ({ key: key() }));
-  return { ...body, size: size >= 0 ? dareEncryptedSize(size) : -1 };
+/** What a single-part write (PUT, POST, copy) hands the layer: its body as stored and the options that say so. */
+export interface ObjectWrite {
+  stream: ReadableStream<Uint8Array>;
+  size: number;
+  /** The object's own size, when the stored one differs. */
+  actualSize?: number;
+  sysMeta?: Record<string, Uint8Array>;
+  check?: BodyCheck;
+  /** Encrypted: the object key (the answer's ETag is opened with it). */
+  objectKey?: Uint8Array;
 }
 
-/** A new object key for bucket/key and its body stored under it (a single-part object), compressed first when `compress`. */
-export async function encryptObjectBody(
+/**
+ * The body of a new object at bucket/key as it is stored: encrypted under a new object key when
+ * `sse` asks, S2-compressed first when `compress`, or as it is; with the check that runs the
+ * request's own (Content-MD5, checksums) on the plaintext and records MinIO's stored forms.
+ */
+export async function objectWrite(
   ctx: S3Context,
   bucket: string,
   key: string,
-  sse: SseRequest,
+  how: { sse?: SseRequest; compress: boolean },
   plain: ReadableStream<Uint8Array>,
   size: number,
-  compress = false,
-): Promise<EncryptedBody> {
-  const made = await newObjectKey(ctx.deps.kms, bucket, key, sse);
-  const form = { key: made.objectKey, compress };
+  plainCheck?: BodyCheck,
+): Promise<ObjectWrite> {
+  if (!how.sse && !how.compress) return { stream: plain, size, check: plainCheck };
+  const made = how.sse ? await newObjectKey(ctx.deps.kms, bucket, key, how.sse) : undefined;
+  const form = { key: made?.objectKey, compress: how.compress };
   const body = storedStream(plain, size, () => form, form);
-  const sysMeta = compress ? { ...made.sysMeta, [SYS_COMPRESSION]: new TextEncoder().encode(S2_COMPRESSION_ALGORITHM) } : made.sysMeta;
-  return { ...made, sysMeta, ...body };
+  const sysMeta = { ...made?.sysMeta, ...(how.compress ? { [SYS_COMPRESSION]: new TextEncoder().encode(S2_COMPRESSION_ALGORITHM) } : {}) };
+  return { stream: body.stream, size: body.size, actualSize: size, sysMeta, check: storedCheck(body, plainCheck, made?.objectKey), objectKey: made?.objectKey };
 }
 
-/** A plaintext body S2-compressed (MINIO_COMPRESS_*), with the MetaSys entry that says so. */
-export function compressedBody(plain: ReadableStream<Uint8Array>, size: number): StoredBody & { sysMeta: Record<string, Uint8Array> } {
-  const form = { compress: true };
-  return { ...storedStream(plain, size, () => form, form), sysMeta: { [SYS_COMPRESSION]: new TextEncoder().encode(S2_COMPRESSION_ALGORITHM) } };
+/**
+ * The body check of a stored-form write: the request's own check on the plaintext MD5, then
+ * MinIO's stored forms — the ETag (the plaintext MD5, sealed under an object key), the checksum
+ * blob (encrypted under it), the part's S2 index and the object's actual size.
+ */
+function storedCheck(body: StoredBody, plainCheck: BodyCheck | undefined, objectKey: Uint8Array | undefined): BodyCheck {
+  return async () => {
+    const md5 = body.md5();
+    const size = body.plainBytes();
+    const checked = ((await plainCheck?.({ md5, size })) || {}) as Exclude<BodyCheckResult, void>;
+    const sysMeta = { ...checked.sysMeta };
+    if (objectKey && sysMeta[SYS_CRC]) sysMeta[SYS_CRC] = encryptChecksumBlob(objectKey, sysMeta[SYS_CRC]);
+    const etag = objectKey ? sealETag(objectKey, md5) : md5;
+    return { ...checked, sysMeta, etag: Buffer.from(etag).toString("hex"), partIndex: body.partIndex(), actualSize: size };
+  };
 }
 
 /** Whether a new object (or upload) at bucket/key is compressed under the server's policy. */
@@ -152,43 +169,12 @@ export function compresses(ctx: S3Context, key: string, contentType: string | nu
   return shouldCompress(policy, { key, contentType: contentType ?? "", size: size < 0 ? Number.MAX_SAFE_INTEGER : size, encrypted });
 }
 
-/** The body check of a compressed (not encrypted) write: the request's check on the plaintext MD5, which is also the ETag. */
-export function compressedCheck(body: StoredBody, plainCheck: BodyCheck): BodyCheck {
-  return async () => {
-    const md5 = body.md5();
-    const size = body.plainBytes();
-    const checked = ((await plainCheck({ md5, size })) || {}) as Exclude<BodyCheckResult, void>;
-    return { ...checked, etag: Buffer.from(md5).toString("hex"), partIndex: body.partIndex(), actualSize: size };
-  };
-}
-
 /** A part body in its upload's stored form (known once the layer found the upload): compressed, and/or under partKey(objectKey, partNumber). */
 export function partBody(plain: ReadableStream<Uint8Array>, size: number, partNumber: number, form: () => { objectKey?: Uint8Array; compress: boolean }) {
   return storedStream(plain, size, () => {
     const f = form();
     return { key: f.objectKey ? partKey(f.objectKey, partNumber) : undefined, compress: f.compress };
   });
-}
-
-/** The stored size of a part body of `size` plaintext bytes in that form (-1: known only at the end). */
-export function partStoredSize(size: number, form: { objectKey?: Uint8Array; compress: boolean }): number {
-  if (form.compress || size < 0) return -1;
-  return form.objectKey ? dareEncryptedSize(size) : size;
-}
-
-/**
- * The body check of an encrypted write: the request's own check (Content-MD5, checksums) on the
- * plaintext MD5, then MinIO's stored forms — the sealed ETag and the encrypted checksum blob.
- */
-export function encryptedCheck(body: EncryptedBody, plainCheck: BodyCheck): BodyCheck {
-  return async () => {
-    const md5 = body.md5();
-    const size = body.plainBytes();
-    const checked = ((await plainCheck({ md5, size })) || {}) as Exclude<BodyCheckResult, void>;
-    const sysMeta = { ...checked.sysMeta };
-    if (sysMeta[CRC]) sysMeta[CRC] = encryptChecksumBlob(body.objectKey, sysMeta[CRC]);
-    return { sysMeta, etag: Buffer.from(sealETag(body.objectKey, md5)).toString("hex"), partIndex: body.partIndex(), actualSize: size };
-  };
 }
 
 /** x-minio-internal-crc of an encrypted object: the blob DARE-encrypted under the checksum key. */
