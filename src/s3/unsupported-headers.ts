@@ -25,7 +25,7 @@ const WRITES: ReadonlySet<S3Operation> = new Set([
 const COPIES: ReadonlySet<S3Operation> = new Set(["CopyObject", "UploadPartCopy"]);
 /** Operations that create a new object version and may ask for its lock. */
 const LOCKABLE: ReadonlySet<S3Operation> = new Set(["PutObject", "CopyObject", "CreateMultipartUpload", "PostObject"]);
-const READS: ReadonlySet<S3Operation> = new Set(["GetObject", "HeadObject"]);
+const READS: ReadonlySet<S3Operation> = new Set(["GetObject", "HeadObject", "GetObjectAttributes"]);
 /** Operations that take ACL headers for what they create (Put*Acl check theirs themselves). */
 const ACL_TAKERS: ReadonlySet<S3Operation> = new Set(["CreateBucket", "PutObject", "CopyObject", "CreateMultipartUpload", "PostObject"]);
 

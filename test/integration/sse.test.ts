@@ -13,6 +13,7 @@ import {
   CreateMultipartUploadCommand,
   DeleteBucketEncryptionCommand,
   GetBucketEncryptionCommand,
+  GetObjectAttributesCommand,
   GetObjectCommand,
   HeadObjectCommand,
   ListObjectsV2Command,
@@ -133,6 +134,12 @@ describe("single-part", () => {
     expect((head as { $metadata: { httpStatusCode?: number } }).$metadata.httpStatusCode).toBe(403);
     await s3.send(new PutObjectCommand({ Bucket: "enc", Key: "plain", Body: "plain text" }));
     expect(await errorName(s3.send(new GetObjectCommand({ Bucket: "enc", Key: "plain", ...ssec(customerKey) })))).toBe("InvalidRequest");
+    // GetObjectAttributes answers an SSE-C object only with its key, and refuses a key for a plaintext one.
+    const attrs = (key: string, extra: object) =>
+      s3.send(new GetObjectAttributesCommand({ Bucket: "enc", Key: key, ObjectAttributes: ["ETag", "ObjectSize"], ...extra }));
+    expect((await attrs("c-only", ssec(customerKey))).ObjectSize).toBe(1000);
+    expect(await errorName(attrs("c-only", {}))).toBe("InvalidRequest");
+    expect(await errorName(attrs("plain", ssec(customerKey)))).toBe("InvalidRequest");
     // An SSE-S3 object takes no customer key either.
     await s3.send(new PutObjectCommand({ Bucket: "enc", Key: "s3-obj", Body: "x", ServerSideEncryption: "AES256" }));
     expect(await errorName(s3.send(new GetObjectCommand({ Bucket: "enc", Key: "s3-obj", ...ssec(customerKey) })))).toBe("InvalidRequest");

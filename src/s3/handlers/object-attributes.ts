@@ -9,6 +9,7 @@ import { parseMaxKeys, validateVersionId } from "../validate.ts";
 import type { XmlObject } from "../xml.ts";
 import { visibleInfo } from "../sse/sse-read.ts";
 import { customerKeyOf } from "../sse/sse-request.ts";
+import { refuseKeyOnPlaintext } from "../unsupported-headers.ts";
 import { showVersionHeader } from "../versioning-state.ts";
 
 const ATTRIBUTES = ["ETag", "Checksum", "ObjectParts", "StorageClass", "ObjectSize"] as const;
@@ -77,10 +78,16 @@ export async function getObjectAttributes(ctx: S3Context): Promise<Response> {
     throw new S3Error("InvalidRequest", "The x-amz-object-attributes header specifying the attributes to be retrieved is either missing or empty");
   // An encrypted version answers with what a GET shows of it (SSE-C: given its key).
   const customer = customerKeyOf(ctx.req.headers);
+  let transformed = false;
   const info = await ctx.deps.layer.getObjectInfo(ctx.bucket, ctx.key, {
     versionId,
-    stored: async (i) => ({ info: (await visibleInfo(ctx.deps.kms, i, customer)).info, range: null }),
+    stored: async (i) => {
+      transformed = true;
+      return { info: (await visibleInfo(ctx.deps.kms, i, customer)).info, range: null };
+    },
   });
+  // An encrypted or compressed version checked the key against itself (visibleInfo); a plaintext one takes none.
+  if (!transformed) refuseKeyOnPlaintext(ctx.req.headers);
   const entry = info.checksumBlob ? decodeMinioChecksums(info.checksumBlob)[0] : undefined;
   const headers = new Headers({ "last-modified": httpDate(info.modTime) });
   if (await showVersionHeader(ctx, info)) headers.set("x-amz-version-id", info.versionId);
