@@ -257,6 +257,26 @@ describe("multipart", () => {
       expect(p2.PartsCount).toBe(2);
       expect(await bytesOf(p2.Body)).toEqual(parts[1]);
       expect(await errorName(s3.send(new GetObjectCommand({ Bucket: "enc", Key: key, PartNumber: 3, ...read })))).toBe("InvalidPartNumber");
+      if (kind === "SSE-S3") {
+        // A part cannot ask for another encryption than its upload's.
+        const other = await s3.send(new CreateMultipartUploadCommand({ Bucket: "enc", Key: `${key}-kind`, ...enc }));
+        const part = h.signed({
+          method: "PUT",
+          path: `/enc/${key}-kind`,
+          query: { partNumber: "1", uploadId: other.UploadId! },
+          body: "x",
+          headers: { "x-amz-server-side-encryption": "aws:kms" },
+        });
+        expect((await part).status).toBe(400);
+        const same = h.signed({
+          method: "PUT",
+          path: `/enc/${key}-kind`,
+          query: { partNumber: "1", uploadId: other.UploadId! },
+          body: "x",
+          headers: { "x-amz-server-side-encryption": "AES256" },
+        });
+        expect((await same).status).toBe(200);
+      }
       if (kind === "SSE-C") {
         expect(await errorName(s3.send(new GetObjectCommand({ Bucket: "enc", Key: key })))).toBe("InvalidRequest");
         // A part of an SSE-C upload needs the upload's key.

@@ -23,7 +23,8 @@ import { OWNER, listEncoder, parseCopySource, readPreconditions, writePreconditi
 import { showVersionHeader } from "../versioning-state.ts";
 import { lockMetaOf } from "../unsupported-headers.ts";
 import { encryptionHeaders, newObjectKey, storedObjectKey } from "../sse/sse-keys.ts";
-import { COPY_SSE_C, customerKeyOf, hasManagedHeaders } from "../sse/sse-request.ts";
+import { COPY_SSE_C, customerKeyOf, hasManagedHeaders, managedKeyOf } from "../sse/sse-request.ts";
+import { sseDomainOf } from "../../crypto/index.ts";
 import { sseReader } from "../sse/sse-read.ts";
 import { compresses, encryptChecksumBlob, partBody, storedSizeOf, writeEncryption } from "../sse/sse-write.ts";
 import { S2_COMPRESSION_ALGORITHM } from "../../compress/index.ts";
@@ -64,6 +65,10 @@ async function uploadObjectKey(ctx: S3Context, upload: UploadMeta): Promise<Uint
       throw new S3Error("InvalidRequest", "The encryption parameters are not applicable to this upload: it is not encrypted.");
     return undefined;
   }
+  // The upload's encryption was chosen when it was created: a part asking for another kind is refused, not stored otherwise.
+  const asked = managedKeyOf(ctx.req.headers);
+  const domain = sseDomainOf(sse);
+  if (asked && asked.kind !== domain) throw new S3Error("InvalidRequest", `The upload is encrypted with ${domain}; its parts cannot ask for ${asked.kind}.`);
   return storedObjectKey(ctx.deps.kms, { bucket: ctx.bucket, key: ctx.key, sse }, customer);
 }
 
